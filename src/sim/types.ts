@@ -1,0 +1,183 @@
+/**
+ * The contract inside the simulator between the API server's object store (src/sim/store.ts,
+ * src/sim/server/*) and the cluster behaviour that runs on it (src/sim/cluster/*: controllers,
+ * scheduler, fake kubelets). Nothing outside src/sim imports this file.
+ */
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  finalizers?: string[];
+  [key: string]: unknown;
+}
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+/** Any Kubernetes object as stored: plain JSON. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  spec?: any;
+  status?: any;
+  [key: string]: any;
+}
+
+/**
+ * A resource the simulator serves. `key` identifies it everywhere inside the simulator:
+ * the plural resource name for the core group ("pods"), `group/resource` otherwise ("apps/deployments").
+ */
+export interface ResourceInfo {
+  key: string;
+  group: string; // "" for core
+  version: string;
+  resource: string; // plural
+  kind: string;
+  listKind: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames: string[];
+  subresources: string[]; // e.g. ["status", "scale"]
+  verbs: string[];
+  categories?: string[];
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface StoreEvent {
+  type: WatchEventType;
+  resource: string; // ResourceInfo.key
+  object: KubeObject; // a frozen snapshot: never mutate
+  /** For MODIFIED: the object before the change (for controllers that compare). */
+  previous?: KubeObject;
+}
+
+/**
+ * The object store behind the API server. Every write gets the next resourceVersion from one
+ * cluster-wide counter, like etcd's revision, and is delivered synchronously to listeners in order.
+ * Objects handed out are snapshots: callers must not mutate them (use `mutate`).
+ * Errors are thrown as `StatusError` (src/sim/status.ts) carrying the real code and reason.
+ */
+export interface SimStore {
+  resources(): ResourceInfo[];
+  resource(key: string): ResourceInfo | undefined;
+  /** Lookup by kind and apiVersion ("apps/v1", "v1"). */
+  resourceForKind(apiVersion: string, kind: string): ResourceInfo | undefined;
+
+  get(resource: string, namespace: string | undefined, name: string): KubeObject | undefined;
+  /** All objects of a resource, optionally in one namespace, optionally filtered by labels. */
+  list(resource: string, namespace?: string, labels?: Record<string, string>): KubeObject[];
+  /** Assigns uid, resourceVersion, creationTimestamp, generation; resolves generateName; 409 AlreadyExists. */
+  create(resource: string, obj: KubeObject): KubeObject;
+  /** Replaces an object; a set resourceVersion that is stale gives 409 Conflict. */
+  update(resource: string, obj: KubeObject): KubeObject;
+  /**
+   * Read-modify-write without conflicts (for the cluster's own controllers). `fn` gets a private
+   * copy; returning `false` means no change (no new resourceVersion, no event). Returns the
+   * stored result, or undefined when the object does not exist.
+   */
+  mutate(resource: string, namespace: string | undefined, name: string, fn: (obj: KubeObject) => void | false): KubeObject | undefined;
+  /**
+   * Deletes as the API server does: objects with finalizers or a grace period get a
+   * deletionTimestamp (MODIFIED) and stay; others are removed (DELETED). Dependents are handled by
+   * the garbage collector in src/sim/cluster, following `propagationPolicy`.
+   */
+  delete(resource: string, namespace: string | undefined, name: string, options?: DeleteOptions): KubeObject | undefined;
+  /** Removes an object now, whatever its finalizers or grace period (the kubelet's final delete). */
+  remove(resource: string, namespace: string | undefined, name: string): KubeObject | undefined;
+
+  /** Subscribe to every change of one resource ('*' for all). Returns the unsubscribe function. */
+  on(resource: string, listener: (event: StoreEvent) => void): () => void;
+  /** The current cluster-wide resourceVersion. */
+  revision(): number;
+}
+
+export interface DeleteOptions {
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+/** A latency distribution given by its median and 99th percentile (log-normal), in milliseconds. */
+export interface LatencySpec {
+  p50: number;
+  p99: number;
+}
+
+/** What `--profile NAME|FILE` sets. Every field has a default in the `default` profile. */
+export interface SimProfile {
+  name: string;
+  /** Cluster behaviour. */
+  scheduling: LatencySpec; // pod created -> bound to a node
+  sandbox: LatencySpec; // bound -> PodReadyToStartContainers (IP assigned)
+  imagePull: LatencySpec; // only the first time an image lands on a node
+  containerStart: LatencySpec; // -> containers started
+  readiness: LatencySpec; // started -> Ready
+  podDeletion: LatencySpec; // deletionTimestamp set -> removed by the kubelet
+  controllerSync: LatencySpec; // controller reaction time
+  jobPodRuntime: LatencySpec; // a Job's pod runs this long before Succeeded
+  podsPerNode: number; // maxPods, 110
+  nodeCpu: string; // allocatable, e.g. "4"
+  nodeMemory: string; // e.g. "16Gi"
+  podCidrPrefix: number; // 24 -> 254 pod IPs per node (a /24 minus network and broadcast)
+  /** Server behaviour. */
+  serviceTime: Partial<Record<'get' | 'list' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection' | 'watch', LatencySpec>>;
+  maxInflight: { readonly: number; mutating: number };
+  faults: {
+    /** Fraction (0..1) of non-watch requests answered 429 with Retry-After. */
+    throttleRate: number;
+    retryAfterSeconds: number;
+    /** Fraction (0..1) of non-watch requests answered 500. */
+    errorRate: number;
+    /** Cut every watch stream after this many ms (0: never). */
+    watchCutMs: number;
+    /** How many resourceVersions of history watches can resume from; older ones get 410 Gone. */
+    watchWindow: number;
+  };
+}
+
+/** Everything the cluster behaviour in src/sim/cluster needs from the server side. */
+export interface SimContext {
+  store: SimStore;
+  profile: SimProfile;
+  /** Seeded random numbers in [0, 1). */
+  random: () => number;
+  /** Draws a delay in ms from a latency spec with the seeded generator. */
+  sample: (spec: LatencySpec) => number;
+  /** Milliseconds since the epoch, with sub-millisecond precision, from the monotonic clock. */
+  now: () => number;
+  /** Records a core/v1 Event like the real components do (involvedObject, reason, message, type, source). */
+  recordEvent: (involved: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, component: string) => void;
+  /** Ground truth: the true time (ms since epoch) of a pod's transition, served at /debug/sim/truth. */
+  recordTruth: (pod: KubeObject, transition: PodTransition, atMs: number) => void;
+  /** Timers the simulator can cancel all at once when it stops. */
+  setTimeout: (fn: () => void, ms: number) => void;
+}
+
+export type PodTransition =
+  | 'Created'
+  | 'PodScheduled'
+  | 'PodReadyToStartContainers'
+  | 'Initialized'
+  | 'ContainersStarted'
+  | 'ContainersReady'
+  | 'Ready'
+  | 'Succeeded'
+  | 'Deleted';
