@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
+import { register as registerDestroy } from './destroy.js';
+import { register as registerInit } from './init.js';
+import { register as registerValidate } from './validate.js';
 
 /**
  * Every `burn` subcommand registers itself here: one line per command module.
  * A command module exports `register(program)`, parses flags, and calls one function of the core.
  */
-export const commands: Array<(program: Command) => void> = [];
+export const commands: Array<(program: Command) => void> = [registerInit, registerDestroy, registerValidate];

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isUserError, ExitCode } from '../shared/errors.js';
 import { commands } from './commands.js';
-import { version } from './version.js';
+import { version } from '../shared/version.js';
 
 export function buildProgram(): Command {
   const program = new Command('burn')

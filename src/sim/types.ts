@@ -98,6 +98,13 @@ export interface SimStore {
    * Deletes as the API server does: objects with finalizers or a grace period get a
    * deletionTimestamp (MODIFIED) and stay; others are removed (DELETED). Dependents are handled by
    * the garbage collector in src/sim/cluster, following `propagationPolicy`.
+   * As the real apiserver: Orphan adds the finalizer "orphan", Foreground adds "foregroundDeletion"
+   * (the GC removes them when done; removing the last finalizer of a deleted object removes it);
+   * batch/jobs default to Orphan, everything else to Background. Pods bound to a node get
+   * deletionGracePeriodSeconds (spec.terminationGracePeriodSeconds, 30) and stay until a delete with
+   * gracePeriodSeconds 0 or `remove`; unbound or finished pods go at once. Namespaces get
+   * status.phase Terminating and stay (spec.finalizers ["kubernetes"]) until `remove`d.
+   * Creating in a missing namespace throws 404, in a terminating one 403 Forbidden.
    */
   delete(resource: string, namespace: string | undefined, name: string, options?: DeleteOptions): KubeObject | undefined;
   /** Removes an object now, whatever its finalizers or grace period (the kubelet's final delete). */

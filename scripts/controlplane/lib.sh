@@ -1,0 +1,50 @@
+# Shared helpers for scripts/controlplane/{build,up,down}; sourced, not executed.
+
+CONTROLPLANE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$CONTROLPLANE_DIR/../.." && pwd)"
+# shellcheck source=versions.env
+source "$CONTROLPLANE_DIR/versions.env"
+
+die() {
+  echo "controlplane: error: $*" >&2
+  exit 1
+}
+
+say() {
+  echo "controlplane: $*"
+}
+
+# The cache key is versions.env (pinned versions and BUILD_RECIPE), so changing either rebuilds.
+versions_hash() {
+  grep -v '^[[:space:]]*#' "$CONTROLPLANE_DIR/versions.env" | sha256sum | cut -c1-16
+}
+
+cache_root() {
+  echo "${BURN_CACHE_DIR:-$HOME/.cache/burn}/controlplane/$(versions_hash)"
+}
+
+bin_dir() {
+  echo "$(cache_root)/bin"
+}
+
+# Every binary `up` needs; `build` produces exactly these.
+CONTROLPLANE_BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok)
+
+binaries_present() {
+  local dir name
+  dir="$(bin_dir)"
+  for name in "${CONTROLPLANE_BINARIES[@]}"; do
+    [[ -x "$dir/$name" ]] || return 1
+  done
+}
+
+require_go() {
+  command -v go >/dev/null 2>&1 ||
+    die "Go is not installed; the control plane is built from Go modules and needs Go >= $GO_MIN_VERSION (https://go.dev/doc/install, or apt-get install golang-go if Debian's is new enough)"
+  local have
+  have="$(go env GOVERSION)"
+  have="${have#go}"
+  if [[ "$(printf '%s\n%s\n' "$GO_MIN_VERSION" "$have" | sort -V | head -n1)" != "$GO_MIN_VERSION" ]]; then
+    die "Go $have is too old: building the control plane ($KUBERNETES_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION) needs Go >= $GO_MIN_VERSION"
+  fi
+}

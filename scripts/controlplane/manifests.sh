@@ -1,0 +1,262 @@
+# Renders the YAML `up` feeds to kwok, kubectl and Prometheus; sourced by up (after lib.sh).
+
+# render_kwok_stages DELAY_MS JITTER_MS: kwok's lifecycle stages for nodes and pods. A scheduled pod
+# turns Running and Ready after DELAY_MS plus up to JITTER_MS more (kwok's jitterDurationMilliseconds
+# is the upper bound of the random delay, not the extra). Pods of Jobs complete after the same delay.
+render_kwok_stages() {
+  local delay_ms="$1" jitter_ms="$2"
+  local delay="  delay:
+    durationMilliseconds: $delay_ms
+    jitterDurationMilliseconds: $((delay_ms + jitter_ms))"
+  cat <<EOF
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: node-initialize
+spec:
+  resourceRef: {apiGroup: v1, kind: Node}
+  selector:
+    matchExpressions:
+    - {key: '.status.conditions.[] | select( .type == "Ready" ) | .status', operator: NotIn, values: ['True']}
+  next:
+    statusTemplate: |
+      {{ \$now := Now }}
+      conditions:
+      {{ range NodeConditions }}
+      - type: {{ .type | Quote }}
+        status: {{ .status | Quote }}
+        reason: {{ .reason | Quote }}
+        message: {{ .message | Quote }}
+        lastHeartbeatTime: {{ \$now | Quote }}
+        lastTransitionTime: {{ \$now | Quote }}
+      {{ end }}
+      addresses:
+      - {type: InternalIP, address: {{ NodeIP | Quote }}}
+      - {type: Hostname, address: {{ NodeName | Quote }}}
+      {{ with NodePort }}
+      daemonEndpoints:
+        kubeletEndpoint:
+          Port: {{ . }}
+      {{ end }}
+      allocatable:
+      {{ YAML .status.allocatable 1 }}
+      capacity:
+      {{ YAML .status.capacity 1 }}
+      nodeInfo:
+        architecture: amd64
+        operatingSystem: linux
+        kubeletVersion: {{ printf "kwok-%s" Version | Quote }}
+        kubeProxyVersion: {{ printf "kwok-%s" Version | Quote }}
+        containerRuntimeVersion: {{ printf "kwok-%s" Version | Quote }}
+        kernelVersion: {{ printf "kwok-%s" Version | Quote }}
+        osImage: kwok
+        machineID: ""
+        systemUUID: ""
+        bootID: ""
+      phase: Running
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: node-heartbeat
+spec:
+  resourceRef: {apiGroup: v1, kind: Node}
+  selector:
+    matchExpressions:
+    - {key: '.status.phase', operator: In, values: [Running]}
+    - {key: '.status.conditions.[] | select( .type == "Ready" ) | .status', operator: In, values: ['True']}
+  # Leases carry the heartbeat; the status is refreshed rarely, as a kubelet does.
+  delay:
+    durationMilliseconds: 60000
+    jitterDurationMilliseconds: 65000
+  next:
+    statusTemplate: |
+      {{ \$now := Now }}
+      conditions:
+      {{ range NodeConditions }}
+      - type: {{ .type | Quote }}
+        status: {{ .status | Quote }}
+        reason: {{ .reason | Quote }}
+        message: {{ .message | Quote }}
+        lastHeartbeatTime: {{ \$now | Quote }}
+        lastTransitionTime: {{ \$now | Quote }}
+      {{ end }}
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: pod-ready
+spec:
+  resourceRef: {apiGroup: v1, kind: Pod}
+  selector:
+    matchExpressions:
+    - {key: '.metadata.deletionTimestamp', operator: DoesNotExist}
+    - {key: '.status.phase', operator: In, values: [Pending]}
+    - {key: '.status.conditions.[] | select( .type == "Ready" ) | .status', operator: NotIn, values: ['True']}
+$delay
+  next:
+    statusTemplate: |
+      {{ \$now := Now }}
+      conditions:
+      - {type: PodReadyToStartContainers, status: "True", lastTransitionTime: {{ \$now | Quote }}}
+      - {type: Initialized, status: "True", lastTransitionTime: {{ \$now | Quote }}}
+      - {type: ContainersReady, status: "True", lastTransitionTime: {{ \$now | Quote }}}
+      - {type: Ready, status: "True", lastTransitionTime: {{ \$now | Quote }}}
+      {{ range .spec.readinessGates }}
+      - {type: {{ .conditionType | Quote }}, status: "True", lastTransitionTime: {{ \$now | Quote }}}
+      {{ end }}
+      containerStatuses:
+      {{ range .spec.containers }}
+      - name: {{ .name | Quote }}
+        image: {{ .image | Quote }}
+        ready: true
+        started: true
+        restartCount: 0
+        state:
+          running:
+            startedAt: {{ \$now | Quote }}
+      {{ end }}
+      initContainerStatuses:
+      {{ range .spec.initContainers }}
+      - name: {{ .name | Quote }}
+        image: {{ .image | Quote }}
+        ready: true
+        restartCount: 0
+        state:
+          terminated:
+            exitCode: 0
+            reason: Completed
+            startedAt: {{ \$now | Quote }}
+            finishedAt: {{ \$now | Quote }}
+      {{ end }}
+      {{ with NodeIPsWith .spec.nodeName }}
+      hostIP: {{ index . 0 | Quote }}
+      hostIPs:
+      {{ range . }}
+      - ip: {{ . | Quote }}
+      {{ end }}
+      {{ end }}
+      {{ with PodIPsWith .spec.nodeName ( or .spec.hostNetwork false ) ( or .metadata.uid "" ) ( or .metadata.name "" ) ( or .metadata.namespace "" ) }}
+      podIP: {{ index . 0 | Quote }}
+      podIPs:
+      {{ range . }}
+      - ip: {{ . | Quote }}
+      {{ end }}
+      {{ end }}
+      phase: Running
+      startTime: {{ \$now | Quote }}
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: pod-complete
+spec:
+  resourceRef: {apiGroup: v1, kind: Pod}
+  selector:
+    matchExpressions:
+    - {key: '.metadata.deletionTimestamp', operator: DoesNotExist}
+    - {key: '.status.phase', operator: In, values: [Running]}
+    - {key: '.metadata.ownerReferences.[].kind', operator: In, values: [Job]}
+$delay
+  next:
+    statusTemplate: |
+      {{ \$now := Now }}
+      conditions:
+      - {type: Ready, status: "False", reason: PodCompleted, lastTransitionTime: {{ \$now | Quote }}}
+      - {type: ContainersReady, status: "False", reason: PodCompleted, lastTransitionTime: {{ \$now | Quote }}}
+      containerStatuses:
+      {{ range .spec.containers }}
+      - name: {{ .name | Quote }}
+        image: {{ .image | Quote }}
+        ready: false
+        started: false
+        restartCount: 0
+        state:
+          terminated:
+            exitCode: 0
+            reason: Completed
+            startedAt: {{ \$now | Quote }}
+            finishedAt: {{ \$now | Quote }}
+      {{ end }}
+      phase: Succeeded
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: pod-delete
+spec:
+  resourceRef: {apiGroup: v1, kind: Pod}
+  selector:
+    matchExpressions:
+    - {key: '.metadata.deletionTimestamp', operator: Exists}
+  next:
+    delete: true
+EOF
+}
+
+# render_kwok_nodes N: N Node objects that kwok manages. Capacity is that of a common 8 vCPU /
+# 32 GiB worker; allocatable subtracts typical kubelet and system reservations. No taints, so
+# ordinary pods schedule onto them. Node i owns pod CIDR 10.(244 + i/256).(i%256).0/24.
+render_kwok_nodes() {
+  local count="$1" i name
+  for ((i = 0; i < count; i++)); do
+    name="kwok-node-$i"
+    cat <<EOF
+apiVersion: v1
+kind: Node
+metadata:
+  name: $name
+  labels:
+    kubernetes.io/hostname: $name
+    kubernetes.io/os: linux
+    kubernetes.io/arch: amd64
+    node-role.kubernetes.io/worker: ""
+    type: kwok
+  annotations:
+    kwok.x-k8s.io/node: fake
+    node.alpha.kubernetes.io/ttl: "0"
+spec:
+  podCIDR: 10.$((244 + i / 256)).$((i % 256)).0/24
+  podCIDRs: [10.$((244 + i / 256)).$((i % 256)).0/24]
+status:
+  capacity: {cpu: "8", memory: 32Gi, pods: "110", ephemeral-storage: 100Gi}
+  allocatable: {cpu: 7910m, memory: 31Gi, pods: "110", ephemeral-storage: 95Gi}
+---
+EOF
+  done
+}
+
+# render_prometheus_config TOKEN_FILE APISERVER_PORT CM_PORT SCHEDULER_PORT ETCD_METRICS_PORT KWOK_PORT
+render_prometheus_config() {
+  local token_file="$1" apiserver_port="$2" cm_port="$3" scheduler_port="$4" etcd_port="$5" kwok_port="$6"
+  local job name port
+  cat <<EOF
+global:
+  scrape_interval: 5s
+  scrape_timeout: 4s
+  evaluation_interval: 5s
+scrape_configs:
+EOF
+  # The serving certificates are self-signed per start; the bearer token is what matters here.
+  for job in "apiserver $apiserver_port" "kube-controller-manager $cm_port" "kube-scheduler $scheduler_port"; do
+    read -r name port <<<"$job"
+    cat <<EOF
+- job_name: $name
+  scheme: https
+  authorization:
+    credentials_file: $token_file
+  tls_config:
+    insecure_skip_verify: true
+  static_configs:
+  - targets: ['127.0.0.1:$port']
+EOF
+  done
+  for job in "etcd $etcd_port" "kwok $kwok_port"; do
+    read -r name port <<<"$job"
+    cat <<EOF
+- job_name: $name
+  static_configs:
+  - targets: ['127.0.0.1:$port']
+EOF
+  done
+}

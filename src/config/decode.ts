@@ -1,0 +1,378 @@
+import { extname } from 'node:path';
+import { isMap, isSeq, type Node } from 'yaml';
+import type { ConfigPath, SourcePos } from './diagnostics.js';
+import { MapReader, positionOf, type ReadContext } from './reader.js';
+import { resolveReference } from './references.js';
+import type {
+  ChurnConfig,
+  Config,
+  GlobalConfig,
+  Job,
+  JobObject,
+  JobType,
+  MeasurementConfig,
+  MetricsEndpoint,
+  PatchType,
+  TemplateEngine,
+  WaitOptions,
+  Watcher,
+} from './types.js';
+
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const SECOND = 1000;
+
+/** kube-burner's values for qps and burst of 0 or less. */
+export const DEFAULT_QPS = 5;
+export const DEFAULT_BURST = 10;
+
+const jobTypes: readonly JobType[] = ['create', 'delete', 'read', 'patch'];
+const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Short names accepted for patchType, as REFERENCE lists them, mapped to the content types kube-burner uses. */
+const patchTypes: Record<string, PatchType> = {
+  'json-patch': 'application/json-patch+json',
+  'merge-patch': 'application/merge-patch+json',
+  'strategic-merge-patch': 'application/strategic-merge-patch+json',
+  'apply-patch+yaml': 'application/apply-patch+yaml',
+  'application/json-patch+json': 'application/json-patch+json',
+  'application/merge-patch+json': 'application/merge-patch+json',
+  'application/strategic-merge-patch+json': 'application/strategic-merge-patch+json',
+  'application/apply-patch+yaml': 'application/apply-patch+yaml',
+};
+
+export interface DecodeInput {
+  ctx: ReadContext;
+  file: string;
+  dir: string;
+  cwd: string;
+  uuid: string;
+  runId: string;
+}
+
+/** Turns the parsed (and `--set`-overridden) document into a typed Config, reporting every problem found. */
+export function decodeConfig(input: DecodeInput): Omit<Config, 'warnings'> {
+  const { ctx } = input;
+  const root = ctx.doc.contents as Node | null;
+  const top = isMap(root) ? new MapReader(ctx, root, [], 'the config') : undefined;
+  if (!top) {
+    ctx.diags.error(positionOf(ctx, root), 'the config must be a mapping with "jobs" (and optionally "global", "metricsEndpoints")');
+    return { file: input.file, dir: input.dir, metricsEndpoints: [], global: readGlobal(input, undefined), jobs: [], source: ctx.sources };
+  }
+  const metricsEndpoints = top.list('metricsEndpoints', (node, path, i) => readMetricsEndpoint(input, node, path, i));
+  const global = top.object('global', 'global', (r) => readGlobal(input, r));
+  if (!top.has('jobs')) top.error(undefined, 'the config has no "jobs"', 'add a jobs: list with at least one job');
+  const jobs = top.list('jobs', (node, path, i) => readJob(input, global, node, path, i));
+  top.finish();
+  checkJobNamesUnique(input, jobs);
+  return { file: input.file, dir: input.dir, metricsEndpoints, global, jobs, source: ctx.sources };
+}
+
+function readGlobal(input: DecodeInput, r: MapReader | undefined): GlobalConfig {
+  const functionTemplates = r ? r.list('functionTemplates', (node, path) => readReferenceItem(input, node, path, 'function template')) : [];
+  const global: GlobalConfig = {
+    uuid: input.uuid,
+    runId: input.runId,
+    measurements: r ? readMeasurements(r) : [],
+    requestTimeoutMs: r ? r.duration('requestTimeout', 60 * SECOND) : 60 * SECOND,
+    gc: r ? r.bool('gc', false) : false,
+    gcMetrics: r ? r.bool('gcMetrics', false) : false,
+    waitWhenFinished: r ? r.bool('waitWhenFinished', false) : false,
+    clusterHealth: r ? r.bool('clusterHealth', false) : false,
+    timeoutMs: r ? r.duration('timeout', 4 * HOUR) : 4 * HOUR,
+    functionTemplates,
+    deletionStrategy: r ? r.oneOf('deletionStrategy', ['default', 'gvr'], 'default') : 'default',
+  };
+  r?.finish();
+  return global;
+}
+
+function readMeasurements(r: MapReader): MeasurementConfig[] {
+  return r.list('measurements', (node, path, i) => {
+    const m = MapReader.of(r.ctx, node, path, `measurement ${i + 1} of ${r.what}`);
+    if (!m) return undefined;
+    const name = m.string('name');
+    if (!name) {
+      m.error(undefined, `measurement ${i + 1} of ${r.what} has no name`, 'add name: podLatency (or another measurement)');
+      return undefined;
+    }
+    // the measurement validates its own options; here they are kept as written
+    return { ...(node.toJS(r.ctx.doc) as Record<string, unknown>), name };
+  });
+}
+
+function readMetricsEndpoint(input: DecodeInput, node: Node, path: ConfigPath, i: number): MetricsEndpoint | undefined {
+  const r = MapReader.of(input.ctx, node, path, `metrics endpoint ${i + 1}`);
+  if (!r) return undefined;
+  const endpoint = r.string('endpoint', '');
+  if (endpoint && !/^https?:\/\/[^/\s]+/.test(endpoint)) r.error('endpoint', `endpoint "${endpoint}" of ${r.what} is not an http(s) URL`, 'e.g. endpoint: http://localhost:9090');
+  const ep: MetricsEndpoint = {
+    endpoint,
+    token: r.string('token', ''),
+    username: r.string('username', ''),
+    password: r.string('password', ''),
+    stepMs: r.duration('step', 30 * SECOND),
+    skipTLSVerify: r.bool('skipTLSVerify', true),
+    metrics: r.list('metrics', (n, p) => readReferenceItem(input, n, p, 'metrics profile')),
+    alerts: r.list('alerts', (n, p) => readReferenceItem(input, n, p, 'alert profile')),
+    alias: r.string('alias', ''),
+    indexer: r.record('indexer'),
+  };
+  if (!endpoint && (ep.metrics.length || ep.alerts.length)) r.error(undefined, `${r.what} lists metrics or alert profiles but has no endpoint`, 'add endpoint: http://<prometheus>:9090');
+  r.finish();
+  return ep;
+}
+
+/** A file reference in a list: resolved to an absolute path or kept as URL; missing files are errors. */
+function readReferenceItem(input: DecodeInput, node: Node, path: ConfigPath, what: string): string | undefined {
+  const pos = positionOf(input.ctx, node);
+  const value = input.ctx.doc.getIn(path, false);
+  if (typeof value !== 'string' || value === '') {
+    input.ctx.diags.error(pos, `each ${what} must be a file path or URL`);
+    return undefined;
+  }
+  input.ctx.sources.set(path, pos);
+  return checkReference(input, value, pos, what);
+}
+
+function checkReference(input: DecodeInput, ref: string, pos: SourcePos, what: string): string | undefined {
+  const found = resolveReference(ref, input.dir, input.cwd);
+  switch (found.kind) {
+    case 'file':
+      return found.path;
+    case 'url':
+      return found.url;
+    case 'bad-url':
+      input.ctx.diags.error(pos, `${what} "${ref}": ${found.reason}`);
+      return undefined;
+    case 'missing':
+      input.ctx.diags.error(pos, `${what} "${ref}" not found (looked at ${found.tried.join(' and ')})`, 'paths are relative to the config file\'s folder');
+      return undefined;
+  }
+}
+
+function readJob(input: DecodeInput, global: GlobalConfig, node: Node, path: ConfigPath, index: number): Job | undefined {
+  const rawName = isMap(node) ? node.get('name') : undefined;
+  const what = typeof rawName === 'string' && rawName ? `job "${rawName}"` : `job ${index + 1}`;
+  const r = MapReader.of(input.ctx, node, path, what);
+  if (!r) return undefined;
+
+  const name = r.string('name', '');
+  if (!name) r.error(undefined, `${what} has no name`, 'add name: <lowercase-name>');
+  else if (name.length > 253 || !dns1123Subdomain.test(name))
+    r.error('name', `job name "${name}" is not a valid DNS-1123 name`, 'use lowercase letters, digits, "-" and ".", starting and ending with a letter or digit');
+
+  const declaredType = readJobType(r);
+  const jobType = declaredType ?? 'create';
+  const qps = r.number('qps', 0);
+  const burst = r.int('burst', 0);
+  let namespace = r.string('namespace', '');
+  if (namespace.length > 62) {
+    r.warn('namespace', `namespace "${namespace}" is longer than 62 characters; it is cut to 57 as kube-burner does`);
+    namespace = namespace.slice(0, 57);
+  }
+  if (jobType === 'create' && namespace && !dns1123Label.test(namespace))
+    r.error('namespace', `namespace "${namespace}" of ${what} is not a valid namespace name`, 'use lowercase letters, digits and "-", starting and ending with a letter or digit');
+
+  const job: Job = {
+    name,
+    jobType,
+    jobIterations: r.int('jobIterations', 1),
+    qps: qps > 0 ? qps : DEFAULT_QPS,
+    burst: burst > 0 ? burst : DEFAULT_BURST,
+    namespace,
+    namespacedIterations: r.bool('namespacedIterations', true),
+    iterationsPerNamespace: r.int('iterationsPerNamespace', 1, 1),
+    namespaceDelayMs: r.duration('namespaceDelay', 0),
+    preCreateNamespaces: r.bool('preCreateNamespaces', false),
+    namespaceLabels: r.stringMap('namespaceLabels'),
+    namespaceAnnotations: r.stringMap('namespaceAnnotations'),
+    cleanup: r.bool('cleanup', true),
+    podWait: r.bool('podWait', false),
+    waitWhenFinished: r.bool('waitWhenFinished', true),
+    maxWaitTimeoutMs: r.duration('maxWaitTimeout', 4 * HOUR),
+    waitForDeletion: r.bool('waitForDeletion', true),
+    verifyObjects: r.bool('verifyObjects', true),
+    errorOnVerify: r.bool('errorOnVerify', true),
+    preLoadImages: r.bool('preLoadImages', true),
+    preLoadPeriodMs: r.duration('preLoadPeriod', 1 * MINUTE),
+    preLoadNodeLabels: r.stringMap('preLoadNodeLabels'),
+    jobIterationDelayMs: r.duration('jobIterationDelay', 0),
+    jobPauseMs: r.duration('jobPause', 0),
+    objectDelayMs: r.duration('objectDelay', 0),
+    objectWait: r.bool('objectWait', false),
+    beforeCleanup: r.string('beforeCleanup', ''),
+    churnConfig: r.object('churnConfig', `churnConfig of ${what}`, (c) => readChurn(c)),
+    skipIndexing: r.bool('skipIndexing', false),
+    defaultMissingKeysWithZero: r.bool('defaultMissingKeysWithZero', false),
+    executionMode: r.oneOf('executionMode', ['parallel', 'sequential'], 'parallel'),
+    metricsAggregate: r.bool('metricsAggregate', false),
+    metricsClosing: r.oneOf('metricsClosing', ['afterJobPause', 'afterMeasurements', 'afterJob'], 'afterJobPause'),
+    gc: r.bool('gc', false),
+    measurements: readMeasurements(r),
+    watchers: r.list('watchers', (n, p, i) => readWatcher(r, n, p, i)),
+    hooks: r.raw('hooks'),
+    incrementalLoad: r.raw('incrementalLoad'),
+    objects: [],
+    index,
+    pos: r.pos(),
+  };
+  job.objects = r.list('objects', (n, p, i) => readObject(input, job, declaredType !== undefined, n, p, i));
+  const objectsNode = r.valueNode('objects');
+  if (!objectsNode || (isSeq(objectsNode) && objectsNode.items.length === 0))
+    r.error(undefined, `${what} has no objects`, jobType === 'create' ? 'add objects: [{objectTemplate: <file>, replicas: 1}]' : 'add objects: [{kind: <Kind>, labelSelector: {<label>: <value>}}]');
+
+  if ((jobType === 'create' || jobType === 'read') && job.jobIterations < 1)
+    r.error('jobIterations', `jobIterations of ${what} is ${job.jobIterations}; a ${jobType} job needs at least 1`);
+  if (job.churnConfig.enabled && jobType !== 'create')
+    r.error('churnConfig', `churn is only supported for create jobs; ${what} is a ${jobType} job`, 'remove churnConfig or make it a create job');
+  if (job.churnConfig.enabled && job.churnConfig.mode === 'namespaces' && !job.namespacedIterations)
+    r.error('churnConfig', `churn mode "namespaces" needs namespacedIterations: true in ${what}`, 'set churnConfig.mode: objects, or namespacedIterations: true');
+  if (job.gc && global.waitWhenFinished)
+    r.error('gc', `gc of ${what} and global waitWhenFinished cannot both be enabled`, 'kube-burner refuses this too: turn one of them off');
+
+  applyKubeBurnerOverrides(job, global);
+  if (jobType === 'create' && job.namespacedIterations && !namespace && job.objects.length)
+    r.warn(undefined, `${what} has no namespace`, 'objects without metadata.namespace need one: add namespace: <name>');
+  r.finish();
+  return job;
+}
+
+/** The job's type, or undefined (reported) when burn does not know it. */
+function readJobType(r: MapReader): JobType | undefined {
+  const value = r.string('jobType', 'create');
+  if ((jobTypes as readonly string[]).includes(value)) return value as JobType;
+  if (value === 'kubevirt') r.error('jobType', `jobType "kubevirt" of ${r.what} is not supported by burn`, `use one of ${jobTypes.join(', ')}`);
+  else r.oneOf('jobType', jobTypes, 'create');
+  return undefined;
+}
+
+/** What kube-burner forces after reading a job (its config loader does the same). */
+function applyKubeBurnerOverrides(job: Job, global: GlobalConfig): void {
+  if (global.waitWhenFinished) {
+    job.podWait = false;
+    job.waitWhenFinished = false;
+  }
+  if (job.jobType === 'delete') {
+    job.jobIterations = 1;
+    job.waitWhenFinished = false;
+    job.executionMode = 'sequential';
+    job.preLoadImages = false;
+  }
+  if (job.jobType !== 'create') job.preLoadImages = false;
+}
+
+function readChurn(r: MapReader | undefined): ChurnConfig {
+  if (!r) return { enabled: false, cycles: 0, percent: 10, durationMs: 0, delayMs: 0, deleteDelayMs: 0, mode: 'namespaces' };
+  const churn: ChurnConfig = {
+    enabled: false,
+    cycles: r.int('cycles', 0, 0),
+    percent: r.int('percent', 10),
+    durationMs: r.duration('duration', 0),
+    delayMs: r.duration('delay', 0),
+    deleteDelayMs: r.duration('deleteDelay', 0),
+    mode: r.oneOf('mode', ['namespaces', 'objects'], 'namespaces'),
+  };
+  churn.enabled = churn.cycles > 0 || churn.durationMs > 0;
+  if (churn.percent < 1 || churn.percent > 100) r.error('percent', `percent of ${r.what} is ${churn.percent}; it must be between 1 and 100`);
+  if (!churn.enabled && r.node.items.length > 0)
+    r.warn(undefined, `${r.what} has neither cycles nor duration, so no churn happens`, 'set cycles: N or duration: 10m');
+  r.finish();
+  return churn;
+}
+
+function readWatcher(job: MapReader, node: Node, path: ConfigPath, i: number): Watcher | undefined {
+  const r = MapReader.of(job.ctx, node, path, `watcher ${i + 1} of ${job.what}`);
+  if (!r) return undefined;
+  const watcher: Watcher = {
+    kind: r.string('kind', ''),
+    apiVersion: r.string('apiVersion', ''),
+    labelSelector: r.stringMap('labelSelector'),
+    replicas: r.int('replicas', 1, 1),
+  };
+  if (!watcher.kind) r.error(undefined, `${r.what} has no kind`, 'add kind: Pod (or another kind)');
+  r.finish();
+  return watcher;
+}
+
+/** `checkForType` is false when the job's type is unknown: what an object needs then cannot be said. */
+function readObject(input: DecodeInput, job: Job, checkForType: boolean, node: Node, path: ConfigPath, index: number): JobObject | undefined {
+  const r = MapReader.of(input.ctx, node, path, `object ${index + 1} of job "${job.name}"`);
+  if (!r) return undefined;
+  const asWritten = r.string('objectTemplate', '');
+  const engineKey = r.oneOf<TemplateEngine | ''>('templateEngine', ['go', 'handlebars'], '');
+  const repeat = r.int('repeatEveryNIterations', 1, 0);
+  const patchTypeText = r.string('patchType');
+  const object: JobObject = {
+    objectTemplate: '',
+    objectTemplateAsWritten: asWritten,
+    templateEngine: engineKey || (extname(asWritten.split('?')[0]!).toLowerCase() === '.hbs' ? 'handlebars' : 'go'),
+    replicas: r.int('replicas', 1, 0),
+    inputVars: r.record('inputVars'),
+    wait: r.bool('wait', true),
+    waitOptions: r.object('waitOptions', `waitOptions of ${r.what}`, (w) => readWaitOptions(w)),
+    runOnce: r.bool('runOnce', false),
+    churn: r.bool('churn', true),
+    repeatEveryNIterations: Math.max(1, repeat),
+    kind: r.string('kind', ''),
+    apiVersion: r.string('apiVersion', ''),
+    labelSelector: r.stringMap('labelSelector'),
+    index,
+    pos: r.pos(),
+  };
+  r.string('kubeVirtOp'); // known to kube-burner; only meaningful for its kubevirt jobs
+
+  if (patchTypeText !== undefined) {
+    object.patchType = patchTypes[patchTypeText];
+    if (!object.patchType)
+      r.error('patchType', `patchType "${patchTypeText}" of ${r.what} is not a patch type`, `use one of ${Object.keys(patchTypes).slice(0, 4).join(', ')} (or their application/... forms)`);
+  }
+
+  const needsTemplate = checkForType && (job.jobType === 'create' || job.jobType === 'patch');
+  if (needsTemplate) {
+    if (!asWritten) r.error(undefined, `${r.what} has no objectTemplate`, 'add objectTemplate: <file>.yaml (relative to the config file)');
+    else object.objectTemplate = checkReference(input, asWritten, r.pos('objectTemplate'), 'objectTemplate') ?? '';
+  }
+  if (checkForType && job.jobType !== 'create') {
+    if (!object.kind) r.error(undefined, `${r.what} has no kind; a ${job.jobType} job selects objects by kind and labelSelector`, 'add kind: Deployment (or another kind)');
+    if (Object.keys(object.labelSelector).length === 0)
+      r.error(undefined, `${r.what} has no labelSelector; a ${job.jobType} job without one would act on every ${object.kind || 'object'} of the cluster`, `add labelSelector: {kube-burner.io/job: <job>}`);
+  }
+  if (job.jobType === 'patch' && patchTypeText === undefined)
+    r.error(undefined, `${r.what} has no patchType`, 'add patchType: merge-patch (or json-patch, strategic-merge-patch, apply-patch+yaml)');
+  r.finish();
+  return object;
+}
+
+function readWaitOptions(r: MapReader | undefined): WaitOptions {
+  if (!r) return { apiVersion: '', kind: '', labelSelector: {}, customStatusPaths: [] };
+  const options: WaitOptions = {
+    apiVersion: r.string('apiVersion', ''),
+    kind: r.string('kind', ''),
+    labelSelector: r.stringMap('labelSelector'),
+    customStatusPaths: r.list('customStatusPaths', (node, path, i) => {
+      const p = MapReader.of(r.ctx, node, path, `customStatusPaths item ${i + 1} of ${r.what}`);
+      if (!p) return undefined;
+      const key = p.string('key', '');
+      const value = p.string('value', '');
+      if (!key) p.error(undefined, `${p.what} has no key`, "add key: '(.conditions.[] | select(.type == \"Available\")).status'");
+      p.finish();
+      return { key, value };
+    }),
+  };
+  r.finish();
+  return options;
+}
+
+function checkJobNamesUnique(input: DecodeInput, jobs: Job[]): void {
+  const seen = new Map<string, Job>();
+  for (const job of jobs) {
+    if (!job.name) continue;
+    const first = seen.get(job.name);
+    if (first) {
+      const at = input.ctx.sources.describe(['jobs', first.index, 'name']);
+      input.ctx.diags.error(input.ctx.sources.at(['jobs', job.index, 'name']), `job name "${job.name}" is used twice (first at ${at})`, 'job names must be unique: rename one');
+    } else seen.set(job.name, job);
+  }
+}

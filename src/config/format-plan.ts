@@ -1,0 +1,47 @@
+import { formatDiagnostic } from './diagnostics.js';
+import { formatDuration } from './duration.js';
+import type { JobPlan, RunPlan } from './plan.js';
+
+/** The plan as `burn validate` prints it. */
+export function formatPlan(plan: RunPlan): string {
+  const lines: string[] = [];
+  lines.push(`${plan.file}: valid, ${count(plan.jobs.length, 'job')} (uuid ${plan.uuid})`);
+  for (const warning of plan.warnings) lines.push(`warning: ${formatDiagnostic(warning)}`);
+  for (const job of plan.jobs) lines.push('', ...formatJob(job));
+  lines.push(
+    '',
+    `total: ${count(plan.totalObjects, 'object')} in ${count(plan.totalNamespaces, 'namespace')}, ${count(plan.totalRequests, 'request')}; ` +
+      `least time ${formatDuration(Math.round(plan.leastTimeMs))}${plan.jobs.some((j) => j.plus.length) ? ' plus waits' : ''}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+function formatJob(job: JobPlan): string[] {
+  const out = [`job "${job.name}" (${job.jobType}): ${count(job.iterations, 'iteration')}, qps ${job.qps}, burst ${job.burst}`];
+  if (job.jobType === 'create') {
+    out.push(`  namespaces: ${formatNamespaces(job.namespaces)}`);
+    for (const o of job.objects) {
+      const repeat = o.runOnce ? ', once' : o.repeatEveryNIterations > 1 ? `, every ${o.repeatEveryNIterations} iterations` : '';
+      const docs = o.documentsPerReplica > 1 ? ` x ${o.documentsPerReplica} documents` : '';
+      const kinds = o.kinds.length ? ` ${[...new Set(o.kinds)].join('+')}` : o.rendered ? '' : ' (URL: rendered at run time)';
+      out.push(`  object ${o.index + 1}: ${o.template}${kinds}, ${o.replicas} per iteration${docs}${repeat}: ${count(o.total, 'object')}${o.pods ? `, ${count(o.pods, 'pod')}` : ''}`);
+    }
+    const first = job.objectsFirstIteration !== job.objectsPerIteration ? ` (${job.objectsFirstIteration} in the first)` : '';
+    out.push(`  objects: ${job.objectsPerIteration} per iteration${first}, ${job.totalObjects} in total${job.totalPods ? `; ${count(job.totalPods, 'pod')}` : ''}`);
+  } else {
+    for (const o of job.objects) out.push(`  object ${o.index + 1}: ${o.kinds.join('+') || 'objects'} selected by ${o.template}`);
+  }
+  const requests = job.requestsExact ? count(job.requests, 'request') : `${count(job.requests, 'list request')} and more`;
+  out.push(`  least time: ${formatDuration(Math.round(job.leastTimeMs))} for ${requests}${job.plus.length ? `, plus ${job.plus.join(', ')}` : ''}`);
+  return out;
+}
+
+function formatNamespaces(names: readonly string[]): string {
+  if (names.length === 0) return 'none (objects go where their templates say)';
+  if (names.length <= 3) return `${names.length}: ${names.join(', ')}`;
+  return `${names.length}: ${names[0]}, ${names[1]}, ..., ${names[names.length - 1]}`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

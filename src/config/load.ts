@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { isMap, LineCounter, parseDocument, type Node } from 'yaml';
+import { UserError } from '../shared/errors.js';
+import { renderTemplate } from '../template/index.js';
+import { decodeConfig } from './decode.js';
+import { ConfigError, DiagnosticList, SourceIndex } from './diagnostics.js';
+import { lineMapBetween } from './line-map.js';
+import { applySetAssignments, parseSetFlags } from './overrides.js';
+import type { ReadContext } from './reader.js';
+import type { Config } from './types.js';
+
+export interface LoadOptions {
+  /** `--user-data FILE`: YAML or JSON mapping whose keys become template variables of the config. */
+  userData?: string;
+  /** `--set` flags: "a.b=c", "jobs.0.qps=50,jobs.0.burst=50"; applied after parsing. */
+  set?: string[];
+  uuid: string;
+  /** Generated when not given. */
+  runId?: string;
+  /** Template variables of the config file (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** `--allow-missing`: keys missing from env/user data render as zero values instead of failing. */
+  allowMissing?: boolean;
+  /** Where relative paths are looked for after the config's folder (default process.cwd()). */
+  cwd?: string;
+}
+
+/**
+ * Reads a kube-burner v2 config: renders it as a Go template with the environment, `--user-data` and
+ * .UUID/.RunID, parses it keeping positions, applies `--set`, checks everything and applies defaults.
+ * Throws a ConfigError listing every problem with file:line:col.
+ */
+export async function loadConfig(path: string, options: LoadOptions): Promise<Config> {
+  const file = resolve(options.cwd ?? process.cwd(), path);
+  const shown = path; // messages use the path as the user wrote it
+  const source = await readText(file, shown, '-c/--config');
+  const runId = options.runId ?? randomUUID();
+  const data: Record<string, unknown> = { ...stringEnv(options.env ?? process.env) };
+  if (options.userData) Object.assign(data, await readUserData(options.userData, options.cwd));
+  data.UUID = options.uuid;
+  data.RunID = runId;
+
+  const rendered = renderTemplate(source, data, {
+    file: shown,
+    engine: 'go',
+    missingKey: options.allowMissing ? 'zero' : 'error',
+    baseDir: dirname(file),
+  });
+
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(rendered, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const lineMap = lineMapBetween(source, rendered);
+  const diags = new DiagnosticList();
+  for (const err of doc.errors) {
+    const at = err.linePos?.[0] ?? { line: 1, col: 1 };
+    diags.error({ file: shown, line: lineMap(at.line), col: at.col }, `YAML: ${err.message.split('\n')[0]}`, yamlHint(err.code));
+  }
+  diags.throwIfAny(shown);
+
+  const ctx: ReadContext = { file: shown, doc, lineCounter, lineMap, flagOrigins: new WeakMap<Node, string>(), diags, sources: new SourceIndex(shown) };
+  applySetAssignments(doc, parseSetFlags(options.set ?? [], diags, shown), ctx.flagOrigins, diags, shown);
+  const config = decodeConfig({ ctx, file, dir: dirname(file), cwd: options.cwd ?? process.cwd(), uuid: options.uuid, runId });
+  diags.throwIfAny(shown);
+  return { ...config, warnings: diags.warnings };
+}
+
+async function readText(file: string, shown: string, flag: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code ?? String(err)})`;
+    throw new UserError(`${shown}: ${why}`, { hint: `check the path given to ${flag}` });
+  }
+}
+
+async function readUserData(path: string, cwd?: string): Promise<Record<string, unknown>> {
+  const text = await readText(resolve(cwd ?? process.cwd(), path), path, '--user-data');
+  if (text.trim() === '') throw new UserError(`${path}: the user data file is empty`, { hint: '--user-data takes a YAML or JSON mapping, e.g. ITERATIONS: 10' });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
+  const diags = new DiagnosticList();
+  for (const err of doc.errors) {
+    const at = err.linePos?.[0] ?? { line: 1, col: 1 };
+    diags.error({ file: path, line: at.line, col: at.col }, `YAML: ${err.message.split('\n')[0]}`, yamlHint(err.code));
+  }
+  if (diags.empty && !isMap(doc.contents)) diags.error({ file: path, line: 1, col: 1 }, 'user data must be a mapping of names to values', 'e.g. ITERATIONS: 10');
+  if (!diags.empty) throw new ConfigError(path, diags.items);
+  return doc.toJS() as Record<string, unknown>;
+}
+
+function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
+  return out;
+}
+
+function yamlHint(code: string): string | undefined {
+  switch (code) {
+    case 'TAB_AS_INDENT':
+      return 'indent with spaces, not tabs';
+    case 'DUPLICATE_KEY':
+      return 'each key may appear once per mapping';
+    case 'BAD_INDENT':
+    case 'MISSING_CHAR':
+    case 'UNEXPECTED_TOKEN':
+      return 'check the indentation and the ":" after each key';
+    default:
+      return undefined;
+  }
+}

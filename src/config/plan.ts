@@ -1,0 +1,184 @@
+import { ConfigError, type Diagnostic } from './diagnostics.js';
+import { TokenBucketClock } from './least-time.js';
+import { renderFirstIteration, type RenderedObject } from './render-check.js';
+import type { Config, Job, JobObject, JobType } from './types.js';
+
+export interface ObjectPlan {
+  index: number;
+  template: string;
+  kinds: string[];
+  replicas: number;
+  documentsPerReplica: number;
+  runOnce: boolean;
+  repeatEveryNIterations: number;
+  /** Iterations that create this object. */
+  iterations: number;
+  total: number;
+  pods: number;
+  rendered: boolean;
+}
+
+export interface JobPlan {
+  name: string;
+  jobType: JobType;
+  iterations: number;
+  qps: number;
+  burst: number;
+  /** Namespaces the job creates: `<namespace>-<iteration / iterationsPerNamespace>`, or `<namespace>`. */
+  namespaces: string[];
+  /** Objects created in iteration 0 and in a later, ordinary iteration (runOnce and repeats differ). */
+  objectsFirstIteration: number;
+  objectsPerIteration: number;
+  totalObjects: number;
+  totalPods: number;
+  /** Requests through the job's token bucket: object creations for create jobs; lists for the others. */
+  requests: number;
+  /** False for delete, read and patch jobs: what they act on is only known on the cluster. */
+  requestsExact: boolean;
+  /** The least time the job can take: its requests through the token bucket, delays, pauses, preload, churn. */
+  leastTimeMs: number;
+  /** Things that add time beyond leastTimeMs (waits for readiness), for the reader. */
+  plus: string[];
+  objects: ObjectPlan[];
+}
+
+export interface RunPlan {
+  file: string;
+  uuid: string;
+  runId: string;
+  jobs: JobPlan[];
+  totalObjects: number;
+  totalNamespaces: number;
+  totalRequests: number;
+  leastTimeMs: number;
+  warnings: Diagnostic[];
+}
+
+/**
+ * Checks what loading cannot (every object template of the first iteration renders to Kubernetes
+ * objects) and works out what the run will do. Touches no cluster. Throws a ConfigError with every
+ * template problem.
+ */
+export async function planRun(config: Config): Promise<RunPlan> {
+  const problems: Diagnostic[] = [];
+  const jobs: JobPlan[] = [];
+  for (const job of config.jobs) {
+    const rendered: RenderedObject[] = [];
+    for (const object of job.objects) rendered.push(await renderFirstIteration(config, job, object, problems));
+    jobs.push(planJob(job, rendered));
+  }
+  if (problems.length) throw new ConfigError(config.source.file, problems);
+  return {
+    file: config.source.file,
+    uuid: config.global.uuid,
+    runId: config.global.runId,
+    jobs,
+    totalObjects: sum(jobs.map((j) => j.totalObjects)),
+    totalNamespaces: sum(jobs.map((j) => j.namespaces.length)),
+    totalRequests: sum(jobs.map((j) => j.requests)),
+    leastTimeMs: sum(jobs.map((j) => j.leastTimeMs)),
+    warnings: config.warnings,
+  };
+}
+
+export function planJob(job: Job, rendered: readonly RenderedObject[]): JobPlan {
+  const creates = job.jobType === 'create';
+  const objects = job.objects.map((object, i) => planObject(job, object, rendered[i]));
+  const namespaces = creates ? namespaceNames(job) : [];
+  const clock = new TokenBucketClock(job.qps, job.burst);
+  if (creates) simulateCreate(job, objects, clock);
+  else simulateSelectJob(job, clock);
+  if (creates && job.preLoadImages) clock.pause(job.preLoadPeriodMs);
+  clock.pause(churnTimeMs(job));
+  clock.pause(job.jobPauseMs);
+
+  const plus: string[] = [];
+  if (creates && job.podWait) plus.push('waiting for objects after every iteration (podWait)');
+  else if (creates && job.waitWhenFinished) plus.push('waiting for objects at the end (waitWhenFinished)');
+  if (!creates) plus.push(`the ${job.jobType} requests for every matching object`);
+  if (job.jobType === 'delete' && job.waitForDeletion) plus.push('waiting for deletion');
+  if (job.churnConfig.enabled) plus.push('churn re-creation waits');
+
+  const ordinary = objects.filter((o) => !o.runOnce && o.repeatEveryNIterations === 1);
+  return {
+    name: job.name,
+    jobType: job.jobType,
+    iterations: job.jobIterations,
+    qps: job.qps,
+    burst: job.burst,
+    namespaces,
+    objectsFirstIteration: creates ? sum(objects.map((o) => o.replicas * o.documentsPerReplica)) : 0,
+    objectsPerIteration: creates ? sum(ordinary.map((o) => o.replicas * o.documentsPerReplica)) : 0,
+    totalObjects: creates ? sum(objects.map((o) => o.total)) : 0,
+    totalPods: creates ? sum(objects.map((o) => o.pods)) : 0,
+    requests: clock.requests,
+    requestsExact: creates,
+    leastTimeMs: clock.elapsedMs,
+    plus,
+    objects,
+  };
+}
+
+function planObject(job: Job, object: JobObject, rendered: RenderedObject | undefined): ObjectPlan {
+  const docs = rendered?.documentsPerReplica ?? 1;
+  const iterations = object.runOnce ? 1 : Math.ceil(job.jobIterations / object.repeatEveryNIterations);
+  const total = job.jobType === 'create' ? iterations * object.replicas * docs : 0;
+  return {
+    index: object.index,
+    template: object.objectTemplateAsWritten || `${object.kind} ${Object.entries(object.labelSelector).map(([k, v]) => `${k}=${v}`).join(',')}`,
+    kinds: rendered?.kinds.length ? rendered.kinds : object.kind ? [object.kind] : [],
+    replicas: object.replicas,
+    documentsPerReplica: docs,
+    runOnce: object.runOnce,
+    repeatEveryNIterations: object.repeatEveryNIterations,
+    iterations,
+    total,
+    pods: job.jobType === 'create' ? iterations * object.replicas * (rendered?.podsPerReplica ?? 0) : 0,
+    rendered: rendered?.rendered ?? false,
+  };
+}
+
+export function namespaceNames(job: Job): string[] {
+  if (!job.namespace) return [];
+  if (!job.namespacedIterations) return [job.namespace];
+  const count = Math.ceil(job.jobIterations / job.iterationsPerNamespace);
+  return Array.from({ length: count }, (_, i) => `${job.namespace}-${i}`);
+}
+
+function simulateCreate(job: Job, objects: readonly ObjectPlan[], clock: TokenBucketClock): void {
+  const namespaced = Boolean(job.namespace) && job.namespacedIterations;
+  for (let iteration = 0; iteration < job.jobIterations; iteration++) {
+    // namespaces are created outside the job's token bucket (the article's timings in seed 003 confirm it)
+    if (namespaced && iteration > 0 && iteration % job.iterationsPerNamespace === 0) clock.pause(job.namespaceDelayMs);
+    const due = objects.filter((o) => (o.runOnce ? iteration === 0 : iteration % o.repeatEveryNIterations === 0));
+    due.forEach((o, i) => {
+      clock.send(o.replicas * o.documentsPerReplica);
+      if (i < due.length - 1) clock.pause(job.objectDelayMs);
+    });
+    if (iteration < job.jobIterations - 1) clock.pause(job.jobIterationDelayMs);
+  }
+}
+
+/** delete, read and patch jobs list each object's selector once per iteration before acting on what they find. */
+function simulateSelectJob(job: Job, clock: TokenBucketClock): void {
+  for (let iteration = 0; iteration < job.jobIterations; iteration++) {
+    job.objects.forEach((_, i) => {
+      clock.send(1);
+      if (i < job.objects.length - 1) clock.pause(job.objectDelayMs);
+    });
+    if (iteration < job.jobIterations - 1) clock.pause(job.jobIterationDelayMs);
+  }
+}
+
+/** Churn stops at its duration or after its cycles (each at least `delay` apart), whichever is first. */
+function churnTimeMs(job: Job): number {
+  const churn = job.churnConfig;
+  if (!churn.enabled) return 0;
+  const byCycles = churn.cycles > 0 ? churn.cycles * (churn.delayMs + churn.deleteDelayMs) : Infinity;
+  const byDuration = churn.durationMs > 0 ? churn.durationMs : Infinity;
+  return Math.min(byCycles, byDuration);
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}

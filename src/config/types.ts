@@ -1,0 +1,165 @@
+import type { Diagnostic, SourceIndex, SourcePos } from './diagnostics.js';
+
+/**
+ * A loaded kube-burner v2 config with every default applied. Durations are milliseconds.
+ * Key names follow kube-burner's YAML keys so a kube-burner config maps onto these types one to one.
+ */
+export interface Config {
+  /** Absolute path of the config file, and its folder (relative paths in it resolve from there). */
+  file: string;
+  dir: string;
+  metricsEndpoints: MetricsEndpoint[];
+  global: GlobalConfig;
+  jobs: Job[];
+  /** Position of every key and value by path, e.g. `source.describe('jobs.0.qps')` -> "config.yaml:9:10". */
+  source: SourceIndex;
+  /** Problems that do not stop a run (e.g. churnConfig without cycles or duration); the CLI prints them. */
+  warnings: Diagnostic[];
+}
+
+export type { TemplateEngine } from '../template/index.js';
+import type { TemplateEngine } from '../template/index.js';
+export type JobType = 'create' | 'delete' | 'read' | 'patch';
+export type DeletionStrategy = 'default' | 'gvr';
+export type ChurnMode = 'namespaces' | 'objects';
+export type ExecutionMode = 'parallel' | 'sequential';
+export type MetricsClosing = 'afterJobPause' | 'afterMeasurements' | 'afterJob';
+export type PatchType =
+  | 'application/json-patch+json'
+  | 'application/merge-patch+json'
+  | 'application/strategic-merge-patch+json'
+  | 'application/apply-patch+yaml';
+
+export interface GlobalConfig {
+  /** The run's uuid (`--uuid` or generated) and run id; both are template variables (.UUID, .RunID). */
+  uuid: string;
+  runId: string;
+  measurements: MeasurementConfig[];
+  requestTimeoutMs: number; // 60s
+  gc: boolean; // false
+  gcMetrics: boolean; // false
+  waitWhenFinished: boolean; // false
+  clusterHealth: boolean; // false
+  timeoutMs: number; // 4h; the CLI --timeout wins
+  /** Absolute paths (or URLs) of Go template files whose `define`s every object template can use. */
+  functionTemplates: string[];
+  deletionStrategy: DeletionStrategy; // default
+}
+
+/** A measurement as written in the config: its `name` plus options the measurement checks itself. */
+export interface MeasurementConfig {
+  name: string;
+  [option: string]: unknown;
+}
+
+export interface MetricsEndpoint {
+  endpoint: string;
+  token: string;
+  username: string;
+  password: string;
+  stepMs: number; // 30s
+  skipTLSVerify: boolean; // true
+  /** Metrics profile files (absolute paths or URLs). */
+  metrics: string[];
+  /** Alert profile files (absolute paths or URLs). */
+  alerts: string[];
+  alias: string;
+  /** kube-burner's indexer settings (type local|elastic|opensearch, ...), kept as written. */
+  indexer: Record<string, unknown>;
+}
+
+export interface Job {
+  name: string;
+  jobType: JobType; // create
+  jobIterations: number; // 1 (forced to 1 for delete jobs)
+  /** Requests per second and burst of the job's token bucket; values <= 0 in the file mean 5 and 10. */
+  qps: number;
+  burst: number;
+  namespace: string;
+  namespacedIterations: boolean; // true
+  iterationsPerNamespace: number; // 1
+  namespaceDelayMs: number; // 0
+  preCreateNamespaces: boolean; // false
+  namespaceLabels: Record<string, string>;
+  namespaceAnnotations: Record<string, string>;
+  cleanup: boolean; // true
+  podWait: boolean; // false
+  waitWhenFinished: boolean; // true (false when global.waitWhenFinished, and for delete jobs)
+  maxWaitTimeoutMs: number; // 4h
+  waitForDeletion: boolean; // true
+  verifyObjects: boolean; // true
+  errorOnVerify: boolean; // true
+  preLoadImages: boolean; // true (false for delete jobs)
+  preLoadPeriodMs: number; // 1m
+  preLoadNodeLabels: Record<string, string>;
+  jobIterationDelayMs: number; // 0
+  jobPauseMs: number; // 0
+  objectDelayMs: number; // 0
+  objectWait: boolean; // false
+  beforeCleanup: string;
+  churnConfig: ChurnConfig;
+  skipIndexing: boolean; // false
+  defaultMissingKeysWithZero: boolean; // false
+  executionMode: ExecutionMode; // parallel (sequential for delete jobs)
+  metricsAggregate: boolean; // false
+  metricsClosing: MetricsClosing; // afterJobPause
+  gc: boolean; // false
+  measurements: MeasurementConfig[];
+  watchers: Watcher[];
+  /** Passed through as written; their semantics belong to the engine. */
+  hooks: unknown;
+  incrementalLoad: unknown;
+  objects: JobObject[];
+  /** Index in `jobs` and the position of the job in the file. */
+  index: number;
+  pos: SourcePos;
+}
+
+export interface JobObject {
+  /** Absolute path or http(s) URL; "" for delete and read jobs, which select by kind and labels. */
+  objectTemplate: string;
+  /** The template as written in the config, for messages. */
+  objectTemplateAsWritten: string;
+  templateEngine: TemplateEngine; // .hbs files: handlebars, else go
+  replicas: number; // 1
+  inputVars: Record<string, unknown>;
+  wait: boolean; // true
+  waitOptions: WaitOptions;
+  runOnce: boolean; // false
+  churn: boolean; // true
+  /** Create the object on iterations 0, N, 2N, ...; 1 (the default) means every iteration. */
+  repeatEveryNIterations: number;
+  /** delete, read and patch jobs: what to act on. */
+  kind: string;
+  apiVersion: string;
+  labelSelector: Record<string, string>;
+  patchType?: PatchType;
+  /** Index in the job's `objects` and the position of the object in the file. */
+  index: number;
+  pos: SourcePos;
+}
+
+export interface WaitOptions {
+  apiVersion: string;
+  kind: string;
+  labelSelector: Record<string, string>;
+  customStatusPaths: Array<{ key: string; value: string }>;
+}
+
+export interface ChurnConfig {
+  /** Churn runs when cycles > 0 or duration > 0; it stops at whichever comes first. */
+  enabled: boolean;
+  cycles: number; // 0
+  percent: number; // 10 when churn is enabled and percent is not given
+  durationMs: number; // 0
+  delayMs: number; // 0
+  deleteDelayMs: number; // 0
+  mode: ChurnMode; // namespaces
+}
+
+export interface Watcher {
+  kind: string;
+  apiVersion: string;
+  labelSelector: Record<string, string>;
+  replicas: number; // 1
+}

@@ -1,0 +1,31 @@
+/**
+ * Keeps a bounded number of requests queued in the client, so a job of 150,000 objects neither
+ * renders them all up front nor waits for each before sending the next: the token bucket sets the
+ * pace, this only caps memory.
+ */
+export class Dispatcher {
+  private inFlight = 0;
+  private readonly idle: Array<() => void> = [];
+  private readonly room: Array<() => void> = [];
+  readonly errors: unknown[] = [];
+
+  constructor(private readonly capacity: number) {}
+
+  /** Waits for room, then starts `task`; failures are collected, not thrown. */
+  async submit(task: () => Promise<void>): Promise<void> {
+    while (this.inFlight >= this.capacity) await new Promise<void>((resolve) => this.room.push(resolve));
+    this.inFlight++;
+    task()
+      .catch((err: unknown) => void this.errors.push(err))
+      .finally(() => {
+        this.inFlight--;
+        this.room.shift()?.();
+        if (this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
+      });
+  }
+
+  /** Resolves when everything submitted so far has finished. */
+  drain(): Promise<void> {
+    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.idle.push(resolve));
+  }
+}

@@ -1,0 +1,104 @@
+import type { DeletionStrategy } from '../config/types.js';
+import type { ApiResource, KubeClient } from '../kube/index.js';
+import { nowMs } from '../shared/clock.js';
+import type { Logger } from '../shared/log.js';
+import { runSelector } from './labels.js';
+
+export interface GcOptions {
+  uuid: string;
+  /** Only this job's objects (job-level gc); the whole run when omitted. */
+  job?: string;
+  strategy: DeletionStrategy;
+  /** How long to wait for namespaces and objects to disappear; 0 does not wait. */
+  waitMs: number;
+  signal?: AbortSignal;
+  log: Logger;
+}
+
+export interface GcOutcome {
+  namespaces: number;
+  objects: number;
+  /** Still there when the wait ended. */
+  remaining: number;
+}
+
+/** Kinds that can hold burn's objects: listable, deletable, not a subresource, not the namespaces themselves. */
+function removableResources(all: ApiResource[]): ApiResource[] {
+  const seen = new Set<string>();
+  return all.filter((r) => {
+    if (r.resource.includes('/') || r.kind === 'Namespace' || r.kind === 'Event') return false;
+    if (!r.verbs.includes('list') || !r.verbs.includes('delete')) return false;
+    // A kind served by several group-versions is the same objects: list it once.
+    const key = `${r.group}/${r.resource}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * Deletes what a run (or one of its jobs) created, found by its labels, so it works from a config,
+ * from `burn destroy --uuid`, and twice in a row. `default` deletes the run's namespaces and labelled
+ * objects outside them; `gvr` deletes labelled objects kind by kind first, then the namespaces.
+ */
+export async function collectGarbage(client: KubeClient, options: GcOptions): Promise<GcOutcome> {
+  const selector = runSelector(options.uuid, options.job);
+  const namespaces = (await client.list('v1', 'Namespace', { labelSelector: selector, signal: options.signal })).map((ns) => ns.metadata.name!);
+  const doomed = new Set(namespaces);
+  let objects = 0;
+  for (const api of removableResources(await client.allResources())) {
+    if (options.signal?.aborted) break;
+    let items;
+    try {
+      items = await client.list(api.apiVersion, api.kind, { labelSelector: selector, signal: options.signal });
+    } catch (err) {
+      options.log.debug(`gc: cannot list ${api.resource}: ${err instanceof Error ? err.message : String(err)}`);
+      continue;
+    }
+    for (const item of items) {
+      const ns = item.metadata.namespace;
+      // With the default strategy, deleting a namespace deletes what is in it.
+      if (options.strategy === 'default' && ns && doomed.has(ns)) continue;
+      // Dependents go with their owners (pods of a Deployment): deleting them too only races the garbage collector.
+      if ((item.metadata.ownerReferences as unknown[] | undefined)?.length) continue;
+      await client.delete(api.apiVersion, api.kind, item.metadata.name!, ns, { notFoundOk: true, propagationPolicy: 'Background', signal: options.signal });
+      objects++;
+    }
+  }
+  for (const name of namespaces) {
+    await client.delete('v1', 'Namespace', name, undefined, { notFoundOk: true, signal: options.signal });
+  }
+  const remaining = options.waitMs > 0 ? await waitNamespacesGone(client, selector, options) : 0;
+  options.log.info(`gc: deleted ${namespaces.length} namespace(s) and ${objects} other object(s) of ${selector}${remaining ? `; ${remaining} namespace(s) still terminating` : ''}`);
+  return { namespaces: namespaces.length, objects, remaining };
+}
+
+async function waitNamespacesGone(client: KubeClient, selector: string, options: GcOptions): Promise<number> {
+  const present = new Set<string>();
+  let wake: () => void = () => undefined;
+  const watch = client.watchResources<string>({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    labelSelector: selector,
+    project: (obj) => obj.metadata.name!,
+    onEvent: (type, name) => {
+      if (type === 'DELETED') present.delete(name);
+      else present.add(name);
+      if (present.size === 0) wake();
+    },
+    signal: options.signal,
+  });
+  try {
+    await watch.synced;
+    if (present.size === 0) return 0;
+    const deadline = nowMs() + options.waitMs;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(0, deadline - nowMs()));
+      wake = () => (clearTimeout(timer), resolve());
+      options.signal?.addEventListener('abort', wake, { once: true });
+    });
+    return present.size;
+  } finally {
+    await watch.stop();
+  }
+}

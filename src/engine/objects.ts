@@ -1,0 +1,99 @@
+import { readFile } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { isUrl } from '../config/references.js';
+import { templateData } from '../config/render-check.js';
+import type { Config, Job, JobObject } from '../config/types.js';
+import type { KubeObject } from '../kube/index.js';
+import { UserError } from '../shared/errors.js';
+import { compileTemplate, type CompiledTemplate } from '../template/index.js';
+import { applyLabels, burnLabels } from './labels.js';
+
+/** Where one rendered object came from: what its labels say and what messages name. */
+export interface ObjectOrigin {
+  job: Job;
+  object: JobObject;
+  iteration: number;
+  replica: number;
+}
+
+async function readTemplateSource(ref: string): Promise<string> {
+  if (!isUrl(ref)) return readFile(ref, 'utf8');
+  const response = await fetch(ref);
+  if (!response.ok) throw new UserError(`objectTemplate ${ref}: HTTP ${response.status} ${response.statusText}`, { hint: 'check the URL, or download the template and point objectTemplate at the file' });
+  return response.text();
+}
+
+/** Renders a job's object templates into Kubernetes objects carrying the burn labels. */
+export class ObjectRenderer {
+  private readonly compiled = new Map<JobObject, CompiledTemplate>();
+
+  constructor(private readonly config: Config) {}
+
+  private async template(job: Job, object: JobObject): Promise<CompiledTemplate> {
+    let template = this.compiled.get(object);
+    if (!template) {
+      const source = await readTemplateSource(object.objectTemplate);
+      template = compileTemplate(source, {
+        file: isUrl(object.objectTemplate) ? object.objectTemplate : relative(process.cwd(), object.objectTemplate) || object.objectTemplate,
+        engine: object.templateEngine,
+        missingKey: job.defaultMissingKeysWithZero ? 'zero' : 'error',
+        baseDir: this.config.dir,
+        functionTemplates: this.config.global.functionTemplates,
+      });
+      this.compiled.set(object, template);
+    }
+    return template;
+  }
+
+  /** The rendered text of one replica (patch bodies are used as text). */
+  async renderText(origin: ObjectOrigin): Promise<string> {
+    const template = await this.template(origin.job, origin.object);
+    return template.render(templateData(this.config, origin.job, origin.object, origin.iteration, origin.replica));
+  }
+
+  /** The objects one replica of an object template yields, labelled for this run. */
+  async render(origin: ObjectOrigin): Promise<KubeObject[]> {
+    const text = await this.renderText(origin);
+    const labels = burnLabels({
+      uuid: this.config.global.uuid,
+      runId: this.config.global.runId,
+      job: origin.job.name,
+      iteration: origin.iteration,
+      replica: origin.replica,
+    });
+    const objects: KubeObject[] = [];
+    for (const doc of parseAllDocuments(text)) {
+      if (!('contents' in doc) || doc.contents === null) continue;
+      if (doc.errors.length) {
+        throw new UserError(`${origin.object.objectTemplateAsWritten} (job "${origin.job.name}", iteration ${origin.iteration}, replica ${origin.replica}) rendered invalid YAML: ${doc.errors[0]!.message.split('\n')[0]}`, {
+          hint: `see what it renders to with: burn render ${origin.object.objectTemplateAsWritten} --iteration ${origin.iteration} --replica ${origin.replica}`,
+        });
+      }
+      const obj = doc.toJS() as KubeObject;
+      applyLabels(obj, labels);
+      objects.push(obj);
+    }
+    return objects;
+  }
+
+  /** Container images the job's objects use, from their first iteration (for preLoadImages). */
+  async images(job: Job): Promise<string[]> {
+    const images = new Set<string>();
+    for (const object of job.objects) {
+      for (const obj of await this.render({ job, object, iteration: 0, replica: 1 })) collectImages(obj, images);
+    }
+    return [...images].sort();
+  }
+}
+
+function collectImages(node: unknown, into: Set<string>): void {
+  if (Array.isArray(node)) for (const item of node) collectImages(item, into);
+  else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if ((key === 'containers' || key === 'initContainers') && Array.isArray(value)) {
+        for (const c of value) if (c && typeof c.image === 'string') into.add(c.image);
+      } else collectImages(value, into);
+    }
+  }
+}

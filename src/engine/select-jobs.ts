@@ -1,0 +1,131 @@
+import { parse as parseYaml } from 'yaml';
+import type { JobObject, PatchType as ConfigPatchType } from '../config/types.js';
+import type { KubeObject, PatchType } from '../kube/index.js';
+import { pause, type JobContext } from './context.js';
+import { Dispatcher } from './dispatch.js';
+
+/** delete, patch and read jobs act on what a label selector finds, kind by kind. */
+
+const PATCH_TYPES: Record<ConfigPatchType, PatchType> = {
+  'application/merge-patch+json': 'merge',
+  'application/json-patch+json': 'json',
+  'application/strategic-merge-patch+json': 'strategic',
+  'application/apply-patch+yaml': 'apply',
+};
+
+export function selectorString(labels: Record<string, string>): string {
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
+
+async function counted<T>(ctx: JobContext, request: () => Promise<T>): Promise<T> {
+  try {
+    const result = await request();
+    ctx.progress.countRequest(true);
+    return result;
+  } catch (err) {
+    ctx.progress.countRequest(false);
+    throw err;
+  }
+}
+
+/** List items carry no apiVersion and kind: they come from the job's object. */
+function apiVersionOf(object: JobObject): string {
+  return object.apiVersion || 'v1';
+}
+
+async function selected(ctx: JobContext, object: JobObject): Promise<KubeObject[]> {
+  return counted(ctx, () => ctx.client.list(apiVersionOf(object), object.kind, { labelSelector: selectorString(object.labelSelector), signal: ctx.signal }));
+}
+
+async function forEachSelected(ctx: JobContext, act: (object: JobObject, target: KubeObject, iteration: number) => Promise<unknown>): Promise<void> {
+  const { job } = ctx;
+  const dispatcher = new Dispatcher(Math.max(64, Math.ceil(Math.min(job.qps, 5000)) + job.burst));
+  ctx.progress.markLoadStart();
+  for (let iteration = 0; iteration < job.jobIterations && !ctx.signal.aborted; iteration++) {
+    ctx.progress.iteration = iteration;
+    for (const [i, object] of job.objects.entries()) {
+      for (const target of await selected(ctx, object)) {
+        await dispatcher.submit(() => counted(ctx, () => act(object, target, iteration)).then(() => void ctx.progress.objectsCreated++));
+      }
+      if (job.objectDelayMs > 0 && i < job.objects.length - 1) {
+        await dispatcher.drain();
+        await pause(job.objectDelayMs, ctx.signal);
+      }
+    }
+    await dispatcher.drain();
+    if (iteration < job.jobIterations - 1) await pause(job.jobIterationDelayMs, ctx.signal);
+  }
+  await dispatcher.drain();
+  for (const err of dispatcher.errors) ctx.errors.push(err instanceof Error ? err.message : String(err));
+}
+
+export async function runDeleteJob(ctx: JobContext): Promise<void> {
+  ctx.progress.phase = 'deleting';
+  await forEachSelected(ctx, (object, target) =>
+    ctx.client.delete(apiVersionOf(object), object.kind, target.metadata.name!, target.metadata.namespace, { notFoundOk: true, propagationPolicy: 'Background', signal: ctx.signal }),
+  );
+  if (ctx.job.waitForDeletion && !ctx.signal.aborted) {
+    ctx.progress.phase = 'waiting for deletion';
+    for (const object of ctx.job.objects) {
+      await waitUntilGone(ctx, apiVersionOf(object), object.kind, selectorString(object.labelSelector));
+    }
+  }
+}
+
+/**
+ * Watches until no object of the kind matches the selector (or, with `only`, none of those
+ * namespace/name keys is left), or the job's maxWaitTimeout passes.
+ */
+export async function waitUntilGone(
+  ctx: Pick<JobContext, 'housekeeping' | 'signal' | 'job' | 'errors'>,
+  apiVersion: string,
+  kind: string,
+  labelSelector: string,
+  only?: ReadonlySet<string>,
+): Promise<boolean> {
+  const present = new Set<string>();
+  let wake: () => void = () => undefined;
+  const watch = ctx.housekeeping.watchResources<string>({
+    apiVersion,
+    kind,
+    labelSelector,
+    project: (obj) => `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`,
+    onEvent: (type, key) => {
+      if (only && !only.has(key)) return;
+      if (type === 'DELETED') present.delete(key);
+      else present.add(key);
+      if (present.size === 0) wake();
+    },
+  });
+  try {
+    await watch.synced;
+    if (present.size === 0) return true;
+    const gone = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), ctx.job.maxWaitTimeoutMs);
+      const stop = () => (clearTimeout(timer), resolve(false));
+      ctx.signal.addEventListener('abort', stop, { once: true });
+      wake = () => (clearTimeout(timer), ctx.signal.removeEventListener('abort', stop), resolve(true));
+    });
+    if (!gone && !ctx.signal.aborted) ctx.errors.push(`${present.size} ${kind} (${labelSelector}) still present after ${Math.round(ctx.job.maxWaitTimeoutMs / 1000)}s`);
+    return gone;
+  } finally {
+    await watch.stop();
+  }
+}
+
+export async function runPatchJob(ctx: JobContext): Promise<void> {
+  ctx.progress.phase = 'patching';
+  await forEachSelected(ctx, async (object, target, iteration) => {
+    const text = await ctx.renderer.renderText({ job: ctx.job, object, iteration, replica: 1 });
+    const patchType = PATCH_TYPES[object.patchType ?? 'application/merge-patch+json'];
+    const body = JSON.stringify(parseYaml(text));
+    return ctx.client.patch(apiVersionOf(object), object.kind, target.metadata.name!, target.metadata.namespace, body, patchType, { signal: ctx.signal });
+  });
+}
+
+export async function runReadJob(ctx: JobContext): Promise<void> {
+  ctx.progress.phase = 'reading';
+  await forEachSelected(ctx, (object, target) => ctx.client.get(apiVersionOf(object), object.kind, target.metadata.name!, target.metadata.namespace, { signal: ctx.signal }));
+}

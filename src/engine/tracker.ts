@@ -1,0 +1,175 @@
+import type { KubeClient, KubeObject } from '../kube/index.js';
+import type { PodState } from './not-ready.js';
+import { readinessOf, type StatusCheck } from './readiness.js';
+
+interface Expected {
+  iteration: number;
+  ready: boolean;
+}
+
+interface KindWatch {
+  synced: Promise<void>;
+  stop(): Promise<void>;
+}
+
+type Json = Record<string, any>;
+
+function keyOf(kind: string, namespace: string | undefined, name: string): string {
+  return `${kind}/${namespace ?? ''}/${name}`;
+}
+
+export function podStateOf(pod: Json): PodState {
+  const status = pod.status ?? {};
+  const conditions: Json[] = status.conditions ?? [];
+  const scheduled = conditions.find((c) => c.type === 'PodScheduled');
+  const waiting = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])].find((c: Json) => c.state?.waiting)?.state?.waiting;
+  return {
+    namespace: pod.metadata?.namespace ?? '',
+    name: pod.metadata?.name ?? '',
+    phase: status.phase,
+    deleting: Boolean(pod.metadata?.deletionTimestamp),
+    unschedulableMessage: scheduled?.status === 'False' ? scheduled.message || scheduled.reason : undefined,
+    waitingReason: waiting?.reason,
+    waitingMessage: waiting?.message,
+    ready: status.phase === 'Succeeded' || conditions.some((c) => c.type === 'Ready' && c.status === 'True'),
+  };
+}
+
+/**
+ * Watches what a job created and knows, per iteration, how many objects are not ready yet, so a wait
+ * is a counter reaching zero rather than a poll. Also keeps each of the job's pods' state for the
+ * progress line and for explaining pods that never became ready.
+ */
+export class ReadinessTracker {
+  private readonly expected = new Map<string, Expected>();
+  private readonly observedReady = new Map<string, boolean>();
+  private readonly pendingByIteration = new Map<number, number>();
+  private readonly watches = new Map<string, KindWatch>();
+  private readonly waiters = new Set<() => void>();
+  readonly pods = new Map<string, PodState>();
+  private podsReady = 0;
+
+  constructor(
+    private readonly client: KubeClient,
+    private readonly labelSelector: string,
+    private readonly customStatusPaths: StatusCheck[] = [],
+  ) {}
+
+  get readyPods(): number {
+    return this.podsReady;
+  }
+
+  /** Starts the pod watch; further kinds are watched when first expected. */
+  async start(): Promise<void> {
+    this.watchKind('v1', 'Pod');
+    await this.watches.get('Pod')!.synced;
+  }
+
+  /** An object burn created that the job's wait must see ready. Kinds without a readiness rule are ignored. */
+  expect(obj: KubeObject, iteration: number): void {
+    if (!readinessOf(obj.kind, this.customStatusPaths)) return;
+    this.watchKind(obj.apiVersion, obj.kind);
+    const key = keyOf(obj.kind, obj.metadata.namespace, obj.metadata.name!);
+    if (this.expected.has(key)) return;
+    const ready = this.observedReady.get(key) ?? false;
+    this.expected.set(key, { iteration, ready });
+    if (!ready) this.adjust(iteration, +1);
+  }
+
+  /** Forgets objects burn deleted (churn), so waits do not count them. */
+  forget(obj: Pick<KubeObject, 'kind' | 'metadata'>): void {
+    const key = keyOf(obj.kind, obj.metadata.namespace, obj.metadata.name!);
+    const entry = this.expected.get(key);
+    if (!entry) return;
+    this.expected.delete(key);
+    if (!entry.ready) this.adjust(entry.iteration, -1);
+  }
+
+  /** Objects expected and not ready yet, in the given iterations (all when omitted). */
+  pending(iterations?: Iterable<number>): number {
+    if (!iterations) {
+      let total = 0;
+      for (const n of this.pendingByIteration.values()) total += n;
+      return total;
+    }
+    let total = 0;
+    for (const i of iterations) total += this.pendingByIteration.get(i) ?? 0;
+    return total;
+  }
+
+  /** Resolves true when nothing in `iterations` is pending, false at the deadline or on abort. */
+  async waitReady(iterations: Iterable<number> | undefined, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    await Promise.all([...this.watches.values()].map((w) => w.synced));
+    const list = iterations ? [...iterations] : undefined;
+    if (this.pending(list) === 0) return true;
+    return new Promise<boolean>((resolve) => {
+      const finish = (ok: boolean) => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(ok);
+      };
+      const check = () => {
+        if (this.pending(list) === 0) finish(true);
+      };
+      const onAbort = () => finish(false);
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      this.waiters.add(check);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.watches.values()].map((w) => w.stop()));
+    this.watches.clear();
+    for (const wake of this.waiters) wake();
+  }
+
+  private adjust(iteration: number, delta: number): void {
+    const next = (this.pendingByIteration.get(iteration) ?? 0) + delta;
+    if (next === 0) this.pendingByIteration.delete(iteration);
+    else this.pendingByIteration.set(iteration, next);
+    if (delta < 0) for (const wake of [...this.waiters]) wake();
+  }
+
+  private observe(key: string, ready: boolean): void {
+    this.observedReady.set(key, ready);
+    const entry = this.expected.get(key);
+    if (!entry || entry.ready === ready) return;
+    entry.ready = ready;
+    this.adjust(entry.iteration, ready ? -1 : +1);
+  }
+
+  private watchKind(apiVersion: string, kind: string): void {
+    if (this.watches.has(kind)) return;
+    const isReady = readinessOf(kind, this.customStatusPaths) ?? (() => true);
+    const handle = this.client.watchResources<{ key: string; ready: boolean; pod?: PodState }>({
+      apiVersion,
+      kind,
+      labelSelector: this.labelSelector,
+      project: (obj) => ({
+        key: keyOf(kind, obj.metadata.namespace, obj.metadata.name!),
+        ready: isReady(obj),
+        pod: kind === 'Pod' ? podStateOf(obj) : undefined,
+      }),
+      onEvent: (type, { key, ready, pod }) => {
+        if (pod) this.trackPod(type, pod);
+        if (type === 'DELETED') this.observedReady.delete(key);
+        else this.observe(key, ready);
+      },
+    });
+    this.watches.set(kind, handle);
+  }
+
+  private trackPod(type: string, pod: PodState): void {
+    const key = `${pod.namespace}/${pod.name}`;
+    const before = this.pods.get(key);
+    if (before?.ready) this.podsReady--;
+    if (type === 'DELETED') {
+      this.pods.delete(key);
+      return;
+    }
+    this.pods.set(key, pod);
+    if (pod.ready) this.podsReady++;
+  }
+}

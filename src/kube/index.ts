@@ -1,0 +1,64 @@
+import { KubeClient, type ClientSettings } from './client.js';
+import { loadClusterTarget } from './kubeconfig.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+
+export interface ConnectOptions {
+  /** --kubeconfig */
+  kubeconfig?: string;
+  /** --kube-context */
+  context?: string;
+  /** --skip-tls-verify */
+  skipTlsVerify?: boolean;
+  /** Token bucket of the returned client; <= 0 means 5 / 10 (kube-burner). Use withLimits() per job. */
+  qps?: number;
+  burst?: number;
+  /** Requests in flight per client view; default 100. */
+  maxConcurrency?: number;
+  /** Per attempt: time to response headers, and longest silence while reading a body. Default 60 s (kube-burner requestTimeout). */
+  requestTimeoutMs?: number;
+  /** Retries on 429, 5xx, resets and timeouts; default 5 with 200 ms jittered exponential backoff up to 10 s. */
+  retry?: Partial<RetryPolicy>;
+  /** Environment to read KUBECONFIG / in-cluster variables from (tests). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export const DEFAULT_MAX_CONCURRENCY = 100;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
+/**
+ * Resolves the kubeconfig (flag, KUBECONFIG, ~/.kube/config, in-cluster) and context, and returns
+ * a client for that cluster. Nothing is sent yet; call serverVersion() to check reachability.
+ */
+export async function connectCluster(options: ConnectOptions = {}): Promise<KubeClient> {
+  const target = loadClusterTarget({
+    kubeconfig: options.kubeconfig,
+    context: options.context,
+    skipTlsVerify: options.skipTlsVerify,
+    env: options.env,
+  });
+  const settings: ClientSettings = {
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    maxConcurrency: options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+    retry: { ...DEFAULT_RETRY, ...options.retry },
+  };
+  return new KubeClient(target, { qps: options.qps ?? 0, burst: options.burst ?? 0 }, settings);
+}
+
+export { KubeClient, FIELD_MANAGER, queryString } from './client.js';
+export type {
+  CallOptions,
+  DeleteOptions,
+  KubeObject,
+  Limits,
+  ListOptions,
+  ListPage,
+  PatchType,
+  RawRequest,
+} from './client.js';
+export type { ApiResource } from './discovery.js';
+export { ClusterUnreachableError, KubeApiError, isAlreadyExists, isKubeApiError, isNotFound } from './errors.js';
+export { loadClusterTarget, type ClusterTarget, type KubeconfigOptions } from './kubeconfig.js';
+export { ConcurrencySlots, DEFAULT_BURST, DEFAULT_QPS, TokenBucket } from './limiter.js';
+export { apiScope, apiVerb, parseResourcePath, resourcePath, splitApiVersion } from './paths.js';
+export type { ApiScope, ApiVerb, RequestListener, RequestRecord } from './types.js';
+export type { WatchEventType, WatchHandle, WatchOptions } from './watch.js';

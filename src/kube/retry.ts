@@ -1,0 +1,83 @@
+import { abortReason } from './limiter.js';
+
+export interface RetryPolicy {
+  maxRetries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 5, baseDelayMs: 200, maxDelayMs: 10_000 };
+
+/** Longest Retry-After we honour; a server asking for more gets this. */
+const MAX_RETRY_AFTER_MS = 60_000;
+
+/** What went wrong with an attempt that got no HTTP response. */
+export type TransportFailure = 'timeout' | 'reset' | 'unreachable' | 'tls' | 'other';
+
+export function classifyError(err: unknown): TransportFailure {
+  const code = (err as { code?: string } | null)?.code ?? '';
+  switch (code) {
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+    case 'ETIMEDOUT':
+      return 'timeout';
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'UND_ERR_SOCKET':
+    case 'UND_ERR_CLOSED':
+      return 'reset';
+    case 'ECONNREFUSED':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return 'unreachable';
+    default:
+      if (/CERT|SELF_SIGNED|SSL|TLS|ALTNAME|UNABLE_TO_VERIFY/.test(code)) return 'tls';
+      return 'other';
+  }
+}
+
+/** Failures worth another attempt: the server or the network may do better next time. */
+export function isRetryableFailure(kind: TransportFailure, code: string): boolean {
+  if (kind === 'timeout' || kind === 'reset') return true;
+  // Refused connections happen while an apiserver restarts; a wrong host name will not fix itself.
+  return kind === 'unreachable' && code !== 'ENOTFOUND';
+}
+
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || (status >= 500 && status !== 501);
+}
+
+/** Retry-After as ms (delta-seconds or an HTTP date), or undefined. */
+export function retryAfterMs(header: string | string[] | undefined, nowWallMs: number): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  const seconds = Number(value);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - nowWallMs;
+  if (!Number.isFinite(ms)) return undefined;
+  return Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS);
+}
+
+/** Exponential backoff with jitter: base * 2^retry, capped, scaled by a random factor in [0.5, 1.5). */
+export function backoffMs(policy: RetryPolicy, retry: number): number {
+  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
+  return exp * (0.5 + Math.random());
+}
+
+/** setTimeout as a promise that an AbortSignal cancels. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(abortReason(signal));
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortReason(signal!));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

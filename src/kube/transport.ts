@@ -1,0 +1,102 @@
+import { Pool, type Dispatcher } from 'undici';
+import type { Credential } from './credentials.js';
+import type { TlsMaterial } from './kubeconfig.js';
+
+const USER_AGENT = 'burn/0.1 (kubeburn)';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface Attempt {
+  method: HttpMethod;
+  path: string;
+  body?: string;
+  contentType?: string;
+  /** Per-attempt limit on waiting for headers and on silence while reading the body; 0 = none. */
+  timeoutMs: number;
+  /** Silence allowed while reading the body, when it differs from timeoutMs (watches). */
+  bodyTimeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * One keep-alive undici Pool per cluster, with the kubeconfig's TLS. Connections open lazily up to
+ * what the callers have in flight (their concurrency slots plus open watches), and stay open.
+ * Header objects are built once per credential and content type and reused by every request.
+ */
+export class Transport {
+  private pool: Pool;
+  private poolCert: string | undefined;
+  private headerCache = new Map<string, Record<string, string>>();
+  private headerCredential: Credential | undefined;
+
+  constructor(
+    private readonly origin: string,
+    private readonly basePath: string,
+    private readonly tls: TlsMaterial,
+  ) {
+    this.pool = this.createPool(undefined);
+  }
+
+  private createPool(credential: Credential | undefined): Pool {
+    return new Pool(this.origin, {
+      connections: null,
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 600_000,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+      connect: {
+        ca: this.tls.ca,
+        cert: credential?.cert ?? this.tls.cert,
+        key: credential?.key ?? this.tls.key,
+        rejectUnauthorized: this.tls.rejectUnauthorized,
+        servername: this.tls.servername,
+      },
+    });
+  }
+
+  /** Headers for this credential and content type; the same object every time until the credential changes. */
+  private headers(credential: Credential, contentType: string | undefined): Record<string, string> {
+    if (credential !== this.headerCredential) {
+      this.headerCredential = credential;
+      this.headerCache = new Map();
+      if (credential.cert !== this.poolCert) {
+        // An exec plugin handed out a new client certificate: new connections must present it.
+        const old = this.pool;
+        this.pool = this.createPool(credential);
+        this.poolCert = credential.cert;
+        void old.close().catch(() => undefined);
+      }
+    }
+    const key = contentType ?? '';
+    let headers = this.headerCache.get(key);
+    if (!headers) {
+      headers = { accept: 'application/json', 'user-agent': USER_AGENT, ...credential.extraHeaders };
+      if (credential.authorization) headers.authorization = credential.authorization;
+      if (contentType) headers['content-type'] = contentType;
+      this.headerCache.set(key, headers);
+    }
+    return headers;
+  }
+
+  send(attempt: Attempt, credential: Credential): Promise<Dispatcher.ResponseData> {
+    return this.pool.request({
+      method: attempt.method,
+      path: this.basePath + attempt.path,
+      headers: this.headers(credential, attempt.contentType),
+      body: attempt.body,
+      headersTimeout: attempt.timeoutMs,
+      bodyTimeout: attempt.bodyTimeoutMs ?? attempt.timeoutMs,
+      signal: attempt.signal,
+    });
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  /** Drops open connections at once (open watches end with an error). */
+  destroy(): Promise<void> {
+    return this.pool.destroy();
+  }
+}

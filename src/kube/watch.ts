@@ -1,0 +1,236 @@
+import { nowMs } from '../shared/clock.js';
+import type { KubeClient, KubeObject } from './client.js';
+import { KubeApiError } from './errors.js';
+import { LineSplitter } from './jsonlines.js';
+import { queryString } from './client.js';
+import { backoffMs, sleep } from './retry.js';
+import type { ResourceTarget } from './paths.js';
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface WatchOptions<T> {
+  apiVersion: string;
+  kind: string;
+  /** Omit to watch every namespace. */
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** Keeps only what the caller needs of each object (timestamps, not whole objects). Default: the object. */
+  project?: (obj: KubeObject) => T;
+  /** observedAtMs: nowMs() when the bytes carrying the event arrived. */
+  onEvent: (type: WatchEventType, obj: T, observedAtMs: number) => void;
+  /** Called once, after the first list has been delivered as ADDED events. */
+  onSynced?: () => void;
+  /** Non-fatal trouble (a dropped stream, a failed re-watch); the watcher carries on. */
+  onError?: (err: unknown) => void;
+  signal?: AbortSignal;
+  /** List page size; default 500. */
+  pageSize?: number;
+}
+
+export interface WatchHandle {
+  /** Resolves after the initial list; rejects if it fails (unknown kind, RBAC denied, ...). */
+  synced: Promise<void>;
+  /** Ends the watch; resolves when it has stopped. */
+  stop(): Promise<void>;
+}
+
+interface Known<T> {
+  resourceVersion: string;
+  value: T;
+}
+
+/** The server said the resourceVersion we watch from is too old: list again. */
+class ResourceVersionGone extends Error {}
+
+/** Server-side watch timeout: a random 5-10 minutes, as client-go's reflector, so watchers do not reconnect in step. */
+function watchTimeoutSeconds(): number {
+  return Math.floor(300 * (1 + Math.random()));
+}
+
+const WATCH_BACKOFF = { maxRetries: Number.POSITIVE_INFINITY, baseDelayMs: 200, maxDelayMs: 5000 };
+
+function keyOf(obj: KubeObject): string {
+  const m = obj.metadata;
+  return m.namespace ? `${m.namespace}/${m.name}` : (m.name ?? '');
+}
+
+/**
+ * List, then watch from the list's resourceVersion with bookmarks. A dropped stream re-watches
+ * from the last resourceVersion seen; a 410 Gone lists again and emits the difference, so the
+ * caller's view stays consistent. Only projections are kept, keyed by namespace/name.
+ */
+export function watchResources<T = KubeObject>(client: KubeClient, options: WatchOptions<T>): WatchHandle {
+  const project = options.project ?? ((obj: KubeObject) => obj as unknown as T);
+  const abort = new AbortController();
+  const onOuterAbort = () => abort.abort(options.signal!.reason);
+  if (options.signal) {
+    if (options.signal.aborted) abort.abort(options.signal.reason);
+    else options.signal.addEventListener('abort', onOuterAbort, { once: true });
+  }
+  let known = new Map<string, Known<T>>();
+  let resourceVersion = '';
+  let markSynced!: () => void;
+  let failSync!: (err: unknown) => void;
+  let isSynced = false;
+  const synced = new Promise<void>((resolve, reject) => {
+    markSynced = resolve;
+    failSync = reject;
+  });
+  synced.catch(() => undefined); // callers who never await `synced` must not see an unhandled rejection
+
+  async function relist(): Promise<void> {
+    const fresh = new Map<string, Known<T>>();
+    for await (const page of client.listPages(options.apiVersion, options.kind, {
+      namespace: options.namespace,
+      labelSelector: options.labelSelector,
+      fieldSelector: options.fieldSelector,
+      limit: options.pageSize,
+      signal: abort.signal,
+    })) {
+      if (page.restarted) fresh.clear();
+      for (const item of page.items) {
+        fresh.set(keyOf(item), { resourceVersion: item.metadata.resourceVersion ?? '', value: project(item) });
+      }
+      resourceVersion = page.resourceVersion;
+    }
+    const observedAtMs = nowMs();
+    for (const [key, entry] of fresh) {
+      const before = known.get(key);
+      if (!before) options.onEvent('ADDED', entry.value, observedAtMs);
+      else if (before.resourceVersion !== entry.resourceVersion) options.onEvent('MODIFIED', entry.value, observedAtMs);
+    }
+    for (const [key, entry] of known) {
+      if (!fresh.has(key)) options.onEvent('DELETED', entry.value, observedAtMs);
+    }
+    known = fresh;
+  }
+
+  function handleLine(line: string, observedAtMs: number): void {
+    const event = JSON.parse(line) as { type: string; object: KubeObject & { code?: number; message?: string; reason?: string } };
+    const obj = event.object;
+    switch (event.type) {
+      case 'ADDED':
+      case 'MODIFIED': {
+        const rv = obj.metadata?.resourceVersion ?? '';
+        const value = project(obj);
+        known.set(keyOf(obj), { resourceVersion: rv, value });
+        resourceVersion = rv || resourceVersion;
+        options.onEvent(event.type, value, observedAtMs);
+        return;
+      }
+      case 'DELETED': {
+        known.delete(keyOf(obj));
+        resourceVersion = obj.metadata?.resourceVersion || resourceVersion;
+        options.onEvent('DELETED', project(obj), observedAtMs);
+        return;
+      }
+      case 'BOOKMARK':
+        resourceVersion = obj.metadata?.resourceVersion || resourceVersion;
+        return;
+      case 'ERROR':
+        if (obj.code === 410) throw new ResourceVersionGone(obj.message ?? 'resourceVersion too old');
+        throw new KubeApiError({
+          code: obj.code ?? 0,
+          reason: obj.reason ?? 'WatchError',
+          message: obj.message ?? line,
+          verb: 'WATCH',
+          resource: options.kind,
+          namespace: options.namespace,
+        });
+      default:
+        return;
+    }
+  }
+
+  async function watchOnce(target: ResourceTarget): Promise<void> {
+    const timeoutSeconds = watchTimeoutSeconds();
+    const query =
+      queryString({
+        watch: 1,
+        resourceVersion,
+        allowWatchBookmarks: true,
+        timeoutSeconds,
+        labelSelector: options.labelSelector,
+        fieldSelector: options.fieldSelector,
+      });
+    let response;
+    try {
+      response = await client.openStream(target, query, (timeoutSeconds + 30) * 1000, abort.signal);
+    } catch (err) {
+      if (err instanceof KubeApiError && err.code === 410) throw new ResourceVersionGone(err.message);
+      throw err;
+    }
+    let observedAtMs = 0;
+    const splitter = new LineSplitter((line) => handleLine(line, observedAtMs));
+    try {
+      for await (const chunk of response.body) {
+        observedAtMs = nowMs();
+        splitter.push(chunk as Buffer);
+      }
+      splitter.end();
+    } finally {
+      if (!response.body.destroyed) response.body.destroy();
+    }
+  }
+
+  async function run(): Promise<void> {
+    let needList = true;
+    let failures = 0;
+    let target: ResourceTarget | undefined;
+    while (!abort.signal.aborted) {
+      try {
+        if (!target) {
+          const api = await client.resolve(options.apiVersion, options.kind);
+          target = { group: api.group, version: api.version, resource: api.resource, namespace: api.namespaced ? options.namespace : undefined };
+        }
+        if (needList) {
+          await relist();
+          needList = false;
+          if (!isSynced) {
+            isSynced = true;
+            markSynced();
+            options.onSynced?.();
+          }
+        }
+        const openedAtMs = nowMs();
+        await watchOnce(target);
+        // The server closed the stream (its timeout): watch on at once, unless it keeps closing right away.
+        if (nowMs() - openedAtMs > 1000) failures = 0;
+        else await sleep(backoffMs(WATCH_BACKOFF, Math.min(failures++, 6)), abort.signal);
+      } catch (err) {
+        if (abort.signal.aborted) break;
+        if (err instanceof ResourceVersionGone) {
+          needList = true;
+          continue;
+        }
+        if (!isSynced && !isTransient(err)) {
+          failSync(err);
+          return;
+        }
+        options.onError?.(err);
+        try {
+          await sleep(backoffMs(WATCH_BACKOFF, Math.min(failures++, 6)), abort.signal);
+        } catch {
+          break;
+        }
+      }
+    }
+    if (!isSynced) failSync(abort.signal.reason ?? new Error('watch stopped before it synced'));
+  }
+
+  const done = run().finally(() => options.signal?.removeEventListener('abort', onOuterAbort));
+  return {
+    synced,
+    stop(): Promise<void> {
+      abort.abort(new Error('watch stopped'));
+      return done;
+    },
+  };
+}
+
+/** Errors worth retrying before the first sync: the server or network, not the request itself. */
+function isTransient(err: unknown): boolean {
+  if (err instanceof KubeApiError) return err.code === 0 || err.code === 429 || err.code >= 500;
+  return !(err instanceof Error && err.name === 'UserError') && !(err instanceof Error && err.name === 'ClusterUnreachableError');
+}

@@ -1,0 +1,147 @@
+/**
+ * apiLatency: client-side latency of every request this run sent, from the request path's
+ * records, per (verb, resource, subresource, scope). Latency is the last attempt's (what the
+ * apiserver's histogram sees); retries are counted apart. Quantiles by nearest rank (ClusterLoader2).
+ */
+import type { RequestRecord } from '../kube/types.js';
+import { apiKeyString, countsTowardApiSli, customThresholdFor, parseAllowedSlowCalls, parseCustomThresholds, sloThresholdMs, type ApiKey, type CustomThreshold } from './api-sli.js';
+import { collectTimestamp, documentFile } from './documents.js';
+import { SampleBuffer, summarize } from './quantiles.js';
+import { registerMeasurement } from './registry.js';
+import type { ApiCallSli, Measurement, MeasurementContext, MeasurementResult, QuantileSummary } from './types.js';
+
+interface KeyStats {
+  key: ApiKey;
+  group: string;
+  latencies: SampleBuffer;
+  errors: Map<number, number>;
+  retries: number;
+  /** Requests that got no response at all (code 0): they have no server latency. */
+  unanswered: number;
+}
+
+/** Accumulates request records; pure apart from what it is fed. */
+export class ApiLatencyRecorder {
+  private readonly byKey = new Map<string, KeyStats>();
+
+  record(r: RequestRecord): void {
+    const id = `${r.verb}|${r.group}|${r.resource}|${r.subresource}|${r.scope}`;
+    let stats = this.byKey.get(id);
+    if (!stats) {
+      stats = { key: { verb: r.verb, resource: r.resource, subresource: r.subresource, scope: r.scope }, group: r.group, latencies: new SampleBuffer(), errors: new Map(), retries: 0, unanswered: 0 };
+      this.byKey.set(id, stats);
+    }
+    stats.retries += r.retries;
+    if (r.code === 0 || r.code >= 400) stats.errors.set(r.code, (stats.errors.get(r.code) ?? 0) + 1);
+    if (r.code === 0) stats.unanswered++;
+    else stats.latencies.push(r.attemptLatencyMs);
+  }
+
+  keys(): KeyStats[] {
+    return [...this.byKey.values()];
+  }
+}
+
+export interface ApiLatencyOptions {
+  uuid: string;
+  jobName: string;
+  customThresholds: CustomThreshold[];
+  allowedSlowCalls: number;
+}
+
+function countAbove(values: Float64Array, thresholdMs: number): number {
+  let n = 0;
+  for (const v of values) if (v > thresholdMs) n++;
+  return n;
+}
+
+export function apiLatencyResult(recorder: ApiLatencyRecorder, options: ApiLatencyOptions): MeasurementResult {
+  const timestamp = collectTimestamp();
+  const docs: object[] = [];
+  const slis: ApiCallSli[] = [];
+  const quantiles: QuantileSummary[] = [];
+  for (const stats of recorder.keys()) {
+    const inSli = countsTowardApiSli({ verb: stats.key.verb, subresource: stats.key.subresource, group: stats.group });
+    const custom = customThresholdFor(stats.key, options.customThresholds);
+    const thresholdMs = custom ?? sloThresholdMs(stats.key.scope);
+    const values = stats.latencies.values();
+    const summary = summarize(apiKeyString(stats.key), values, 'client-ms', 'nearestRank');
+    const slowCount = countAbove(values, thresholdMs);
+    docs.push({
+      metricName: 'apiLatencyMeasurement',
+      uuid: options.uuid,
+      jobName: options.jobName,
+      timestamp,
+      verb: stats.key.verb,
+      group: stats.group,
+      resource: stats.key.resource,
+      subresource: stats.key.subresource,
+      scope: stats.key.scope,
+      count: values.length,
+      P50: summary?.p50 ?? 0,
+      P90: summary?.p90 ?? 0,
+      P99: summary?.p99 ?? 0,
+      max: summary?.max ?? 0,
+      slowCount,
+      thresholdMs,
+      errors: Object.fromEntries(stats.errors),
+      retries: stats.retries,
+      unanswered: stats.unanswered,
+      countsTowardSli: inSli,
+      clock: 'client-ms',
+    });
+    if (!summary) continue;
+    quantiles.push(summary);
+    if (inSli) {
+      slis.push({
+        sli: 'apiCall',
+        source: 'client',
+        ...stats.key,
+        scope: stats.key.scope as ApiCallSli['scope'],
+        count: summary.count,
+        p50: summary.p50,
+        p90: summary.p90,
+        p99: summary.p99,
+        max: summary.max,
+        slowCount,
+        ...(custom !== undefined ? { thresholdMs: custom } : {}),
+        ...(options.allowedSlowCalls > 0 ? { allowedSlowCalls: options.allowedSlowCalls } : {}),
+      });
+    }
+  }
+  return { name: 'apiLatency', documents: [documentFile('apiLatencyMeasurement', options.jobName, docs)], quantiles, thresholds: [], slis, errors: [] };
+}
+
+class ApiLatencyMeasurement implements Measurement {
+  readonly name = 'apiLatency';
+  private recorder = new ApiLatencyRecorder();
+  private unsubscribe?: () => void;
+  private listening = false;
+  private options: ApiLatencyOptions = { uuid: '', jobName: '', customThresholds: [], allowedSlowCalls: 0 };
+
+  async start(ctx: MeasurementContext): Promise<void> {
+    this.options = {
+      uuid: ctx.uuid,
+      jobName: ctx.jobName,
+      customThresholds: parseCustomThresholds('apiLatency', ctx.config.customThresholds),
+      allowedSlowCalls: parseAllowedSlowCalls('apiLatency', ctx.config.allowedSlowCalls),
+    };
+    this.recorder = new ApiLatencyRecorder();
+    this.listening = true;
+    const off = ctx.client.onRequest((r) => {
+      if (this.listening) this.recorder.record(r);
+    });
+    if (typeof off === 'function') this.unsubscribe = off;
+  }
+
+  async stop(): Promise<void> {
+    this.listening = false;
+    this.unsubscribe?.();
+  }
+
+  async collect(): Promise<MeasurementResult> {
+    return apiLatencyResult(this.recorder, this.options);
+  }
+}
+
+registerMeasurement('apiLatency', () => new ApiLatencyMeasurement());

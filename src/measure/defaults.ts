@@ -1,0 +1,11 @@
+/**
+ * Measurements burn runs even when the config does not list them, because SLO grading needs
+ * them: apiLatency (client side API SLIs), podLatency (pod startup SLI) and, when metricsEndpoints
+ * are configured, prometheus (server side SLIs, metrics and alert profiles). An entry the user
+ * wrote wins over the default of the same name.
+ */
+export function withDefaultMeasurements<T extends { name: string }>(entries: T[], metricsEndpoints: unknown[]): Array<T | { name: string }> {
+  const names = new Set(entries.map((e) => e.name));
+  const defaults = ['apiLatency', 'podLatency', ...(metricsEndpoints.length > 0 ? ['prometheus'] : [])];
+  return [...entries, ...defaults.filter((n) => !names.has(n)).map((name) => ({ name }))];
+}

@@ -1,0 +1,45 @@
+/** Builders for documents in kube-burner's form, shared by the latency measurements. */
+import { nowMs } from '../shared/clock.js';
+import type { LatencyClock, QuantileSummary } from './types.js';
+
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** The collect time, as kube-burner stamps its quantile documents. */
+export function collectTimestamp(): string {
+  return isoTime(nowMs());
+}
+
+/** kube-burner's `*QuantilesMeasurement` document: whole ms, plus the clock the figures use. */
+export function quantileDocument(
+  summary: QuantileSummary,
+  meta: { metricName: string; uuid: string; jobName: string; quantileName: string; timestamp: string },
+): Record<string, unknown> {
+  return {
+    quantileName: meta.quantileName,
+    uuid: meta.uuid,
+    P99: Math.round(summary.p99),
+    P95: Math.round(summary.p95),
+    P50: Math.round(summary.p50),
+    min: Math.round(summary.min),
+    max: Math.round(summary.max),
+    avg: Math.round(summary.avg),
+    timestamp: meta.timestamp,
+    metricName: meta.metricName,
+    jobName: meta.jobName,
+    clock: summary.clock,
+    count: summary.count,
+  };
+}
+
+export function documentFile(metricName: string, jobName: string, docs: object[]): { fileName: string; docs: object[] } {
+  return { fileName: `${metricName}-${jobName}.json`, docs };
+}
+
+export const CLOCK_DESCRIPTION: Record<LatencyClock, string> = {
+  'server-s': 'server timestamps (1 s precision)',
+  'watch-ms': 'watch-observed times (ms)',
+  'client-ms': 'client-side request latency (ms)',
+  'server-histogram': 'apiserver/kubelet histogram (bucket resolution)',
+};

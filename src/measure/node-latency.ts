@@ -1,0 +1,24 @@
+/**
+ * nodeLatency: nodes that join during the job, from creation to each condition's last transition
+ * (MemoryPressure, DiskPressure, PIDPressure: any status; Ready: True), like kube-burner's nodeLatency.
+ * Nodes carry no run labels: every node of the cluster is watched; pre-existing ones have no watch times.
+ */
+import { ObjectLatencyMeasurement, baseSnapshot, conditionTimeMs, type ObjectLatencySpec } from './object-latency.js';
+import { registerMeasurement } from './registry.js';
+
+export const NODE_LATENCY: ObjectLatencySpec = {
+  measurement: 'nodeLatency',
+  apiVersion: 'v1',
+  kind: 'Node',
+  selectRun: false,
+  phases: [
+    { name: 'MemoryPressure', field: 'nodeMemoryPressureLatency' },
+    { name: 'DiskPressure', field: 'nodeDiskPressureLatency' },
+    { name: 'PIDPressure', field: 'nodePIDPressureLatency' },
+    { name: 'Ready', field: 'nodeReadyLatency' },
+  ],
+  project: (node: any) =>
+    baseSnapshot(node, [conditionTimeMs(node, 'MemoryPressure'), conditionTimeMs(node, 'DiskPressure'), conditionTimeMs(node, 'PIDPressure'), conditionTimeMs(node, 'Ready', 'True')]),
+};
+
+registerMeasurement('nodeLatency', () => new ObjectLatencyMeasurement(NODE_LATENCY));

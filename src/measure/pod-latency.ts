@@ -1,0 +1,201 @@
+/**
+ * podLatency: how long this run's pods took to reach each phase, from a list+watch of the pods
+ * (by burn's labels) that keeps only timestamps (src/measure/pod-tracker.ts).
+ *
+ * Documents (kube-burner's form, plus a `clock` field):
+ * - podLatencyMeasurement: one per ready pod, latencies in whole ms on the server clock, and
+ *   `watchLatencies` (ms, watch clock) beside them;
+ * - podLatencyQuantilesMeasurement: per phase, server clock (what kube-burner reports);
+ * - podLatencyWatchQuantilesMeasurement: per phase, watch clock;
+ * - podStartupLatencyMeasurement: the SIG pod startup SLI (creation observed -> all containers
+ *   started observed, both on the watch), leaving out pods whose image was pulled (the kubelet's
+ *   `Pulling` event) and pods that existed before the watch started.
+ */
+import { nowMs } from '../shared/clock.js';
+import { collectTimestamp, documentFile, isoTime, quantileDocument } from './documents.js';
+import { PHASES, PHASE_INDEX, PodTracker, projectPod, type Phase, type PodRecord } from './pod-tracker.js';
+import { summarize } from './quantiles.js';
+import { registerMeasurement } from './registry.js';
+import { checkLatencyThresholds, parseLatencyThresholds, type LatencyThreshold } from './thresholds.js';
+import type { Measurement, MeasurementContext, MeasurementResult, PodStartupSli, QuantileSummary } from './types.js';
+
+/** kube-burner fails the measurement above this fraction of invalid pods. */
+export const MAX_INVALID_RATIO = 0.1;
+export const POD_STARTUP_SLI_NAME = 'PodStartup';
+
+/** kube-burner's per-pod document fields, by phase. */
+const LATENCY_FIELD: Record<Phase, string> = {
+  PodScheduled: 'schedulingLatency',
+  Initialized: 'initializedLatency',
+  PodReadyToStartContainers: 'readyToStartContainersLatency',
+  ContainersReady: 'containersReadyLatency',
+  Ready: 'podReadyLatency',
+  ContainersStarted: 'containersStartedLatency',
+};
+
+export interface PodLatencyOptions {
+  uuid: string;
+  jobName: string;
+  thresholds: LatencyThreshold[];
+}
+
+function round1(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+/** Per-pod document, or undefined (and counted invalid) when the pod never became Ready. */
+function podDocument(pod: PodRecord, options: PodLatencyOptions, counters: { invalid: number }): object | undefined {
+  if (Number.isNaN(pod.serverMs[PHASE_INDEX.Ready]!)) {
+    counters.invalid++;
+    return undefined;
+  }
+  const doc: Record<string, unknown> = { timestamp: isoTime(pod.createdMs) };
+  const watchLatencies: Record<string, number | null> = {};
+  let negative = false;
+  for (const phase of PHASES) {
+    const i = PHASE_INDEX[phase];
+    const server = Math.round(pod.serverMs[i]! - pod.createdMs);
+    if (server < 0) negative = true;
+    doc[LATENCY_FIELD[phase]] = Number.isNaN(server) ? 0 : Math.max(0, server);
+    const watch = pod.observedMs[i]! - pod.createdObservedMs;
+    watchLatencies[LATENCY_FIELD[phase]] = Number.isNaN(watch) ? null : round1(watch);
+  }
+  if (negative) counters.invalid++;
+  Object.assign(doc, {
+    metricName: 'podLatencyMeasurement',
+    uuid: options.uuid,
+    jobName: options.jobName,
+    jobIteration: pod.iteration,
+    replica: pod.replica,
+    namespace: pod.namespace,
+    podName: pod.name,
+    nodeName: pod.nodeName,
+    clock: 'server-s',
+    watchLatencies,
+  });
+  return doc;
+}
+
+/** The SIG SLI samples: watch clock, image pulls and pre-existing pods left out. */
+function podStartupSamples(tracker: PodTracker): { samples: Float64Array; excluded: number } {
+  const started = tracker.latencies('ContainersStarted', 'watch');
+  const samples = new Float64Array(started.length);
+  let n = 0;
+  for (let row = 0; row < started.length; row++) {
+    if (Number.isNaN(started[row]!) || tracker.isImagePulled(row)) continue;
+    samples[n++] = started[row]!;
+  }
+  return { samples: samples.subarray(0, n), excluded: started.length - n };
+}
+
+/** Pure: turns what the tracker saw into podLatency's documents, quantiles, thresholds and SLI. */
+export function podLatencyResult(tracker: PodTracker, options: PodLatencyOptions): MeasurementResult {
+  const timestamp = collectTimestamp();
+  const counters = { invalid: 0 };
+  const podDocs: object[] = [];
+  for (const pod of tracker.records()) {
+    const doc = podDocument(pod, options, counters);
+    if (doc) podDocs.push(doc);
+  }
+  const serverByPhase = new Map<string, QuantileSummary>();
+  const quantiles: QuantileSummary[] = [];
+  const serverDocs: object[] = [];
+  const watchDocs: object[] = [];
+  for (const phase of PHASES) {
+    const server = tracker.latencies(phase, 'server').map((v) => (v < 0 ? 0 : v));
+    const serverSummary = summarize(phase, server, 'server-s', 'interpolatedRank');
+    if (serverSummary) {
+      serverByPhase.set(phase, serverSummary);
+      quantiles.push(serverSummary);
+      serverDocs.push(quantileDocument(serverSummary, { metricName: 'podLatencyQuantilesMeasurement', quantileName: phase, timestamp, ...options }));
+    }
+    const watchSummary = summarize(phase, tracker.latencies(phase, 'watch'), 'watch-ms', 'interpolatedRank');
+    if (watchSummary) {
+      quantiles.push(watchSummary);
+      watchDocs.push(quantileDocument(watchSummary, { metricName: 'podLatencyWatchQuantilesMeasurement', quantileName: phase, timestamp, ...options }));
+    }
+  }
+  const startup = podStartupSamples(tracker);
+  const startupSummary = summarize(POD_STARTUP_SLI_NAME, startup.samples, 'watch-ms', 'nearestRank');
+  const slis: PodStartupSli[] = [];
+  const startupDocs: object[] = [];
+  if (startupSummary) {
+    quantiles.push(startupSummary);
+    startupDocs.push({
+      ...quantileDocument(startupSummary, { metricName: 'podStartupLatencyMeasurement', quantileName: POD_STARTUP_SLI_NAME, timestamp, ...options }),
+      excluded: startup.excluded,
+    });
+    slis.push({ sli: 'podStartup', source: 'watch', count: startupSummary.count, p50: startupSummary.p50, p90: startupSummary.p90, p99: startupSummary.p99, max: startupSummary.max, excluded: startup.excluded });
+  }
+  const total = tracker.size;
+  const errors: string[] = [];
+  if (total > 0 && counters.invalid / total > MAX_INVALID_RATIO) {
+    errors.push(`podLatency: ${counters.invalid} of ${total} pods (${((100 * counters.invalid) / total).toFixed(1)}%) have missing or negative latencies, more than ${MAX_INVALID_RATIO * 100}%`);
+  }
+  return {
+    name: 'podLatency',
+    documents: [
+      documentFile('podLatencyMeasurement', options.jobName, podDocs),
+      documentFile('podLatencyQuantilesMeasurement', options.jobName, serverDocs),
+      documentFile('podLatencyWatchQuantilesMeasurement', options.jobName, watchDocs),
+      documentFile('podStartupLatencyMeasurement', options.jobName, startupDocs),
+    ],
+    quantiles,
+    thresholds: checkLatencyThresholds('podLatency', options.thresholds, serverByPhase),
+    slis,
+    invalid: { count: counters.invalid, total },
+    errors,
+  };
+}
+
+/** A `Pulling` event of a pod: the kubelet had to pull its image. */
+export function projectPullingEvent(event: any): { namespace: string; name: string } | null {
+  if (event?.reason !== 'Pulling' || event?.involvedObject?.kind !== 'Pod') return null;
+  return { namespace: String(event.involvedObject.namespace ?? event.metadata?.namespace ?? ''), name: String(event.involvedObject.name ?? '') };
+}
+
+class PodLatencyMeasurement implements Measurement {
+  readonly name = 'podLatency';
+  private tracker = new PodTracker(nowMs());
+  private readonly watches: Array<{ stop(): unknown }> = [];
+  private readonly warnings: string[] = [];
+  private options?: PodLatencyOptions;
+
+  async start(ctx: MeasurementContext): Promise<void> {
+    this.options = { uuid: ctx.uuid, jobName: ctx.jobName, thresholds: parseLatencyThresholds('podLatency', ctx.config.thresholds, [...PHASES]) };
+    this.tracker = new PodTracker(nowMs());
+    const tracker = this.tracker;
+    const pods = ctx.client.watchResources({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      labelSelector: ctx.labelSelector,
+      project: projectPod,
+      onEvent: (_type, pod, observedAtMs) => tracker.observe(pod, observedAtMs),
+    });
+    this.watches.push(pods);
+    if (ctx.config.excludeImagePulls !== false) {
+      const events = ctx.client.watchResources({
+        apiVersion: 'v1',
+        kind: 'Event',
+        project: projectPullingEvent,
+        onEvent: (_type, pull) => pull && tracker.markImagePulled(pull.namespace, pull.name),
+      });
+      this.watches.push(events);
+      events.synced.catch((err: unknown) => {
+        this.warnings.push(`podLatency: cannot watch events, pods whose image was pulled stay in the pod startup SLI (${String(err)})`);
+      });
+    }
+    await pods.synced;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.watches.splice(0).map((w) => w.stop()));
+  }
+
+  async collect(): Promise<MeasurementResult> {
+    const result = podLatencyResult(this.tracker, this.options ?? { uuid: '', jobName: '', thresholds: [] });
+    return { ...result, warnings: [...this.warnings] };
+  }
+}
+
+registerMeasurement('podLatency', () => new PodLatencyMeasurement());

@@ -1,0 +1,225 @@
+/**
+ * Per-pod timestamps for podLatency, stored in columns (typed arrays) so that tracking
+ * 150,000 pods costs a few hundred bytes each and never holds a pod object.
+ *
+ * Two clocks per phase:
+ * - server: the apiserver/kubelet timestamp (creationTimestamp, condition lastTransitionTime,
+ *   containerStatuses startedAt), 1 s precision, as kube-burner reports;
+ * - watch: when burn's watch delivered the event that first showed the phase, ms precision.
+ *   Latencies on this clock run from the watch-observed creation (ADDED) to the phase.
+ * A pod that existed before the watch started has no watch times (its history was not observed).
+ */
+
+export const PHASES = ['PodScheduled', 'Initialized', 'PodReadyToStartContainers', 'ContainersReady', 'Ready', 'ContainersStarted'] as const;
+export type Phase = (typeof PHASES)[number];
+export const PHASE_INDEX: Record<Phase, number> = Object.fromEntries(PHASES.map((p, i) => [p, i])) as Record<Phase, number>;
+
+/** What the watch keeps of one pod event: transient, dropped after `observe`. */
+export interface PodSnapshot {
+  namespace: string;
+  name: string;
+  nodeName: string;
+  iteration: number;
+  replica: number;
+  /** creationTimestamp, ms since epoch (whole seconds). */
+  createdMs: number;
+  /** Server time (ms since epoch) each phase was reached, NaN when not (yet). Indexed like PHASES. */
+  phases: number[];
+}
+
+const FLAG_PREEXISTING = 1;
+const FLAG_IMAGE_PULLED = 2;
+const NUM_PHASES = PHASES.length;
+/** Slack for the 1 s precision of creationTimestamp when deciding a pod predates the watch. */
+const PREEXISTING_SLACK_MS = 2000;
+
+function parseTimeMs(value: unknown): number {
+  if (typeof value !== 'string') return NaN;
+  return Date.parse(value);
+}
+
+/** Reduces a raw pod (plain JSON from the API) to a PodSnapshot; never keeps a reference to it. */
+export function projectPod(pod: any): PodSnapshot {
+  const meta = pod?.metadata ?? {};
+  const status = pod?.status ?? {};
+  const labels = meta.labels ?? {};
+  const phases = new Array<number>(NUM_PHASES).fill(NaN);
+  for (const c of status.conditions ?? []) {
+    const i = PHASE_INDEX[c?.type as Phase];
+    if (i !== undefined && c.status === 'True') phases[i] = parseTimeMs(c.lastTransitionTime);
+  }
+  phases[PHASE_INDEX.ContainersStarted] = allContainersStartedMs(pod);
+  return {
+    namespace: String(meta.namespace ?? ''),
+    name: String(meta.name ?? ''),
+    nodeName: String(pod?.spec?.nodeName ?? ''),
+    iteration: Number(labels['burn.dev/iteration'] ?? labels['kube-burner-index'] ?? 0) || 0,
+    replica: Number(labels['burn.dev/replica'] ?? 0) || 0,
+    createdMs: parseTimeMs(meta.creationTimestamp),
+    phases,
+  };
+}
+
+/** The latest startedAt once every container of the pod has started; NaN before. */
+function allContainersStartedMs(pod: any): number {
+  const statuses: any[] = pod?.status?.containerStatuses ?? [];
+  const expected = Array.isArray(pod?.spec?.containers) ? pod.spec.containers.length : statuses.length;
+  if (statuses.length === 0 || statuses.length < expected) return NaN;
+  let latest = -Infinity;
+  for (const cs of statuses) {
+    const startedAt = cs?.state?.running?.startedAt ?? cs?.state?.terminated?.startedAt;
+    const t = parseTimeMs(startedAt);
+    if (Number.isNaN(t)) return NaN;
+    if (t > latest) latest = t;
+  }
+  return latest;
+}
+
+/** One pod's record, materialised on demand for documents. */
+export interface PodRecord {
+  namespace: string;
+  name: string;
+  nodeName: string;
+  iteration: number;
+  replica: number;
+  createdMs: number;
+  createdObservedMs: number;
+  serverMs: number[];
+  observedMs: number[];
+  preexisting: boolean;
+  imagePulled: boolean;
+}
+
+export class PodTracker {
+  private capacity = 0;
+  private count = 0;
+  private createdServer = new Float64Array(0);
+  private createdObserved = new Float64Array(0);
+  private server = new Float64Array(0); // count x NUM_PHASES
+  private observed = new Float64Array(0);
+  private iterationReplica = new Int32Array(0); // count x 2
+  private nodeIndex = new Uint32Array(0);
+  private namespaceIndex = new Uint32Array(0);
+  private flags = new Uint8Array(0);
+  private readonly names: string[] = [];
+  /** namespace -> pod name -> row. Nested so no "ns/name" string is built per pod. */
+  private readonly rows = new Map<string, Map<string, number>>();
+  private readonly interned: string[] = [];
+  private readonly internIndex = new Map<string, number>();
+  /** Pods seen pulling an image before the pod itself was seen. */
+  private readonly pendingPulls = new Set<string>();
+
+  /** @param watchStartMs when the watch started: pods created well before it are marked pre-existing. */
+  constructor(private readonly watchStartMs: number) {}
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Records one watch event of a pod. */
+  observe(snapshot: PodSnapshot, observedAtMs: number): void {
+    let row = this.rows.get(snapshot.namespace)?.get(snapshot.name);
+    if (row === undefined) row = this.add(snapshot, observedAtMs);
+    if (this.nodeIndex[row] === 0 && snapshot.nodeName) this.nodeIndex[row] = this.intern(snapshot.nodeName);
+    const preexisting = (this.flags[row]! & FLAG_PREEXISTING) !== 0;
+    const base = row * NUM_PHASES;
+    for (let i = 0; i < NUM_PHASES; i++) {
+      const t = snapshot.phases[i]!;
+      if (Number.isNaN(t) || !Number.isNaN(this.server[base + i]!)) continue;
+      this.server[base + i] = t;
+      if (!preexisting) this.observed[base + i] = observedAtMs;
+    }
+  }
+
+  /** The kubelet pulled an image for this pod (a `Pulling` event). */
+  markImagePulled(namespace: string, name: string): void {
+    const row = this.rows.get(namespace)?.get(name);
+    if (row === undefined) this.pendingPulls.add(`${namespace}/${name}`);
+    else this.flags[row]! |= FLAG_IMAGE_PULLED;
+  }
+
+  record(row: number): PodRecord {
+    const base = row * NUM_PHASES;
+    return {
+      namespace: this.interned[this.namespaceIndex[row]! - 1]!,
+      name: this.names[row]!,
+      nodeName: this.nodeIndex[row] ? this.interned[this.nodeIndex[row]! - 1]! : '',
+      iteration: this.iterationReplica[row * 2]!,
+      replica: this.iterationReplica[row * 2 + 1]!,
+      createdMs: this.createdServer[row]!,
+      createdObservedMs: this.createdObserved[row]!,
+      serverMs: Array.from(this.server.subarray(base, base + NUM_PHASES)),
+      observedMs: Array.from(this.observed.subarray(base, base + NUM_PHASES)),
+      preexisting: (this.flags[row]! & FLAG_PREEXISTING) !== 0,
+      imagePulled: (this.flags[row]! & FLAG_IMAGE_PULLED) !== 0,
+    };
+  }
+
+  *records(): IterableIterator<PodRecord> {
+    for (let row = 0; row < this.count; row++) yield this.record(row);
+  }
+
+  /**
+   * Latency of a phase for every pod, ms, NaN where unknown.
+   * server: phase server time - creationTimestamp; watch: phase observed - creation observed.
+   */
+  latencies(phase: Phase, clock: 'server' | 'watch'): Float64Array {
+    const out = new Float64Array(this.count);
+    const i = PHASE_INDEX[phase];
+    const [column, start] = clock === 'server' ? [this.server, this.createdServer] : [this.observed, this.createdObserved];
+    for (let row = 0; row < this.count; row++) out[row] = column[row * NUM_PHASES + i]! - start[row]!;
+    return out;
+  }
+
+  isImagePulled(row: number): boolean {
+    return (this.flags[row]! & FLAG_IMAGE_PULLED) !== 0;
+  }
+
+  private add(snapshot: PodSnapshot, observedAtMs: number): number {
+    if (this.count === this.capacity) this.grow();
+    const row = this.count++;
+    let byName = this.rows.get(snapshot.namespace);
+    if (!byName) this.rows.set(snapshot.namespace, (byName = new Map()));
+    byName.set(snapshot.name, row);
+    this.names.push(snapshot.name);
+    this.namespaceIndex[row] = this.intern(snapshot.namespace);
+    this.iterationReplica[row * 2] = snapshot.iteration;
+    this.iterationReplica[row * 2 + 1] = snapshot.replica;
+    this.createdServer[row] = snapshot.createdMs;
+    const preexisting = snapshot.createdMs < this.watchStartMs - PREEXISTING_SLACK_MS;
+    this.createdObserved[row] = preexisting ? NaN : observedAtMs;
+    let flags = preexisting ? FLAG_PREEXISTING : 0;
+    if (this.pendingPulls.delete(`${snapshot.namespace}/${snapshot.name}`)) flags |= FLAG_IMAGE_PULLED;
+    this.flags[row] = flags;
+    return row;
+  }
+
+  private intern(value: string): number {
+    let index = this.internIndex.get(value);
+    if (index === undefined) {
+      this.interned.push(value);
+      index = this.interned.length; // 1-based: 0 means none
+      this.internIndex.set(value, index);
+    }
+    return index;
+  }
+
+  private grow(): void {
+    const capacity = Math.max(1024, Math.ceil(this.capacity * 1.5));
+    const grow = <T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(old: T, perRow: number, fill?: number): T => {
+      const next = new (old.constructor as new (n: number) => T)(capacity * perRow);
+      if (fill !== undefined) next.fill(fill);
+      next.set(old);
+      return next;
+    };
+    this.createdServer = grow(this.createdServer, 1, NaN);
+    this.createdObserved = grow(this.createdObserved, 1, NaN);
+    this.server = grow(this.server, NUM_PHASES, NaN);
+    this.observed = grow(this.observed, NUM_PHASES, NaN);
+    this.iterationReplica = grow(this.iterationReplica, 2);
+    this.nodeIndex = grow(this.nodeIndex, 1);
+    this.namespaceIndex = grow(this.namespaceIndex, 1);
+    this.flags = grow(this.flags, 1);
+    this.capacity = capacity;
+  }
+}

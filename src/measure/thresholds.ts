@@ -1,0 +1,63 @@
+/** kube-burner's latency thresholds: `{conditionType, metric: P99|P95|P50|Avg|Max, threshold: "2s"}`. */
+import { UserError } from '../shared/errors.js';
+import { parseDurationMs } from './duration.js';
+import type { QuantileSummary, ThresholdResult } from './types.js';
+
+export const THRESHOLD_METRICS = ['P99', 'P95', 'P50', 'Avg', 'Max'] as const;
+export type ThresholdMetric = (typeof THRESHOLD_METRICS)[number];
+
+export interface LatencyThreshold {
+  conditionType: string;
+  metric: ThresholdMetric;
+  thresholdMs: number;
+}
+
+/** Reads `thresholds:` from a measurement's config entry; UserErrors name the entry and the fix. */
+export function parseLatencyThresholds(measurement: string, raw: unknown, conditionTypes: readonly string[]): LatencyThreshold[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw new UserError(`${measurement}.thresholds must be a list`, { hint: 'thresholds: [{conditionType: Ready, metric: P99, threshold: 2s}]' });
+  return raw.map((entry: any, i: number) => {
+    const where = `${measurement}.thresholds[${i}]`;
+    if (!conditionTypes.includes(entry?.conditionType)) {
+      throw new UserError(`${where}.conditionType: "${entry?.conditionType}" is not one of ${conditionTypes.join(', ')}`);
+    }
+    const metric = entry.metric ?? 'P99';
+    if (!THRESHOLD_METRICS.includes(metric)) {
+      throw new UserError(`${where}.metric: "${metric}" is not one of ${THRESHOLD_METRICS.join(', ')}`);
+    }
+    return { conditionType: entry.conditionType, metric, thresholdMs: parseDurationMs(entry.threshold, `${where}.threshold`) };
+  });
+}
+
+function metricValue(summary: QuantileSummary, metric: ThresholdMetric): number {
+  switch (metric) {
+    case 'P99': return Math.round(summary.p99);
+    case 'P95': return Math.round(summary.p95);
+    case 'P50': return Math.round(summary.p50);
+    case 'Avg': return Math.round(summary.avg);
+    case 'Max': return Math.round(summary.max);
+  }
+}
+
+/** Checks each threshold against the summary named by its conditionType (a missing summary fails). */
+export function checkLatencyThresholds(measurement: string, thresholds: LatencyThreshold[], summaries: Map<string, QuantileSummary>): ThresholdResult[] {
+  return thresholds.map((t) => {
+    const key = `${measurement} ${t.conditionType} ${t.metric}`;
+    const summary = summaries.get(t.conditionType);
+    if (!summary) {
+      return { key, value: NaN, threshold: t.thresholdMs, unit: 'ms', passed: false, message: `${key}: no samples to compare with ${t.thresholdMs}ms` };
+    }
+    const value = metricValue(summary, t.metric);
+    const passed = value <= t.thresholdMs;
+    return {
+      key,
+      value,
+      threshold: t.thresholdMs,
+      unit: 'ms',
+      passed,
+      message: passed
+        ? `${key} ${value}ms <= ${t.thresholdMs}ms`
+        : `${key} latency (${value}ms) higher than the configured threshold (${t.thresholdMs}ms)`,
+    };
+  });
+}

@@ -1,0 +1,159 @@
+/**
+ * The contract between measurements (src/measure), the engine that runs them around each job,
+ * the SLO grader (src/slo) and the reports (src/report). Everything a measurement hands back is
+ * plain JSON so it can be written to reports as is.
+ */
+import type { MetricsEndpoint } from '../config/types.js';
+import type { ApiScope, RequestListener } from '../kube/types.js';
+
+/** Type of a watch event as the request path reports it. */
+export type WatchEventKind = 'ADDED' | 'MODIFIED' | 'DELETED' | (string & {});
+
+export interface WatchResourcesOptions<T> {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** Turns the raw object into what the watcher keeps; the raw object must not be retained. */
+  project: (obj: any) => T;
+  /** observedAtMs: when the event was read off the wire, from the anchored monotonic clock (src/shared/clock). */
+  onEvent: (type: WatchEventKind, projected: T, observedAtMs: number) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * The part of src/kube's KubeClient that measurements use (KubeClient satisfies it structurally).
+ * Kept narrow so measurements can be driven by anything that records requests and watches.
+ */
+export interface MeasurementClient {
+  /** Every request the request path sends; returns an unsubscribe function when it has one. */
+  onRequest(listener: RequestListener): (() => void) | void;
+  watchResources<T>(options: WatchResourcesOptions<T>): { synced: Promise<unknown>; stop(): unknown };
+}
+
+/** kube-burner's `metricsEndpoints[]` entry, as src/config validates it (stepMs, absolute profile paths). */
+export type { MetricsEndpoint };
+
+export interface MeasurementContext {
+  client: MeasurementClient;
+  uuid: string;
+  runId: string;
+  jobName: string;
+  /** Selects this run's (and job's) objects: burn.dev/uuid=<uuid>,burn.dev/job=<job>. */
+  labelSelector: string;
+  /** The measurement's entry from the config: `name` plus its own keys. */
+  config: Record<string, unknown>;
+  metricsEndpoints: MetricsEndpoint[];
+  /** The job's window so far; endMs is set once the job (and its waits) ended. */
+  window(): { startMs: number; endMs?: number };
+}
+
+export interface Measurement {
+  readonly name: string;
+  /** Before the job's first request. Resolves once its watches are synced. */
+  start(ctx: MeasurementContext): Promise<void>;
+  /** After the job (and its waits) end. */
+  stop(): Promise<void>;
+  collect(): Promise<MeasurementResult>;
+}
+
+/** Which clock a latency comes from: reports say it beside every figure. */
+export type LatencyClock =
+  | 'server-s' // apiserver/kubelet timestamps, 1 s precision
+  | 'watch-ms' // when burn observed the change on its watch, monotonic ms
+  | 'client-ms' // request start to response end on burn's side
+  | 'server-histogram'; // Prometheus histogram (bucket resolution)
+
+/** A quantile set of one series, in milliseconds. */
+export interface QuantileSummary {
+  name: string;
+  clock: LatencyClock;
+  count: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  min: number;
+  max: number;
+  avg: number;
+}
+
+/** A user threshold checked by the measurement itself (kube-burner podLatency thresholds etc.). */
+export interface ThresholdResult {
+  /** e.g. "podLatency Ready P99". */
+  key: string;
+  value: number;
+  threshold: number;
+  unit: 'ms' | 'count' | 'ratio';
+  passed: boolean;
+  message: string;
+}
+
+/** One SLI figure the SLO grader can grade. All latencies in ms. */
+export interface LatencyStats {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max?: number;
+}
+
+export type SliSource = 'prometheus' | 'client' | 'watch';
+
+export interface ApiCallSli extends LatencyStats {
+  sli: 'apiCall';
+  source: 'prometheus' | 'client';
+  verb: string;
+  resource: string;
+  subresource: string;
+  scope: ApiScope;
+  /** Calls slower than the threshold that applies (SLO or custom). */
+  slowCount: number;
+  /** ClusterLoader2 customThresholds: replaces the SLO threshold for this key. */
+  thresholdMs?: number;
+  /** ClusterLoader2 allowedSlowCalls: the key passes when slowCount <= this. */
+  allowedSlowCalls?: number;
+}
+
+export interface PodStartupSli extends LatencyStats {
+  sli: 'podStartup';
+  /** watch: creation -> all containers started and observed by burn's watch; prometheus: kubelet_pod_start_sli_duration_seconds. */
+  source: 'watch' | 'prometheus';
+  /** Pods left out (image pulled, never started). */
+  excluded: number;
+}
+
+export type Sli = ApiCallSli | PodStartupSli;
+
+export type AlertSeverity = 'info' | 'warning' | 'error' | 'critical';
+
+export interface AlertOutcome {
+  expr: string;
+  description: string;
+  severity: AlertSeverity;
+  /** Times (ms since epoch) the expression returned samples, first and last, and the rendered description. */
+  firstMs: number;
+  lastMs: number;
+  message: string;
+}
+
+export interface MeasurementResult {
+  name: string;
+  /** kube-burner documents, one file per metricName: reports write them as `<fileName>` under the run folder. */
+  documents: Array<{ fileName: string; docs: object[] }>;
+  quantiles: QuantileSummary[];
+  thresholds: ThresholdResult[];
+  slis: Sli[];
+  alerts?: AlertOutcome[];
+  /** Samples that could not be computed (missing or negative), and all samples. */
+  invalid?: { count: number; total: number };
+  /** Set when the measurement itself failed (too many invalid samples, a query error...). */
+  errors: string[];
+  /** Things that lower the result's quality without failing it (e.g. no RBAC to watch events). */
+  warnings?: string[];
+  /** An alert of severity critical fired: the engine ends the run. */
+  abortRun?: boolean;
+}
+
+export type MeasurementFactory = () => Measurement;

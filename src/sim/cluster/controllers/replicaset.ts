@@ -1,0 +1,75 @@
+import type { KubeObject, SimContext } from '../../types.js';
+import type { OwnerIndex } from '../owners.js';
+import { WorkQueue, keyOf, splitKey } from '../workqueue.js';
+import { controllerRef, isPodActive, isPodReady, omitZero, podFromTemplate, writeStatus } from './common.js';
+
+/** The replicaset controller: keeps spec.replicas pods of the template running, and reports counts. */
+
+const COMPONENT = 'replicaset-controller';
+
+export class ReplicaSetController {
+  private readonly queue: WorkQueue;
+  private readonly off: () => void;
+
+  constructor(
+    private readonly ctx: SimContext,
+    private readonly owners: OwnerIndex,
+  ) {
+    this.queue = new WorkQueue(ctx, 'replicaset', (key) => this.sync(key));
+    this.off = ctx.store.on('apps/replicasets', (e) => {
+      if (e.type !== 'DELETED') this.queue.enqueue(keyOf(e.object.metadata.namespace, e.object.metadata.name as string));
+    });
+    owners.onDependentChange((event, refs) => {
+      if (event.resource !== 'pods') return;
+      for (const ref of refs) if (ref.kind === 'ReplicaSet' && ref.controller) this.queue.enqueue(keyOf(event.object.metadata.namespace, ref.name));
+    });
+  }
+
+  stop(): void {
+    this.queue.stop();
+    this.off();
+  }
+
+  private sync(key: string): void {
+    const [namespace, name] = splitKey(key);
+    const rs = this.ctx.store.get('apps/replicasets', namespace, name);
+    if (!rs || rs.metadata.deletionTimestamp) return;
+    const active = this.owners.dependents(rs.metadata.uid as string, 'pods').filter((p) => controllerRef(p)?.uid === rs.metadata.uid && isPodActive(p));
+    const desired = Number(rs.spec?.replicas ?? 1);
+    if (active.length < desired) {
+      for (let i = active.length; i < desired; i++) this.createPod(rs);
+    } else if (active.length > desired) {
+      for (const pod of deletionOrder(active).slice(0, active.length - desired)) {
+        this.ctx.store.delete('pods', namespace, pod.metadata.name as string);
+        this.ctx.recordEvent(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, COMPONENT);
+      }
+    }
+    const ready = active.filter(isPodReady);
+    writeStatus(this.ctx.store, 'apps/replicasets', rs, {
+      replicas: active.length,
+      fullyLabeledReplicas: omitZero(active.length),
+      readyReplicas: omitZero(ready.length),
+      availableReplicas: omitZero(ready.length),
+      observedGeneration: rs.metadata.generation,
+    });
+  }
+
+  private createPod(rs: KubeObject): void {
+    const pod = this.ctx.store.create('pods', podFromTemplate(rs, rs.spec?.template, {}));
+    this.ctx.recordEvent(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, COMPONENT);
+  }
+}
+
+/**
+ * Which pods a scale-down removes first, as the real controller ranks them: unscheduled before
+ * scheduled, pending before running, not ready before ready, newer before older.
+ */
+export function deletionOrder(pods: KubeObject[]): KubeObject[] {
+  const rank = (p: KubeObject) => [p.spec?.nodeName ? 1 : 0, p.status?.phase === 'Pending' ? 0 : p.status?.phase === 'Unknown' ? 1 : 2, isPodReady(p) ? 1 : 0];
+  return [...pods].sort((a, b) => {
+    const ra = rank(a);
+    const rb = rank(b);
+    for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i]! - rb[i]!;
+    return String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp));
+  });
+}

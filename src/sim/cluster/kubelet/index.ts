@@ -1,0 +1,305 @@
+import type { KubeObject, PodTransition, SimContext, StoreEvent } from '../../types.js';
+import type { ClusterMetrics } from '../metrics.js';
+import { isTerminal, type NodeLedger, type NodeState } from '../node-ledger.js';
+import { goDuration, rfc3339 } from '../time.js';
+import { applyConditions, containerStatuses, hex64, type ConditionChange, type ConditionType, type ContainerSpec, type ContainerState } from './pod-status.js';
+
+/**
+ * One fake kubelet for every node: takes a bound pod through sandbox (pod IP from the node's
+ * podCIDR), image pulls (only the first time an image lands on a node), container start and
+ * readiness; runs Job pods to completion; removes pods being deleted after the grace the profile
+ * gives. Each status write records the true time of the transitions it makes.
+ */
+
+const KUBELET = 'kubelet';
+
+interface PodRun {
+  uid: string;
+  namespace: string;
+  name: string;
+  node: NodeState;
+  containers: ContainerSpec[];
+  runsToCompletion: boolean;
+  ip?: string;
+  /** Time spent waiting for image pulls, excluded from the startup SLI. */
+  pullMs: number;
+  startedAtMs?: number;
+  deleting: boolean;
+  done: boolean;
+}
+
+export class Kubelet {
+  private readonly runs = new Map<string, PodRun>();
+  private readonly createdAt = new Map<string, number>();
+  /** Pods whose sandbox failed for lack of an IP, per node, in arrival order. */
+  private readonly waitingForIp = new Map<string, Set<PodRun>>();
+  private stopped = false;
+  private readonly off: () => void;
+
+  constructor(
+    private readonly ctx: SimContext,
+    private readonly ledger: NodeLedger,
+    private readonly metrics: ClusterMetrics,
+  ) {
+    this.off = ctx.store.on('pods', (e) => this.onPod(e));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.off();
+  }
+
+  private onPod(event: StoreEvent): void {
+    const pod = event.object;
+    const uid = pod.metadata.uid as string;
+    if (event.type === 'DELETED') {
+      this.forget(uid, pod);
+      return;
+    }
+    if (event.type === 'ADDED') {
+      const at = this.ctx.now();
+      this.createdAt.set(uid, at);
+      this.ctx.recordTruth(pod, 'Created', at);
+    }
+    const run = this.runs.get(uid);
+    if (pod.metadata.deletionTimestamp) {
+      if (run && !run.deleting) this.terminate(run);
+      else if (!run && pod.spec?.nodeName && !pod.metadata.finalizers?.length) this.removeLater(pod.metadata.namespace as string, pod.metadata.name as string, uid);
+      return;
+    }
+    if (!run && pod.spec?.nodeName && !isTerminal(pod)) this.admit(pod);
+  }
+
+  private admit(pod: KubeObject): void {
+    const node = this.ledger.nodes.get(pod.spec.nodeName);
+    if (!node) return; // bound to a node that does not exist: stays Pending, as with a dead kubelet
+    const uid = pod.metadata.uid as string;
+    const owner = (pod.metadata.ownerReferences ?? []).find((o) => o.controller);
+    const run: PodRun = {
+      uid,
+      namespace: pod.metadata.namespace as string,
+      name: pod.metadata.name as string,
+      node,
+      containers: (pod.spec.containers ?? []).map((c: ContainerSpec) => ({ name: c.name, image: c.image })),
+      runsToCompletion: owner?.kind === 'Job' && pod.spec.restartPolicy !== 'Always',
+      pullMs: 0,
+      deleting: false,
+      done: false,
+    };
+    this.runs.set(uid, run);
+    this.after(run, this.ctx.profile.sandbox, () => this.createSandbox(run));
+  }
+
+  /** Runs `step` after a delay drawn from `spec`, unless the pod went away or is being deleted. */
+  private after(run: PodRun, spec: { p50: number; p99: number } | number, step: () => void): void {
+    const delay = typeof spec === 'number' ? spec : this.ctx.sample(spec);
+    this.ctx.setTimeout(() => {
+      if (this.stopped || run.deleting || this.runs.get(run.uid) !== run) return;
+      step();
+    }, delay);
+  }
+
+  private createSandbox(run: PodRun): void {
+    const at = this.ctx.now();
+    const ip = run.node.pool ? run.node.pool.allocate() : run.node.internalIP;
+    const waiting: ContainerState = { waiting: { reason: 'ContainerCreating' } };
+    if (!ip) {
+      const pod = this.write(run, at, {
+        conditions: {
+          PodReadyToStartContainers: { status: 'False' },
+          Initialized: { status: 'True' },
+          Ready: { status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: [${run.containers.map((c) => c.name).join(' ')}]` },
+          ContainersReady: { status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: [${run.containers.map((c) => c.name).join(' ')}]` },
+        },
+        status: {
+          phase: 'Pending',
+          hostIP: run.node.internalIP,
+          hostIPs: run.node.internalIP ? [{ ip: run.node.internalIP }] : undefined,
+          containerStatuses: containerStatuses(run.containers, waiting, { ready: false, started: false }),
+        },
+        startTimeIfUnset: rfc3339(at),
+      });
+      let queue = this.waitingForIp.get(run.node.name);
+      if (!queue) this.waitingForIp.set(run.node.name, (queue = new Set()));
+      queue.add(run);
+      if (pod) {
+        const sandboxId = hex64(`${run.uid}/sandbox/${at}`);
+        this.ctx.recordEvent(
+          pod,
+          'Warning',
+          'FailedCreatePodSandBox',
+          `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "${sandboxId}": plugin type="ptp" failed (add): failed to allocate for range 0: no IP addresses available in range set: ${run.node.pool!.rangeSet}`,
+          KUBELET,
+        );
+      }
+      return;
+    }
+    run.ip = ip;
+    const unready = `containers with unready status: [${run.containers.map((c) => c.name).join(' ')}]`;
+    const pod = this.write(run, at, {
+      conditions: {
+        PodReadyToStartContainers: { status: 'True' },
+        Initialized: { status: 'True' },
+        Ready: { status: 'False', reason: 'ContainersNotReady', message: unready },
+        ContainersReady: { status: 'False', reason: 'ContainersNotReady', message: unready },
+      },
+      status: {
+        phase: 'Pending',
+        hostIP: run.node.internalIP,
+        hostIPs: run.node.internalIP ? [{ ip: run.node.internalIP }] : undefined,
+        podIP: ip,
+        podIPs: [{ ip }],
+        containerStatuses: containerStatuses(run.containers, waiting, { ready: false, started: false }),
+      },
+      startTimeIfUnset: rfc3339(at),
+    });
+    if (pod) this.pullImages(run, pod);
+  }
+
+  private pullImages(run: PodRun, pod: KubeObject): void {
+    const now = this.ctx.now();
+    const pulledByUs = new Map<string, number>();
+    let readyAt = now;
+    for (const image of new Set(run.containers.map((c) => c.image))) {
+      let landsAt = run.node.images.get(image);
+      if (landsAt === undefined) {
+        landsAt = now + this.ctx.sample(this.ctx.profile.imagePull);
+        run.node.images.set(image, landsAt);
+        pulledByUs.set(image, landsAt - now);
+        this.ctx.recordEvent(pod, 'Normal', 'Pulling', `Pulling image "${image}"`, KUBELET);
+      }
+      readyAt = Math.max(readyAt, landsAt);
+    }
+    run.pullMs = readyAt - now;
+    this.after(run, run.pullMs, () => {
+      for (const c of run.containers) {
+        const took = pulledByUs.get(c.image);
+        const message =
+          took === undefined
+            ? `Container image "${c.image}" already present on machine`
+            : `Successfully pulled image "${c.image}" in ${goDuration(took)} (${goDuration(took)} including waiting). Image size: ${imageSize(c.image)} bytes.`;
+        pulledByUs.delete(c.image);
+        this.ctx.recordEvent(pod, 'Normal', 'Pulled', message, KUBELET);
+      }
+      this.after(run, this.ctx.profile.containerStart, () => this.startContainers(run));
+    });
+  }
+
+  private startContainers(run: PodRun): void {
+    const at = this.ctx.now();
+    run.startedAtMs = at;
+    const ids = new Map(run.containers.map((c) => [c.name, `containerd://${hex64(`${run.uid}/${c.name}`)}`]));
+    const pod = this.write(run, at, {
+      conditions: {},
+      status: { phase: 'Running', containerStatuses: containerStatuses(run.containers, { running: { startedAt: rfc3339(at) } }, { ready: false, started: true }, ids) },
+    });
+    if (!pod) return;
+    for (const c of run.containers) this.ctx.recordEvent(pod, 'Normal', 'Created', `Created container: ${c.name}`, KUBELET);
+    for (const c of run.containers) this.ctx.recordEvent(pod, 'Normal', 'Started', `Started container ${c.name}`, KUBELET);
+    this.ctx.recordTruth(pod, 'ContainersStarted', at);
+    const created = this.createdAt.get(run.uid) ?? Date.parse(pod.metadata.creationTimestamp as string);
+    this.metrics.podStartSli(Math.max(0, at - created - run.pullMs) / 1000);
+    this.after(run, this.ctx.profile.readiness, () => this.markReady(run, ids));
+    if (run.runsToCompletion) this.after(run, this.ctx.profile.jobPodRuntime, () => this.complete(run, ids));
+  }
+
+  private markReady(run: PodRun, ids: Map<string, string>): void {
+    if (run.done) return;
+    const at = this.ctx.now();
+    this.write(run, at, {
+      conditions: { Ready: { status: 'True' }, ContainersReady: { status: 'True' } },
+      status: { containerStatuses: containerStatuses(run.containers, { running: { startedAt: rfc3339(run.startedAtMs!) } }, { ready: true, started: true }, ids) },
+    });
+  }
+
+  private complete(run: PodRun, ids: Map<string, string>): void {
+    const at = this.ctx.now();
+    run.done = true;
+    const terminated: ContainerState = { terminated: { exitCode: 0, reason: 'Completed', startedAt: rfc3339(run.startedAtMs!), finishedAt: rfc3339(at) } };
+    const pod = this.write(run, at, {
+      conditions: {
+        PodReadyToStartContainers: { status: 'False' },
+        Ready: { status: 'False', reason: 'PodCompleted' },
+        ContainersReady: { status: 'False', reason: 'PodCompleted' },
+      },
+      status: { phase: 'Succeeded', containerStatuses: containerStatuses(run.containers, terminated, { ready: false, started: false }, ids) },
+    });
+    this.releaseIp(run);
+    if (pod) this.ctx.recordTruth(pod, 'Succeeded', at);
+  }
+
+  private terminate(run: PodRun): void {
+    run.deleting = true;
+    const pod = this.ctx.store.get('pods', run.namespace, run.name);
+    if (pod && run.startedAtMs !== undefined && !run.done) {
+      for (const c of run.containers) this.ctx.recordEvent(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, KUBELET);
+    }
+    this.removeLater(run.namespace, run.name, run.uid);
+  }
+
+  /** The kubelet's final delete (grace 0): the pod goes now, or as soon as its finalizers are gone. */
+  private removeLater(namespace: string, name: string, uid: string): void {
+    this.ctx.setTimeout(() => {
+      if (this.stopped) return;
+      const pod = this.ctx.store.get('pods', namespace, name);
+      if (pod?.metadata.uid !== uid) return;
+      if (pod.metadata.finalizers?.length) this.ctx.store.delete('pods', namespace, name, { gracePeriodSeconds: 0, preconditions: { uid } });
+      else this.ctx.store.remove('pods', namespace, name);
+    }, this.ctx.sample(this.ctx.profile.podDeletion));
+  }
+
+  private forget(uid: string, pod: KubeObject): void {
+    const run = this.runs.get(uid);
+    if (run) {
+      this.runs.delete(uid);
+      this.waitingForIp.get(run.node.name)?.delete(run);
+      this.releaseIp(run);
+    }
+    this.createdAt.delete(uid);
+    this.ctx.recordTruth(pod, 'Deleted', this.ctx.now());
+  }
+
+  private releaseIp(run: PodRun): void {
+    if (!run.ip || !run.node.pool) return;
+    run.node.pool.release(run.ip);
+    run.ip = undefined;
+    const queue = this.waitingForIp.get(run.node.name);
+    const next = queue?.values().next().value;
+    if (queue && next) {
+      queue.delete(next);
+      this.after(next, this.ctx.profile.sandbox, () => this.createSandbox(next));
+    }
+  }
+
+  /**
+   * Writes the pod's status; conditions turning True are recorded as ground truth at `atMs`.
+   * Returns the stored pod, or undefined when it is gone or being deleted.
+   */
+  private write(
+    run: PodRun,
+    atMs: number,
+    change: { conditions: Partial<Record<ConditionType, ConditionChange>>; status: Record<string, unknown>; startTimeIfUnset?: string },
+  ): KubeObject | undefined {
+    let turned: ConditionType[] = [];
+    const pod = this.ctx.store.mutate('pods', run.namespace, run.name, (p) => {
+      if (p.metadata.uid !== run.uid || p.metadata.deletionTimestamp) return false;
+      p.status ??= {};
+      const { conditions, turnedTrue } = applyConditions(p.status.conditions, change.conditions, atMs);
+      turned = turnedTrue;
+      p.status.conditions = conditions;
+      for (const [key, value] of Object.entries(change.status)) {
+        if (value === undefined) continue;
+        p.status[key] = value;
+      }
+      if (change.startTimeIfUnset) p.status.startTime ??= change.startTimeIfUnset;
+    });
+    if (!pod || pod.metadata.uid !== run.uid || pod.metadata.deletionTimestamp) return undefined;
+    for (const type of turned) if (type !== 'PodScheduled') this.ctx.recordTruth(pod, type as PodTransition, atMs);
+    return pod;
+  }
+}
+
+/** A plausible, stable image size in bytes (10-200 MB) for the Pulled event. */
+function imageSize(image: string): number {
+  return 10_000_000 + (parseInt(hex64(image).slice(0, 8), 16) % 190_000_000);
+}

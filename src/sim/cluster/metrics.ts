@@ -1,0 +1,7 @@
+/** What the cluster behaviour reports to the simulator's /metrics (wired in index.ts). */
+export interface ClusterMetrics {
+  /** scheduler_schedule_attempts_total{result, profile="default-scheduler"} */
+  scheduleAttempt(result: 'scheduled' | 'unschedulable'): void;
+  /** kubelet_pod_start_sli_duration_seconds: creation -> all containers started, image pulls excluded. */
+  podStartSli(seconds: number): void;
+}

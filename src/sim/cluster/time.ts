@@ -1,0 +1,27 @@
+/** Time formats the real components write. */
+
+/** RFC 3339 with second precision, as Kubernetes serializes metav1.Time. */
+export function rfc3339(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** RFC 3339 with microseconds, as metav1.MicroTime (events' eventTime). */
+export function rfc3339Micro(ms: number): string {
+  const iso = new Date(Math.floor(ms)).toISOString(); // ...T12:00:00.123Z
+  const micros = String(Math.floor((ms % 1) * 1000)).padStart(3, '0');
+  return iso.replace('Z', `${micros}Z`);
+}
+
+/** Go's time.Duration.String() for a whole number of milliseconds: "532ms", "1.234s", "1m2.5s". */
+export function goDuration(ms: number): string {
+  const whole = Math.round(ms);
+  if (whole === 0) return '0s';
+  if (whole < 1000) return `${whole}ms`;
+  const hours = Math.floor(whole / 3_600_000);
+  const minutes = Math.floor((whole % 3_600_000) / 60_000);
+  const secondsMs = whole % 60_000;
+  const seconds = `${Math.floor(secondsMs / 1000)}${secondsMs % 1000 ? `.${String(secondsMs % 1000).padStart(3, '0').replace(/0+$/, '')}` : ''}s`;
+  if (hours) return `${hours}h${minutes}m${seconds}`;
+  if (minutes) return `${minutes}m${seconds}`;
+  return seconds;
+}

@@ -1,0 +1,271 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { KubeObject, ResourceInfo, SimProfile } from '../types.js';
+import type { MemoryStore } from '../store.js';
+import type { TruthRecorder } from '../context.js';
+import { sampleLatency } from '../random.js';
+import { StatusError, statusErrors } from '../status.js';
+import { coreVersions, groupDocument, groupList, resourceList, versionDoc } from './discovery.js';
+import type { ApiServerMetrics } from './metrics.js';
+import { isMutating, isTrue, parseApiPath, requestLabels, type ResourceRequest } from './request-info.js';
+import { partialObjectMetadata, printerFor, tableOf, tableRow, type IncludeObject } from './table.js';
+import type { Reply, Verbs } from './verbs.js';
+import type { WatchHub, WatchShape } from './watch.js';
+
+/**
+ * One HTTP request through the simulated apiserver: authentication, the max-inflight limit and
+ * injected faults (429 with Retry-After, 500), the profile's service time, the verb, the response
+ * (JSON, Table or PartialObjectMetadata as the Accept header asks) and the request metrics.
+ */
+
+const MAX_BODY_BYTES = 3 * 1024 * 1024;
+const HEALTH_PATHS = new Set(['/healthz', '/livez', '/readyz', '/healthz/ping', '/livez/ping', '/readyz/ping']);
+const STREAM_BATCH = 256;
+
+export interface HandlerDeps {
+  store: MemoryStore;
+  profile: SimProfile;
+  metrics: ApiServerMetrics;
+  watches: WatchHub;
+  verbs: Verbs;
+  truth: TruthRecorder;
+  token: string;
+  random: () => number;
+  now: () => number;
+  serverAddress: () => string;
+}
+
+type ResponseShape = WatchShape;
+
+/** The first representation in the Accept header the server can produce. */
+export function shapeFromAccept(accept: string | undefined, query: URLSearchParams): ResponseShape {
+  for (const range of (accept ?? '').split(',')) {
+    const [type, ...params] = range.split(';').map((s) => s.trim());
+    if (type !== 'application/json' && type !== '*/*' && type !== 'application/*') continue;
+    const p = Object.fromEntries(params.map((kv) => kv.split('=').map((s) => s.trim()) as [string, string]));
+    if (p.as === undefined) return { kind: 'object' };
+    if (p.g !== 'meta.k8s.io') continue;
+    if (p.as === 'Table') {
+      const include = query.get('includeObject');
+      return { kind: 'table', include: include === 'None' || include === 'Object' ? include : 'Metadata' };
+    }
+    if (p.as === 'PartialObjectMetadata' || p.as === 'PartialObjectMetadataList') return { kind: 'metadata' };
+  }
+  return { kind: 'object' };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private', ...headers });
+  res.end(text);
+}
+
+function sendStatusError(res: ServerResponse, err: StatusError): void {
+  const headers: Record<string, string> = {};
+  if (err.details?.retryAfterSeconds !== undefined) headers['Retry-After'] = String(err.details.retryAfterSeconds);
+  sendJson(res, err.code, err.toStatus(), headers);
+}
+
+async function writeChunks(res: ServerResponse, chunk: string): Promise<void> {
+  if (res.write(chunk)) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+}
+
+/** Streams a list in batches, so that a list of 150k pods never becomes one string. */
+async function streamList(res: ServerResponse, prefix: string, items: KubeObject[], render: (obj: KubeObject) => unknown, suffix: string): Promise<void> {
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  let chunk = prefix;
+  for (let i = 0; i < items.length; i++) {
+    if (res.destroyed) return;
+    chunk += (i ? ',' : '') + JSON.stringify(render(items[i]!));
+    if (i % STREAM_BATCH === STREAM_BATCH - 1) {
+      await writeChunks(res, chunk);
+      chunk = '';
+    }
+  }
+  res.end(chunk + suffix);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new StatusError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${MAX_BODY_BYTES}`));
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export class ApiHandler {
+  private inflight = { readOnly: 0, mutating: 0 };
+
+  constructor(private readonly deps: HandlerDeps) {}
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      await this.route(req, res);
+    } catch (err) {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (err instanceof StatusError) sendStatusError(res, err);
+      else {
+        process.stderr.write(`burn sim: internal error on ${req.method} ${req.url}: ${err instanceof Error ? err.stack : String(err)}\n`);
+        sendStatusError(res, statusErrors.internal(err instanceof Error ? err.message : String(err)));
+      }
+    }
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://sim.invalid');
+    const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+    const { deps } = this;
+    if (HEALTH_PATHS.has(path)) {
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+      res.end('ok');
+      return;
+    }
+    if (path === '/version') return sendJson(res, 200, versionDoc());
+    if (req.headers.authorization !== `Bearer ${deps.token}`) throw statusErrors.unauthorized();
+    if (path === '/metrics') {
+      const text = await deps.metrics.text();
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+      res.end(text);
+      return;
+    }
+    if (path === '/debug/sim/truth') return sendJson(res, 200, deps.truth.toJSON());
+
+    const api = parseApiPath(req.method ?? 'GET', path, url.searchParams, deps.store);
+    if (api.kind === 'other') {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('404 page not found\n');
+      return;
+    }
+    if (api.kind === 'discovery') return this.discovery(res, api.group, api.version, api.path);
+    if (!api.info) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+    const request = api as ResourceRequest & { info: ResourceInfo };
+    if (request.verb === 'watch') return this.watch(req, res, request, url.searchParams);
+    await this.resourceRequest(req, res, request, url.searchParams);
+  }
+
+  private discovery(res: ServerResponse, group: string, version: string | undefined, path: string): void {
+    const resources = this.deps.store.resources();
+    let doc: unknown;
+    if (path === '/api') doc = coreVersions(this.deps.serverAddress());
+    else if (path === '/apis') doc = groupList(resources);
+    else if (!version) doc = groupDocument(resources, group);
+    else doc = resourceList(resources, group, version);
+    if (!doc) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+    sendJson(res, 200, doc);
+  }
+
+  private async resourceRequest(req: IncomingMessage, res: ServerResponse, request: ResourceRequest & { info: ResourceInfo }, query: URLSearchParams): Promise<void> {
+    const { deps } = this;
+    const started = performance.now();
+    const labels = requestLabels(request);
+    const kind = isMutating(request.verb) ? 'mutating' : 'readOnly';
+    const limit = kind === 'mutating' ? deps.profile.maxInflight.mutating : deps.profile.maxInflight.readonly;
+    let code = 500;
+    let queued = 0;
+    if (this.inflight[kind] >= limit) {
+      code = 429;
+      deps.metrics.observe(labels, code, (performance.now() - started) / 1000);
+      throw statusErrors.tooManyRequests(1);
+    }
+    this.inflight[kind]++;
+    deps.metrics.inflight.set({ request_kind: kind }, this.inflight[kind]);
+    try {
+      const faults = deps.profile.faults;
+      if (faults.throttleRate > 0 && deps.random() < faults.throttleRate) throw statusErrors.tooManyRequests(faults.retryAfterSeconds);
+      if (faults.errorRate > 0 && deps.random() < faults.errorRate) throw statusErrors.internal('injected fault (profile faults.errorRate)');
+      const body = req.method === 'GET' || req.method === 'HEAD' ? '' : await readBody(req);
+      queued = (performance.now() - started) / 1000;
+      const spec = deps.profile.serviceTime[request.verb];
+      const delay = spec ? sampleLatency(spec, deps.random) : 0;
+      if (delay >= 0.5) await new Promise((resolve) => setTimeout(resolve, delay));
+      const reply = deps.verbs.run({ req: request, query, body, contentType: req.headers['content-type'] });
+      code = reply.status;
+      await this.send(res, request.info, reply, shapeFromAccept(req.headers.accept, query));
+    } catch (err) {
+      if (err instanceof StatusError) code = err.code;
+      throw err;
+    } finally {
+      this.inflight[kind]--;
+      deps.metrics.inflight.set({ request_kind: kind }, this.inflight[kind]);
+      // A request the server turned away for load spent its time queued, not being served.
+      deps.metrics.observe(labels, code, (performance.now() - started) / 1000, code === 429 ? 0 : queued);
+    }
+  }
+
+  private async send(res: ServerResponse, info: ResourceInfo, reply: Reply, shape: ResponseShape): Promise<void> {
+    const now = this.deps.now();
+    if ('body' in reply) {
+      const body = reply.body as KubeObject;
+      const isObject = body && typeof body === 'object' && body.kind === info.kind;
+      if (isObject && shape.kind === 'table') return sendJson(res, reply.status, tableOf(info, [body], shape.include, now, { resourceVersion: body.metadata.resourceVersion }));
+      if (isObject && shape.kind === 'metadata') return sendJson(res, reply.status, partialObjectMetadata(body));
+      return sendJson(res, reply.status, reply.body);
+    }
+    const { head, items } = reply.list;
+    if (shape.kind === 'table') {
+      const table = { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: head.metadata, columnDefinitions: printerFor(info).columns };
+      const prefix = JSON.stringify(table).slice(0, -1) + ',"rows":[';
+      return streamList(res, prefix, items, (o) => tableRow(info, o, shape.include, now), ']}');
+    }
+    if (shape.kind === 'metadata') {
+      const prefix = JSON.stringify({ kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: head.metadata }).slice(0, -1) + ',"items":[';
+      return streamList(res, prefix, items, partialObjectMetadata, ']}');
+    }
+    const prefix = JSON.stringify(head).slice(0, -1) + ',"items":[';
+    return streamList(res, prefix, items, (o) => o, ']}');
+  }
+
+  private watch(req: IncomingMessage, res: ServerResponse, request: ResourceRequest & { info: ResourceInfo }, query: URLSearchParams): void {
+    const { deps } = this;
+    const started = performance.now();
+    let predicate = deps.verbs.predicate(request, query);
+    if (request.name) {
+      const name = request.name;
+      const bySelector = predicate;
+      predicate = (o) => o.metadata.name === name && (!bySelector || bySelector(o));
+    }
+    const rv = query.get('resourceVersion') ?? undefined;
+    if (rv && !/^\d+$/.test(rv)) throw statusErrors.badRequest(`resourceVersion: Invalid value: "${rv}": must be a non-negative integer`);
+    const timeoutParam = query.get('timeoutSeconds');
+    let durationMs = timeoutParam && /^\d+$/.test(timeoutParam) && Number(timeoutParam) > 0 ? Number(timeoutParam) * 1000 : (30 + 30 * deps.random()) * 60_000;
+    if (deps.profile.faults.watchCutMs > 0) durationMs = Math.min(durationMs, deps.profile.faults.watchCutMs * (0.5 + deps.random()));
+    const sendInitial = query.get('sendInitialEvents');
+    const labels = requestLabels(request);
+    deps.watches.start(
+      {
+        info: request.info,
+        namespace: request.namespace,
+        predicate,
+        shape: shapeFromAccept(req.headers.accept, query),
+        resourceVersion: rv,
+        sendInitialEvents: sendInitial === null ? undefined : isTrue(sendInitial),
+        allowBookmarks: isTrue(query.get('allowWatchBookmarks')),
+        durationMs,
+        onEnd: () => deps.metrics.observe(labels, 200, (performance.now() - started) / 1000),
+      },
+      res,
+    );
+  }
+}

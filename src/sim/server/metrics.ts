@@ -1,0 +1,114 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { MemoryStore } from '../store.js';
+
+/**
+ * The simulator's /metrics: the apiserver's request metrics (one registry per running simulator)
+ * and the cluster components' metrics (one registry per process, imported by src/sim/cluster),
+ * with the real Kubernetes names, labels and buckets.
+ */
+
+const REQUEST_DURATION_BUCKETS = [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60];
+const REQUEST_SLI_BUCKETS = [0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60];
+const POD_START_SLI_BUCKETS = [0.5, 1, 2, 3, 4, 5, 6, 8, 10, 20, 30, 45, 60, 120, 180, 240, 300, 360, 480, 600, 900, 1200, 1800, 2700, 3600];
+
+export const clusterRegistry = new Registry();
+
+export const kubeletPodStartSliDuration = new Histogram({
+  name: 'kubelet_pod_start_sli_duration_seconds',
+  help: 'Duration in seconds to start a pod, excluding time to pull images and run init containers, measured from pod creation timestamp to when all its containers are reported as started and observed via watch',
+  buckets: POD_START_SLI_BUCKETS,
+  registers: [clusterRegistry],
+});
+
+export const schedulerScheduleAttempts = new Counter({
+  name: 'scheduler_schedule_attempts_total',
+  help: "Number of attempts to schedule pods, by the result. 'unschedulable' means a pod could not be scheduled, while 'error' means an internal scheduler problem.",
+  labelNames: ['result', 'profile'] as const,
+  registers: [clusterRegistry],
+});
+
+/** What src/sim/cluster reports (structurally its ClusterMetrics interface). */
+export const clusterMetrics = {
+  scheduleAttempt(result: 'scheduled' | 'unschedulable' | 'error'): void {
+    schedulerScheduleAttempts.inc({ result, profile: 'default-scheduler' });
+  },
+  podStartSli(seconds: number): void {
+    kubeletPodStartSliDuration.observe(seconds);
+  },
+};
+
+/** The apiserver's verb label: GET, LIST, WATCH, POST, PUT, PATCH, DELETE, DELETECOLLECTION. */
+export type ApiVerb = 'GET' | 'LIST' | 'WATCH' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'DELETECOLLECTION' | 'CONNECT';
+
+export interface RequestLabels {
+  verb: ApiVerb;
+  group: string;
+  version: string;
+  resource: string;
+  subresource: string;
+  scope: 'resource' | 'namespace' | 'cluster' | '';
+}
+
+export class ApiServerMetrics {
+  readonly registry = new Registry();
+  private readonly duration: Histogram<string>;
+  private readonly sliDuration: Histogram<string>;
+  private readonly total: Counter<string>;
+  readonly inflight: Gauge<string>;
+
+  constructor(store: MemoryStore) {
+    const registers = [this.registry];
+    this.duration = new Histogram({
+      name: 'apiserver_request_duration_seconds',
+      help: 'Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.',
+      labelNames: ['verb', 'dry_run', 'group', 'version', 'resource', 'subresource', 'scope', 'component'],
+      buckets: REQUEST_DURATION_BUCKETS,
+      registers,
+    });
+    this.sliDuration = new Histogram({
+      name: 'apiserver_request_sli_duration_seconds',
+      help: 'Response latency distribution (not counting webhook duration and priority & fairness queue wait times) in seconds for each verb, group, version, resource, subresource, scope and component.',
+      labelNames: ['verb', 'group', 'version', 'resource', 'subresource', 'scope', 'component'],
+      buckets: REQUEST_SLI_BUCKETS,
+      registers,
+    });
+    this.total = new Counter({
+      name: 'apiserver_request_total',
+      help: 'Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.',
+      labelNames: ['verb', 'dry_run', 'group', 'version', 'resource', 'subresource', 'scope', 'component', 'code'],
+      registers,
+    });
+    this.inflight = new Gauge({
+      name: 'apiserver_current_inflight_requests',
+      help: 'Maximal number of currently used inflight request limit of this apiserver per request kind in last second.',
+      labelNames: ['request_kind'],
+      registers,
+    });
+    this.inflight.set({ request_kind: 'readOnly' }, 0);
+    this.inflight.set({ request_kind: 'mutating' }, 0);
+    new Gauge({
+      name: 'apiserver_storage_objects',
+      help: 'Number of stored objects at the time of last check split by kind. In case of a fetching error, the value will be -1.',
+      labelNames: ['resource'],
+      registers,
+      collect() {
+        for (const info of store.resources()) {
+          this.set({ resource: info.group ? `${info.resource}.${info.group}` : info.resource }, store.count(info.key));
+        }
+      },
+    });
+  }
+
+  /** One finished request. `queuedSeconds` (inflight wait) counts in the duration but not the SLI duration. */
+  observe(labels: RequestLabels, code: number, seconds: number, queuedSeconds = 0, dryRun = false): void {
+    const base = { ...labels, component: 'apiserver' };
+    const dry_run = dryRun ? 'All' : '';
+    this.total.inc({ ...base, dry_run, code: String(code) });
+    this.duration.observe({ ...base, dry_run }, seconds);
+    this.sliDuration.observe(base, Math.max(0, seconds - queuedSeconds));
+  }
+
+  async text(): Promise<string> {
+    return (await this.registry.metrics()) + (await clusterRegistry.metrics());
+  }
+}

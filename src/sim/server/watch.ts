@@ -1,0 +1,201 @@
+import type { ServerResponse } from 'node:http';
+import type { KubeObject, ResourceInfo, StoreEvent, WatchEventType } from '../types.js';
+import type { MemoryStore } from '../store.js';
+import { failureStatus } from '../status.js';
+import type { Predicate } from './selectors.js';
+import { partialObjectMetadata, printerFor, tableRow, type IncludeObject } from './table.js';
+import { apiVersionOf } from './resources.js';
+
+/**
+ * Watch streams: every store event is matched against each watcher of its resource and written
+ * as one JSON line. A line is serialized once per (event, type, shape) and shared by all the
+ * watchers that want it; a watcher whose client stops reading is closed once too much is buffered
+ * (as the apiserver's watch cache drops unresponsive watchers), so writers never wait for readers.
+ */
+
+export type WatchShape = { kind: 'object' } | { kind: 'metadata' } | { kind: 'table'; include: IncludeObject };
+
+export interface WatchRequest {
+  info: ResourceInfo;
+  namespace?: string;
+  predicate?: Predicate;
+  shape: WatchShape;
+  /** '' / '0' / undefined: start with the current state; a number: resume after it. */
+  resourceVersion?: string;
+  sendInitialEvents?: boolean;
+  allowBookmarks: boolean;
+  /** Ends the stream cleanly after this many ms. */
+  durationMs: number;
+  onEnd?: () => void;
+}
+
+const INITIAL_BATCH = 500;
+
+interface Watcher {
+  req: WatchRequest;
+  res: ServerResponse;
+  /** Live events held back while the initial state is still being written. */
+  backlog: StoreEvent[] | undefined;
+  closed: boolean;
+  timers: NodeJS.Timeout[];
+}
+
+function shapeKey(shape: WatchShape): string {
+  return shape.kind === 'table' ? `t${shape.include}` : shape.kind;
+}
+
+export class WatchHub {
+  private readonly watchers = new Map<string, Set<Watcher>>();
+  private readonly lines = new WeakMap<StoreEvent, Map<string, string>>();
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly store: MemoryStore,
+    private readonly options: { maxBufferedBytes: number; bookmarkIntervalMs: number; now: () => number },
+  ) {
+    this.unsubscribe = store.on('*', (event) => this.dispatch(event));
+  }
+
+  count(): number {
+    let n = 0;
+    for (const set of this.watchers.values()) n += set.size;
+    return n;
+  }
+
+  stop(): void {
+    this.unsubscribe();
+    for (const set of this.watchers.values()) for (const w of [...set]) this.close(w);
+  }
+
+  /** Starts a watch on `res` (headers not yet sent). Returns false when it answered 410 instead. */
+  start(req: WatchRequest, res: ServerResponse): void {
+    const watcher: Watcher = { req, res, backlog: undefined, closed: false, timers: [] };
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+    res.flushHeaders();
+    res.on('close', () => this.close(watcher));
+
+    const rv = req.resourceVersion;
+    const fromState = rv === undefined || rv === '' || rv === '0' || req.sendInitialEvents === true;
+    if (fromState) {
+      const objects = this.store.list(req.info.key, req.info.namespaced ? req.namespace : undefined).filter((o) => !req.predicate || req.predicate(o));
+      watcher.backlog = [];
+      this.register(watcher);
+      void this.writeInitial(watcher, objects);
+    } else {
+      const history = this.store.historySince(Number(rv));
+      if ('expired' in history) {
+        const status = failureStatus(410, 'Expired', `too old resource version: ${rv} (${history.oldest - 1})`);
+        res.end(JSON.stringify({ type: 'ERROR', object: status }) + '\n');
+        req.onEnd?.();
+        return;
+      }
+      this.register(watcher);
+      for (const entry of history.events) if (entry.event.resource === req.info.key) this.deliver(watcher, entry.event);
+    }
+    watcher.timers.push(setTimeout(() => this.close(watcher), req.durationMs));
+    if (req.allowBookmarks) {
+      watcher.timers.push(setInterval(() => this.bookmark(watcher), this.options.bookmarkIntervalMs));
+    }
+  }
+
+  private register(watcher: Watcher): void {
+    const key = watcher.req.info.key;
+    let set = this.watchers.get(key);
+    if (!set) this.watchers.set(key, (set = new Set()));
+    set.add(watcher);
+  }
+
+  private async writeInitial(watcher: Watcher, objects: KubeObject[]): Promise<void> {
+    const { req } = watcher;
+    for (let i = 0; i < objects.length && !watcher.closed; i += INITIAL_BATCH) {
+      let chunk = '';
+      for (const obj of objects.slice(i, i + INITIAL_BATCH)) chunk += this.line('ADDED', obj, req.shape, req.info);
+      if (!watcher.res.write(chunk)) await new Promise<void>((resolve) => {
+        watcher.res.once('drain', resolve);
+        watcher.res.once('close', resolve);
+      });
+    }
+    if (watcher.closed) return;
+    const backlog = watcher.backlog ?? [];
+    watcher.backlog = undefined;
+    for (const event of backlog) this.deliver(watcher, event);
+    if (req.sendInitialEvents) this.bookmark(watcher, true);
+  }
+
+  private dispatch(event: StoreEvent): void {
+    const set = this.watchers.get(event.resource);
+    if (!set) return;
+    for (const watcher of set) {
+      if (watcher.backlog) watcher.backlog.push(event);
+      else this.deliver(watcher, event);
+    }
+  }
+
+  /** Writes an event to one watcher, turning it into ADDED/DELETED when it enters or leaves the selection. */
+  private deliver(watcher: Watcher, event: StoreEvent): void {
+    const { req } = watcher;
+    const matches = (obj: KubeObject | undefined) =>
+      obj !== undefined && (!req.info.namespaced || req.namespace === undefined || obj.metadata.namespace === req.namespace) && (!req.predicate || req.predicate(obj));
+    let type: WatchEventType = event.type;
+    const now = matches(event.object);
+    if (event.type === 'MODIFIED') {
+      const before = matches(event.previous);
+      if (!now && !before) return;
+      if (now && !before) type = 'ADDED';
+      else if (!now && before) type = 'DELETED';
+    } else if (!now) {
+      return;
+    }
+    this.write(watcher, this.cachedLine(event, type, req.shape, req.info));
+  }
+
+  private cachedLine(event: StoreEvent, type: WatchEventType, shape: WatchShape, info: ResourceInfo): string {
+    let byKey = this.lines.get(event);
+    if (!byKey) this.lines.set(event, (byKey = new Map()));
+    const key = `${type}${shapeKey(shape)}`;
+    let line = byKey.get(key);
+    if (line === undefined) byKey.set(key, (line = this.line(type, event.object, shape, info)));
+    return line;
+  }
+
+  private line(type: WatchEventType | 'BOOKMARK', obj: KubeObject, shape: WatchShape, info: ResourceInfo): string {
+    if (shape.kind === 'object' || type === 'BOOKMARK') return `{"type":"${type}","object":${JSON.stringify(obj)}}\n`;
+    if (shape.kind === 'metadata') return `{"type":"${type}","object":${JSON.stringify(partialObjectMetadata(obj))}}\n`;
+    const table = {
+      kind: 'Table',
+      apiVersion: 'meta.k8s.io/v1',
+      metadata: { resourceVersion: obj.metadata.resourceVersion },
+      columnDefinitions: printerFor(info).columns,
+      rows: [tableRow(info, obj, shape.include, this.options.now())],
+    };
+    return `{"type":"${type}","object":${JSON.stringify(table)}}\n`;
+  }
+
+  private bookmark(watcher: Watcher, initialEventsEnd = false): void {
+    if (watcher.closed || watcher.backlog) return;
+    const { info } = watcher.req;
+    const metadata: Record<string, unknown> = { resourceVersion: String(this.store.revision()) };
+    if (initialEventsEnd) metadata.annotations = { 'k8s.io/initial-events-end': 'true' };
+    this.write(watcher, this.line('BOOKMARK', { apiVersion: apiVersionOf(info), kind: info.kind, metadata }, { kind: 'object' }, info));
+  }
+
+  private write(watcher: Watcher, line: string): void {
+    if (watcher.closed) return;
+    if (watcher.res.writableLength > this.options.maxBufferedBytes) {
+      // The client stopped reading: drop it rather than hold the writers or the heap.
+      watcher.res.destroy();
+      this.close(watcher);
+      return;
+    }
+    watcher.res.write(line);
+  }
+
+  private close(watcher: Watcher): void {
+    if (watcher.closed) return;
+    watcher.closed = true;
+    for (const t of watcher.timers) clearTimeout(t);
+    this.watchers.get(watcher.req.info.key)?.delete(watcher);
+    if (!watcher.res.writableEnded && !watcher.res.destroyed) watcher.res.end();
+    watcher.req.onEnd?.();
+  }
+}

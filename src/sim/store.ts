@@ -1,0 +1,427 @@
+import { randomUUID } from 'node:crypto';
+import type { DeleteOptions, KubeObject, ResourceInfo, SimStore, StoreEvent } from './types.js';
+import { StatusError, statusErrors } from './status.js';
+import { applyCreateDefaults, ClusterIpAllocator } from './server/defaults.js';
+import { apiVersionOf } from './server/resources.js';
+
+/**
+ * The simulator's object store: an in-memory etcd with one revision counter, a bounded history
+ * of events for watches to resume from, and the apiserver's generic registry semantics
+ * (create/update/delete with defaults, conflicts, graceful deletion and finalizers).
+ */
+
+export interface StoreOptions {
+  /** Milliseconds since the epoch (for creation and deletion timestamps). */
+  now?: () => number;
+  /** How many events of history watches may resume from; older resourceVersions get 410. */
+  watchWindow?: number;
+  /** Random source for generateName suffixes. */
+  random?: () => number;
+}
+
+/** The finalizers the apiserver adds for propagationPolicy Orphan and Foreground (removed by the GC). */
+export const ORPHAN_FINALIZER = 'orphan';
+export const FOREGROUND_FINALIZER = 'foregroundDeletion';
+
+/** Resources the apiserver gives a metadata.generation. */
+const GENERATION_RESOURCES = new Set(['pods', 'apps/deployments', 'apps/replicasets', 'apps/statefulsets', 'apps/daemonsets', 'batch/jobs']);
+
+/** Resources whose default deletion propagation is Orphan (kept for backward compatibility by the apiserver). */
+const ORPHAN_BY_DEFAULT = new Set(['batch/jobs']);
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_LABEL_RESOURCES = new Set(['namespaces', 'services']);
+const NAME_SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** Kubernetes timestamps have second precision. */
+export function kubeTime(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value as object)) deepFreeze(child);
+  }
+  return value;
+}
+
+function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** Everything but metadata and status: a change here bumps metadata.generation. */
+function specOf(obj: KubeObject): string {
+  const { metadata: _m, status: _s, ...rest } = obj;
+  return JSON.stringify(rest);
+}
+
+function withoutResourceVersion(obj: KubeObject): string {
+  const { resourceVersion: _rv, ...meta } = obj.metadata;
+  return JSON.stringify({ ...obj, metadata: meta });
+}
+
+export interface HistoryEntry {
+  rv: number;
+  event: StoreEvent;
+}
+
+export type HistoryResult = { events: HistoryEntry[] } | { expired: true; oldest: number };
+
+export class MemoryStore implements SimStore {
+  private readonly infos = new Map<string, ResourceInfo>();
+  private readonly byKind = new Map<string, ResourceInfo>();
+  /** resource key -> namespace ('' for cluster-scoped) -> name -> object */
+  private readonly data = new Map<string, Map<string, Map<string, KubeObject>>>();
+  private readonly counts = new Map<string, number>();
+  private readonly listeners = new Map<string, Set<(event: StoreEvent) => void>>();
+  private readonly history: HistoryEntry[] = [];
+  private historyStart = 0;
+  private rv = 1;
+  private readonly pending: StoreEvent[] = [];
+  private emitting = false;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly watchWindow: number;
+  private readonly ips = new ClusterIpAllocator();
+
+  constructor(resources: ResourceInfo[], options: StoreOptions = {}) {
+    for (const info of resources) {
+      this.infos.set(info.key, info);
+      this.byKind.set(`${apiVersionOf(info)}/${info.kind}`, info);
+      this.data.set(info.key, new Map());
+      this.counts.set(info.key, 0);
+    }
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.watchWindow = Math.max(1, options.watchWindow ?? 10_000);
+  }
+
+  resources(): ResourceInfo[] {
+    return [...this.infos.values()];
+  }
+
+  resource(key: string): ResourceInfo | undefined {
+    return this.infos.get(key);
+  }
+
+  resourceForKind(apiVersion: string, kind: string): ResourceInfo | undefined {
+    return this.byKind.get(`${apiVersion}/${kind}`);
+  }
+
+  revision(): number {
+    return this.rv;
+  }
+
+  /** How many objects of a resource are stored (apiserver_storage_objects). */
+  count(resource: string): number {
+    return this.counts.get(resource) ?? 0;
+  }
+
+  get(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.data.get(resource)?.get(this.nsKey(resource, namespace))?.get(name);
+  }
+
+  list(resource: string, namespace?: string, labels?: Record<string, string>): KubeObject[] {
+    const byNs = this.data.get(resource);
+    if (!byNs) return [];
+    const out: KubeObject[] = [];
+    const buckets = namespace !== undefined && this.infos.get(resource)?.namespaced ? [byNs.get(namespace)] : [...byNs.values()];
+    const wanted = labels ? Object.entries(labels) : [];
+    for (const bucket of buckets) {
+      if (!bucket) continue;
+      for (const obj of bucket.values()) {
+        if (wanted.length && !wanted.every(([k, v]) => obj.metadata.labels?.[k] === v)) continue;
+        out.push(obj);
+      }
+    }
+    return out;
+  }
+
+  /** Namespaces that currently hold objects of a resource (for namespace-scoped iteration). */
+  namespacesOf(resource: string): string[] {
+    return [...(this.data.get(resource)?.keys() ?? [])];
+  }
+
+  create(resource: string, input: KubeObject): KubeObject {
+    const info = this.require(resource);
+    const obj = clone(input);
+    obj.apiVersion = apiVersionOf(info);
+    obj.kind = info.kind;
+    const meta = (obj.metadata ??= {});
+    if (info.namespaced) {
+      if (!meta.namespace) throw statusErrors.invalid(info.group, info.kind, String(meta.name ?? ''), [{ reason: 'FieldValueRequired', message: 'Required value', field: 'metadata.namespace' }]);
+      this.checkNamespaceAccepts(info, meta.namespace, String(meta.name ?? meta.generateName ?? ''));
+    } else {
+      delete meta.namespace;
+    }
+    const bucket = this.bucket(resource, meta.namespace);
+    if (!meta.name) {
+      if (!meta.generateName) {
+        throw statusErrors.invalid(info.group, info.kind, '', [{ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' }]);
+      }
+      let name: string;
+      do name = meta.generateName + this.suffix();
+      while (bucket.has(name));
+      meta.name = name;
+    }
+    this.validateName(info, meta.name);
+    if (bucket.has(meta.name)) throw statusErrors.alreadyExists(info.group, info.resource, meta.name);
+    meta.uid = randomUUID();
+    meta.creationTimestamp = kubeTime(this.now());
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    if (GENERATION_RESOURCES.has(resource)) meta.generation = 1;
+    else delete meta.generation;
+    applyCreateDefaults(resource, obj, this.ips);
+    meta.resourceVersion = String(++this.rv);
+    const stored = deepFreeze(obj);
+    bucket.set(meta.name, stored);
+    this.counts.set(resource, (this.counts.get(resource) ?? 0) + 1);
+    this.emit({ type: 'ADDED', resource, object: stored });
+    return stored;
+  }
+
+  update(resource: string, input: KubeObject): KubeObject {
+    const info = this.require(resource);
+    const name = input.metadata?.name;
+    if (!name) throw statusErrors.invalid(info.group, info.kind, '', [{ reason: 'FieldValueRequired', message: 'Required value: name is required', field: 'metadata.name' }]);
+    const namespace = info.namespaced ? input.metadata.namespace : undefined;
+    const existing = this.get(resource, namespace, name);
+    if (!existing) throw statusErrors.notFound(info.group, info.resource, name);
+    const rv = input.metadata.resourceVersion;
+    if (rv && rv !== existing.metadata.resourceVersion) {
+      throw statusErrors.conflict(info.group, info.resource, name, 'the object has been modified; please apply your changes to the latest version and try again');
+    }
+    if (input.metadata.uid && input.metadata.uid !== existing.metadata.uid) {
+      throw statusErrors.conflict(info.group, info.resource, name, `Precondition failed: UID in precondition: ${input.metadata.uid}, UID in object meta: ${existing.metadata.uid}`);
+    }
+    return this.write(info, existing, clone(input));
+  }
+
+  mutate(resource: string, namespace: string | undefined, name: string, fn: (obj: KubeObject) => void | false): KubeObject | undefined {
+    const info = this.require(resource);
+    const existing = this.get(resource, namespace, name);
+    if (!existing) return undefined;
+    const copy = clone(existing);
+    if (fn(copy) === false) return existing;
+    return this.write(info, existing, copy);
+  }
+
+  delete(resource: string, namespace: string | undefined, name: string, options: DeleteOptions = {}): KubeObject | undefined {
+    const info = this.require(resource);
+    const existing = this.get(resource, namespace, name);
+    if (!existing) return undefined;
+    const pre = options.preconditions;
+    if (pre?.uid && pre.uid !== existing.metadata.uid) {
+      throw statusErrors.conflict(info.group, info.resource, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid}`);
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== existing.metadata.resourceVersion) {
+      throw statusErrors.conflict(
+        info.group,
+        info.resource,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${existing.metadata.resourceVersion}`,
+      );
+    }
+    const grace = this.gracePeriod(resource, existing, options);
+    const finalizers = [...(existing.metadata.finalizers ?? [])];
+    const policy = options.propagationPolicy ?? (ORPHAN_BY_DEFAULT.has(resource) ? 'Orphan' : 'Background');
+    const policyFinalizer = policy === 'Orphan' ? ORPHAN_FINALIZER : policy === 'Foreground' ? FOREGROUND_FINALIZER : undefined;
+
+    if (existing.metadata.deletionTimestamp) {
+      // Already terminating: only a shorter grace period (the kubelet's final grace 0) changes anything.
+      const current = existing.metadata.deletionGracePeriodSeconds ?? 0;
+      if (grace === 0 && current > 0 && finalizers.length === 0) return this.removeObject(info, existing);
+      if (grace < current) {
+        return this.write(info, existing, { ...clone(existing), metadata: { ...clone(existing.metadata), deletionGracePeriodSeconds: grace } });
+      }
+      return existing;
+    }
+    if (policyFinalizer && !finalizers.includes(policyFinalizer)) finalizers.push(policyFinalizer);
+    const namespaceFinalizers: string[] = resource === 'namespaces' ? (existing.spec?.finalizers ?? []) : [];
+    if (finalizers.length === 0 && grace === 0 && namespaceFinalizers.length === 0) return this.removeObject(info, existing);
+
+    const copy = clone(existing);
+    copy.metadata.deletionTimestamp = kubeTime(this.now() + grace * 1000);
+    copy.metadata.deletionGracePeriodSeconds = grace;
+    if (finalizers.length) copy.metadata.finalizers = finalizers;
+    if (resource === 'namespaces') copy.status = { ...(copy.status ?? {}), phase: 'Terminating' };
+    return this.write(info, existing, copy, true);
+  }
+
+  remove(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    const info = this.require(resource);
+    const existing = this.get(resource, namespace, name);
+    return existing ? this.removeObject(info, existing) : undefined;
+  }
+
+  on(resource: string, listener: (event: StoreEvent) => void): () => void {
+    let set = this.listeners.get(resource);
+    if (!set) this.listeners.set(resource, (set = new Set()));
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  /** Events after `sinceRv` (exclusive), or `expired` when that revision fell out of the window. */
+  historySince(sinceRv: number): HistoryResult {
+    const oldest = this.history.length ? this.history[this.historyStart]!.rv : this.rv + 1;
+    // A watch from rv can resume when every event after rv is still retained.
+    if (sinceRv < oldest - 1 && sinceRv < this.rv) return { expired: true, oldest };
+    let lo = this.historyStart;
+    let hi = this.history.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.history[mid]!.rv > sinceRv) hi = mid;
+      else lo = mid + 1;
+    }
+    return { events: this.history.slice(lo) };
+  }
+
+  /** The oldest resourceVersion still usable (continue tokens and watches older than it are expired). */
+  oldestRetained(): number {
+    return this.history.length > this.historyStart ? this.history[this.historyStart]!.rv - 1 : this.rv;
+  }
+
+  /** Stores `next` in place of `existing`; only `delete` (fromDelete) may set a deletionTimestamp. */
+  private write(info: ResourceInfo, existing: KubeObject, next: KubeObject, fromDelete = false): KubeObject {
+    const meta = next.metadata ?? {};
+    const old = existing.metadata;
+    next.apiVersion = existing.apiVersion;
+    next.kind = existing.kind;
+    next.metadata = {
+      ...meta,
+      name: old.name,
+      uid: old.uid,
+      creationTimestamp: old.creationTimestamp,
+      resourceVersion: old.resourceVersion,
+    };
+    if (old.namespace !== undefined) next.metadata.namespace = old.namespace;
+    else delete next.metadata.namespace;
+    // deletionTimestamp can be set only by delete, and never cleared.
+    if (old.deletionTimestamp) {
+      next.metadata.deletionTimestamp = old.deletionTimestamp;
+      next.metadata.deletionGracePeriodSeconds = meta.deletionGracePeriodSeconds ?? old.deletionGracePeriodSeconds;
+    } else if (!fromDelete) {
+      delete next.metadata.deletionTimestamp;
+      delete next.metadata.deletionGracePeriodSeconds;
+    }
+    if (old.generation !== undefined) {
+      next.metadata.generation = specOf(existing) === specOf(next) ? old.generation : old.generation + 1;
+    }
+    if (next.metadata.finalizers && next.metadata.finalizers.length === 0) delete next.metadata.finalizers;
+    if (withoutResourceVersion(existing) === withoutResourceVersion(next)) return existing;
+
+    if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length && !(Number(next.metadata.deletionGracePeriodSeconds) > 0)) {
+      const namespaceHeld = info.key === 'namespaces' && (next.spec?.finalizers ?? []).length > 0;
+      if (!namespaceHeld) return this.removeObject(info, existing);
+    }
+    next.metadata.resourceVersion = String(++this.rv);
+    const stored = deepFreeze(next);
+    this.bucket(info.key, old.namespace).set(old.name as string, stored);
+    this.emit({ type: 'MODIFIED', resource: info.key, object: stored, previous: existing });
+    return stored;
+  }
+
+  private removeObject(info: ResourceInfo, existing: KubeObject): KubeObject {
+    const ns = existing.metadata.namespace;
+    const bucket = this.bucket(info.key, ns);
+    bucket.delete(existing.metadata.name as string);
+    if (bucket.size === 0 && ns) this.data.get(info.key)!.delete(ns);
+    this.counts.set(info.key, (this.counts.get(info.key) ?? 1) - 1);
+    const final = deepFreeze({ ...existing, metadata: { ...existing.metadata, resourceVersion: String(++this.rv) } });
+    this.emit({ type: 'DELETED', resource: info.key, object: final });
+    return final;
+  }
+
+  private gracePeriod(resource: string, pod: KubeObject, options: DeleteOptions): number {
+    if (resource !== 'pods') return 0;
+    // Unscheduled or finished pods have nothing to stop: the apiserver deletes them at once.
+    if (!pod.spec?.nodeName || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return 0;
+    const requested = options.gracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+    return Math.max(0, requested);
+  }
+
+  private checkNamespaceAccepts(info: ResourceInfo, namespace: string, name: string): void {
+    const ns = this.get('namespaces', undefined, namespace);
+    if (!ns) throw statusErrors.notFound('', 'namespaces', namespace);
+    if (ns.metadata.deletionTimestamp) {
+      const err = statusErrors.forbidden(info.group, info.resource, name, `unable to create new content in namespace ${namespace} because it is being terminated`);
+      err.details!.causes = [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }];
+      throw err;
+    }
+  }
+
+  private validateName(info: ResourceInfo, name: string): void {
+    const label = DNS_LABEL_RESOURCES.has(info.key);
+    const ok = label ? name.length <= 63 && DNS_LABEL.test(name) : name.length <= 253 && DNS_SUBDOMAIN.test(name);
+    if (ok) return;
+    const rule = label
+      ? "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character"
+      : "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+    throw statusErrors.invalid(info.group, info.kind, name, [{ reason: 'FieldValueInvalid', message: `Invalid value: "${name}": ${rule}`, field: 'metadata.name' }]);
+  }
+
+  private suffix(): string {
+    let s = '';
+    for (let i = 0; i < 5; i++) s += NAME_SUFFIX_ALPHABET[Math.floor(this.random() * NAME_SUFFIX_ALPHABET.length)];
+    return s;
+  }
+
+  private require(resource: string): ResourceInfo {
+    const info = this.infos.get(resource);
+    if (!info) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+    return info;
+  }
+
+  private nsKey(resource: string, namespace: string | undefined): string {
+    return this.infos.get(resource)?.namespaced ? (namespace ?? '') : '';
+  }
+
+  private bucket(resource: string, namespace: string | undefined): Map<string, KubeObject> {
+    const byNs = this.data.get(resource)!;
+    const key = this.nsKey(resource, namespace);
+    let bucket = byNs.get(key);
+    if (!bucket) byNs.set(key, (bucket = new Map()));
+    return bucket;
+  }
+
+  /** Records the event and delivers it to listeners in revision order, even when a listener writes. */
+  private emit(event: StoreEvent): void {
+    this.history.push({ rv: Number(event.object.metadata.resourceVersion), event });
+    if (this.history.length - this.historyStart > this.watchWindow) {
+      this.history[this.historyStart] = undefined as unknown as HistoryEntry;
+      this.historyStart++;
+      if (this.historyStart > 4096 && this.historyStart * 2 > this.history.length) {
+        this.history.splice(0, this.historyStart);
+        this.historyStart = 0;
+      }
+    }
+    this.pending.push(event);
+    if (this.emitting) return;
+    this.emitting = true;
+    try {
+      for (let next = this.pending.shift(); next; next = this.pending.shift()) {
+        for (const key of [next.resource, '*']) {
+          const set = this.listeners.get(key);
+          if (!set) continue;
+          for (const listener of [...set]) {
+            try {
+              listener(next);
+            } catch (err) {
+              // A broken listener must not stop the store or the other listeners.
+              process.emitWarning(`sim store listener failed on ${next.type} ${next.resource}: ${err instanceof Error ? err.stack : String(err)}`);
+            }
+          }
+        }
+      }
+    } finally {
+      this.emitting = false;
+    }
+  }
+}
+
+export function createStore(resources: ResourceInfo[], options: StoreOptions = {}): MemoryStore {
+  return new MemoryStore(resources, options);
+}

@@ -1,0 +1,150 @@
+/** sprig's encodings: JSON as Go's encoding/json writes it (sorted keys, HTML-safe escapes), YAML as Helm's toYaml, base64, sha256. */
+import { createHash } from 'node:crypto';
+import { stringify as yamlStringify } from 'yaml';
+import { GoFloat, isPlainMap, kindOf, numberOf, sortedKeys, type GoMap } from '../go/values.js';
+import { fn, type TemplateFunction } from './types.js';
+
+class UnsupportedValue extends Error {}
+
+/** encoding/json.Marshal (and MarshalIndent with two spaces when `indent` is set). */
+export function goJson(v: unknown, indent = '', level = 0): string {
+  const nl = indent ? `\n${indent.repeat(level + 1)}` : '';
+  const close = indent ? `\n${indent.repeat(level)}` : '';
+  const colon = indent ? ': ' : ':';
+  switch (kindOf(v)) {
+    case 'nil':
+      return 'null';
+    case 'bool':
+      return v ? 'true' : 'false';
+    case 'int':
+      return String(v);
+    case 'float': {
+      const f = numberOf(v);
+      if (!Number.isFinite(f)) throw new UnsupportedValue(`json: unsupported value: ${f}`);
+      return JSON.stringify(f);
+    }
+    case 'string':
+      return jsonString(v as string);
+    case 'time':
+      return jsonString((v as Date).toISOString());
+    case 'slice': {
+      const list = v as unknown[];
+      if (list.length === 0) return '[]';
+      return `[${list.map((e) => nl + goJson(e, indent, level + 1)).join(',')}${close}]`;
+    }
+    case 'map': {
+      const m = v as GoMap;
+      const keys = sortedKeys(m);
+      if (keys.length === 0) return '{}';
+      return `{${keys.map((k) => `${nl}${jsonString(k)}${colon}${goJson(m[k], indent, level + 1)}`).join(',')}${close}}`;
+    }
+    default:
+      throw new UnsupportedValue(`json: unsupported type: ${typeof v}`);
+  }
+}
+
+function jsonString(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    switch (ch) {
+      case '"':
+        out += '\\"';
+        break;
+      case '\\':
+        out += '\\\\';
+        break;
+      case '\n':
+        out += '\\n';
+        break;
+      case '\r':
+        out += '\\r';
+        break;
+      case '\t':
+        out += '\\t';
+        break;
+      case '\b':
+        out += '\\b';
+        break;
+      case '\f':
+        out += '\\f';
+        break;
+      case '<':
+      case '>':
+      case '&':
+      case '\u2028':
+      case '\u2029':
+        out += `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+        break;
+      default:
+        out += ch.charCodeAt(0) < 0x20 ? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}` : ch;
+    }
+  }
+  return `${out}"`;
+}
+
+/** json.Unmarshal into interface{}: every number is a float64. */
+function fromJsonValue(v: unknown): unknown {
+  if (typeof v === 'number') return new GoFloat(v);
+  if (Array.isArray(v)) return v.map(fromJsonValue);
+  if (isPlainMap(v)) {
+    const out: GoMap = {};
+    for (const [k, e] of Object.entries(v)) out[k] = fromJsonValue(e);
+    return out;
+  }
+  return v;
+}
+
+/** Plain JS data for the YAML writer (GoFloat unwrapped, dates as RFC 3339). */
+function plain(v: unknown): unknown {
+  if (v instanceof GoFloat) return v.value;
+  if (v instanceof Date) return v.toISOString();
+  if (Array.isArray(v)) return v.map(plain);
+  if (isPlainMap(v)) {
+    const out: GoMap = {};
+    for (const k of sortedKeys(v)) out[k] = plain(v[k]);
+    return out;
+  }
+  return v === undefined ? null : v;
+}
+
+/** Helm's toYaml: go-yaml layout (sorted keys, sequences flush with their key), without the final newline. */
+export function goYaml(v: unknown): string {
+  const text = yamlStringify(plain(v), { indentSeq: false, lineWidth: 0, sortMapEntries: true, aliasDuplicateObjects: false });
+  return text.replace(/\n$/, '');
+}
+
+function b64dec(s: string): string {
+  const bad = /[^A-Za-z0-9+/=]/.exec(s);
+  if (bad) return `illegal base64 data at input byte ${bad.index}`;
+  const pad = s.indexOf('=');
+  if (s.length % 4 !== 0 || (pad !== -1 && !/^=+$/.test(s.slice(pad))) || s.length - pad > 2 && pad !== -1) {
+    return `illegal base64 data at input byte ${pad !== -1 ? pad : s.length - (s.length % 4)}`;
+  }
+  return Buffer.from(s, 'base64').toString('utf8');
+}
+
+function swallow(f: () => string): string {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof UnsupportedValue) return '';
+    throw err;
+  }
+}
+
+export const dataFunctions: Record<string, TemplateFunction> = {
+  toJson: fn(['any'], (v: unknown) => swallow(() => goJson(v))),
+  toPrettyJson: fn(['any'], (v: unknown) => swallow(() => goJson(v, '  '))),
+  toRawJson: fn(['any'], (v: unknown) => swallow(() => goJson(v).replace(/\\u003c/g, '<').replace(/\\u003e/g, '>').replace(/\\u0026/g, '&'))),
+  fromJson: fn(['string'], (s: string) => {
+    try {
+      return fromJsonValue(JSON.parse(s));
+    } catch {
+      return null;
+    }
+  }),
+  toYaml: fn(['any'], goYaml),
+  b64enc: fn(['string'], (s: string) => Buffer.from(s, 'utf8').toString('base64')),
+  b64dec: fn(['string'], b64dec),
+  sha256sum: fn(['string'], (s: string) => createHash('sha256').update(s, 'utf8').digest('hex')),
+};

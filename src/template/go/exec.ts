@@ -1,0 +1,445 @@
+/** Walks text/template parse trees with Go's semantics (truthiness, scoping, missingkey, range over maps in key order). */
+import { TemplateError } from '../errors.js';
+import type { SourceFile } from '../source.js';
+import { FunctionError, type FunctionTable, type ParamType, type TemplateFunction } from '../funcs/types.js';
+import type { ArgNode, CommandNode, IdentifierNode, ListNode, Node, NumberNode, PipeNode, TemplateDefinition } from './ast.js';
+import { nodeString } from './node-string.js';
+import { GoFloat, formatV, isPlainMap, isTrue, kindOf, numberOf, sortedKeys, typeName, type GoMap } from './values.js';
+
+export interface ExecEnv {
+  funcs: FunctionTable;
+  missingKey: 'error' | 'zero';
+  templates: ReadonlyMap<string, TemplateDefinition>;
+}
+
+const NO_FINAL = Symbol('no final value');
+type Final = unknown;
+const enum Signal {
+  None,
+  Break,
+  Continue,
+}
+/** JS recursion is far shallower than Go's 100000; templates calling themselves stop here. */
+const MAX_DEPTH = 2000;
+
+interface Variable {
+  name: string;
+  value: unknown;
+}
+
+/** An execution error raised at a node; converted to a TemplateError with the node's position. */
+class ExecFailure extends Error {
+  constructor(
+    message: string,
+    readonly pos: number,
+    readonly source: SourceFile,
+    readonly at: string,
+    readonly templateName: string,
+  ) {
+    super(message);
+  }
+}
+
+export function execute(root: ListNode, name: string, source: SourceFile, data: unknown, env: ExecEnv): string {
+  const state = new State(env, source, name, [{ name: '$', value: data }]);
+  try {
+    state.walkList(data, root);
+  } catch (err) {
+    if (err instanceof ExecFailure) {
+      throw TemplateError.at(err.source, err.pos, `executing "${err.templateName}" at <${err.at}>: ${err.message}`);
+    }
+    throw err;
+  }
+  return state.out;
+}
+
+class State {
+  out = '';
+  private depth = 0;
+
+  constructor(
+    private readonly env: ExecEnv,
+    private source: SourceFile,
+    private templateName: string,
+    private vars: Variable[],
+  ) {}
+
+  private fail(node: { pos: number } & ({ type: string } | object), message: string): never {
+    throw new ExecFailure(message, node.pos, this.source, nodeString(node as ArgNode), this.templateName);
+  }
+
+  // ---- statements
+
+  walkList(dot: unknown, list: ListNode): Signal {
+    for (const node of list.nodes) {
+      const signal = this.walk(dot, node);
+      if (signal !== Signal.None) return signal;
+    }
+    return Signal.None;
+  }
+
+  private walk(dot: unknown, node: Node): Signal {
+    switch (node.type) {
+      case 'text':
+        this.out += node.text;
+        return Signal.None;
+      case 'action': {
+        const value = this.evalPipeline(dot, node.pipe);
+        if (node.pipe.decl.length === 0) this.out += printValue(value);
+        return Signal.None;
+      }
+      case 'if':
+      case 'with':
+        return this.walkIfOrWith(dot, node.type, node.pipe, node.list, node.elseList);
+      case 'range':
+        return this.walkRange(dot, node.pipe, node.list, node.elseList);
+      case 'template':
+        this.walkTemplate(dot, node.name, node.pos, node.pipe);
+        return Signal.None;
+      case 'break':
+        return Signal.Break;
+      case 'continue':
+        return Signal.Continue;
+    }
+  }
+
+  private walkIfOrWith(dot: unknown, kind: 'if' | 'with', pipe: PipeNode, list: ListNode, elseList?: ListNode): Signal {
+    const mark = this.vars.length;
+    try {
+      const value = this.evalPipeline(dot, pipe);
+      if (isTrue(value)) return this.walkList(kind === 'with' ? value : dot, list);
+      if (elseList) return this.walkList(dot, elseList);
+      return Signal.None;
+    } finally {
+      this.vars.length = mark;
+    }
+  }
+
+  private walkRange(dot: unknown, pipe: PipeNode, list: ListNode, elseList?: ListNode): Signal {
+    const mark = this.vars.length;
+    try {
+      const value = this.evalPipeline(dot, pipe);
+      const iterMark = this.vars.length;
+      const one = (key: unknown, elem: unknown): Signal => {
+        if (pipe.decl.length > 0) {
+          const last = pipe.decl.length - 1;
+          this.setDeclared(pipe, last, elem);
+          if (last === 1) this.setDeclared(pipe, 0, key);
+        }
+        try {
+          return this.walkList(elem, list);
+        } finally {
+          this.vars.length = iterMark;
+        }
+      };
+      let ran = false;
+      switch (kindOf(value)) {
+        case 'slice': {
+          const items = value as unknown[];
+          for (let i = 0; i < items.length; i++) {
+            ran = true;
+            if (one(i, items[i]) === Signal.Break) break;
+          }
+          break;
+        }
+        case 'map': {
+          const m = value as GoMap;
+          for (const k of sortedKeys(m)) {
+            ran = true;
+            if (one(k, m[k]) === Signal.Break) break;
+          }
+          break;
+        }
+        case 'int': {
+          if (pipe.decl.length > 1) this.fail(pipe, `can't use ${formatV(value)} to iterate over more than one variable`);
+          const n = numberOf(value);
+          for (let i = 0; i < n; i++) {
+            ran = true;
+            if (one(i, i) === Signal.Break) break;
+          }
+          break;
+        }
+        case 'nil':
+          break;
+        default:
+          this.fail(pipe, `range can't iterate over ${formatV(value)}`);
+      }
+      if (!ran && elseList) return this.walkList(dot, elseList);
+      return Signal.None;
+    } finally {
+      this.vars.length = mark;
+    }
+  }
+
+  /** Sets the i-th variable of a range pipeline: declared ones sit at the top of the stack in order. */
+  private setDeclared(pipe: PipeNode, i: number, value: unknown): void {
+    const name = pipe.decl[i]!.ident[0]!;
+    if (pipe.isAssign) {
+      this.setVar(pipe.decl[i]!, name, value);
+      return;
+    }
+    const slot = this.vars.length - pipe.decl.length + i;
+    this.vars[slot] = { name, value };
+  }
+
+  private walkTemplate(dot: unknown, name: string, pos: number, pipe?: PipeNode): void {
+    const tmpl = this.env.templates.get(name);
+    if (!tmpl) this.fail({ pos, type: 'template', name } as never, `no such template "${name}"`);
+    const newDot = pipe ? this.evalPipeline(dot, pipe) : undefined;
+    if (this.depth >= MAX_DEPTH) this.fail({ pos, type: 'template', name } as never, `exceeded maximum template depth (${MAX_DEPTH})`);
+    const saved = { vars: this.vars, source: this.source, name: this.templateName };
+    this.vars = [{ name: '$', value: newDot }];
+    this.source = tmpl!.source;
+    this.templateName = name;
+    this.depth++;
+    try {
+      this.walkList(newDot, tmpl!.root);
+    } finally {
+      this.depth--;
+      this.vars = saved.vars;
+      this.source = saved.source;
+      this.templateName = saved.name;
+    }
+  }
+
+  // ---- pipelines and commands
+
+  private evalPipeline(dot: unknown, pipe: PipeNode): unknown {
+    let value: unknown = NO_FINAL;
+    for (const cmd of pipe.cmds) {
+      value = this.evalCommand(dot, cmd, value);
+    }
+    for (const v of pipe.decl) {
+      if (pipe.isAssign) this.setVar(v, v.ident[0]!, value);
+      else this.vars.push({ name: v.ident[0]!, value });
+    }
+    return value;
+  }
+
+  private evalCommand(dot: unknown, cmd: CommandNode, final: Final): unknown {
+    const first = cmd.args[0]!;
+    switch (first.type) {
+      case 'field':
+        return this.evalFieldChain(dot, dot, first, first.ident, cmd.args, final);
+      case 'chain': {
+        const receiver = this.evalArgValue(dot, first.node);
+        return this.evalFieldChain(dot, receiver, first, first.field, cmd.args, final);
+      }
+      case 'identifier':
+        return this.evalFunction(dot, first, cmd.args, final);
+      case 'pipe':
+        this.notAFunction(cmd.args, final);
+        return this.evalPipeline(dot, first);
+      case 'variable': {
+        const value = this.varValue(first, first.ident[0]!);
+        if (first.ident.length === 1) {
+          this.notAFunction(cmd.args, final);
+          return value;
+        }
+        return this.evalFieldChain(dot, value, first, first.ident.slice(1), cmd.args, final);
+      }
+      case 'nil':
+        return this.fail(first, 'nil is not a command');
+      case 'dot':
+        this.notAFunction(cmd.args, final);
+        return dot;
+      default:
+        this.notAFunction(cmd.args, final);
+        return constantValue(first);
+    }
+  }
+
+  private notAFunction(args: ArgNode[], final: Final): void {
+    if (args.length > 1 || final !== NO_FINAL) this.fail(args[0]!, `can't give argument to non-function ${nodeString(args[0]!)}`);
+  }
+
+  private evalFieldChain(dot: unknown, receiver: unknown, node: ArgNode, idents: string[], args: ArgNode[], final: Final): unknown {
+    let value = receiver;
+    for (let i = 0; i < idents.length; i++) {
+      const last = i === idents.length - 1;
+      value = this.evalField(dot, idents[i]!, node, value, last && (args.length > 1 || final !== NO_FINAL));
+    }
+    return value;
+  }
+
+  private evalField(_dot: unknown, name: string, node: ArgNode, receiver: unknown, hasArgs: boolean): unknown {
+    if (receiver === null || receiver === undefined) {
+      if (this.env.missingKey === 'error' && receiver === undefined) return this.fail(node, `nil data; no entry for key "${name}"`);
+      return this.fail(node, `nil pointer evaluating interface {}.${name}`);
+    }
+    if (isPlainMap(receiver)) {
+      if (hasArgs) this.fail(node, `${name} is not a method but has arguments`);
+      if (Object.hasOwn(receiver, name)) return receiver[name] ?? null;
+      if (this.env.missingKey === 'error') this.fail(node, `map has no entry for key "${name}"`);
+      return undefined;
+    }
+    return this.fail(node, `can't evaluate field ${name} in type ${typeName(receiver)}`);
+  }
+
+  private varValue(node: ArgNode, name: string): unknown {
+    for (let i = this.vars.length - 1; i >= 0; i--) if (this.vars[i]!.name === name) return this.vars[i]!.value;
+    return this.fail(node, `undefined variable: ${name}`);
+  }
+
+  private setVar(node: ArgNode, name: string, value: unknown): void {
+    for (let i = this.vars.length - 1; i >= 0; i--) {
+      if (this.vars[i]!.name === name) {
+        this.vars[i] = { name, value };
+        return;
+      }
+    }
+    this.fail(node, `undefined variable: ${name}`);
+  }
+
+  private evalFunction(dot: unknown, ident: IdentifierNode, args: ArgNode[], final: Final): unknown {
+    const def = this.env.funcs.get(ident.name);
+    if (!def) return this.fail(ident, `"${ident.name}" is not a defined function`);
+    const argNodes = args.slice(1);
+    if (def.shortCircuit) return this.evalShortCircuit(dot, ident, def.shortCircuit, argNodes, final);
+    const total = argNodes.length + (final === NO_FINAL ? 0 : 1);
+    const fixed = def.params.length;
+    if (def.variadic ? total < fixed : total !== fixed) {
+      this.fail(ident, `wrong number of args for ${ident.name}: want ${def.variadic ? 'at least ' : ''}${fixed} got ${total}`);
+    }
+    const values: unknown[] = [];
+    for (let i = 0; i < argNodes.length; i++) {
+      values.push(this.evalTypedArg(dot, argNodes[i]!, paramAt(def, i), ident.name));
+    }
+    if (final !== NO_FINAL) values.push(this.convert(final, paramAt(def, total - 1), ident, ident.name));
+    try {
+      return (def.fn as (...a: unknown[]) => unknown)(...values);
+    } catch (err) {
+      if (err instanceof ExecFailure || err instanceof TemplateError) throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      return this.fail(ident, `error calling ${ident.name}: ${message}`);
+    }
+  }
+
+  private evalShortCircuit(dot: unknown, ident: IdentifierNode, kind: 'and' | 'or', argNodes: ArgNode[], final: Final): unknown {
+    const total = argNodes.length + (final === NO_FINAL ? 0 : 1);
+    if (total < 1) this.fail(ident, `wrong number of args for ${kind}: want at least 1 got 0`);
+    let value: unknown;
+    for (let i = 0; i < total; i++) {
+      value = i < argNodes.length ? this.evalArgValue(dot, argNodes[i]!) : final;
+      if (isTrue(value) === (kind === 'or')) return value;
+    }
+    return value;
+  }
+
+  /** An argument's value, untyped (Go's reflect.Value for interface{} parameters). */
+  private evalArgValue(dot: unknown, node: ArgNode): unknown {
+    switch (node.type) {
+      case 'dot':
+        return dot;
+      case 'nil':
+        return null;
+      case 'field':
+        return this.evalFieldChain(dot, dot, node, node.ident, [node], NO_FINAL);
+      case 'variable': {
+        const value = this.varValue(node, node.ident[0]!);
+        return node.ident.length === 1 ? value : this.evalFieldChain(dot, value, node, node.ident.slice(1), [node], NO_FINAL);
+      }
+      case 'pipe':
+        return this.evalPipeline(dot, node);
+      case 'identifier':
+        return this.evalFunction(dot, node, [node], NO_FINAL);
+      case 'chain': {
+        const receiver = this.evalArgValue(dot, node.node);
+        return this.evalFieldChain(dot, receiver, node, node.field, [node], NO_FINAL);
+      }
+      default:
+        return constantValue(node);
+    }
+  }
+
+  private evalTypedArg(dot: unknown, node: ArgNode, param: ParamType, fnName: string): unknown {
+    if (node.type === 'number') return this.numberFor(node, param);
+    if (node.type === 'nil' && param !== 'any' && param !== 'map' && param !== 'intList') {
+      this.fail(node, `cannot assign nil to ${goParamName(param)}`);
+    }
+    if ((node.type === 'string' || node.type === 'bool') && param !== 'any' && !(param === 'string' && node.type === 'string') && !(param === 'bool' && node.type === 'bool')) {
+      this.fail(node, `expected ${expectedWord(param)}; found ${nodeString(node)}`);
+    }
+    return this.convert(this.evalArgValue(dot, node), param, node, fnName);
+  }
+
+  private numberFor(node: NumberNode, param: ParamType): unknown {
+    switch (param) {
+      case 'int':
+        if (!node.isInt) this.fail(node, `expected integer; found ${node.text}`);
+        return node.intValue;
+      case 'float':
+        return new GoFloat(node.floatValue);
+      case 'any':
+        return constantValue(node);
+      default:
+        return this.fail(node, `expected ${expectedWord(param)}; found ${node.text}`);
+    }
+  }
+
+  /** validateType: a value must already have the parameter's type (Go does not convert). */
+  private convert(value: unknown, param: ParamType, node: ArgNode, _fnName: string): unknown {
+    if (param === 'any') return value === undefined ? null : value;
+    const kind = kindOf(value);
+    if (kind === 'nil') {
+      if (param === 'map' || param === 'intList') return null;
+      return this.fail(node, `invalid value; expected ${goParamName(param)}`);
+    }
+    const ok =
+      (param === 'string' && kind === 'string') ||
+      (param === 'int' && kind === 'int') ||
+      (param === 'float' && kind === 'float') ||
+      (param === 'bool' && kind === 'bool') ||
+      (param === 'map' && kind === 'map') ||
+      (param === 'intList' && kind === 'slice' && (value as unknown[]).every((e) => kindOf(e) === 'int'));
+    if (!ok) this.fail(node, `wrong type for value; expected ${goParamName(param)}; got ${typeName(value)}`);
+    if (param === 'int') return numberOf(value);
+    if (param === 'float') return numberOf(value);
+    return value;
+  }
+}
+
+function paramAt(def: TemplateFunction, i: number): ParamType {
+  return i < def.params.length ? def.params[i]! : (def.variadic ?? 'any');
+}
+
+function goParamName(p: ParamType): string {
+  switch (p) {
+    case 'float':
+      return 'float64';
+    case 'intList':
+      return '[]int';
+    case 'map':
+      return 'map[string]interface {}';
+    default:
+      return p;
+  }
+}
+
+function expectedWord(p: ParamType): string {
+  return p === 'int' ? 'integer' : p === 'float' ? 'float' : p === 'bool' ? 'bool' : p === 'string' ? 'string' : goParamName(p);
+}
+
+/** parse.idealConstant: an integer literal is an int, one with . e or p is a float64. */
+function constantValue(node: ArgNode): unknown {
+  switch (node.type) {
+    case 'bool':
+      return node.value;
+    case 'string':
+      return node.text;
+    case 'number':
+      if (node.isInt && (node.text.startsWith("'") || /^[+-]?0[xX]/.test(node.text) || !/[.eEpP]/.test(node.text))) return node.intValue;
+      return new GoFloat(node.floatValue);
+    case 'nil':
+      return null;
+    default:
+      return undefined;
+  }
+}
+
+/** text/template's printValue: a nil result prints "<no value>"; everything else as fmt.Print does. */
+function printValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === null || value === undefined) return '<no value>';
+  return formatV(value);
+}

@@ -1,0 +1,96 @@
+/**
+ * The Handlebars engine: no HTML escaping, strict lookups (a missing key is an error unless missingKey is 'zero'),
+ * and the sprig/text-template functions as helpers under the same names.
+ */
+import Handlebars from 'handlebars';
+import { TemplateError } from './errors.js';
+import type { SourceFile } from './source.js';
+import type { FunctionTable, TemplateFunction } from './funcs/types.js';
+import { isTrue } from './go/values.js';
+
+/** Handlebars' own block helpers keep their meaning. */
+const RESERVED = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log', 'blockHelperMissing', 'helperMissing']);
+
+export interface HandlebarsSettings {
+  funcs: FunctionTable;
+  missingKey: 'error' | 'zero';
+}
+
+type HelperDelegate = (...args: unknown[]) => unknown;
+
+const environments = new WeakMap<FunctionTable, typeof Handlebars>();
+
+function environment(funcs: FunctionTable): typeof Handlebars {
+  let hb = environments.get(funcs);
+  if (hb) return hb;
+  hb = Handlebars.create();
+  for (const [name, def] of funcs) {
+    if (!RESERVED.has(name)) hb.registerHelper(name, asHelper(name, def));
+  }
+  environments.set(funcs, hb);
+  return hb;
+}
+
+function asHelper(name: string, def: TemplateFunction): HelperDelegate {
+  return (...args: unknown[]) => {
+    args.pop(); // Handlebars' options object
+    if (def.shortCircuit === 'and') return args.find((a) => !isTrue(a)) ?? args[args.length - 1];
+    if (def.shortCircuit === 'or') return args.find((a) => isTrue(a)) ?? args[args.length - 1];
+    const fixed = def.params.length;
+    if (def.variadic ? args.length < fixed : args.length !== fixed) {
+      throw new Error(`wrong number of args for ${name}: want ${def.variadic ? 'at least ' : ''}${fixed} got ${args.length}`);
+    }
+    return (def.fn as HelperDelegate)(...args.map((a) => (a === undefined ? null : a)));
+  };
+}
+
+export function compileHandlebarsTemplate(source: SourceFile, settings: HandlebarsSettings): { render(data: Record<string, unknown>): string } {
+  const hb = environment(settings.funcs);
+  let render: HandlebarsTemplateDelegate;
+  try {
+    render = hb.compile(hb.parse(source.text), { noEscape: true, strict: settings.missingKey === 'error' });
+  } catch (err) {
+    throw toTemplateError(source, err);
+  }
+  return {
+    render(data) {
+      try {
+        return render(data);
+      } catch (err) {
+        throw toTemplateError(source, err);
+      }
+    },
+  };
+}
+
+interface HandlebarsException {
+  message: string;
+  lineNumber?: number;
+  column?: number;
+}
+
+function toTemplateError(source: SourceFile, err: unknown): Error {
+  if (err instanceof TemplateError) return err;
+  const e = err as HandlebarsException;
+  if (typeof e?.message !== 'string') return err as Error;
+  const lines = source.text.split('\n');
+  if (typeof e.lineNumber === 'number') {
+    const what = e.message.replace(/ - \d+:\d+$/, '');
+    return atLineColumn(source, lines, e.lineNumber, (e.column ?? 0) + 1, what);
+  }
+  const parse = /^Parse error on line (\d+):\n(.*)\n(-*)\^\n([\s\S]*)$/.exec(e.message);
+  if (parse) {
+    const line = Number(parse[1]);
+    const excerpt = parse[2]!;
+    const lineText = lines[line - 1] ?? '';
+    // The excerpt ends at the error; when it is the line's own text the caret column carries over.
+    const column = lineText.startsWith(excerpt.replace(/^\.\.\./, '')) ? parse[3]!.length + 1 : 1;
+    return atLineColumn(source, lines, line, column, `parse error: ${parse[4]}`);
+  }
+  // A helper failed without position information: report it at the template's start.
+  return atLineColumn(source, lines, 1, 1, e.message);
+}
+
+function atLineColumn(source: SourceFile, lines: string[], line: number, column: number, what: string): TemplateError {
+  return new TemplateError(what, { file: source.name, line, column, lineText: (lines[line - 1] ?? '').replace(/\r$/, '') });
+}

@@ -1,0 +1,186 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { KubeObject, WatchEventType, WatchHandle } from '../../src/kube/index.js';
+import { nowMs } from '../../src/shared/clock.js';
+import { UserError } from '../../src/shared/errors.js';
+import { TestCluster } from './helpers/cluster.js';
+import { status, type Obj } from './helpers/fake-apiserver.js';
+
+const cluster = new TestCluster();
+const handles: WatchHandle[] = [];
+beforeAll(() => cluster.start());
+afterEach(async () => {
+  await Promise.all(handles.splice(0).map((h) => h.stop()));
+  await cluster.closeClients();
+});
+afterAll(() => cluster.stop());
+
+let seq = 0;
+function pod(name: string, namespace: string, phase = 'Pending'): Obj {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels: { app: 'w' }, uid: `uid-${++seq}` }, spec: { containers: [{ name: 'c', image: 'x' }] }, status: { phase } };
+}
+
+async function waitFor(what: string, condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (condition()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Projection: what a pod-latency measurement would keep. */
+interface PodTimes {
+  name: string;
+  phase: string;
+}
+
+async function watchPods(namespace: string) {
+  const client = await cluster.connect();
+  const events: Array<[WatchEventType, string, string]> = [];
+  const observed: number[] = [];
+  const projectedArgs: KubeObject[] = [];
+  let syncedCalls = 0;
+  const handle = client.watchResources<PodTimes>({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    namespace,
+    labelSelector: 'app=w',
+    project: (obj) => {
+      projectedArgs.push(obj);
+      return { name: obj.metadata.name!, phase: obj.status?.phase as string };
+    },
+    onEvent: (type, obj, observedAtMs) => {
+      events.push([type, obj.name, obj.phase]);
+      observed.push(observedAtMs);
+    },
+    onSynced: () => syncedCalls++,
+  });
+  handles.push(handle);
+  return { client, handle, events, observed, syncedCalls: () => syncedCalls, projectedArgs };
+}
+
+const watchRequests = (ns: string) => cluster.server.requests.filter((r) => r.url.startsWith(`/api/v1/namespaces/${ns}/pods?`) && r.url.includes('watch=1'));
+const listRequests = (ns: string) => cluster.server.requests.filter((r) => r.url.startsWith(`/api/v1/namespaces/${ns}/pods?`) && !r.url.includes('watch=1'));
+
+describe('watchResources', () => {
+  it('lists, then watches from the list resourceVersion with bookmarks, delivering projections', async () => {
+    for (let i = 0; i < 3; i++) cluster.server.put(pod(`p${i}`, 'w1'));
+    cluster.server.put({ ...pod('other', 'w1'), metadata: { name: 'other', namespace: 'w1', labels: { app: 'no' } } });
+    const before = nowMs();
+    const w = await watchPods('w1');
+    await w.handle.synced;
+    expect(w.syncedCalls()).toBe(1);
+    expect(w.events).toEqual([
+      ['ADDED', 'p0', 'Pending'],
+      ['ADDED', 'p1', 'Pending'],
+      ['ADDED', 'p2', 'Pending'],
+    ]);
+    await waitFor('the watch to open', () => watchRequests('w1').length === 1);
+    const query = new URL(watchRequests('w1')[0].url, 'https://x').searchParams;
+    expect(query.get('allowWatchBookmarks')).toBe('true');
+    expect(query.get('labelSelector')).toBe('app=w');
+    expect(Number(query.get('resourceVersion'))).toBe(cluster.server.resourceVersion);
+
+    await waitFor('the server to register the watch', () => cluster.server.openWatches === 1);
+    cluster.server.put(pod('p3', 'w1'));
+    cluster.server.put(pod('p0', 'w1', 'Running'), 'MODIFIED');
+    cluster.server.remove('Pod', 'p1', 'w1');
+    await waitFor('three events', () => w.events.length === 6);
+    expect(w.events.slice(3)).toEqual([
+      ['ADDED', 'p3', 'Pending'],
+      ['MODIFIED', 'p0', 'Running'],
+      ['DELETED', 'p1', 'Pending'],
+    ]);
+    for (const t of w.observed) expect(t).toBeGreaterThanOrEqual(before);
+    expect(w.observed[5]).toBeGreaterThanOrEqual(w.observed[3]);
+  });
+
+  it('re-watches from the last resourceVersion when the stream drops, without relisting', async () => {
+    const w = await watchPods('w2');
+    await w.handle.synced;
+    await waitFor('watch', () => cluster.server.openWatches === 1);
+    cluster.server.put(pod('a', 'w2'));
+    await waitFor('a', () => w.events.length === 1);
+    cluster.server.dropWatches();
+    // while nobody watches
+    cluster.server.put(pod('b', 'w2'));
+    cluster.server.put(pod('a', 'w2', 'Running'), 'MODIFIED');
+    await waitFor('events after the re-watch', () => w.events.length === 3);
+    expect(w.events).toEqual([
+      ['ADDED', 'a', 'Pending'],
+      ['ADDED', 'b', 'Pending'],
+      ['MODIFIED', 'a', 'Running'],
+    ]);
+    expect(listRequests('w2')).toHaveLength(1);
+    expect(watchRequests('w2')).toHaveLength(2);
+  });
+
+  it('resumes from a bookmark resourceVersion', async () => {
+    const w = await watchPods('w3');
+    await w.handle.synced;
+    await waitFor('watch', () => cluster.server.openWatches === 1);
+    cluster.server.put(pod('elsewhere', 'not-w3')); // moves the resourceVersion without an event for us
+    cluster.server.bookmark();
+    const bookmarkRv = cluster.server.resourceVersion;
+    // give the bookmark line time to arrive, then cut the stream
+    await new Promise((r) => setTimeout(r, 100));
+    cluster.server.dropWatches();
+    await waitFor('re-watch', () => watchRequests('w3').length === 2);
+    expect(new URL(watchRequests('w3')[1].url, 'https://x').searchParams.get('resourceVersion')).toBe(String(bookmarkRv));
+    expect(w.events).toEqual([]);
+  });
+
+  it('relists on 410 Gone and emits what changed meanwhile', async () => {
+    cluster.server.put(pod('keep', 'w4'));
+    cluster.server.put(pod('change', 'w4'));
+    cluster.server.put(pod('gone', 'w4'));
+    const w = await watchPods('w4');
+    await w.handle.synced;
+    await waitFor('watch', () => cluster.server.openWatches === 1);
+    cluster.server.dropWatches();
+    cluster.server.put(pod('change', 'w4', 'Running'), 'MODIFIED');
+    cluster.server.remove('Pod', 'gone', 'w4');
+    cluster.server.put(pod('new', 'w4'));
+    cluster.server.compactedRv = cluster.server.resourceVersion; // history compacted: older resourceVersions are gone
+    await waitFor('the relist', () => w.events.length === 6);
+    expect(w.events.slice(3).sort()).toEqual([
+      ['ADDED', 'new', 'Pending'],
+      ['DELETED', 'gone', 'Pending'],
+      ['MODIFIED', 'change', 'Running'],
+    ]);
+    expect(listRequests('w4')).toHaveLength(2);
+    cluster.server.compactedRv = 0;
+    // and it watches on from the new list
+    await waitFor('watch again', () => cluster.server.openWatches === 1);
+    cluster.server.put(pod('after', 'w4'));
+    await waitFor('after', () => w.events.length === 7);
+    expect(w.events[6]).toEqual(['ADDED', 'after', 'Pending']);
+    expect(w.syncedCalls()).toBe(1);
+  });
+
+  it('stop() ends the stream', async () => {
+    const w = await watchPods('w5');
+    await w.handle.synced;
+    await waitFor('watch', () => cluster.server.openWatches === 1);
+    await w.handle.stop();
+    await waitFor('the server to see it closed', () => cluster.server.openWatches === 0);
+    cluster.server.put(pod('late', 'w5'));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(w.events).toEqual([]);
+  });
+
+  it('rejects synced when the first list cannot be made', async () => {
+    const client = await cluster.connect();
+    const unknown = client.watchResources({ apiVersion: 'v1', kind: 'Pdo', onEvent: () => undefined });
+    handles.push(unknown);
+    await expect(unknown.synced).rejects.toBeInstanceOf(UserError);
+
+    cluster.server.interceptors.push((req, res) => {
+      if (!req.url.startsWith('/api/v1/namespaces/locked/pods')) return false;
+      status(res, 403, 'Forbidden', 'pods is forbidden: User "dev" cannot list resource "pods"');
+      return true;
+    });
+    const denied = client.watchResources({ apiVersion: 'v1', kind: 'Pod', namespace: 'locked', onEvent: () => undefined });
+    handles.push(denied);
+    await expect(denied.synced).rejects.toThrow(/RBAC denied: not allowed to list pods in namespace "locked"/);
+  });
+});

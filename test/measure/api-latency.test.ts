@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ApiLatencyRecorder, apiLatencyResult } from '../../src/measure/api-latency.js';
+import { parseCustomThresholds } from '../../src/measure/api-sli.js';
+import type { RequestRecord } from '../../src/kube/types.js';
+
+function req(partial: Partial<RequestRecord>): RequestRecord {
+  return { verb: 'POST', group: '', version: 'v1', resource: 'pods', subresource: '', scope: 'resource', namespace: 'ns', code: 201, startMs: 0, latencyMs: 10, attemptLatencyMs: 10, retries: 0, ...partial };
+}
+
+const options = { uuid: 'u', jobName: 'j', customThresholds: [], allowedSlowCalls: 0 };
+
+describe('apiLatency', () => {
+  it('summarizes per (verb, resource, subresource, scope) with slow calls and errors by code', () => {
+    const rec = new ApiLatencyRecorder();
+    for (let i = 1; i <= 100; i++) rec.record(req({ attemptLatencyMs: i * 15, latencyMs: i * 15 }));
+    rec.record(req({ code: 429, attemptLatencyMs: 3, retries: 2 }));
+    rec.record(req({ code: 0, attemptLatencyMs: 60_000 })); // no response: no latency sample
+    rec.record(req({ verb: 'LIST', scope: 'namespace', code: 200, attemptLatencyMs: 2500 }));
+    const result = apiLatencyResult(rec, options);
+    const docs = result.documents[0]!.docs as any[];
+    expect(result.documents[0]!.fileName).toBe('apiLatencyMeasurement-j.json');
+    const create = docs.find((d) => d.verb === 'POST');
+    // 101 answered samples: 3 ms and 15..1500 ms; nearest rank p99 = index ceil(101*0.99)-1 = 99, i.e. 99*15 ms
+    expect(create).toMatchObject({ count: 101, P99: 1485, max: 1500, slowCount: 34, thresholdMs: 1000, errors: { 0: 1, 429: 1 }, retries: 2, unanswered: 1, countsTowardSli: true, clock: 'client-ms' });
+    const list = docs.find((d) => d.verb === 'LIST');
+    expect(list).toMatchObject({ scope: 'namespace', thresholdMs: 30_000, slowCount: 0 });
+    expect(result.slis).toHaveLength(2);
+    expect(result.slis.find((s) => s.sli === 'apiCall' && s.verb === 'POST')).toMatchObject({ source: 'client', p99: 1485, slowCount: 34 });
+  });
+
+  it('leaves WATCH, exec/log/proxy subresources and CRDs out of the SLI but documents them', () => {
+    const rec = new ApiLatencyRecorder();
+    rec.record(req({ verb: 'WATCH', scope: 'namespace', attemptLatencyMs: 60_000 }));
+    rec.record(req({ verb: 'GET', subresource: 'log', attemptLatencyMs: 5_000 }));
+    rec.record(req({ verb: 'POST', subresource: 'exec' }));
+    rec.record(req({ verb: 'POST', group: 'kubevirt.io', resource: 'virtualmachines' }));
+    rec.record(req({ verb: 'PATCH', group: 'apps', resource: 'deployments' }));
+    rec.record(req({ verb: 'PUT', group: 'coordination.k8s.io', resource: 'leases' }));
+    const result = apiLatencyResult(rec, options);
+    expect(result.documents[0]!.docs).toHaveLength(6);
+    expect(result.slis.map((s) => (s.sli === 'apiCall' ? `${s.verb} ${s.resource}` : ''))).toEqual(['PATCH deployments', 'PUT leases']);
+  });
+
+  it('applies ClusterLoader2 customThresholds and allowedSlowCalls to the SLI', () => {
+    const rec = new ApiLatencyRecorder();
+    for (let i = 0; i < 10; i++) rec.record(req({ verb: 'PUT', resource: 'leases', scope: 'resource', attemptLatencyMs: i < 8 ? 100 : 700 }));
+    const custom = parseCustomThresholds('apiLatency', [{ verb: 'put', resource: 'leases', threshold: '500ms' }]);
+    const result = apiLatencyResult(rec, { ...options, customThresholds: custom, allowedSlowCalls: 3 });
+    expect(result.slis[0]).toMatchObject({ thresholdMs: 500, slowCount: 2, allowedSlowCalls: 3 });
+    expect(() => parseCustomThresholds('apiLatency', [{ verb: 'PUT', threshold: 'fast' }])).toThrow(/apiLatency.customThresholds\[0\].threshold/);
+  });
+});

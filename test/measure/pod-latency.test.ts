@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { PodTracker, projectPod } from '../../src/measure/pod-tracker.js';
+import { podLatencyResult, projectPullingEvent } from '../../src/measure/pod-latency.js';
+import { parseLatencyThresholds } from '../../src/measure/thresholds.js';
+import { PHASES } from '../../src/measure/pod-tracker.js';
+import { UserError } from '../../src/shared/errors.js';
+import { podJson, type PodTimes } from './pod-fixture.js';
+
+const T0 = Date.parse('2026-11-22T10:00:00Z');
+const options = { uuid: 'u-1', jobName: 'job-a', thresholds: [] };
+
+/** Feeds a pod's lifecycle through the tracker the way a watch would deliver it. */
+function feed(tracker: PodTracker, name: string, t: Required<PodTimes>, observeLag = 3): void {
+  const stages: PodTimes[] = [
+    { created: t.created },
+    { created: t.created, scheduled: t.scheduled },
+    { created: t.created, scheduled: t.scheduled, readyToStart: t.readyToStart, initialized: t.initialized },
+    { created: t.created, scheduled: t.scheduled, readyToStart: t.readyToStart, initialized: t.initialized, started: t.started },
+    t,
+  ];
+  const at = [t.created, t.scheduled, t.initialized, t.started, t.ready];
+  stages.forEach((stage, i) => tracker.observe(projectPod(podJson('ns-1', name, stage)), at[i]! + observeLag));
+}
+
+function times(created: number, step: number): Required<PodTimes> {
+  return { created, scheduled: created + step, readyToStart: created + 2 * step, initialized: created + 2 * step, started: created + 3 * step, ready: created + 4 * step };
+}
+
+describe('podLatency', () => {
+  it('projects only timestamps from a pod', () => {
+    const snap = projectPod(podJson('ns-1', 'web-7b9c6-abcde', times(T0, 500), { iteration: 4, replica: 2 }));
+    expect(snap).toMatchObject({ namespace: 'ns-1', name: 'web-7b9c6-abcde', nodeName: 'worker-017', iteration: 4, replica: 2, createdMs: T0 });
+    expect(snap.phases[PHASES.indexOf('Ready')]).toBe(T0 + 2000);
+    expect(snap.phases[PHASES.indexOf('ContainersStarted')]).toBe(T0 + 1000);
+    const pending = projectPod(podJson('ns-1', 'p', { created: T0 }));
+    expect(pending.phases.every(Number.isNaN)).toBe(true);
+  });
+
+  it('computes server-clock and watch-clock latencies and writes kube-burner documents', () => {
+    const tracker = new PodTracker(T0 - 10);
+    feed(tracker, 'pod-a', times(T0 + 200, 700));
+    feed(tracker, 'pod-b', times(T0 + 400, 900));
+    const result = podLatencyResult(tracker, options);
+    const perPod = result.documents.find((d) => d.fileName === 'podLatencyMeasurement-job-a.json')!.docs as any[];
+    expect(perPod).toHaveLength(2);
+    // server clock: whole seconds. pod-a created 10:00:00, ready at 10:00:03 (200+2800 ms).
+    expect(perPod[0]).toMatchObject({ metricName: 'podLatencyMeasurement', podName: 'pod-a', namespace: 'ns-1', podReadyLatency: 3000, schedulingLatency: 0, uuid: 'u-1', jobName: 'job-a', nodeName: 'worker-017', clock: 'server-s' });
+    // watch clock: ms from the observed creation.
+    expect(perPod[0].watchLatencies).toMatchObject({ podReadyLatency: 2800, schedulingLatency: 700, containersStartedLatency: 2100 });
+    const serverQ = result.documents.find((d) => d.fileName === 'podLatencyQuantilesMeasurement-job-a.json')!.docs as any[];
+    expect(serverQ.map((d) => d.quantileName)).toEqual(expect.arrayContaining(['PodScheduled', 'Initialized', 'ContainersReady', 'Ready', 'ContainersStarted']));
+    const ready = serverQ.find((d) => d.quantileName === 'Ready');
+    expect(ready).toMatchObject({ metricName: 'podLatencyQuantilesMeasurement', P50: 3000, max: 4000, min: 3000, clock: 'server-s' });
+    const watchReady = result.quantiles.find((q) => q.name === 'Ready' && q.clock === 'watch-ms')!;
+    expect(watchReady.max).toBe(3600);
+    expect(result.slis).toEqual([expect.objectContaining({ sli: 'podStartup', source: 'watch', count: 2, p99: 2700, excluded: 0 })]);
+    expect(result.invalid).toEqual({ count: 0, total: 2 });
+    expect(result.errors).toEqual([]);
+  });
+
+  it('leaves pods whose image was pulled out of the pod startup SLI', () => {
+    const tracker = new PodTracker(T0 - 10);
+    tracker.markImagePulled('ns-1', 'slow'); // Pulling event before the pod's own events
+    feed(tracker, 'slow', times(T0, 5000));
+    feed(tracker, 'fast', times(T0, 100));
+    const pulling = projectPullingEvent({ reason: 'Pulling', involvedObject: { kind: 'Pod', namespace: 'ns-1', name: 'slow' } });
+    expect(pulling).toEqual({ namespace: 'ns-1', name: 'slow' });
+    expect(projectPullingEvent({ reason: 'Pulled', involvedObject: { kind: 'Pod', name: 'x' } })).toBeNull();
+    const sli = podLatencyResult(tracker, options).slis[0]!;
+    expect(sli).toMatchObject({ count: 1, p99: 300, excluded: 1 });
+  });
+
+  it('has no watch times for pods that existed before the watch started', () => {
+    const tracker = new PodTracker(T0 + 60_000);
+    tracker.observe(projectPod(podJson('ns-1', 'old', times(T0, 500))), T0 + 60_100);
+    const result = podLatencyResult(tracker, options);
+    const doc = (result.documents[0]!.docs as any[])[0];
+    expect(doc.podReadyLatency).toBe(2000);
+    expect(doc.watchLatencies.podReadyLatency).toBeNull();
+    expect(result.slis).toEqual([]);
+  });
+
+  it('fails the measurement when more than 10% of pods are invalid, and clamps negatives to 0', () => {
+    const tracker = new PodTracker(T0 - 10);
+    feed(tracker, 'ok', times(T0, 100));
+    tracker.observe(projectPod(podJson('ns-1', 'never-ready', { created: T0, scheduled: T0 + 10 })), T0 + 20);
+    // A clock skewed node: Ready before creation.
+    tracker.observe(projectPod(podJson('ns-1', 'skewed', { created: T0 + 5000, scheduled: T0 + 5000, readyToStart: T0, initialized: T0, started: T0, ready: T0 })), T0 + 5100);
+    const result = podLatencyResult(tracker, options);
+    expect(result.invalid).toEqual({ count: 2, total: 3 });
+    expect(result.errors[0]).toMatch(/2 of 3 pods \(66\.7%\) have missing or negative latencies/);
+    const skewed = (result.documents[0]!.docs as any[]).find((d) => d.podName === 'skewed');
+    expect(skewed.podReadyLatency).toBe(0);
+  });
+
+  it('checks kube-burner thresholds against the server-clock quantiles', () => {
+    const tracker = new PodTracker(T0 - 10);
+    for (let i = 0; i < 10; i++) feed(tracker, `p-${i}`, times(T0, 600 + i * 100));
+    const thresholds = parseLatencyThresholds('podLatency', [
+      { conditionType: 'Ready', metric: 'P99', threshold: '3s' },
+      { conditionType: 'PodScheduled', metric: 'Max', threshold: '2s' },
+    ], PHASES);
+    const result = podLatencyResult(tracker, { ...options, thresholds });
+    expect(result.thresholds).toEqual([
+      // Ready at 2,2,3,3,4,4,4,5,5,6 s: rank 9.9 -> mean of the 9th and 10th (kube-burner's method)
+      expect.objectContaining({ key: 'podLatency Ready P99', value: 5500, threshold: 3000, passed: false }),
+      expect.objectContaining({ key: 'podLatency PodScheduled Max', value: 1000, threshold: 2000, passed: true }),
+    ]);
+    expect(result.thresholds[0]!.message).toContain('(5500ms) higher than the configured threshold (3000ms)');
+  });
+
+  it('rejects a malformed threshold with the entry it came from', () => {
+    expect(() => parseLatencyThresholds('podLatency', [{ conditionType: 'Ready', metric: 'P98', threshold: '1s' }], PHASES)).toThrow(UserError);
+    expect(() => parseLatencyThresholds('podLatency', [{ conditionType: 'Ready', threshold: 'soon' }], PHASES)).toThrow(/podLatency.thresholds\[0\].threshold: "soon" is not a duration/);
+  });
+});
