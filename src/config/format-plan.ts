@@ -29,7 +29,8 @@ function formatJob(job: JobPlan): string[] {
     const first = job.objectsFirstIteration !== job.objectsPerIteration ? ` (${job.objectsFirstIteration} in the first)` : '';
     out.push(`  objects: ${job.objectsPerIteration} per iteration${first}, ${job.totalObjects} in total${job.totalPods ? `; ${count(job.totalPods, 'pod')}` : ''}`);
   } else {
-    for (const o of job.objects) out.push(`  object ${o.index + 1}: ${o.kinds.join('+') || 'objects'} selected by ${o.template}`);
+    for (const o of job.objects)
+      out.push(`  object ${o.index + 1}: ${o.kinds.join('+') || 'objects'} selected by ${o.selector}${o.template ? `, patched with ${o.template}` : ''}`);
   }
   const requests = job.requestsExact ? count(job.requests, 'request') : `${count(job.requests, 'list request')} and more`;
   out.push(`  least time: ${formatDuration(Math.round(job.leastTimeMs))} for ${requests}${job.plus.length ? `, plus ${job.plus.join(', ')}` : ''}`);

@@ -3,13 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { isMap, LineCounter, parseDocument, type Node } from 'yaml';
 import { UserError } from '../shared/errors.js';
-import { renderTemplate } from '../template/index.js';
+import { isTemplateError, renderTemplate } from '../template/index.js';
 import { decodeConfig } from './decode.js';
 import { ConfigError, DiagnosticList, SourceIndex } from './diagnostics.js';
 import { lineMapBetween } from './line-map.js';
 import { applySetAssignments, parseSetFlags } from './overrides.js';
 import type { ReadContext } from './reader.js';
 import type { Config } from './types.js';
+import { describeYamlError } from './yaml-errors.js';
 
 export interface LoadOptions {
   /** `--user-data FILE`: YAML or JSON mapping whose keys become template variables of the config. */
@@ -42,12 +43,7 @@ export async function loadConfig(path: string, options: LoadOptions): Promise<Co
   data.UUID = options.uuid;
   data.RunID = runId;
 
-  const rendered = renderTemplate(source, data, {
-    file: shown,
-    engine: 'go',
-    missingKey: options.allowMissing ? 'zero' : 'error',
-    baseDir: dirname(file),
-  });
+  const rendered = renderConfigText(source, data, shown, dirname(file), options.allowMissing ?? false);
 
   const lineCounter = new LineCounter();
   const doc = parseDocument(rendered, { lineCounter, prettyErrors: true, uniqueKeys: true });
@@ -55,7 +51,8 @@ export async function loadConfig(path: string, options: LoadOptions): Promise<Co
   const diags = new DiagnosticList();
   for (const err of doc.errors) {
     const at = err.linePos?.[0] ?? { line: 1, col: 1 };
-    diags.error({ file: shown, line: lineMap(at.line), col: at.col }, `YAML: ${err.message.split('\n')[0]}`, yamlHint(err.code));
+    const { message, hint } = describeYamlError(err);
+    diags.error({ file: shown, line: lineMap(at.line), col: at.col }, `YAML: ${message}`, hint);
   }
   diags.throwIfAny(shown);
 
@@ -64,6 +61,20 @@ export async function loadConfig(path: string, options: LoadOptions): Promise<Co
   const config = decodeConfig({ ctx, file, dir: dirname(file), cwd: options.cwd ?? process.cwd(), uuid: options.uuid, runId });
   diags.throwIfAny(shown);
   return { ...config, warnings: diags.warnings };
+}
+
+function renderConfigText(source: string, data: Record<string, unknown>, shown: string, baseDir: string, allowMissing: boolean): string {
+  try {
+    return renderTemplate(source, data, { file: shown, engine: 'go', missingKey: allowMissing ? 'zero' : 'error', baseDir });
+  } catch (err) {
+    const missing = isTemplateError(err) ? /no entry for key "([^"]+)"/.exec(err.message) : null;
+    if (!missing) throw err;
+    const name = missing[1]!;
+    throw new UserError((err as Error).message, {
+      hint: `config variables come from the environment, --user-data and .UUID/.RunID: set ${name}, write {{ index . "${name}" | default <value> }} for an optional one, or pass --allow-missing`,
+      cause: err,
+    });
+  }
 }
 
 async function readText(file: string, shown: string, flag: string): Promise<string> {
@@ -84,7 +95,8 @@ async function readUserData(path: string, cwd?: string): Promise<Record<string, 
   const diags = new DiagnosticList();
   for (const err of doc.errors) {
     const at = err.linePos?.[0] ?? { line: 1, col: 1 };
-    diags.error({ file: path, line: at.line, col: at.col }, `YAML: ${err.message.split('\n')[0]}`, yamlHint(err.code));
+    const { message, hint } = describeYamlError(err);
+    diags.error({ file: path, line: at.line, col: at.col }, `YAML: ${message}`, hint);
   }
   if (diags.empty && !isMap(doc.contents)) diags.error({ file: path, line: 1, col: 1 }, 'user data must be a mapping of names to values', 'e.g. ITERATIONS: 10');
   if (!diags.empty) throw new ConfigError(path, diags.items);
@@ -95,19 +107,4 @@ function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
   return out;
-}
-
-function yamlHint(code: string): string | undefined {
-  switch (code) {
-    case 'TAB_AS_INDENT':
-      return 'indent with spaces, not tabs';
-    case 'DUPLICATE_KEY':
-      return 'each key may appear once per mapping';
-    case 'BAD_INDENT':
-    case 'MISSING_CHAR':
-    case 'UNEXPECTED_TOKEN':
-      return 'check the indentation and the ":" after each key';
-    default:
-      return undefined;
-  }
 }

@@ -5,12 +5,15 @@ import type { Config, Job, JobObject, JobType } from './types.js';
 
 export interface ObjectPlan {
   index: number;
-  template: string;
   kinds: string[];
   replicas: number;
   documentsPerReplica: number;
   runOnce: boolean;
   repeatEveryNIterations: number;
+  /** The template as written ("" for delete and read jobs). */
+  template: string;
+  /** Delete, read and patch jobs: the label selector, "app=x,tier=web". */
+  selector: string;
   /** Iterations that create this object. */
   iterations: number;
   total: number;
@@ -125,7 +128,8 @@ function planObject(job: Job, object: JobObject, rendered: RenderedObject | unde
   const total = job.jobType === 'create' ? iterations * object.replicas * docs : 0;
   return {
     index: object.index,
-    template: object.objectTemplateAsWritten || `${object.kind} ${Object.entries(object.labelSelector).map(([k, v]) => `${k}=${v}`).join(',')}`,
+    template: object.objectTemplateAsWritten,
+    selector: Object.entries(object.labelSelector).map(([k, v]) => `${k}=${v}`).join(','),
     kinds: rendered?.kinds.length ? rendered.kinds : object.kind ? [object.kind] : [],
     replicas: object.replicas,
     documentsPerReplica: docs,

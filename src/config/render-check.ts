@@ -4,6 +4,7 @@ import { isMap, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { compileTemplate, isTemplateError } from '../template/index.js';
 import type { Diagnostic } from './diagnostics.js';
 import { lineMapBetween } from './line-map.js';
+import { describeYamlError } from './yaml-errors.js';
 import { isUrl } from './references.js';
 import type { Config, Job, JobObject } from './types.js';
 
@@ -96,7 +97,8 @@ function checkRendered(rendered: string, source: string, shown: string, context:
   let count = 0;
   for (const doc of docs as Document.Parsed[]) {
     for (const err of doc.errors) {
-      problems.push({ pos: at(err.pos[0]), message: `rendered template of ${context} is not valid YAML: ${err.message.split('\n')[0]}`, hint: 'look at what the template renders to around this line' });
+      const { message, hint } = describeYamlError(err);
+      problems.push({ pos: at(err.pos[0]), message: `rendered template of ${context} is not valid YAML: ${message}`, hint: hint ?? 'look at what the template renders to around this line' });
     }
     if (doc.errors.length || doc.contents === null) continue;
     count++;

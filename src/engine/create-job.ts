@@ -26,13 +26,8 @@ export async function ensureNamespace(ctx: JobContext, name: string): Promise<vo
     metadata: { name, labels: { ...job.namespaceLabels }, annotations: { ...job.namespaceAnnotations } },
   };
   applyLabels(ns, { [LABEL.uuid]: config.global.uuid, [LABEL.runId]: config.global.runId, [LABEL.job]: job.name });
-  try {
-    await ctx.client.create(ns, { signal: ctx.signal, alreadyExistsOk: true, discardResponse: true });
-    ctx.progress.countRequest(true);
-  } catch (err) {
-    ctx.progress.countRequest(false);
-    throw err;
-  }
+  // Namespaces are set-up, not the job's load: like kube-burner, they do not take the job's tokens.
+  await ctx.housekeeping.create(ns, { signal: ctx.signal, alreadyExistsOk: true, discardResponse: true });
   ctx.ledger.addNamespace(name);
 }
 

@@ -26,6 +26,12 @@ export interface RunRecord {
   verdicts?: Verdict[];
 }
 
+/** What burn itself cost: so a user can see burn was not the bottleneck of its own benchmark. */
+function processCost(): { cpuUserMs: number; cpuSystemMs: number; maxRssMb: number } {
+  const usage = process.resourceUsage();
+  return { cpuUserMs: Math.round(usage.userCPUTime / 1000), cpuSystemMs: Math.round(usage.systemCPUTime / 1000), maxRssMb: Math.round(usage.maxRSS / 1024) };
+}
+
 /** Measurement documents of every job, merged by file name (kube-burner writes one file per metric). */
 function documentsByFile(results: MeasurementResult[]): Map<string, object[]> {
   const files = new Map<string, object[]>();
@@ -59,6 +65,7 @@ export async function writeRunFolder(dir: string, record: RunRecord, config: Con
     cluster: record.cluster,
     created: record.created,
     gradingExitCode: gradingCode,
+    burnProcess: processCost(),
     measurements: record.results.map((r) => ({ name: r.name, quantiles: r.quantiles, errors: r.errors, warnings: r.warnings ?? [], invalid: r.invalid })),
   });
   return { exitCode: gradingCode, verdicts };

@@ -10,7 +10,6 @@ import { apiScope, apiVerb, parseResourcePath, resourcePath, type ResourceTarget
 import {
   backoffMs,
   classifyError,
-  DEFAULT_RETRY,
   isRetryableFailure,
   isRetryableStatus,
   retryAfterMs,
@@ -162,7 +161,7 @@ export class KubeClient {
     } else {
       this.shared = {
         target: targetOrShared,
-        transport: new Transport(targetOrShared.origin, targetOrShared.basePath, targetOrShared.tls),
+        transport: new Transport(targetOrShared.origin, targetOrShared.basePath, targetOrShared.tls, connectionCap(settings!.maxConcurrency)),
         credentials: new CredentialSource(targetOrShared),
         // Discovery is housekeeping: it goes through the unlimited view, not a job's bucket.
         discovery: new Discovery((path) => this.unlimited().request<unknown>({ method: 'GET', path, tolerate: [404] })),
@@ -226,7 +225,8 @@ export class KubeClient {
     return this.shared.discovery.all();
   }
 
-  private async api(apiVersion: string, kind: string): Promise<ApiResource> {
+  /** The discovered resource; synchronous once cached, so the hot path awaits nothing extra. */
+  private api(apiVersion: string, kind: string): ApiResource | Promise<ApiResource> {
     return this.shared.discovery.cached(apiVersion, kind) ?? this.shared.discovery.resolve(apiVersion, kind);
   }
 
@@ -247,7 +247,8 @@ export class KubeClient {
     obj: KubeObject,
     options: CallOptions & { namespace?: string; alreadyExistsOk?: boolean; discardResponse?: boolean } = {},
   ): Promise<KubeObject | null> {
-    const api = await this.api(obj.apiVersion, obj.kind);
+    const found = this.api(obj.apiVersion, obj.kind);
+    const api = found instanceof Promise ? await found : found;
     const target: ResourceTarget = {
       group: api.group,
       version: api.version,
@@ -489,6 +490,7 @@ export class KubeClient {
       const response = await this.shared.transport.send(
         { method: 'GET', path: `${resourcePath(target)}?${query}`, timeoutMs: this.shared.settings.requestTimeoutMs, bodyTimeoutMs, signal },
         credential,
+        true,
       );
       status = response.statusCode;
       if (status === 401) void this.shared.credentials.refresh().catch(() => undefined);
@@ -670,6 +672,11 @@ export class KubeClient {
     };
     for (let i = 0; i < listeners.length; i++) listeners[i](record);
   }
+}
+
+/** One connection per slot; no cap when concurrency is unlimited. */
+function connectionCap(maxConcurrency: number): number | null {
+  return maxConcurrency > 0 && Number.isFinite(maxConcurrency) ? maxConcurrency : null;
 }
 
 function describeResource(call: Call): string {

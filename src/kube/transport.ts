@@ -19,12 +19,14 @@ export interface Attempt {
 }
 
 /**
- * One keep-alive undici Pool per cluster, with the kubeconfig's TLS. Connections open lazily up to
- * what the callers have in flight (their concurrency slots plus open watches), and stay open.
+ * Keep-alive undici pools per cluster, with the kubeconfig's TLS: one for requests, whose
+ * connections open lazily up to the concurrency cap and stay open, and one for watch streams,
+ * which hold a connection each for minutes and must never starve requests (or be starved).
  * Header objects are built once per credential and content type and reused by every request.
  */
 export class Transport {
   private pool: Pool;
+  private streamPool: Pool;
   private poolCert: string | undefined;
   private headerCache = new Map<string, Record<string, string>>();
   private headerCredential: Credential | undefined;
@@ -33,13 +35,15 @@ export class Transport {
     private readonly origin: string,
     private readonly basePath: string,
     private readonly tls: TlsMaterial,
+    private readonly maxConnections: number | null,
   ) {
-    this.pool = this.createPool(undefined);
+    this.pool = this.createPool(undefined, maxConnections);
+    this.streamPool = this.createPool(undefined, null);
   }
 
-  private createPool(credential: Credential | undefined): Pool {
+  private createPool(credential: Credential | undefined, connections: number | null): Pool {
     return new Pool(this.origin, {
-      connections: null,
+      connections,
       pipelining: 1,
       keepAliveTimeout: 30_000,
       keepAliveMaxTimeout: 600_000,
@@ -62,10 +66,11 @@ export class Transport {
       this.headerCache = new Map();
       if (credential.cert !== this.poolCert) {
         // An exec plugin handed out a new client certificate: new connections must present it.
-        const old = this.pool;
-        this.pool = this.createPool(credential);
+        const old = [this.pool, this.streamPool];
+        this.pool = this.createPool(credential, this.maxConnections);
+        this.streamPool = this.createPool(credential, null);
         this.poolCert = credential.cert;
-        void old.close().catch(() => undefined);
+        for (const pool of old) void pool.close().catch(() => undefined);
       }
     }
     const key = contentType ?? '';
@@ -79,11 +84,13 @@ export class Transport {
     return headers;
   }
 
-  send(attempt: Attempt, credential: Credential): Promise<Dispatcher.ResponseData> {
-    return this.pool.request({
+  /** Sends one attempt; `stream` puts it on the watch pool. */
+  send(attempt: Attempt, credential: Credential, stream = false): Promise<Dispatcher.ResponseData> {
+    const headers = this.headers(credential, attempt.contentType);
+    return (stream ? this.streamPool : this.pool).request({
       method: attempt.method,
       path: this.basePath + attempt.path,
-      headers: this.headers(credential, attempt.contentType),
+      headers,
       body: attempt.body,
       headersTimeout: attempt.timeoutMs,
       bodyTimeout: attempt.bodyTimeoutMs ?? attempt.timeoutMs,
@@ -91,12 +98,13 @@ export class Transport {
     });
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
+  async close(): Promise<void> {
+    // open watches would keep close() waiting for minutes: end them
+    await Promise.all([this.pool.close(), this.streamPool.destroy()]);
   }
 
-  /** Drops open connections at once (open watches end with an error). */
-  destroy(): Promise<void> {
-    return this.pool.destroy();
+  /** Drops open connections at once (open requests and watches end with an error). */
+  async destroy(): Promise<void> {
+    await Promise.all([this.pool.destroy(), this.streamPool.destroy()]);
   }
 }

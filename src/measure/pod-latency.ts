@@ -177,6 +177,7 @@ class PodLatencyMeasurement implements Measurement {
       const events = ctx.client.watchResources({
         apiVersion: 'v1',
         kind: 'Event',
+        fieldSelector: 'reason=Pulling',
         project: projectPullingEvent,
         onEvent: (_type, pull) => pull && tracker.markImagePulled(pull.namespace, pull.name),
       });

@@ -102,28 +102,28 @@ export async function startSim(options: SimOptions = {}): Promise<RunningSim> {
   const server = await listen(handler, certs, options.port ?? 0);
   url = `https://127.0.0.1:${server.port}`;
   bootstrap(store, server.port);
+  store.compact();
   const ctx = createSimContext(store, profile, seed, truth, timers);
   const cluster = startCluster(ctx, { nodes: options.nodes ?? 100, caPem: certs.caPem });
-  const kubeconfig = kubeconfigYaml(url, certs.caPem, token);
-  if (options.kubeconfigOut) await writeFile(options.kubeconfigOut, kubeconfig, { mode: 0o600 });
   let stopped = false;
-  return {
-    url,
-    token,
-    caPem: certs.caPem,
-    kubeconfigPath: options.kubeconfigOut,
-    kubeconfig,
-    store,
-    profile,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      timers.clear();
-      cluster.stop();
-      watches.stop();
-      await server.close();
-    },
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    timers.clear();
+    cluster.stop();
+    watches.stop();
+    await server.close();
   };
+  const kubeconfig = kubeconfigYaml(url, certs.caPem, token);
+  if (options.kubeconfigOut) {
+    try {
+      await writeFile(options.kubeconfigOut, kubeconfig, { mode: 0o600 });
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+  }
+  return { url, token, caPem: certs.caPem, kubeconfigPath: options.kubeconfigOut, kubeconfig, store, profile, stop };
 }
 
 export type { SimProfile, SimStore } from './types.js';

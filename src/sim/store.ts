@@ -266,7 +266,8 @@ export class MemoryStore implements SimStore {
 
   /** Events after `sinceRv` (exclusive), or `expired` when that revision fell out of the window. */
   historySince(sinceRv: number): HistoryResult {
-    const oldest = this.history.length ? this.history[this.historyStart]!.rv : this.rv + 1;
+    const oldest = this.history.length > this.historyStart ? this.history[this.historyStart]!.rv : this.rv + 1;
+    if (sinceRv < this.compactedAt) return { expired: true, oldest: Math.min(oldest, this.compactedAt + 1) };
     // A watch from rv can resume when every event after rv is still retained.
     if (sinceRv < oldest - 1 && sinceRv < this.rv) return { expired: true, oldest };
     let lo = this.historyStart;
@@ -278,6 +279,15 @@ export class MemoryStore implements SimStore {
     }
     return { events: this.history.slice(lo) };
   }
+
+  /** Forgets the history so far, as a freshly started watch cache has none: older revisions get 410. */
+  compact(): void {
+    this.history.length = 0;
+    this.historyStart = 0;
+    this.compactedAt = this.rv;
+  }
+
+  private compactedAt = 0;
 
   /** The oldest resourceVersion still usable (continue tokens and watches older than it are expired). */
   oldestRetained(): number {

@@ -161,6 +161,23 @@ jobs:
     ]);
   });
 
+  it('says where a missing config variable can come from', async () => {
+    const err = await load({ 'config.yaml': 'jobs:\n  - name: j\n    jobIterations: {{ .ITERATIONS }}\n' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).message).toMatch(/^config\.yaml:3:\d+: .*ITERATIONS/);
+    expect((err as UserError).hint).toBe('config variables come from the environment, --user-data and .UUID/.RunID: set ITERATIONS, write {{ index . "ITERATIONS" | default <value> }} for an optional one, or pass --allow-missing');
+  });
+
+  it('keeps problems that do not stop a run as warnings', async () => {
+    const long = 'n'.repeat(70);
+    const config = await load({ 'config.yaml': `jobs:\n  - name: w\n    namespace: ${long}\n    churnConfig: {percent: 20}\n    objects: [{objectTemplate: pod.yaml}]\n`, 'pod.yaml': podTemplate });
+    expect(config.jobs[0]!.namespace).toBe('n'.repeat(57));
+    expect(config.warnings.map((w) => `${w.pos.line}:${w.pos.col}: ${w.message}`)).toEqual([
+      `3:16: namespace "${long}" is longer than 62 characters; it is cut to 57 as kube-burner does`,
+      '4:18: churnConfig of job "w" has neither cycles nor duration, so no churn happens',
+    ]);
+  });
+
   it('reports a missing config or user data file as a user error', async () => {
     await expect(load({}, {})).rejects.toThrow('config.yaml: not found');
     await expect(load({ 'config.yaml': 'jobs: []\n' }, { userData: 'nope.yaml' })).rejects.toThrow('nope.yaml: not found');

@@ -175,3 +175,66 @@ total: 20 objects in 10 namespaces, 20 requests; least time 10s plus waits
 `);
   });
 });
+
+describe('planRun with the template engine', () => {
+  const job = (objects: string, extra = '') => `global:
+  functionTemplates: [funcs.tpl]
+jobs:
+  - name: t
+    namespace: t
+${extra}    objects:
+${objects}`;
+  const funcs = '{{- define "labels" }}    app: {{ .name }}{{ end -}}\n';
+
+  it('renders inputVars, function templates and Handlebars templates', async () => {
+    const goTemplate = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .JobName }}-{{ .Iteration }}-{{ .Replica }}
+  labels:
+{{ template "labels" (dict "name" .app) }}
+data:
+  size: "{{ mul .size 2 }}"
+`;
+    const hbsTemplate = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{JobName}}-{{Iteration}}-{{Replica}}\n';
+    const plan = await planOf({
+      'config.yaml': job('      - {objectTemplate: cm.yaml, replicas: 2, inputVars: {app: web, size: 3}}\n      - {objectTemplate: secret.hbs}\n'),
+      'funcs.tpl': funcs,
+      'cm.yaml': goTemplate,
+      'secret.hbs': hbsTemplate,
+    });
+    expect(plan.jobs[0]!.objects.map((o) => o.kinds)).toEqual([['ConfigMap'], ['Secret']]);
+  });
+
+  it('names the template file, line and column of a template error, with the job and object', async () => {
+    const broken = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x-{{ .Replica }\n';
+    const problems = await problemsOf(planOf({ 'config.yaml': job('      - objectTemplate: broken.yaml\n'), 'funcs.tpl': funcs, 'broken.yaml': broken }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/broken\.yaml:4:\d+: .*\(template of job "t" object 1, replica 1\)/);
+  });
+
+  it('fails on a missing template variable unless the job sets defaultMissingKeysWithZero', async () => {
+    const template = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x-{{ .Replica }}\ndata:\n  color: "{{ .color }}"\n';
+    const files = { 'funcs.tpl': funcs, 'cm.yaml': template };
+    const problems = await problemsOf(planOf({ ...files, 'config.yaml': job('      - objectTemplate: cm.yaml\n') }));
+    expect(problems).toEqual([expect.stringMatching(/cm\.yaml:6:\d+: .*color.*\(template of job "t" object 1, replica 1\)/)]);
+    const plan = await planOf({ ...files, 'config.yaml': job('      - objectTemplate: cm.yaml\n', '    defaultMissingKeysWithZero: true\n') });
+    expect(plan.jobs[0]!.totalObjects).toBe(1);
+  });
+
+  it('points at the template line when the rendered YAML is broken, even after lines the template removed', async () => {
+    const template = `apiVersion: v1
+kind: ConfigMap
+{{- if eq .Replica 99 }}
+extra: 1
+{{- end }}
+metadata:
+  name: x-{{ .Replica }}
+data:
+  bad: [unclosed
+`;
+    const problems = await problemsOf(planOf({ 'config.yaml': job('      - objectTemplate: cm.yaml\n'), 'funcs.tpl': funcs, 'cm.yaml': template }));
+    // the parser notices at the end of the text: the rendered line maps back past the removed block
+    expect(problems).toEqual([expect.stringMatching(/cm\.yaml:10:1: rendered template of job "t" object 1, replica 1 is not valid YAML: Flow sequence .* must be sufficiently indented and end with a \] \(/)]);
+  });
+});

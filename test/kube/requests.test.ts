@@ -205,6 +205,15 @@ describe('limits', () => {
     expect(peak).toBe(3);
   });
 
+  it('keeps connections alive, no more of them than maxConcurrency', async () => {
+    const before = cluster.server.connectionsAccepted;
+    const client = (await cluster.connect({ maxConcurrency: 4 })).unlimited();
+    for (let round = 0; round < 10; round++) {
+      await Promise.all(Array.from({ length: 8 }, (_, i) => client.create(configMap(`ka-${round}-${i}`), { discardResponse: true })));
+    }
+    expect(cluster.server.connectionsAccepted - before).toBeLessThanOrEqual(4);
+  });
+
   it('withLimits views have their own bucket but share listeners', async () => {
     const client = await cluster.connect({ qps: 1, burst: 1 });
     const records: RequestRecord[] = [];

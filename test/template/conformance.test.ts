@@ -145,6 +145,22 @@ const cases: Array<[string, string, string]> = [
   ['nil field prints <no value>', '{{.Nil}}', '<no value>'],
   ['nested list of maps', '{{.Nested.List}}', '[map[Name:x] map[Name:y]]'],
   ['GoFloat value', '{{.G}}', '3'],
+  // more printf and printing
+  ['%v of nested values', '{{printf "%v" (list 1 (dict "a" nil))}}', '[1 map[a:<nil>]]'],
+  ['%q of a list', '{{printf "%q" (list "a" "b")}}', '["a" "b"]'],
+  ['%5.1f and %-8.2e', '{{printf "%5.1f|%-8.2e|" 3.14159 1234.5}}', '  3.1|1.23e+03|'],
+  ['%x of a string', '{{printf "%x" "hi"}}', '6869'],
+  ['%6.2f%%', '{{printf "%6.2f%%" 12.3456}}', ' 12.35%'],
+  ['%g', '{{printf "%g %g %v %.3g" 100000.0 1000000.0 123456789.0 3.14159}}', '100000 1e+06 1.23456789e+08 3.14'],
+  ['print nil', '{{print nil}}', '<nil>'],
+  ['exponent literal is a float64', '{{1e3}} {{printf "%d" 1e3}}', '1000 %!d(float64=1000)'],
+  // scoping and pipelines
+  ['with declaring a variable', '{{with $x := .S}}{{$x}}{{end}}', 'hello'],
+  ['if declaring a variable', '{{if $x := .S}}{{$x}}{{end}}', 'hello'],
+  ['index piped into a function', '{{index .M "a" | add 1}}', '2'],
+  ['$ inside a template is its argument', '{{define "t"}}{{$.Value}}{{end}}{{template "t" .Nested.Inner}}', 'deep'],
+  ['range over a dict literal', '{{range $k, $v := dict "b" 1 "a" 2}}{{$k}}{{end}}', 'ab'],
+  ['slice with one index', '{{slice .L 1}}', '[2 3]'],
 ];
 
 describe('Go text/template conformance', () => {

@@ -1,14 +1,20 @@
 /**
- * APIResponsivenessPrometheus as ClusterLoader2 computes it, from apiserver_request_sli_duration_seconds:
- * - simple mode: histogram_quantile(q, sum(rate(bucket{filter}[D])) by (resource, subresource, verb, scope, le)), D = window;
- * - full mode (long windows): quantile_over_time(0.99, <the same quantile over 1 m rates>[D:1m]), the worst minute-level figure;
- * - Count = increase of _count over D; SlowCount = Count minus the bucket at the key's threshold.
+ * APIResponsivenessPrometheus as ClusterLoader2 computes it, from apiserver_request_sli_duration_seconds,
+ * per (resource, subresource, verb, scope), WATCH and the streaming subresources left out:
+ * - simple mode: histogram_quantile(q, per-key bucket increase over the window). ClusterLoader2 writes
+ *   it with rate(...[D]); burn takes the counters' difference between the window's end and start
+ *   (a series born inside the window counts from 0), which is the same ratio without increase()'s
+ *   extrapolation and without losing a new series' first scrape;
+ * - full mode (long windows): quantile_over_time(0.99, <the quantile of 1 m rates>[D:1m]), the worst
+ *   minute-level figure, as ClusterLoader2's recording-rule variant;
+ * - Count: calls in the window; SlowCount: Count minus the bucket at the key's threshold.
  * Output: ClusterLoader2's {"version":"v1","dataItems":[...]} form, and ApiCallSli per key for src/slo.
  */
 import type { ApiScope } from '../../kube/types.js';
 import { PROMQL_SLI_FILTER, customThresholdFor, isBuiltInGroup, sloThresholdMs, type ApiKey, type CustomThreshold } from '../api-sli.js';
 import type { ApiCallSli } from '../types.js';
 import type { PrometheusClient } from './client.js';
+import { rangeSecondsOf, windowDelta } from './promql.js';
 
 export const SLI_HISTOGRAM = 'apiserver_request_sli_duration_seconds';
 const BY = 'group, resource, subresource, verb, scope';
@@ -22,6 +28,8 @@ export interface ResponsivenessOptions {
   mode: ResponsivenessMode;
   customThresholds: CustomThreshold[];
   allowedSlowCalls: number;
+  /** Full mode's subquery resolution, seconds; 60 as ClusterLoader2's recording rule. */
+  fullModeStepSeconds?: number;
 }
 
 export function chooseMode(configured: unknown, windowMs: number): ResponsivenessMode {
@@ -29,14 +37,16 @@ export function chooseMode(configured: unknown, windowMs: number): Responsivenes
   return windowMs >= FULL_MODE_MIN_WINDOW_MS ? 'full' : 'simple';
 }
 
-export function quantileQuery(q: number, mode: ResponsivenessMode, rangeSeconds: number): string {
-  const rate = (range: string) => `sum(rate(${SLI_HISTOGRAM}_bucket{${PROMQL_SLI_FILTER}}[${range}])) by (${BY}, le)`;
-  if (mode === 'simple') return `histogram_quantile(${q}, ${rate(`${rangeSeconds}s`)})`;
-  return `quantile_over_time(0.99, histogram_quantile(${q}, ${rate('1m')})[${rangeSeconds}s:1m])`;
+/** Per key and bucket, the calls of the window: the counters' difference, or the whole counter for a series born in it. */
+export function bucketDeltaQuery(rangeSeconds: number): string {
+  return windowDelta(`${SLI_HISTOGRAM}_bucket{${PROMQL_SLI_FILTER}}`, `${BY}, le`, rangeSeconds);
 }
 
-export function bucketIncreaseQuery(rangeSeconds: number): string {
-  return `sum(increase(${SLI_HISTOGRAM}_bucket{${PROMQL_SLI_FILTER}}[${rangeSeconds}s])) by (${BY}, le)`;
+export function quantileQuery(q: number, mode: ResponsivenessMode, rangeSeconds: number, fullModeStepSeconds = 60): string {
+  if (mode === 'simple') return `histogram_quantile(${q}, ${bucketDeltaQuery(rangeSeconds)})`;
+  const rate = `sum(rate(${SLI_HISTOGRAM}_bucket{${PROMQL_SLI_FILTER}}[1m])) by (${BY}, le)`;
+  // ">= 0" drops the NaN of minutes without calls, which would poison quantile_over_time.
+  return `quantile_over_time(0.99, (histogram_quantile(${q}, ${rate}) >= 0)[${rangeSeconds}s:${fullModeStepSeconds}s])`;
 }
 
 interface KeyFigures {
@@ -76,7 +86,7 @@ export interface ResponsivenessOutcome {
 }
 
 export async function apiResponsiveness(prometheus: PrometheusClient, window: { startMs: number; endMs: number }, options: ResponsivenessOptions): Promise<ResponsivenessOutcome> {
-  const rangeSeconds = Math.max(1, Math.ceil((window.endMs - window.startMs) / 1000));
+  const rangeSeconds = rangeSecondsOf(window);
   const figures = new Map<string, KeyFigures>();
   const figuresOf = (m: Record<string, string>): KeyFigures | undefined => {
     if (!isScope(m.scope) || !isBuiltInGroup(m.group ?? '')) return undefined;
@@ -88,12 +98,13 @@ export async function apiResponsiveness(prometheus: PrometheusClient, window: { 
     }
     return f;
   };
-  for (const s of await prometheus.query(bucketIncreaseQuery(rangeSeconds), window.endMs)) {
+  for (const s of await prometheus.query(bucketDeltaQuery(rangeSeconds), window.endMs)) {
     const le = s.metric.le === '+Inf' ? Infinity : Number(s.metric.le);
-    if (!Number.isNaN(s.value)) figuresOf(s.metric)?.buckets.set(le, s.value);
+    // A counter reset inside the window gives a negative difference: count from 0.
+    if (!Number.isNaN(s.value)) figuresOf(s.metric)?.buckets.set(le, Math.max(0, s.value));
   }
   for (const q of QUANTILES) {
-    for (const s of await prometheus.query(quantileQuery(q, options.mode, rangeSeconds), window.endMs)) {
+    for (const s of await prometheus.query(quantileQuery(q, options.mode, rangeSeconds, options.fullModeStepSeconds), window.endMs)) {
       if (Number.isFinite(s.value)) {
         const f = figuresOf(s.metric);
         if (f) f.quantilesMs[q] = s.value * 1000;

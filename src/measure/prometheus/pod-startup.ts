@@ -1,21 +1,23 @@
 /**
  * Pod startup from the kubelets' kubelet_pod_start_sli_duration_seconds (creation -> all
  * containers started and observed via watch, image pulls excluded): every pod of the cluster
- * that started in the window, not only this run's. Quantiles at the histogram's bucket resolution.
+ * that started in the window, not only this run's. Quantiles at the histogram's bucket resolution,
+ * from the counters' growth over the window (promql.ts).
  */
 import type { PodStartupSli } from '../types.js';
 import type { PrometheusClient } from './client.js';
+import { rangeSecondsOf, windowDelta } from './promql.js';
 
 export const POD_START_HISTOGRAM = 'kubelet_pod_start_sli_duration_seconds';
 
 export async function kubeletPodStartup(prometheus: PrometheusClient, window: { startMs: number; endMs: number }): Promise<{ sli?: PodStartupSli; document: { version: 'v1'; dataItems: object[] } }> {
-  const range = `${Math.max(1, Math.ceil((window.endMs - window.startMs) / 1000))}s`;
+  const range = rangeSecondsOf(window);
   const value = async (expr: string): Promise<number> => {
     const [s] = await prometheus.query(expr, window.endMs);
     return s ? s.value : NaN;
   };
-  const count = Math.round(await value(`sum(increase(${POD_START_HISTOGRAM}_count[${range}]))`));
-  const quantileMs = (q: number) => value(`histogram_quantile(${q}, sum(rate(${POD_START_HISTOGRAM}_bucket[${range}])) by (le))`).then((s) => s * 1000);
+  const count = Math.round(await value(windowDelta(`${POD_START_HISTOGRAM}_count`, '', range)));
+  const quantileMs = (q: number) => value(`histogram_quantile(${q}, ${windowDelta(`${POD_START_HISTOGRAM}_bucket`, 'le', range)})`).then((s) => s * 1000);
   const [p50, p90, p99] = [await quantileMs(0.5), await quantileMs(0.9), await quantileMs(0.99)];
   if (!(count > 0) || ![p50, p90, p99].every(Number.isFinite)) return { document: { version: 'v1', dataItems: [] } };
   return {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { parse as parseYaml } from 'yaml';
 import type { KubeObject, ResourceInfo, SimProfile } from '../types.js';
 import type { MemoryStore } from '../store.js';
 import type { TruthRecorder } from '../context.js';
@@ -7,6 +8,7 @@ import { sampleLatency } from '../random.js';
 import { StatusError, statusErrors } from '../status.js';
 import { coreVersions, groupDocument, groupList, resourceList, versionDoc } from './discovery.js';
 import type { ApiServerMetrics } from './metrics.js';
+import { openApiDocument, openApiIndex, parseOpenApiPath } from './openapi.js';
 import { isMutating, isTrue, parseApiPath, requestLabels, type ResourceRequest } from './request-info.js';
 import { partialObjectMetadata, printerFor, tableOf, tableRow, type IncludeObject } from './table.js';
 import type { Reply, Verbs } from './verbs.js';
@@ -112,6 +114,25 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/**
+ * Bodies come as JSON, or YAML for create and update. Protobuf and CBOR (what client-go's typed
+ * clients, such as `kubectl create namespace`, may send) are refused with 415.
+ */
+function requestBodyAsJson(contentType: string | undefined, body: string): string {
+  const mime = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (mime.includes('protobuf') || mime.includes('cbor')) {
+    throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (burn sim does not decode ${mime}; send JSON, e.g. kubectl apply -f or kubectl create -f)`);
+  }
+  if (mime === 'application/yaml' && body.trim()) {
+    try {
+      return JSON.stringify(parseYaml(body));
+    } catch (err) {
+      throw statusErrors.badRequest(`error converting YAML to JSON: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    }
+  }
+  return body;
+}
+
 export class ApiHandler {
   private inflight = { readOnly: 0, mutating: 0 };
 
@@ -151,6 +172,13 @@ export class ApiHandler {
       return;
     }
     if (path === '/debug/sim/truth') return sendJson(res, 200, deps.truth.toJSON());
+    if (path === '/openapi/v3') return sendJson(res, 200, openApiIndex(deps.store.resources()));
+    const openApiGv = parseOpenApiPath(path);
+    if (openApiGv) {
+      const doc = openApiDocument(deps.store.resources(), openApiGv.group, openApiGv.version);
+      if (!doc) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+      return sendJson(res, 200, doc);
+    }
 
     const api = parseApiPath(req.method ?? 'GET', path, url.searchParams, deps.store);
     if (api.kind === 'other') {
@@ -195,7 +223,7 @@ export class ApiHandler {
       const faults = deps.profile.faults;
       if (faults.throttleRate > 0 && deps.random() < faults.throttleRate) throw statusErrors.tooManyRequests(faults.retryAfterSeconds);
       if (faults.errorRate > 0 && deps.random() < faults.errorRate) throw statusErrors.internal('injected fault (profile faults.errorRate)');
-      const body = req.method === 'GET' || req.method === 'HEAD' ? '' : await readBody(req);
+      const body = req.method === 'GET' || req.method === 'HEAD' ? '' : requestBodyAsJson(req.headers['content-type'], await readBody(req));
       queued = (performance.now() - started) / 1000;
       const spec = deps.profile.serviceTime[request.verb];
       const delay = spec ? sampleLatency(spec, deps.random) : 0;

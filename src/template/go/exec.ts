@@ -1,7 +1,7 @@
 /** Walks text/template parse trees with Go's semantics (truthiness, scoping, missingkey, range over maps in key order). */
 import { TemplateError } from '../errors.js';
 import type { SourceFile } from '../source.js';
-import { FunctionError, type FunctionTable, type ParamType, type TemplateFunction } from '../funcs/types.js';
+import { type FunctionTable, type ParamType, type TemplateFunction } from '../funcs/types.js';
 import type { ArgNode, CommandNode, IdentifierNode, ListNode, Node, NumberNode, PipeNode, TemplateDefinition } from './ast.js';
 import { nodeString } from './node-string.js';
 import { GoFloat, formatV, isPlainMap, isTrue, kindOf, numberOf, sortedKeys, typeName, type GoMap } from './values.js';
@@ -64,8 +64,12 @@ class State {
     private vars: Variable[],
   ) {}
 
-  private fail(node: { pos: number } & ({ type: string } | object), message: string): never {
-    throw new ExecFailure(message, node.pos, this.source, nodeString(node as ArgNode), this.templateName);
+  private fail(node: ArgNode, message: string): never {
+    return this.failAt(node.pos, nodeString(node), message);
+  }
+
+  private failAt(pos: number, at: string, message: string): never {
+    throw new ExecFailure(message, pos, this.source, at, this.templateName);
   }
 
   // ---- statements
@@ -183,10 +187,11 @@ class State {
   }
 
   private walkTemplate(dot: unknown, name: string, pos: number, pipe?: PipeNode): void {
+    const at = `template "${name}"`;
     const tmpl = this.env.templates.get(name);
-    if (!tmpl) this.fail({ pos, type: 'template', name } as never, `no such template "${name}"`);
+    if (!tmpl) this.failAt(pos, at, `no such template "${name}"`);
     const newDot = pipe ? this.evalPipeline(dot, pipe) : undefined;
-    if (this.depth >= MAX_DEPTH) this.fail({ pos, type: 'template', name } as never, `exceeded maximum template depth (${MAX_DEPTH})`);
+    if (this.depth >= MAX_DEPTH) this.failAt(pos, at, `exceeded maximum template depth (${MAX_DEPTH})`);
     const saved = { vars: this.vars, source: this.source, name: this.templateName };
     this.vars = [{ name: '$', value: newDot }];
     this.source = tmpl!.source;
@@ -220,10 +225,10 @@ class State {
     const first = cmd.args[0]!;
     switch (first.type) {
       case 'field':
-        return this.evalFieldChain(dot, dot, first, first.ident, cmd.args, final);
+        return this.evalFieldChain(dot, first, first.ident, cmd.args, final);
       case 'chain': {
         const receiver = this.evalArgValue(dot, first.node);
-        return this.evalFieldChain(dot, receiver, first, first.field, cmd.args, final);
+        return this.evalFieldChain(receiver, first, first.field, cmd.args, final);
       }
       case 'identifier':
         return this.evalFunction(dot, first, cmd.args, final);
@@ -236,7 +241,7 @@ class State {
           this.notAFunction(cmd.args, final);
           return value;
         }
-        return this.evalFieldChain(dot, value, first, first.ident.slice(1), cmd.args, final);
+        return this.evalFieldChain(value, first, first.ident.slice(1), cmd.args, final);
       }
       case 'nil':
         return this.fail(first, 'nil is not a command');
@@ -253,16 +258,16 @@ class State {
     if (args.length > 1 || final !== NO_FINAL) this.fail(args[0]!, `can't give argument to non-function ${nodeString(args[0]!)}`);
   }
 
-  private evalFieldChain(dot: unknown, receiver: unknown, node: ArgNode, idents: string[], args: ArgNode[], final: Final): unknown {
+  private evalFieldChain(receiver: unknown, node: ArgNode, idents: string[], args: ArgNode[], final: Final): unknown {
     let value = receiver;
     for (let i = 0; i < idents.length; i++) {
       const last = i === idents.length - 1;
-      value = this.evalField(dot, idents[i]!, node, value, last && (args.length > 1 || final !== NO_FINAL));
+      value = this.evalField(idents[i]!, node, value, last && (args.length > 1 || final !== NO_FINAL));
     }
     return value;
   }
 
-  private evalField(_dot: unknown, name: string, node: ArgNode, receiver: unknown, hasArgs: boolean): unknown {
+  private evalField(name: string, node: ArgNode, receiver: unknown, hasArgs: boolean): unknown {
     if (receiver === null || receiver === undefined) {
       if (this.env.missingKey === 'error' && receiver === undefined) return this.fail(node, `nil data; no entry for key "${name}"`);
       return this.fail(node, `nil pointer evaluating interface {}.${name}`);
@@ -303,9 +308,9 @@ class State {
     }
     const values: unknown[] = [];
     for (let i = 0; i < argNodes.length; i++) {
-      values.push(this.evalTypedArg(dot, argNodes[i]!, paramAt(def, i), ident.name));
+      values.push(this.evalTypedArg(dot, argNodes[i]!, paramAt(def, i)));
     }
-    if (final !== NO_FINAL) values.push(this.convert(final, paramAt(def, total - 1), ident, ident.name));
+    if (final !== NO_FINAL) values.push(this.convert(final, paramAt(def, total - 1), ident));
     try {
       return (def.fn as (...a: unknown[]) => unknown)(...values);
     } catch (err) {
@@ -334,10 +339,10 @@ class State {
       case 'nil':
         return null;
       case 'field':
-        return this.evalFieldChain(dot, dot, node, node.ident, [node], NO_FINAL);
+        return this.evalFieldChain(dot, node, node.ident, [node], NO_FINAL);
       case 'variable': {
         const value = this.varValue(node, node.ident[0]!);
-        return node.ident.length === 1 ? value : this.evalFieldChain(dot, value, node, node.ident.slice(1), [node], NO_FINAL);
+        return node.ident.length === 1 ? value : this.evalFieldChain(value, node, node.ident.slice(1), [node], NO_FINAL);
       }
       case 'pipe':
         return this.evalPipeline(dot, node);
@@ -345,14 +350,14 @@ class State {
         return this.evalFunction(dot, node, [node], NO_FINAL);
       case 'chain': {
         const receiver = this.evalArgValue(dot, node.node);
-        return this.evalFieldChain(dot, receiver, node, node.field, [node], NO_FINAL);
+        return this.evalFieldChain(receiver, node, node.field, [node], NO_FINAL);
       }
       default:
         return constantValue(node);
     }
   }
 
-  private evalTypedArg(dot: unknown, node: ArgNode, param: ParamType, fnName: string): unknown {
+  private evalTypedArg(dot: unknown, node: ArgNode, param: ParamType): unknown {
     if (node.type === 'number') return this.numberFor(node, param);
     if (node.type === 'nil' && param !== 'any' && param !== 'map' && param !== 'intList') {
       this.fail(node, `cannot assign nil to ${goParamName(param)}`);
@@ -360,7 +365,7 @@ class State {
     if ((node.type === 'string' || node.type === 'bool') && param !== 'any' && !(param === 'string' && node.type === 'string') && !(param === 'bool' && node.type === 'bool')) {
       this.fail(node, `expected ${expectedWord(param)}; found ${nodeString(node)}`);
     }
-    return this.convert(this.evalArgValue(dot, node), param, node, fnName);
+    return this.convert(this.evalArgValue(dot, node), param, node);
   }
 
   private numberFor(node: NumberNode, param: ParamType): unknown {
@@ -378,7 +383,7 @@ class State {
   }
 
   /** validateType: a value must already have the parameter's type (Go does not convert). */
-  private convert(value: unknown, param: ParamType, node: ArgNode, _fnName: string): unknown {
+  private convert(value: unknown, param: ParamType, node: ArgNode): unknown {
     if (param === 'any') return value === undefined ? null : value;
     const kind = kindOf(value);
     if (kind === 'nil') {
@@ -393,9 +398,7 @@ class State {
       (param === 'map' && kind === 'map') ||
       (param === 'intList' && kind === 'slice' && (value as unknown[]).every((e) => kindOf(e) === 'int'));
     if (!ok) this.fail(node, `wrong type for value; expected ${goParamName(param)}; got ${typeName(value)}`);
-    if (param === 'int') return numberOf(value);
-    if (param === 'float') return numberOf(value);
-    return value;
+    return param === 'int' || param === 'float' ? numberOf(value) : value;
   }
 }
 

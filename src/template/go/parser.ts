@@ -97,12 +97,22 @@ class Parser {
     const nameTok = this.next();
     const name = this.stringValue(nameTok, 'define clause');
     this.expect('right', 'define clause');
-    const saved = this.vars;
-    this.vars = ['$'];
-    const { list, end } = this.itemList();
+    const { list, end } = this.isolated(() => this.itemList());
     if (end.kind !== 'end') this.fail(end.token, 'unexpected {{else}} in define clause');
-    this.vars = saved;
     this.addDefinition(name, list, nameTok);
+  }
+
+  /** A template body sees only `$` and is not inside any range. */
+  private isolated<T>(parse: () => T): T {
+    const saved = { vars: this.vars, rangeDepth: this.rangeDepth };
+    this.vars = ['$'];
+    this.rangeDepth = 0;
+    try {
+      return parse();
+    } finally {
+      this.vars = saved.vars;
+      this.rangeDepth = saved.rangeDepth;
+    }
   }
 
   private addDefinition(name: string, root: ListNode, at: Token): void {
@@ -203,11 +213,8 @@ class Parser {
     const nameTok = this.next();
     const name = this.stringValue(nameTok, 'block clause');
     const pipe = this.pipeline('block clause', 'right');
-    const saved = this.vars;
-    this.vars = ['$'];
-    const { list, end } = this.itemList();
+    const { list, end } = this.isolated(() => this.itemList());
     if (end.kind !== 'end') this.fail(end.token, 'unexpected {{else}} in block clause');
-    this.vars = saved;
     this.addDefinition(name, list, nameTok);
     return { type: 'template', pos: at.pos, name, pipe };
   }

@@ -59,6 +59,8 @@ export class FakeApiServer {
   private readonly history: Array<{ rv: number; type: string; def: ResourceDef; obj: Obj }> = [];
   private readonly watchers = new Set<Watcher>();
   private readonly sockets = new Set<Socket>();
+  /** TLS connections accepted so far. */
+  connectionsAccepted = 0;
   private server: https.Server;
 
   constructor(pki: TestPki) {
@@ -67,6 +69,7 @@ export class FakeApiServer {
       (req, res) => this.handle(req, res),
     );
     this.server.on('secureConnection', (socket) => {
+      this.connectionsAccepted++;
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });

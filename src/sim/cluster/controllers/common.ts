@@ -56,12 +56,18 @@ export function omitZero(n: number): number | undefined {
 
 /** Replaces `status` fields when they differ; no write (and no event) when nothing changed. */
 export function writeStatus(store: SimStore, resource: string, obj: KubeObject, status: Record<string, unknown>): KubeObject | undefined {
+  const merge = (current: Record<string, unknown> | undefined) => {
+    const next: Record<string, unknown> = { ...(current ?? {}), ...status };
+    for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key];
+    return next;
+  };
+  // Compare before mutate: most syncs change nothing, and a no-op mutate still copies the object.
+  const current = store.get(resource, obj.metadata.namespace, obj.metadata.name as string);
+  if (!current || current.metadata.uid !== obj.metadata.uid) return undefined;
+  if (JSON.stringify(merge(current.status)) === JSON.stringify(current.status ?? {})) return undefined;
   return store.mutate(resource, obj.metadata.namespace, obj.metadata.name as string, (o) => {
     if (o.metadata.uid !== obj.metadata.uid) return false;
-    const next = { ...(o.status ?? {}), ...status };
-    for (const key of Object.keys(next)) if (next[key] === undefined) delete next[key];
-    if (JSON.stringify(next) === JSON.stringify(o.status ?? {})) return false;
-    o.status = next;
+    o.status = merge(o.status);
   });
 }
 

@@ -22,7 +22,8 @@ function revisionOf(rs: KubeObject): number {
 }
 
 function view(rs: KubeObject): ReplicaSetView {
-  return { name: rs.metadata.name as string, replicas: Number(rs.spec?.replicas ?? 0), available: Number(rs.status?.availableReplicas ?? 0) };
+  const replicas = Number(rs.spec?.replicas ?? 0);
+  return { name: rs.metadata.name as string, replicas, available: Number(rs.status?.availableReplicas ?? 0), current: Math.max(replicas, Number(rs.status?.replicas ?? 0)) };
 }
 
 export class DeploymentController {
@@ -76,7 +77,7 @@ export class DeploymentController {
     let createdNew = false;
 
     if (!d.spec?.paused) {
-      const newView: ReplicaSetView = newRs ? view(newRs) : { name: `${name}-${hash}`, replicas: 0, available: 0 };
+      const newView: ReplicaSetView = newRs ? view(newRs) : { name: `${name}-${hash}`, replicas: 0, available: 0, current: 0 };
       const oldPodsLeft = recreate ? olds.reduce((n, rs) => n + this.owners.dependents(rs.metadata.uid as string, 'pods').filter(isPodActive).length, 0) : 0;
       const plan = recreate ? recreateStep(desired, newView, olds.map(view), oldPodsLeft) : rollingStep(desired, maxSurge, maxUnavailable, newView, olds.map(view));
       if (!newRs) {

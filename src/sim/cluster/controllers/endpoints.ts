@@ -87,8 +87,7 @@ export class EndpointsController {
     const svc = this.ctx.store.get('services', namespace, name);
     if (!svc || svc.metadata.deletionTimestamp) {
       // Endpoints have no owner reference: the controller removes them with their service.
-      const ep = this.ctx.store.get('endpoints', namespace, name);
-      if (ep && !ep.metadata.labels?.['endpointslice.kubernetes.io/skip-mirror']) this.ctx.store.delete('endpoints', namespace, name);
+      if (this.ctx.store.get('endpoints', namespace, name)) this.ctx.store.delete('endpoints', namespace, name);
       return;
     }
     const selector: Record<string, string> | undefined = svc.spec?.selector;

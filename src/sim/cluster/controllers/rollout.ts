@@ -9,6 +9,8 @@ export interface ReplicaSetView {
   replicas: number;
   /** status.availableReplicas */
   available: number;
+  /** Pods it may have right now: spec.replicas or status.replicas, whichever is larger. */
+  current: number;
 }
 
 /** New spec.replicas per ReplicaSet name (only the ones that change). */
@@ -25,7 +27,9 @@ export function rollingStep(desired: number, maxSurge: number, maxUnavailable: n
     if (newRs.replicas !== desired) plan.set(newRs.name, desired);
     return plan;
   }
-  const total = newRs.replicas + olds.reduce((n, o) => n + o.replicas, 0);
+  // Surge is judged on the pods that may exist now, not only on the specs, since the replicaset
+  // controller scales old sets down a reaction time after the deployment controller asks.
+  const total = newRs.current + olds.reduce((n, o) => n + o.current, 0);
   if (newRs.replicas > desired) {
     plan.set(newRs.name, desired);
     return plan;
@@ -36,7 +40,8 @@ export function rollingStep(desired: number, maxSurge: number, maxUnavailable: n
   }
   const minAvailable = desired - maxUnavailable;
   const newUnavailable = Math.max(0, newRs.replicas - newRs.available);
-  const maxScaledDown = total - minAvailable - newUnavailable;
+  const specTotal = newRs.replicas + olds.reduce((n, o) => n + o.replicas, 0);
+  const maxScaledDown = specTotal - minAvailable - newUnavailable;
   if (maxScaledDown <= 0) return plan;
   const next = new Map(olds.map((o) => [o.name, o.replicas]));
   let cleaned = 0;

@@ -101,7 +101,7 @@ export class Kubelet {
 
   private createSandbox(run: PodRun): void {
     const at = this.ctx.now();
-    const ip = run.node.pool ? run.node.pool.allocate() : run.node.internalIP;
+    const ip = run.ip ?? (run.node.pool ? run.node.pool.allocate() : run.node.internalIP);
     const waiting: ContainerState = { waiting: { reason: 'ContainerCreating' } };
     if (!ip) {
       const pod = this.write(run, at, {
@@ -198,6 +198,7 @@ export class Kubelet {
     for (const c of run.containers) this.ctx.recordEvent(pod, 'Normal', 'Started', `Started container ${c.name}`, KUBELET);
     this.ctx.recordTruth(pod, 'ContainersStarted', at);
     const created = this.createdAt.get(run.uid) ?? Date.parse(pod.metadata.creationTimestamp as string);
+    this.createdAt.delete(run.uid);
     this.metrics.podStartSli(Math.max(0, at - created - run.pullMs) / 1000);
     this.after(run, this.ctx.profile.readiness, () => this.markReady(run, ids));
     if (run.runsToCompletion) this.after(run, this.ctx.profile.jobPodRuntime, () => this.complete(run, ids));
@@ -263,10 +264,12 @@ export class Kubelet {
     if (!run.ip || !run.node.pool) return;
     run.node.pool.release(run.ip);
     run.ip = undefined;
+    // The freed address goes to the pod that has waited longest, not to whoever asks next.
     const queue = this.waitingForIp.get(run.node.name);
     const next = queue?.values().next().value;
     if (queue && next) {
       queue.delete(next);
+      next.ip = run.node.pool.allocate();
       this.after(next, this.ctx.profile.sandbox, () => this.createSandbox(next));
     }
   }

@@ -1,0 +1,3 @@
+import { benchLimiter } from './limiter.js';
+
+console.table(await benchLimiter());

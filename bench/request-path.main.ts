@@ -1,0 +1,3 @@
+import { benchRequestPath } from './request-path.js';
+
+console.table(await benchRequestPath());

@@ -1,0 +1,69 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { UserError } from '../shared/errors.js';
+import { startSim, type RunningSim } from '../sim/index.js';
+import { nonNegativeInt } from './flags.js';
+
+/** `burn sim serve`: the simulated cluster as a standalone Kubernetes API server. */
+
+interface ServeFlags {
+  port: number;
+  nodes: number;
+  kubeconfigOut?: string;
+  profile: string;
+  seed?: number;
+}
+
+function portFlag(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`"${value}" is not a TCP port (0-65535; 0 picks a free one)`);
+  return n;
+}
+
+async function start(flags: ServeFlags): Promise<RunningSim> {
+  try {
+    return await startSim({
+      port: flags.port,
+      nodes: flags.nodes,
+      profile: flags.profile,
+      seed: flags.seed,
+      kubeconfigOut: flags.kubeconfigOut ?? join(tmpdir(), `burn-sim-${process.pid}.kubeconfig`),
+    });
+  } catch (err) {
+    const { code, syscall } = err as NodeJS.ErrnoException;
+    if (syscall === 'listen' && code === 'EADDRINUSE') throw new UserError(`--port ${flags.port}: the port is already in use`, { hint: 'pick another port with --port, or --port 0 for a free one' });
+    if (syscall === 'listen' && code === 'EACCES') throw new UserError(`--port ${flags.port}: not allowed to listen on this port`, { hint: 'use a port above 1024' });
+    if (syscall === 'open') throw new UserError(`--kubeconfig-out ${flags.kubeconfigOut}: cannot write the file (${code})`, { hint: 'give a path in a writable folder' });
+    throw err;
+  }
+}
+
+export async function serve(flags: ServeFlags): Promise<void> {
+  const sim = await start(flags);
+  const out = process.stdout;
+  out.write(`burn sim: serving ${sim.url} (${flags.nodes} nodes, profile ${sim.profile.name}${flags.seed !== undefined ? `, seed ${flags.seed}` : ''})\n`);
+  out.write(`kubeconfig: ${sim.kubeconfigPath}\n`);
+  out.write(`  kubectl --kubeconfig ${sim.kubeconfigPath} get nodes\n`);
+  out.write('press Ctrl-C to stop\n');
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  out.write(`burn sim: ${signal}, stopping\n`);
+  await sim.stop();
+  process.exitCode = 0;
+}
+
+export function register(program: Command): void {
+  const sim = program.command('sim').description('the built-in simulated Kubernetes cluster');
+  sim
+    .command('serve')
+    .description('serve a simulated cluster over HTTPS on 127.0.0.1 and write a kubeconfig for it; runs until Ctrl-C')
+    .option('--port <port>', 'port to listen on (0: a free port)', portFlag, 6443)
+    .option('--nodes <n>', 'number of simulated nodes', nonNegativeInt, 100)
+    .option('--kubeconfig-out <file>', 'write the kubeconfig here (default: a file in the temp folder)')
+    .option('--profile <name|file>', 'latency and fault profile: default, slow-pods, flaky, large, or a YAML file', 'default')
+    .option('--seed <n>', 'seed for the simulated latencies (same seed, same draws)', nonNegativeInt)
+    .action(async (flags: ServeFlags) => serve(flags));
+}

@@ -1,0 +1,130 @@
+/**
+ * Compares the metrics of two sides (each one or more runs): values, change, and a verdict that
+ * takes the metric's tolerance and, where samples or repeated runs allow, run-to-run noise.
+ */
+import { bootstrapQuantileDifference, type Interval } from './bootstrap.js';
+import type { Direction, MetricUnit, RunMetric } from './metrics.js';
+import { toleranceFor, type DiffRules, type ToleranceRule } from './rules.js';
+
+export type Verdict = 'regression' | 'improvement' | 'unchanged';
+
+/** How the noise was judged: bootstrap over per-pod samples, bootstrap over repeated runs' figures, or not at all. */
+export type NoiseMethod = 'bootstrap-samples' | 'bootstrap-runs' | 'none';
+
+export interface MetricComparison {
+  id: string;
+  label: string;
+  unit: MetricUnit;
+  direction: Direction;
+  baseline: number;
+  candidate: number;
+  /** candidate - baseline, in the metric's unit. */
+  change: number;
+  /** Change in % of the baseline (of the threshold for SLO margins). */
+  changePercent: number;
+  verdict: Verdict;
+  /** Why the verdict: tolerance, noise interval, SLO flip. */
+  reason: string;
+  tolerance: ToleranceRule;
+  noise: { method: NoiseMethod; interval?: Interval; confidence: number };
+}
+
+export interface Comparison {
+  metrics: MetricComparison[];
+  onlyInBaseline: string[];
+  onlyInCandidate: string[];
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Metrics by id, each id with its figure in every run of the side that has it. */
+function byId(runs: RunMetric[][]): Map<string, RunMetric[]> {
+  const out = new Map<string, RunMetric[]>();
+  for (const metrics of runs) for (const m of metrics) out.set(m.id, [...(out.get(m.id) ?? []), m]);
+  return out;
+}
+
+function noiseInterval(base: RunMetric[], cand: RunMetric[], rules: DiffRules): { method: NoiseMethod; interval?: Interval } {
+  const options = { resamples: rules.resamples, seed: rules.seed, confidence: rules.confidence };
+  const withSamples = (ms: RunMetric[]) => ms.every((m) => m.samples && m.samples.values.length > 0);
+  if (withSamples(base) && withSamples(cand)) {
+    const q = base[0]!.samples!.q;
+    const [interval] = bootstrapQuantileDifference(base.map((m) => m.samples!.values), cand.map((m) => m.samples!.values), [q], options);
+    return { method: 'bootstrap-samples', interval };
+  }
+  if (base.length >= 2 && cand.length >= 2) {
+    const [interval] = bootstrapQuantileDifference(base.map((m) => [m.value]), cand.map((m) => [m.value]), [0.5], options);
+    return { method: 'bootstrap-runs', interval };
+  }
+  return { method: 'none' };
+}
+
+function formatTolerance(t: ToleranceRule, unit: MetricUnit): string {
+  return t.absolute > 0 ? `${t.percent}% and ${t.absolute} ${unit}` : `${t.percent}%`;
+}
+
+function compareOne(id: string, base: RunMetric[], cand: RunMetric[], rules: DiffRules): MetricComparison | undefined {
+  const tolerance = toleranceFor(id, rules);
+  if (tolerance.ignore) return undefined;
+  const first = base[0]!;
+  const baseline = median(base.map((m) => m.value));
+  const candidate = median(cand.map((m) => m.value));
+  const change = candidate - baseline;
+  const scale = first.threshold ?? Math.abs(baseline);
+  const changePercent = scale > 0 ? (100 * change) / scale : change === 0 ? 0 : Math.sign(change) * Infinity;
+  const worse = first.direction === 'lower-is-better' ? change > 0 : change < 0;
+  const beyondTolerance = Math.abs(changePercent) > tolerance.percent && Math.abs(change) > tolerance.absolute;
+  const { method, interval } = noiseInterval(base, cand, rules);
+  const beyondNoise = interval ? interval.low > 0 || interval.high < 0 : true;
+  const nowFails = first.threshold !== undefined && base.every((m) => m.passed) && cand.some((m) => m.passed === false);
+  let verdict: Verdict = 'unchanged';
+  let reason: string;
+  if (nowFails) {
+    verdict = 'regression';
+    reason = 'passed in the baseline, fails in the candidate';
+  } else if (!beyondTolerance) {
+    reason = `within tolerance (${formatTolerance(tolerance, first.unit)})`;
+  } else if (!beyondNoise) {
+    reason = `within noise (the ${Math.round(rules.confidence * 100)}% interval of the change includes 0)`;
+  } else {
+    verdict = worse ? 'regression' : 'improvement';
+    reason = `beyond tolerance (${formatTolerance(tolerance, first.unit)})${interval ? ' and noise' : ''}`;
+  }
+  return {
+    id,
+    label: first.label,
+    unit: first.unit,
+    direction: first.direction,
+    baseline,
+    candidate,
+    change,
+    changePercent,
+    verdict,
+    reason,
+    tolerance,
+    noise: { method, ...(interval ? { interval } : {}), confidence: rules.confidence },
+  };
+}
+
+/** Compares every metric both sides have; each side is a list of runs' metrics. */
+export function compareSides(baseline: RunMetric[][], candidate: RunMetric[][], rules: DiffRules): Comparison {
+  const base = byId(baseline);
+  const cand = byId(candidate);
+  const metrics: MetricComparison[] = [];
+  for (const [id, b] of base) {
+    const c = cand.get(id);
+    if (!c) continue;
+    const compared = compareOne(id, b, c, rules);
+    if (compared) metrics.push(compared);
+  }
+  const ignored = (id: string) => toleranceFor(id, rules).ignore === true;
+  return {
+    metrics,
+    onlyInBaseline: [...base.keys()].filter((id) => !cand.has(id) && !ignored(id)),
+    onlyInCandidate: [...cand.keys()].filter((id) => !base.has(id) && !ignored(id)),
+  };
+}

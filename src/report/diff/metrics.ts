@@ -1,0 +1,128 @@
+/**
+ * The figures of one run folder that `burn diff` compares, each under a stable id
+ * (`podLatency/<job>/<condition>/P99`, `apiLatency/<job>/<key>/P99`, `sloMargin/<slo>/<key>/<source>`...),
+ * with per-pod samples where the folder has them.
+ */
+import { POD_CONDITIONS, conditionValues, podDocuments, type SampleClock } from '../pod-samples.js';
+import { apiKeyLabel } from '../summary.js';
+import { docsOf, num, str, type JsonObject, type RunFolder } from '../run-folder.js';
+
+export type MetricUnit = 'ms' | 's' | 'pods/s' | 'qps';
+export type Direction = 'lower-is-better' | 'higher-is-better';
+
+export interface RunMetric {
+  id: string;
+  label: string;
+  unit: MetricUnit;
+  direction: Direction;
+  value: number;
+  /** Per-pod samples this figure is a quantile of (q in (0, 1]): the bootstrap resamples them. */
+  samples?: { values: number[]; q: number };
+  /** SLO margins: the threshold (a change is in % of it) and whether the verdict passed. */
+  threshold?: number;
+  passed?: boolean;
+}
+
+const QUANTILE_FIELDS = [
+  { field: 'P50', q: 0.5 },
+  { field: 'P95', q: 0.95 },
+  { field: 'P99', q: 0.99 },
+] as const;
+
+const CLOCK_LABEL: Record<SampleClock, string> = { 'watch-ms': 'watch', 'server-s': 'server 1 s' };
+
+function podLatencyMetrics(folder: RunFolder): RunMetric[] {
+  const watchDocs = docsOf(folder, 'podLatencyWatchQuantilesMeasurement');
+  const clock: SampleClock = watchDocs.length > 0 ? 'watch-ms' : 'server-s';
+  const quantileDocs = clock === 'watch-ms' ? watchDocs : docsOf(folder, 'podLatencyQuantilesMeasurement');
+  const out: RunMetric[] = [];
+  for (const doc of quantileDocs) {
+    const job = str(doc.jobName);
+    const condition = POD_CONDITIONS.find((c) => c.name === doc.quantileName);
+    if (!condition) continue;
+    const values = conditionValues(podDocuments(folder, job), condition.field, clock);
+    for (const { field, q } of QUANTILE_FIELDS) {
+      out.push({
+        id: `podLatency/${job}/${condition.name}/${field}`,
+        label: `pod ${condition.name} ${field} (${job}, ${CLOCK_LABEL[clock]})`,
+        unit: 'ms',
+        direction: 'lower-is-better',
+        value: num(doc[field]),
+        ...(values.length > 0 ? { samples: { values, q } } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/** The SIG pod startup SLI (creation -> containers started, watch clock); samples: containersStarted on the watch. */
+function podStartupMetrics(folder: RunFolder): RunMetric[] {
+  const out: RunMetric[] = [];
+  for (const doc of docsOf(folder, 'podStartupLatencyMeasurement')) {
+    const job = str(doc.jobName);
+    const values = conditionValues(podDocuments(folder, job), 'containersStartedLatency', 'watch-ms');
+    for (const { field, q } of QUANTILE_FIELDS) {
+      out.push({
+        id: `podStartup/${job}/${field}`,
+        label: `pod startup ${field} (${job}, SLI)`,
+        unit: 'ms',
+        direction: 'lower-is-better',
+        value: num(doc[field]),
+        ...(values.length > 0 ? { samples: { values, q } } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+function apiLatencyMetrics(folder: RunFolder): RunMetric[] {
+  return docsOf(folder, 'apiLatencyMeasurement')
+    .filter((d) => num(d.count, 0) > 0)
+    .map((d: JsonObject) => ({
+      id: `apiLatency/${str(d.jobName)}/${apiKeyLabel(d)}/P99`,
+      label: `API ${apiKeyLabel(d)} P99 (${str(d.jobName)})`,
+      unit: 'ms' as const,
+      direction: 'lower-is-better' as const,
+      value: num(d.P99),
+    }));
+}
+
+function throughputMetrics(folder: RunFolder): RunMetric[] {
+  const out: RunMetric[] = [];
+  for (const doc of docsOf(folder, 'schedulingThroughputMeasurement')) {
+    const job = str(doc.jobName);
+    for (const field of ['perc50', 'max'] as const) {
+      out.push({ id: `schedulingThroughput/${job}/${field}`, label: `scheduling throughput ${field} (${job})`, unit: 'pods/s', direction: 'higher-is-better', value: num(doc[field]) });
+    }
+  }
+  return out;
+}
+
+function jobMetrics(folder: RunFolder): RunMetric[] {
+  return folder.jobs.flatMap((j): RunMetric[] => [
+    { id: `achievedQps/${j.jobName}`, label: `achieved qps (${j.jobName})`, unit: 'qps', direction: 'higher-is-better', value: j.achievedQps },
+    { id: `elapsedTime/${j.jobName}`, label: `elapsed time (${j.jobName})`, unit: 's', direction: 'lower-is-better', value: j.elapsedTime },
+  ]);
+}
+
+/** Headroom of each SLO verdict (threshold - value); verdicts in % or counts are left out (no common scale). */
+function sloMarginMetrics(folder: RunFolder): RunMetric[] {
+  return folder.verdicts
+    .filter((v) => v.unit === 'ms' && Number.isFinite(v.margin) && v.threshold > 0)
+    .map((v) => ({
+      id: `sloMargin/${v.slo}/${v.key}/${v.source}`,
+      label: `SLO margin: ${v.slo} ${v.key} (${v.source})`,
+      unit: 'ms' as const,
+      direction: 'higher-is-better' as const,
+      value: v.margin,
+      threshold: v.threshold,
+      passed: v.passed,
+    }));
+}
+
+/** Every comparable figure of a run folder, in a stable order. */
+export function runMetrics(folder: RunFolder): RunMetric[] {
+  return [...podStartupMetrics(folder), ...podLatencyMetrics(folder), ...apiLatencyMetrics(folder), ...throughputMetrics(folder), ...jobMetrics(folder), ...sloMarginMetrics(folder)].filter((m) =>
+    Number.isFinite(m.value),
+  );
+}

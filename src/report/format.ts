@@ -1,0 +1,32 @@
+/** Number formatting shared by the terminal summary, the HTML report and the diff. */
+
+/** "850ms", "1.50s", "2m05s"; "-" when not a number. */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '-';
+  const abs = Math.abs(ms);
+  if (abs < 1000) return `${Math.round(ms)}ms`;
+  if (abs < 120_000) return `${(ms / 1000).toFixed(2)}s`;
+  const minutes = Math.floor(abs / 60_000);
+  const seconds = Math.round((abs % 60_000) / 1000);
+  return `${ms < 0 ? '-' : ''}${minutes}m${String(seconds).padStart(2, '0')}s`;
+}
+
+/** Up to `digits` decimals, trailing zeros dropped: 12.5, 3, 0.25. */
+export function formatNumber(value: number, digits = 2): string {
+  if (!Number.isFinite(value)) return '-';
+  return String(Number(value.toFixed(digits)));
+}
+
+/** "+12.3%", "-4.0%", "0.0%"; "-" when not a number. */
+export function formatPercent(value: number): string {
+  if (!Number.isFinite(value)) return '-';
+  return `${value > 0 ? '+' : ''}${value.toFixed(1)}%`;
+}
+
+const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for HTML or XML content and attribute values; drops characters XML 1.0 forbids. */
+export function escapeMarkup(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
+}

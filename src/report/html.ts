@@ -1,0 +1,194 @@
+/**
+ * report.html: one self-contained page (inline CSS, charts as inline SVG, no script, no network)
+ * built from a run folder.
+ */
+import { formatMs, formatNumber, escapeMarkup as esc } from './format.js';
+import { conditionSamples, podDocuments, podTimeline, type ConditionSamples } from './pod-samples.js';
+import { docsOf, isObject, num, str, type JsonObject, type RunFolder } from './run-folder.js';
+import { formatMargin } from './slo-table.js';
+import { apiKeyLabel } from './summary.js';
+import { PALETTE, barChart, downsample, histogramBins, histogramChart, lineChart, type Series } from './svg.js';
+
+const MAX_POINTS = 400;
+const CLOCK_WORDS: Record<ConditionSamples['clock'], string> = { 'watch-ms': 'watch clock, ms', 'server-s': 'server clock, 1 s precision' };
+
+const STYLE = `
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:1360px;color:#1f2937;padding:0 16px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #e5e7eb;padding-bottom:4px}h3{font-size:15px;margin:16px 0 6px}
+table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #e5e7eb;padding:3px 8px;text-align:left;vertical-align:top}th{background:#f9fafb}
+td.num{text-align:right;font-variant-numeric:tabular-nums}.pass{color:#15803d;font-weight:600}.fail{color:#b91c1c;font-weight:600}.shown{color:#6b7280}
+.meta{color:#4b5563}.grid{display:flex;flex-wrap:wrap;gap:12px}.note{color:#6b7280;font-style:italic}
+pre{background:#f9fafb;border:1px solid #e5e7eb;padding:8px;overflow:auto;max-height:480px}
+svg.chart{background:#fff;border:1px solid #e5e7eb}svg .title{font-weight:600;font-size:13px}svg .tick,svg .legend{font-size:11px;fill:#374151}
+svg .label{font-size:11px;fill:#6b7280}svg .grid{stroke:#f3f4f6}svg .axis{stroke:#9ca3af}`;
+
+function htmlTable(head: string[], rows: string[][], numericFrom = Infinity): string {
+  const th = head.map((h) => `<th>${esc(h)}</th>`).join('');
+  const body = rows.map((r) => `<tr>${r.map((cell, i) => `<td${i >= numericFrom ? ' class="num"' : ''}>${cell}</td>`).join('')}</tr>`).join('\n');
+  return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+function headerSection(folder: RunFolder): string {
+  const { meta } = folder;
+  const c = meta.cluster;
+  const reasonClass = meta.reason === 'completed' ? 'pass' : 'fail';
+  const facts = [
+    ['reason', `<span class="${reasonClass}">${esc(meta.reason)}</span>`],
+    ['target', esc(c.target === 'sim' ? 'simulated cluster' : `real cluster ${c.server ?? ''}`)],
+    ['Kubernetes', esc(`${c.k8sVersion ?? '?'}, ${c.totalNodes ?? '?'} nodes`)],
+    ['start / end', esc(`${meta.start} / ${meta.end}`)],
+    ['config', esc(meta.configFile)],
+    ['burn', esc(meta.burnVersion)],
+    ['grading exit code', String(meta.gradingExitCode)],
+    ['left on the cluster', esc(meta.created || '-')],
+  ];
+  const errors = meta.errors.length ? `<h3>Errors</h3><ul>${meta.errors.map((e) => `<li class="fail">${esc(e)}</li>`).join('')}</ul>` : '';
+  const why = meta.explanations.length ? `<h3>Why pods are not ready</h3><ul>${meta.explanations.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` : '';
+  return `<h1>burn run ${esc(meta.uuid)}</h1>\n${htmlTable(['', ''], facts)}${errors}${why}`;
+}
+
+function jobsSection(folder: RunFolder): string {
+  if (folder.jobs.length === 0) return '<h2>Jobs</h2><p class="note">No job summary: the run ended before its first job finished.</p>';
+  const rows = folder.jobs.map((j) => [
+    esc(j.jobName),
+    String(j.objectsCreated),
+    esc(formatMs(j.elapsedTime * 1000)),
+    esc(formatNumber(j.achievedQps)),
+    esc(num(j.jobConfig.qps) > 0 ? formatNumber(num(j.jobConfig.qps)) : 'unlimited'),
+    String(j.requests),
+    j.passed ? '<span class="pass">passed</span>' : '<span class="fail">failed</span>',
+    esc(j.executionErrors || '-'),
+  ]);
+  return `<h2>Jobs</h2>${htmlTable(['job', 'objects', 'elapsed', 'achieved qps', 'configured qps', 'requests', 'result', 'errors'], rows, 1)}`;
+}
+
+const msAxis = (label: string) => ({ label, format: formatMs, min: 0 });
+
+/** The empirical CDF as (latency, fraction) points, at most MAX_POINTS of them. */
+export function cdfPoints(values: number[]): Array<[number, number]> {
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  return downsample(sorted.map((v, i): [number, number] => [v, (i + 1) / n]), MAX_POINTS);
+}
+
+function podLatencyCharts(folder: RunFolder, jobName: string): string {
+  const samples = conditionSamples(podDocuments(folder, jobName));
+  if (samples.length === 0) return '';
+  const cdf = lineChart({
+    title: `${jobName}: pod latency CDF per condition`,
+    x: msAxis('latency since creation'),
+    y: { label: 'fraction of pods', format: (v) => `${Math.round(v * 100)}%`, min: 0, max: 1 },
+    series: samples.map((s, i) => ({ name: s.condition, points: cdfPoints(s.values), color: PALETTE[i % PALETTE.length]! })),
+  });
+  const histograms = samples.map((s, i) =>
+    histogramChart({
+      title: `${jobName}: ${s.condition} (${CLOCK_WORDS[s.clock]}, ${s.values.length} pods)`,
+      x: msAxis('latency since creation'),
+      y: { label: 'pods', format: (v) => formatNumber(v, 0) },
+      bins: histogramBins(s.values),
+      color: PALETTE[i % PALETTE.length]!,
+    }),
+  );
+  const clocks = [...new Set(samples.map((s) => CLOCK_WORDS[s.clock]))].join('; ');
+  return `<h3>${esc(jobName)}</h3><p class="meta">Latencies from each pod's creation, ${esc(clocks)}.</p><div class="grid">${cdf}\n${histograms.join('\n')}</div>`;
+}
+
+/** Cumulative count over seconds since `t0`, as step points. */
+function cumulative(times: number[], t0: number): Array<[number, number]> {
+  return downsample(times.map((t, i): [number, number] => [(t - t0) / 1000, i + 1]), MAX_POINTS);
+}
+
+function podTimelineChart(folder: RunFolder, jobName: string): string {
+  const timeline = podTimeline(podDocuments(folder, jobName));
+  if (timeline.created.length === 0) return '';
+  const t0 = timeline.created[0]!;
+  const end = Math.max(timeline.created.at(-1)!, timeline.scheduled.at(-1) ?? t0, timeline.ready.at(-1) ?? t0);
+  const series: Series[] = [
+    { name: 'created', points: cumulative(timeline.created, t0), color: PALETTE[0]! },
+    { name: 'scheduled', points: cumulative(timeline.scheduled, t0), color: PALETTE[3]! },
+    { name: 'ready', points: cumulative(timeline.ready, t0), color: PALETTE[2]! },
+  ];
+  const qps = num(folder.jobs.find((j) => j.jobName === jobName)?.jobConfig.qps);
+  if (qps > 0) {
+    const total = timeline.created.length;
+    const reachAt = Math.min((end - t0) / 1000, total / qps);
+    series.push({ name: `configured qps ${formatNumber(qps)}/s`, points: [[0, 0], [reachAt, qps * reachAt], [(end - t0) / 1000, qps * reachAt]], color: '#6b7280', dashed: true });
+  }
+  return lineChart({
+    title: `${jobName}: pods created, scheduled and ready (server timestamps, 1 s precision)`,
+    x: { label: 'seconds since the first pod was created', format: (v) => `${formatNumber(v, 1)}s`, min: 0 },
+    y: { label: 'pods', format: (v) => formatNumber(v, 0), min: 0 },
+    series,
+  });
+}
+
+function podSection(folder: RunFolder): string {
+  const jobs = folder.jobs.map((j) => j.jobName).filter((name) => podDocuments(folder, name).length > 0);
+  if (jobs.length === 0) return '<h2>Pod startup latency</h2><p class="note">No per-pod documents (podLatencyMeasurement): add the podLatency measurement to the config.</p>';
+  const latency = jobs.map((job) => podLatencyCharts(folder, job)).join('\n');
+  const timelines = jobs.map((job) => podTimelineChart(folder, job)).join('\n');
+  return `<h2>Pod startup latency</h2>${latency}\n<h2>Pods over time</h2><div class="grid">${timelines}</div>`;
+}
+
+/** Prometheus metric documents of a latency per verb (e.g. kube-burner's API99thLatency), values in seconds. */
+function apiLatencyOverTime(folder: RunFolder): string {
+  const charts: string[] = [];
+  for (const [metricName, docs] of folder.documents) {
+    if (!/latency/i.test(metricName)) continue;
+    const byVerb = new Map<string, Map<number, number>>();
+    for (const d of docs) {
+      const verb = isObject(d.labels) ? str(d.labels.verb) : '';
+      const at = Date.parse(str(d.timestamp));
+      const value = num(d.value);
+      if (!verb || Number.isNaN(at) || !Number.isFinite(value)) continue;
+      const points = byVerb.get(verb) ?? new Map<number, number>();
+      byVerb.set(verb, points);
+      points.set(at, Math.max(points.get(at) ?? -Infinity, value * 1000));
+    }
+    if (byVerb.size === 0) continue;
+    const t0 = Math.min(...[...byVerb.values()].flatMap((m) => [...m.keys()]));
+    const series = [...byVerb].map(([verb, points], i): Series => ({
+      name: verb,
+      points: downsample([...points].sort((a, b) => a[0] - b[0]).map(([t, v]): [number, number] => [(t - t0) / 1000, v]), MAX_POINTS),
+      color: PALETTE[i % PALETTE.length]!,
+    }));
+    charts.push(lineChart({ title: `${metricName} per verb (Prometheus, worst resource per step)`, x: { label: 'seconds since the window start', format: (v) => `${formatNumber(v, 0)}s`, min: 0 }, y: msAxis('latency'), series }));
+  }
+  return charts.join('\n');
+}
+
+function apiSection(folder: RunFolder): string {
+  const docs = docsOf(folder, 'apiLatencyMeasurement').filter((d) => num(d.count, 0) > 0);
+  const multiJob = new Set(docs.map((d) => d.jobName)).size > 1;
+  const bars = [...docs]
+    .sort((a, b) => num(b.P99, 0) - num(a.P99, 0))
+    .slice(0, 40)
+    .map((d) => ({ label: `${multiJob ? `${str(d.jobName)}: ` : ''}${apiKeyLabel(d)}`, value: num(d.P99, 0) }));
+  const p99 = bars.length ? barChart({ title: 'API call p99 per verb and resource (client side, ms)', bars, format: formatMs, color: PALETTE[0]! }) : '<p class="note">No apiLatency documents: add the apiLatency measurement to the config.</p>';
+  const overTime = apiLatencyOverTime(folder);
+  const noSeries = overTime
+    ? ''
+    : '<p class="note">API latency over time: not drawn. The apiLatency documents hold one figure per verb and resource for a whole job, and no Prometheus latency metric (labels.verb, timestamp, value) was collected.</p>';
+  return `<h2>API latency</h2><div class="grid">${p99}\n${overTime}</div>${noSeries}`;
+}
+
+function verdictRow(v: RunFolder['verdicts'][number]): string[] {
+  const result = !v.binding ? `<span class="shown">${v.passed ? 'pass' : 'fail'} (shown)</span>` : v.passed ? '<span class="pass">pass</span>' : '<span class="fail">FAIL</span>';
+  const fmt = (x: number) => (v.unit === 'ms' ? formatMs(x) : v.unit === '%' ? `${formatNumber(x, 1)}%` : formatNumber(x));
+  return [esc(v.slo), esc(v.key), esc(v.source), esc(fmt(v.value)), esc(fmt(v.threshold)), esc(formatMargin(v)), result, String(v.samples), esc(v.message)];
+}
+
+function sloSection(folder: RunFolder): string {
+  if (folder.verdicts.length === 0) return '<h2>SLO verdicts</h2><p class="note">Nothing to grade: no measurement produced an SLI.</p>';
+  return `<h2>SLO verdicts</h2>${htmlTable(['SLO', 'key', 'source', 'value', 'threshold', 'margin', 'result', 'samples', 'message'], folder.verdicts.map(verdictRow))}`;
+}
+
+function configSection(folder: RunFolder): string {
+  const config: JsonObject = { ...folder.meta.config, jobs: folder.jobs.map((j) => j.jobConfig) };
+  return `<h2>Config</h2><p class="meta">${esc(folder.meta.configFile)}, as run (global settings and each job's configuration).</p><pre>${esc(JSON.stringify(config, null, 2))}</pre>`;
+}
+
+export function renderHtml(folder: RunFolder): string {
+  const body = [headerSection(folder), jobsSection(folder), podSection(folder), apiSection(folder), sloSection(folder), configSection(folder)].join('\n');
+  return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>burn run ${esc(folder.meta.uuid)}</title><style>${STYLE}</style></head>\n<body>\n${body}\n</body></html>\n`;
+}

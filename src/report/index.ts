@@ -1,0 +1,25 @@
+/** Reports of a run, built from its run folder: terminal summary, report.html, junit.xml; and `burn diff`. */
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic.js';
+import { renderHtml } from './html.js';
+import { renderJunit } from './junit.js';
+import { readRunFolder } from './run-folder.js';
+import { renderSummary } from './summary.js';
+
+export { readRunFolder, type RunFolder } from './run-folder.js';
+export { diffRuns, renderDiff, DIFF_FORMATS, type DiffOptions, type DiffReport, type DiffFormat } from './diff/index.js';
+
+/** Writes report.html and junit.xml into the run folder (atomically); returns their paths. */
+export async function writeReports(runDir: string): Promise<{ html: string; junit: string }> {
+  const folder = await readRunFolder(runDir);
+  const html = join(runDir, 'report.html');
+  const junit = join(runDir, 'junit.xml');
+  await writeFileAtomic(html, renderHtml(folder));
+  await writeFileAtomic(junit, renderJunit(folder));
+  return { html, junit };
+}
+
+/** The end-of-run summary of a run folder; ANSI colour only when asked. */
+export async function terminalSummary(runDir: string, options: { color: boolean }): Promise<string> {
+  return renderSummary(await readRunFolder(runDir), options);
+}

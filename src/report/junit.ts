@@ -1,0 +1,72 @@
+/**
+ * junit.xml for CI: a testcase per job and per SLO verdict (failures carry the verdict's message),
+ * and one for the run itself when it did not complete (timeout, interrupted, failed...).
+ */
+import type { Verdict } from '../slo/grade.js';
+import { escapeMarkup as esc } from './format.js';
+import type { RunFolder } from './run-folder.js';
+
+interface TestCase {
+  name: string;
+  classname: string;
+  timeSeconds: number;
+  failure?: { message: string; type: string; detail?: string };
+  skipped?: string;
+  systemOut?: string;
+}
+
+function renderCase(c: TestCase): string {
+  const open = `    <testcase name="${esc(c.name)}" classname="${esc(c.classname)}" time="${c.timeSeconds.toFixed(3)}"`;
+  const body: string[] = [];
+  if (c.failure) body.push(`      <failure message="${esc(c.failure.message)}" type="${esc(c.failure.type)}">${esc(c.failure.detail ?? c.failure.message)}</failure>`);
+  if (c.skipped !== undefined) body.push(`      <skipped message="${esc(c.skipped)}"/>`);
+  if (c.systemOut) body.push(`      <system-out>${esc(c.systemOut)}</system-out>`);
+  return body.length === 0 ? `${open}/>` : `${open}>\n${body.join('\n')}\n    </testcase>`;
+}
+
+function renderSuite(name: string, cases: TestCase[], timestamp: string): string {
+  const failures = cases.filter((c) => c.failure).length;
+  const skipped = cases.filter((c) => c.skipped !== undefined).length;
+  const time = cases.reduce((s, c) => s + c.timeSeconds, 0);
+  const head = `  <testsuite name="${esc(name)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time.toFixed(3)}" timestamp="${esc(timestamp)}">`;
+  return [head, ...cases.map(renderCase), '  </testsuite>'].join('\n');
+}
+
+function verdictCase(v: Verdict): TestCase {
+  const name = `${v.slo} ${v.key} (${v.source})`;
+  const base = { name, classname: 'burn.slo', timeSeconds: 0, systemOut: v.message };
+  if (v.passed) return base;
+  if (!v.binding) return { ...base, skipped: `not graded (shown beside the graded source): ${v.message}` };
+  return { ...base, failure: { message: v.message, type: 'SLOViolation' } };
+}
+
+/** The JUnit XML document of a run folder. */
+export function renderJunit(folder: RunFolder): string {
+  const { meta } = folder;
+  const jobCases: TestCase[] = folder.jobs.map((j) => ({
+    name: j.jobName,
+    classname: 'burn.job',
+    timeSeconds: j.elapsedTime,
+    systemOut: `${j.objectsCreated} objects, ${j.requests} requests, achieved ${j.achievedQps} qps`,
+    ...(j.passed ? {} : { failure: { message: j.executionErrors || `job ${j.jobName} failed`, type: 'JobFailed' } }),
+  }));
+  const runSeconds = Math.max(0, (Date.parse(meta.end) - Date.parse(meta.start)) / 1000) || 0;
+  const runCase: TestCase = {
+    name: `run ${meta.uuid}`,
+    classname: 'burn.run',
+    timeSeconds: runSeconds,
+    ...(meta.reason === 'completed'
+      ? {}
+      : { failure: { message: `run ended: ${meta.reason}`, type: 'RunNotCompleted', detail: [`run ended: ${meta.reason}`, ...meta.errors, ...meta.explanations].join('\n') } }),
+  };
+  const suites = [renderSuite('burn run', [runCase], meta.start), renderSuite('burn jobs', jobCases, meta.start), renderSuite('burn SLOs', folder.verdicts.map(verdictCase), meta.end)];
+  const all = [runCase, ...jobCases, ...folder.verdicts.map(verdictCase)];
+  const failures = all.filter((c) => c.failure).length;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="burn ${esc(meta.uuid)}" tests="${all.length}" failures="${failures}" errors="0" time="${runSeconds.toFixed(3)}">`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

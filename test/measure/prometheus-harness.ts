@@ -1,0 +1,114 @@
+/**
+ * Starts Debian's real Prometheus on 127.0.0.1 (free port, temp storage) scraping the given
+ * targets every second; stop() kills it and removes its storage. No mocked Prometheus.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface ScrapeTarget {
+  /** e.g. https://127.0.0.1:6443/metrics */
+  url: string;
+  bearerToken?: string;
+}
+
+export interface RunningPrometheus {
+  url: string;
+  stop(): Promise<void>;
+  /** Resolves once Prometheus has scraped every target at least `scrapes` more times. */
+  waitForScrapes(scrapes: number): Promise<void>;
+}
+
+export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function scrapeConfig(targets: ScrapeTarget[]): string {
+  const jobs = targets.map((t, i) => {
+    const u = new URL(t.url);
+    return [
+      `  - job_name: target-${i}`,
+      `    scheme: ${u.protocol.replace(':', '')}`,
+      `    metrics_path: ${u.pathname}`,
+      ...(t.bearerToken ? [`    authorization:`, `      credentials: ${JSON.stringify(t.bearerToken)}`] : []),
+      `    tls_config:`,
+      `      insecure_skip_verify: true`,
+      `    static_configs:`,
+      `      - targets: ["${u.host}"]`,
+    ].join('\n');
+  });
+  return `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n${jobs.join('\n')}\n`;
+}
+
+async function sleep(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+export async function startPrometheus(targets: ScrapeTarget[]): Promise<RunningPrometheus> {
+  const dir = await mkdtemp(join(tmpdir(), 'burn-prom-'));
+  await writeFile(join(dir, 'prometheus.yml'), scrapeConfig(targets));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(
+    PROMETHEUS_BIN,
+    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await Promise.race([exited, sleep(5000).then(() => child.kill('SIGKILL'))]);
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+  const scrapeCount = async (): Promise<number> => {
+    const res = await fetch(`${url}/api/v1/targets`);
+    const body = (await res.json()) as { data: { activeTargets: Array<{ health: string; lastScrape: string }> } };
+    const active = body.data.activeTargets;
+    if (active.length < targets.length || active.some((t) => t.health !== 'up')) return 0;
+    return Math.min(...active.map((t) => Date.parse(t.lastScrape)));
+  };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`prometheus exited: ${stderr}`);
+    try {
+      if ((await fetch(`${url}/-/ready`)).ok && (await scrapeCount()) > 0) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`prometheus did not become ready with healthy targets: ${stderr}`);
+    }
+    await sleep(200);
+  }
+  return {
+    url,
+    stop,
+    async waitForScrapes(scrapes: number) {
+      const start = Date.now();
+      for (let seen = 0; seen < scrapes; ) {
+        const before = await scrapeCount();
+        while ((await scrapeCount()) <= before) {
+          if (Date.now() - start > 30_000) throw new Error('prometheus stopped scraping');
+          await sleep(100);
+        }
+        seen++;
+      }
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { terminalSummary } from '../../src/report/index.js';
+import { UserError } from '../../src/shared/errors.js';
+import { around, writeFixtureRun } from './fixtures.js';
+
+const dirs: string[] = [];
+afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+async function fixture(...args: Parameters<typeof writeFixtureRun>): Promise<string> {
+  const dir = await writeFixtureRun(...args);
+  dirs.push(dir);
+  return dir;
+}
+
+function row(text: string, ...cells: string[]): string | undefined {
+  return text.split('\n').find((line) => cells.every((c) => line.includes(c)));
+}
+
+describe('terminalSummary', () => {
+  it('prints per job objects, elapsed, qps and errors; pod latency quantiles; API latency; SLO verdicts', async () => {
+    const dir = await fixture({ uuid: 'run-a', pods: 40, qps: 20, startupMs: around(1500) });
+    const text = await terminalSummary(dir, { color: false });
+    expect(text).toMatch(/^run run-a: completed; simulated cluster, Kubernetes v1\.33\.0, 10 nodes;/);
+    // job row: name, 40 objects, configured qps 20, 80 requests, passed
+    expect(row(text, 'create-pods', ' 40 ', ' 20 ', ' 80 ', 'passed')).toBeDefined();
+    // pod startup SLI on the watch clock, p99 about 1.5 s +- 20%
+    const startup = row(text, 'PodStartup', 'watch, ms');
+    expect(startup).toBeDefined();
+    const p99 = Number(/(\d\.\d\d)s\s*│\s*\S+\s*│\s*40\s*│\s*$/.exec(startup!)?.[1]);
+    expect(p99).toBeGreaterThan(1.2);
+    expect(p99).toBeLessThan(1.9);
+    expect(row(text, 'Ready', 'server, 1 s')).toBeDefined();
+    expect(row(text, 'POST', 'pods', 'namespace', ' 40 ')).toBeDefined();
+    expect(row(text, 'GET', 'pods', 'namespace', ' 40 ')).toBeDefined();
+    expect(row(text, 'Pod startup latency', 'pods', 'watch', 'pass')).toBeDefined();
+    expect(text).toContain('SLOs: all 3 passed');
+    expect(text).not.toContain('\u001b[');
+  });
+
+  it('colours only when asked, and says why a run ended early', async () => {
+    const dir = await fixture({ uuid: 'run-t', pods: 5, startupMs: around(1000), reason: 'timeout' });
+    const plain = await terminalSummary(dir, { color: false });
+    const coloured = await terminalSummary(dir, { color: true });
+    expect(plain).toContain('run run-t: timeout;');
+    expect(plain).toContain('job create-pods: the run ended: timeout');
+    expect(coloured).toContain('\u001b[31mtimeout\u001b[39m');
+    expect(coloured).toContain('\u001b[32mpass\u001b[39m');
+    // eslint-disable-next-line no-control-regex
+    expect(coloured.replace(/\u001b\[\d+m/g, '')).toBe(plain);
+  });
+
+  it('says when a measurement is missing instead of printing an empty table', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'burn-report-'));
+    dirs.push(dir);
+    await writeFile(join(dir, 'run.json'), JSON.stringify({ uuid: 'bare', reason: 'failed', start: 'a', end: 'b', cluster: {}, errors: ['could not connect'] }));
+    const text = await terminalSummary(dir, { color: false });
+    expect(text).toContain('no job summary');
+    expect(text).toContain('no pod latency measured');
+    expect(text).toContain('no API latency measured');
+    expect(text).toContain('could not connect');
+  });
+
+  it('rejects a folder that is not a run folder with a UserError naming it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'burn-report-'));
+    dirs.push(dir);
+    await expect(terminalSummary(dir, { color: false })).rejects.toThrow(UserError);
+    await expect(terminalSummary(dir, { color: false })).rejects.toThrow(`${dir}: not a burn run folder (it has no run.json)`);
+    await expect(terminalSummary(join(dir, 'nope'), { color: false })).rejects.toThrow('no such folder');
+    await writeFile(join(dir, 'run.json'), '{"uuid": ');
+    await expect(terminalSummary(dir, { color: false })).rejects.toThrow(`${join(dir, 'run.json')}: not valid JSON`);
+  });
+});

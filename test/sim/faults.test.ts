@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSim, type RunningSim } from '../../src/sim/index.js';
+import { builtinProfiles } from '../../src/sim/profiles.js';
+import type { SimProfile } from '../../src/sim/types.js';
+import { cmBody, simClient, type SimClient } from './client.js';
+
+let sim: RunningSim | undefined;
+let client: SimClient | undefined;
+afterEach(async () => {
+  await client?.close();
+  await sim?.stop();
+  sim = undefined;
+  client = undefined;
+});
+
+async function withProfile(change: (p: SimProfile) => void): Promise<SimClient> {
+  const profile = structuredClone(builtinProfiles.default!);
+  change(profile);
+  sim = await startSim({ nodes: 1, seed: 3, profile });
+  client = simClient(sim);
+  return client;
+}
+
+describe('sim faults and limits', () => {
+  it('throttles with 429 TooManyRequests and the profile Retry-After', async () => {
+    const c = await withProfile((p) => {
+      p.faults.throttleRate = 1;
+      p.faults.retryAfterSeconds = 2;
+    });
+    const res = await c.get('/api/v1/namespaces');
+    expect(res.status).toBe(429);
+    expect(res.headers['retry-after']).toBe('2');
+    expect(res.json).toMatchObject({ kind: 'Status', reason: 'TooManyRequests', code: 429, details: { retryAfterSeconds: 2 } });
+    expect((await c.get('/metrics')).text).toMatch(/apiserver_request_total\{verb="LIST",group="",version="v1",resource="namespaces",subresource="",scope="cluster",component="apiserver",dry_run="",code="429"\} 1/);
+  });
+
+  it('answers 500 InternalError at the profile error rate', async () => {
+    const c = await withProfile((p) => {
+      p.faults.errorRate = 1;
+    });
+    const res = await c.send('POST', '/api/v1/namespaces/default/configmaps', cmBody('x'));
+    expect(res.status).toBe(500);
+    expect(res.json).toMatchObject({ kind: 'Status', reason: 'InternalError', code: 500 });
+    expect(sim!.store.get('configmaps', 'default', 'x')).toBeUndefined();
+  });
+
+  it('turns away requests beyond max-inflight with 429 and Retry-After 1, read-only and mutating apart', async () => {
+    const c = await withProfile((p) => {
+      p.maxInflight = { readonly: 2, mutating: 50 };
+      p.serviceTime.get = { p50: 300, p99: 300 };
+    });
+    const results = await Promise.all(Array.from({ length: 8 }, () => c.get('/api/v1/namespaces/default')));
+    const codes = results.map((r) => r.status);
+    expect(codes.filter((s) => s === 200).length).toBeGreaterThanOrEqual(2);
+    expect(codes.filter((s) => s === 429).length).toBeGreaterThanOrEqual(1);
+    expect(results.find((r) => r.status === 429)!.headers['retry-after']).toBe('1');
+    const writes = await Promise.all(Array.from({ length: 5 }, (_, i) => c.send('POST', '/api/v1/namespaces/default/configmaps', cmBody(`w${i}`))));
+    expect(writes.map((w) => w.status)).toEqual([201, 201, 201, 201, 201]);
+  });
+
+  it('cuts watch streams after the profile watchCutMs', async () => {
+    const c = await withProfile((p) => {
+      p.faults.watchCutMs = 300;
+    });
+    const started = Date.now();
+    const { ended } = await c.watchLines('/api/v1/namespaces/default/configmaps?watch=1', 10_000);
+    expect(ended).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('answers 410 to watches from a resourceVersion beyond the profile watch window', async () => {
+    const c = await withProfile((p) => {
+      p.faults.watchWindow = 5;
+    });
+    const rv = (await c.get('/api/v1/namespaces/default/configmaps')).json.metadata.resourceVersion;
+    for (let i = 0; i < 10; i++) await c.send('POST', '/api/v1/namespaces/default/configmaps', cmBody(`old-${i}`));
+    const { lines, ended } = await c.watchLines(`/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${rv}`, 5000);
+    expect(ended).toBe(true);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired' } });
+    expect(lines[0].object.message).toContain(`too old resource version: ${rv}`);
+  });
+});
