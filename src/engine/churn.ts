@@ -35,8 +35,7 @@ async function churnNamespaces(ctx: JobContext): Promise<void> {
   for (const obj of removed) ctx.tracker.forget({ kind: obj.kind, metadata: { name: obj.name, namespace: obj.namespace } });
   ctx.ledger.removeObjects(removed);
   for (const ns of chosen) {
-    await ctx.client.delete('v1', 'Namespace', ns, undefined, { notFoundOk: true, signal: ctx.signal });
-    ctx.progress.countRequest(true);
+    await ctx.progress.track(() => ctx.client.delete('v1', 'Namespace', ns, undefined, { notFoundOk: true, signal: ctx.signal }));
     ctx.ledger.namespaces.delete(ns);
   }
   await waitUntilGone(ctx, 'v1', 'Namespace', runSelector(ctx.config.global.uuid), new Set(chosen.map((ns) => `/${ns}`)));
@@ -60,8 +59,7 @@ async function churnObjects(ctx: JobContext): Promise<void> {
   const removed = new Set(chosen.flat());
   for (const obj of removed) {
     ctx.tracker.forget({ kind: obj.kind, metadata: { name: obj.name, namespace: obj.namespace } });
-    await ctx.client.delete(obj.apiVersion, obj.kind, obj.name, obj.namespace, { notFoundOk: true, propagationPolicy: 'Background', signal: ctx.signal });
-    ctx.progress.countRequest(true);
+    await ctx.progress.track(() => ctx.client.delete(obj.apiVersion, obj.kind, obj.name, obj.namespace, { notFoundOk: true, propagationPolicy: 'Background', signal: ctx.signal }));
   }
   ctx.ledger.removeObjects(removed);
   const byKind = new Map<string, CreatedObject[]>();

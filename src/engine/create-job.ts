@@ -41,10 +41,8 @@ export async function createReplica(ctx: JobContext, object: JobObject, iteratio
     if (api.namespaced && !obj.metadata.namespace && namespace) obj.metadata.namespace = namespace;
     let created: KubeObject | null;
     try {
-      created = await ctx.client.create(obj, { signal: ctx.signal, alreadyExistsOk: true, discardResponse: Boolean(obj.metadata.name) });
-      ctx.progress.countRequest(true);
+      created = await ctx.progress.track(() => ctx.client.create(obj, { signal: ctx.signal, alreadyExistsOk: true, discardResponse: Boolean(obj.metadata.name) }));
     } catch (err) {
-      ctx.progress.countRequest(false);
       if (ctx.signal.aborted) return;
       throw err;
     }
@@ -101,7 +99,6 @@ export async function runCreateJob(ctx: JobContext): Promise<void> {
   const { job } = ctx;
   const all = Array.from({ length: job.jobIterations }, (_, i) => i);
   ctx.progress.phase = 'creating';
-  ctx.progress.markLoadStart();
   if (job.preCreateNamespaces) {
     for (const i of all) {
       const ns = namespaceForIteration(job, i);

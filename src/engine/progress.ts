@@ -16,8 +16,9 @@ export class JobProgress {
   requests = 0;
   errors = 0;
   phase = 'starting';
-  private firstRequestMs: number | undefined;
-  private lastRequestMs: number | undefined;
+  private inFlight = 0;
+  private busySinceMs = 0;
+  private busyMs = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly write: (text: string) => void;
 
@@ -32,25 +33,34 @@ export class JobProgress {
     this.write = options.write ?? ((text) => process.stderr.write(text));
   }
 
-  /** Counts one request of the job's load at the moment it completed. */
-  countRequest(ok: boolean): void {
-    const at = nowMs();
-    this.firstRequestMs ??= at;
-    this.lastRequestMs = at;
-    this.requests++;
-    if (!ok) this.errors++;
+  /**
+   * Sends one request of the job's load and counts it. Achieved qps is requests over the time the job
+   * had requests in flight, so waits for readiness between iterations (podWait) do not dilute it.
+   */
+  async track<T>(request: () => Promise<T>): Promise<T> {
+    if (this.inFlight++ === 0) this.busySinceMs = nowMs();
+    try {
+      const result = await request();
+      this.requests++;
+      return result;
+    } catch (err) {
+      this.requests++;
+      this.errors++;
+      throw err;
+    } finally {
+      if (--this.inFlight === 0) this.busyMs += nowMs() - this.busySinceMs;
+    }
   }
 
-  /** Marks the start of the job's load: achieved qps counts from here. */
-  markLoadStart(): void {
-    this.firstRequestMs = nowMs();
-  }
-
-  /** Requests per second of the job's load, from its start to its last request; 0 before two points exist. */
+  /** Requests per second while the job was sending; 0 before any request completed. */
   achievedQps(): number {
-    if (this.firstRequestMs === undefined || this.lastRequestMs === undefined) return 0;
-    const seconds = (this.lastRequestMs - this.firstRequestMs) / 1000;
-    return seconds > 0 ? this.requests / seconds : 0;
+    const busyMs = this.busyMs + (this.inFlight > 0 ? nowMs() - this.busySinceMs : 0);
+    return busyMs > 0 ? (this.requests * 1000) / busyMs : 0;
+  }
+
+  /** Milliseconds the job spent with requests in flight. */
+  sendingMs(): number {
+    return this.busyMs;
   }
 
   line(): string {

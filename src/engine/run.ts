@@ -213,6 +213,7 @@ interface JobOutcome {
   explanations: string[];
   requests: number;
   achievedQps: number;
+  sendingMs: number;
   objectsCreated: number;
   churnCycles: number;
   results: MeasurementResult[];
@@ -296,6 +297,7 @@ async function runOneJob(run: OneJob): Promise<JobOutcome> {
     explanations,
     requests: progress.requests,
     achievedQps: progress.achievedQps(),
+    sendingMs: progress.sendingMs(),
     objectsCreated: progress.objectsCreated,
     churnCycles,
     results,

@@ -19,35 +19,23 @@ export function selectorString(labels: Record<string, string>): string {
     .join(',');
 }
 
-async function counted<T>(ctx: JobContext, request: () => Promise<T>): Promise<T> {
-  try {
-    const result = await request();
-    ctx.progress.countRequest(true);
-    return result;
-  } catch (err) {
-    ctx.progress.countRequest(false);
-    throw err;
-  }
-}
-
 /** List items carry no apiVersion and kind: they come from the job's object. */
 function apiVersionOf(object: JobObject): string {
   return object.apiVersion || 'v1';
 }
 
 async function selected(ctx: JobContext, object: JobObject): Promise<KubeObject[]> {
-  return counted(ctx, () => ctx.client.list(apiVersionOf(object), object.kind, { labelSelector: selectorString(object.labelSelector), signal: ctx.signal }));
+  return ctx.progress.track(() => ctx.client.list(apiVersionOf(object), object.kind, { labelSelector: selectorString(object.labelSelector), signal: ctx.signal }));
 }
 
 async function forEachSelected(ctx: JobContext, act: (object: JobObject, target: KubeObject, iteration: number) => Promise<unknown>): Promise<void> {
   const { job } = ctx;
   const dispatcher = new Dispatcher(Math.max(64, Math.ceil(Math.min(job.qps, 5000)) + job.burst));
-  ctx.progress.markLoadStart();
   for (let iteration = 0; iteration < job.jobIterations && !ctx.signal.aborted; iteration++) {
     ctx.progress.iteration = iteration;
     for (const [i, object] of job.objects.entries()) {
       for (const target of await selected(ctx, object)) {
-        await dispatcher.submit(() => counted(ctx, () => act(object, target, iteration)).then(() => void ctx.progress.objectsCreated++));
+        await dispatcher.submit(() => ctx.progress.track(() => act(object, target, iteration)).then(() => void ctx.progress.objectsCreated++));
       }
       if (job.objectDelayMs > 0 && i < job.objects.length - 1) {
         await dispatcher.drain();

@@ -18,6 +18,8 @@ export interface JobSummaryInput {
   errors: string[];
   requests: number;
   achievedQps: number;
+  /** Time the job had requests in flight: achievedQps = requests / sendingMs. */
+  sendingMs: number;
   objectsCreated: number;
   churnCycles: number;
   cluster: ClusterFacts;
@@ -46,6 +48,7 @@ export function jobSummaryDocument(input: JobSummaryInput): Record<string, unkno
     executionErrors: input.errors.join('; '),
     requests: input.requests,
     achievedQps: Math.round(input.achievedQps * 100) / 100,
+    sendingTime: Math.round(input.sendingMs) / 1000,
     objectsCreated: input.objectsCreated,
     churnCycles: input.churnCycles,
     target: input.cluster.target,

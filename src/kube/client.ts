@@ -3,10 +3,10 @@ import { nowMs } from '../shared/clock.js';
 import { UserError } from '../shared/errors.js';
 import { CredentialSource, type Credential } from './credentials.js';
 import { Discovery, type ApiResource } from './discovery.js';
-import { ClusterUnreachableError, KubeApiError, parseStatus } from './errors.js';
+import { CLIENT_CLOSED, ClusterUnreachableError, KubeApiError, parseStatus } from './errors.js';
 import type { ClusterTarget } from './kubeconfig.js';
 import { ConcurrencySlots, TokenBucket } from './limiter.js';
-import { apiScope, apiVerb, parseResourcePath, resourcePath, type ResourceTarget } from './paths.js';
+import { apiScope, apiVerb, parseResourcePath, queryString, resourcePath, type ResourceTarget } from './paths.js';
 import {
   backoffMs,
   classifyError,
@@ -15,6 +15,7 @@ import {
   retryAfterMs,
   sleep,
   type RetryPolicy,
+  type TransportFailure,
 } from './retry.js';
 import { Transport, type HttpMethod } from './transport.js';
 import type { ApiVerb, RequestListener, RequestRecord } from './types.js';
@@ -171,7 +172,7 @@ export class KubeClient {
       };
     }
     this.bucket = limits.qps === Number.POSITIVE_INFINITY ? undefined : new TokenBucket({ qps: limits.qps, burst: limits.burst });
-    this.slots = new ConcurrencySlots(limits.maxConcurrency ?? this.shared.settings?.maxConcurrency ?? 0);
+    this.slots = new ConcurrencySlots(limits.maxConcurrency ?? this.shared.settings.maxConcurrency ?? 0);
   }
 
   /** The kubeconfig context this client talks to. */
@@ -632,7 +633,7 @@ export class KubeClient {
     return new KubeApiError(
       {
         code: 0,
-        reason: kind === 'timeout' ? 'Timeout' : kind === 'reset' ? 'ConnectionReset' : code || 'RequestFailed',
+        reason: FAILURE_REASONS[kind] ?? (code || 'RequestFailed'),
         message: (err as Error).message,
         verb,
         resource: target ? target.resource : 'request',
@@ -674,6 +675,12 @@ export class KubeClient {
   }
 }
 
+const FAILURE_REASONS: Partial<Record<TransportFailure, string>> = {
+  timeout: 'Timeout',
+  reset: 'ConnectionReset',
+  closed: CLIENT_CLOSED,
+};
+
 /** One connection per slot; no cap when concurrency is unlimited. */
 function connectionCap(maxConcurrency: number): number | null {
   return maxConcurrency > 0 && Number.isFinite(maxConcurrency) ? maxConcurrency : null;
@@ -684,15 +691,4 @@ function describeResource(call: Call): string {
   const { resource, subresource, group } = call.target;
   const qualified = group ? `${resource}.${group}` : resource;
   return subresource ? `${qualified}/${subresource}` : qualified;
-}
-
-/** key=value&... for the defined values, encoded. */
-export function queryString(params: Record<string, string | number | boolean | undefined>): string {
-  let out = '';
-  for (const key in params) {
-    const value = params[key];
-    if (value === undefined || value === '') continue;
-    out += `${out ? '&' : ''}${key}=${encodeURIComponent(String(value))}`;
-  }
-  return out;
 }

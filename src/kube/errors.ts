@@ -88,6 +88,9 @@ function hintFor(init: KubeApiErrorInit): string | undefined {
   return undefined;
 }
 
+/** KubeApiError reason when the client was closed under a request. */
+export const CLIENT_CLOSED = 'ClientClosed';
+
 /** The API server could not be reached at all (refused, DNS, TLS handshake, timeouts on connect). */
 export class ClusterUnreachableError extends UserError {
   constructor(server: string, context: string, detail: string, cause?: unknown) {

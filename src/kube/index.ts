@@ -44,7 +44,7 @@ export async function connectCluster(options: ConnectOptions = {}): Promise<Kube
   return new KubeClient(target, { qps: options.qps ?? 0, burst: options.burst ?? 0 }, settings);
 }
 
-export { KubeClient, FIELD_MANAGER, queryString } from './client.js';
+export { KubeClient, FIELD_MANAGER } from './client.js';
 export type {
   CallOptions,
   DeleteOptions,
@@ -56,9 +56,9 @@ export type {
   RawRequest,
 } from './client.js';
 export type { ApiResource } from './discovery.js';
-export { ClusterUnreachableError, KubeApiError, isAlreadyExists, isKubeApiError, isNotFound } from './errors.js';
+export { CLIENT_CLOSED, ClusterUnreachableError, KubeApiError, isAlreadyExists, isKubeApiError, isNotFound } from './errors.js';
 export { loadClusterTarget, type ClusterTarget, type KubeconfigOptions } from './kubeconfig.js';
 export { ConcurrencySlots, DEFAULT_BURST, DEFAULT_QPS, TokenBucket } from './limiter.js';
-export { apiScope, apiVerb, parseResourcePath, resourcePath, splitApiVersion } from './paths.js';
+export { apiScope, apiVerb, parseResourcePath, queryString, resourcePath, splitApiVersion } from './paths.js';
 export type { ApiScope, ApiVerb, RequestListener, RequestRecord } from './types.js';
 export type { WatchEventType, WatchHandle, WatchOptions } from './watch.js';

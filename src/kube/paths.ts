@@ -106,3 +106,14 @@ export function apiScope(verb: ApiVerb, hasName: boolean, namespace: string | un
   if (hasName || verb === 'POST') return 'resource';
   return namespace ? 'namespace' : 'cluster';
 }
+
+/** key=value&... for the defined values, encoded. */
+export function queryString(params: Record<string, string | number | boolean | undefined>): string {
+  let out = '';
+  for (const key in params) {
+    const value = params[key];
+    if (value === undefined || value === '') continue;
+    out += `${out ? '&' : ''}${key}=${encodeURIComponent(String(value))}`;
+  }
+  return out;
+}

@@ -12,7 +12,7 @@ export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 5, baseDelayMs: 200, max
 const MAX_RETRY_AFTER_MS = 60_000;
 
 /** What went wrong with an attempt that got no HTTP response. */
-export type TransportFailure = 'timeout' | 'reset' | 'unreachable' | 'tls' | 'other';
+export type TransportFailure = 'timeout' | 'reset' | 'unreachable' | 'tls' | 'closed' | 'other';
 
 export function classifyError(err: unknown): TransportFailure {
   const code = (err as { code?: string } | null)?.code ?? '';
@@ -24,8 +24,10 @@ export function classifyError(err: unknown): TransportFailure {
     case 'ECONNRESET':
     case 'EPIPE':
     case 'UND_ERR_SOCKET':
-    case 'UND_ERR_CLOSED':
       return 'reset';
+    case 'UND_ERR_CLOSED':
+    case 'UND_ERR_DESTROYED':
+      return 'closed'; // the client itself was closed: nothing to retry
     case 'ECONNREFUSED':
     case 'ENOTFOUND':
     case 'EAI_AGAIN':

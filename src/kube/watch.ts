@@ -1,10 +1,10 @@
 import { nowMs } from '../shared/clock.js';
+import { UserError } from '../shared/errors.js';
 import type { KubeClient, KubeObject } from './client.js';
-import { KubeApiError } from './errors.js';
+import { CLIENT_CLOSED, KubeApiError } from './errors.js';
 import { LineSplitter } from './jsonlines.js';
-import { queryString } from './client.js';
-import { backoffMs, sleep } from './retry.js';
-import type { ResourceTarget } from './paths.js';
+import { backoffMs, classifyError, sleep } from './retry.js';
+import { queryString, type ResourceTarget } from './paths.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -200,6 +200,10 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
         else await sleep(backoffMs(WATCH_BACKOFF, Math.min(failures++, 6)), abort.signal);
       } catch (err) {
         if (abort.signal.aborted) break;
+        if ((err instanceof KubeApiError && err.reason === CLIENT_CLOSED) || classifyError(err) === 'closed') {
+          if (!isSynced) failSync(err);
+          return;
+        }
         if (err instanceof ResourceVersionGone) {
           needList = true;
           continue;
@@ -232,5 +236,5 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
 /** Errors worth retrying before the first sync: the server or network, not the request itself. */
 function isTransient(err: unknown): boolean {
   if (err instanceof KubeApiError) return err.code === 0 || err.code === 429 || err.code >= 500;
-  return !(err instanceof Error && err.name === 'UserError') && !(err instanceof Error && err.name === 'ClusterUnreachableError');
+  return !(err instanceof UserError);
 }

@@ -73,15 +73,32 @@ function frame(title: string, x: Axis & { min: number; max: number }, y: Axis & 
   return { x: xs, y: ys, svg };
 }
 
+/** Legend rows anchored at the plot's bottom right, where CDFs and cumulative counts leave room. */
 function legend(items: Array<{ name: string; color: string; dashed?: boolean }>): string {
-  let x = MARGIN.left + 4;
-  const parts: string[] = [];
+  const plotRight = WIDTH - MARGIN.right - 8;
+  const plotBottom = HEIGHT - MARGIN.bottom - 8;
+  const widthOf = (name: string) => 28 + name.length * 6.2;
+  const rows: Array<typeof items> = [[]];
+  let used = 0;
   for (const item of items) {
-    parts.push(`<line x1="${x}" x2="${x + 16}" y1="${MARGIN.top + 6}" y2="${MARGIN.top + 6}" stroke="${item.color}" stroke-width="2.5"${item.dashed ? ' stroke-dasharray="5 3"' : ''}/>`);
-    parts.push(`<text class="legend" x="${x + 20}" y="${MARGIN.top + 10}">${esc(item.name)}</text>`);
-    x += 28 + item.name.length * 6.2;
+    if (used + widthOf(item.name) > WIDTH - MARGIN.left - MARGIN.right - 16 && rows.at(-1)!.length > 0) {
+      rows.push([]);
+      used = 0;
+    }
+    rows.at(-1)!.push(item);
+    used += widthOf(item.name);
   }
-  return parts.join('');
+  const parts: string[] = [];
+  rows.forEach((row, r) => {
+    const y = plotBottom - (rows.length - 1 - r) * 16;
+    let x = plotRight - row.reduce((sum, item) => sum + widthOf(item.name), 0);
+    for (const item of row) {
+      parts.push(`<line x1="${x.toFixed(1)}" x2="${(x + 16).toFixed(1)}" y1="${y - 4}" y2="${y - 4}" stroke="${item.color}" stroke-width="2.5"${item.dashed ? ' stroke-dasharray="5 3"' : ''}/>`);
+      parts.push(`<text class="legend" x="${(x + 20).toFixed(1)}" y="${y}">${esc(item.name)}</text>`);
+      x += widthOf(item.name);
+    }
+  });
+  return `<g class="legend-box">${parts.join('')}</g>`;
 }
 
 function extent(values: number[], fixedMin?: number, fixedMax?: number): { min: number; max: number } {

@@ -6,7 +6,7 @@ import Handlebars from 'handlebars';
 import { TemplateError } from './errors.js';
 import type { SourceFile } from './source.js';
 import type { FunctionTable, TemplateFunction } from './funcs/types.js';
-import { isTrue } from './go/values.js';
+import { isTrue, kindOf, numberOf } from './go/values.js';
 
 /** Handlebars' own block helpers keep their meaning. */
 const RESERVED = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log', 'blockHelperMissing', 'helperMissing']);
@@ -40,7 +40,13 @@ function asHelper(name: string, def: TemplateFunction): HelperDelegate {
     if (def.variadic ? args.length < fixed : args.length !== fixed) {
       throw new Error(`wrong number of args for ${name}: want ${def.variadic ? 'at least ' : ''}${fixed} got ${args.length}`);
     }
-    return (def.fn as HelperDelegate)(...args.map((a) => (a === undefined ? null : a)));
+    // Handlebars is not typed: hand numeric parameters plain numbers whatever Go type produced them.
+    const values = args.map((a, i) => {
+      const param = i < fixed ? def.params[i] : def.variadic;
+      if (a === undefined) return null;
+      return (param === 'int' || param === 'float') && (kindOf(a) === 'int' || kindOf(a) === 'float') ? numberOf(a) : a;
+    });
+    return (def.fn as HelperDelegate)(...values);
   };
 }
 

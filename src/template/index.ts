@@ -12,7 +12,7 @@ import { compileHandlebarsTemplate } from './handlebars.js';
 import { UserError } from '../shared/errors.js';
 
 export { TemplateError } from './errors.js';
-export { GoFloat } from './go/values.js';
+export { GoFloat, GoInt64 } from './go/values.js';
 
 export type TemplateEngine = 'go' | 'handlebars';
 

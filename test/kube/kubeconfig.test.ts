@@ -176,6 +176,12 @@ describe('finding the kubeconfig and context', () => {
     expect(() => loadClusterTarget({ kubeconfig: file, context: 'gamma' })).toThrow(/context "gamma" \(from --kube-context\) is not in .*ctx\.yaml; contexts there: alpha, beta/);
   });
 
+  it('names a kubeconfig that is not YAML', () => {
+    const file = path.join(dir, 'broken.yaml');
+    writeFileSync(file, 'clusters: [\n  - name: x\n   bad');
+    expect(() => loadClusterTarget({ kubeconfig: file })).toThrow(/kubeconfig .*broken\.yaml could not be read/);
+  });
+
   it('names the missing --kubeconfig file', () => {
     expect(() => loadClusterTarget({ kubeconfig: path.join(dir, 'nope.yaml') })).toThrow(/kubeconfig .*nope\.yaml \(from --kubeconfig\) does not exist/);
   });

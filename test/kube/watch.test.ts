@@ -168,6 +168,19 @@ describe('watchResources', () => {
     expect(w.events).toEqual([]);
   });
 
+  it('ends quietly when its client is closed', async () => {
+    const client = await cluster.connect();
+    const errors: unknown[] = [];
+    const handle = client.watchResources({ apiVersion: 'v1', kind: 'Pod', namespace: 'w6', onEvent: () => undefined, onError: (e) => errors.push(e) });
+    handles.push(handle);
+    await handle.synced;
+    await waitFor('watch', () => cluster.server.openWatches === 1);
+    await client.close();
+    await waitFor('the server to see it closed', () => cluster.server.openWatches === 0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(errors).toEqual([]);
+  });
+
   it('rejects synced when the first list cannot be made', async () => {
     const client = await cluster.connect();
     const unknown = client.watchResources({ apiVersion: 'v1', kind: 'Pdo', onEvent: () => undefined });

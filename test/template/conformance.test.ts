@@ -176,4 +176,9 @@ describe('Go text/template conformance', () => {
     expect(go('{{div 7 2}} {{div 7.9 2}} {{mod 7 3}} {{add 1 "2" 3.7}}')).toBe('3 3 1 6');
     expect(go('{{printf "%T" (float64 3)}} {{float64 3}}')).toBe('float64 3');
   });
+
+  it("returns int64 from sprig math, which Go refuses where a function wants an int", () => {
+    expect(go('{{printf "%T %T" (add 1 2) .N}} {{eq (add 1 1) 2}} {{until (int (add 1 2))}}', { N: 1 })).toBe('int64 int true [0 1 2]');
+    expect(() => go('{{until (add 1 2)}}')).toThrow('wrong type for value; expected int; got int64');
+  });
 });

@@ -16,8 +16,15 @@ describe('template errors name the file, line and column and show the line with 
     );
   });
 
-  it('an unknown function', () => {
+  it('an unknown function, with a suggestion when one is close', () => {
     expect(goError('a: {{ frobnicate 1 }}')).toBe('test.yaml:1:7: function "frobnicate" not defined\n  a: {{ frobnicate 1 }}\n        ^');
+    let hint: string | undefined;
+    try {
+      renderTemplate('{{ .S | uper }}', { S: 'x' }, { file: 'h.yaml' });
+    } catch (err) {
+      hint = (err as TemplateError).hint;
+    }
+    expect(hint).toBe('did you mean "upper"?');
   });
 
   it('a bad action', () => {
@@ -34,7 +41,7 @@ describe('template errors name the file, line and column and show the line with 
 
   it('a type error', () => {
     expect(goError('{{ add1 .S | upper }}', { S: 'x' })).toBe(
-      'test.yaml:1:14: executing "test.yaml" at <upper>: wrong type for value; expected string; got int\n  {{ add1 .S | upper }}\n               ^',
+      'test.yaml:1:14: executing "test.yaml" at <upper>: wrong type for value; expected string; got int64\n  {{ add1 .S | upper }}\n               ^',
     );
     expect(goError('{{ .S.Field }}', { S: 'x' })).toContain("can't evaluate field Field in type string");
     expect(goError('{{ .A.B }}', { A: null })).toContain('nil pointer evaluating interface {}.B');
@@ -60,6 +67,12 @@ describe('template errors name the file, line and column and show the line with 
     );
   });
 
+  it('a function template file that cannot be read', () => {
+    expect(goError('x', {}, { file: 'f.yaml', functionTemplates: ['/nonexistent/helpers.tpl'] })).toBe(
+      'cannot read function template /nonexistent/helpers.tpl: ENOENT',
+    );
+  });
+
   it('is a UserError with position fields, so the CLI prints it without a stack', () => {
     let caught: unknown;
     try {
@@ -70,6 +83,7 @@ describe('template errors name the file, line and column and show the line with 
     expect(caught).toBeInstanceOf(TemplateError);
     expect(caught).toBeInstanceOf(UserError);
     expect(caught).toMatchObject({ file: 'obj.yaml', line: 2, column: 6 });
+    expect((caught as TemplateError).hint).toMatch(/defaultMissingKeysWithZero/);
   });
 
   it('missingkey=zero renders missing keys as <no value> and nested misses as errors, like Go', () => {

@@ -66,7 +66,13 @@ function rows(report: DiffReport): string[][] {
 const HEAD = ['metric', 'baseline', 'candidate', 'change', 'verdict', 'noise'];
 
 function renderTable(report: DiffReport): string {
-  const table = new Table({ head: HEAD, style: { head: [], border: [] }, colAligns: ['left', 'right', 'right', 'right', 'left', 'left'] });
+  const table = new Table({
+    head: HEAD,
+    style: { head: [], border: [] },
+    colAligns: ['left', 'right', 'right', 'right', 'left', 'left'],
+    // No rule between rows: a diff has many.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
   for (const row of rows(report)) table.push(row);
   const regressions = report.comparison.metrics.filter((m) => m.verdict === 'regression').map((m) => `  REGRESSION ${m.label}: ${formatValue(m.baseline, m.unit)} -> ${formatValue(m.candidate, m.unit)}, ${changeCell(m)}; ${m.reason}`);
   return [headline(report), sideLine(report, 'baseline'), sideLine(report, 'candidate'), table.toString(), ...regressions, ...missingLines(report), methodText(report), ''].join('\n');

@@ -71,8 +71,15 @@ class RulesReader {
   }
 
   fail(path: Array<string | number>, message: string): never {
-    const node = this.doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
-    const line = node?.range ? this.lines.linePos(node.range[0]).line : 1;
+    // A missing key has no node: point at the nearest enclosing one.
+    let line = 1;
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = (depth === 0 ? this.doc.contents : this.doc.getIn(path.slice(0, depth), true)) as { range?: [number, number, number] } | null | undefined;
+      if (node?.range) {
+        line = this.lines.linePos(node.range[0]).line;
+        break;
+      }
+    }
     throw new UserError(`${this.file}:${line}: ${path.join('.')}: ${message}`, { hint: 'see "Reports and diff" in the README for the rules file format' });
   }
 

@@ -1,5 +1,5 @@
 /** The conversions sprig relies on: spf13/cast's ToInt64/ToFloat64, sprig's strval and empty, reflect.DeepEqual. */
-import { GoFloat, formatV, kindOf, numberOf, type GoMap } from '../go/values.js';
+import { GoInt64, formatV, kindOf, numberOf, type GoMap } from '../go/values.js';
 import { FunctionError } from './types.js';
 
 /** cast.ToInt64: numbers truncate, strings parse with Go's base prefixes ("0x1f"), anything unparsable is 0. */
@@ -131,6 +131,7 @@ function goTypeOf(v: unknown): string {
   }
 }
 
-export function float(n: number): GoFloat {
-  return new GoFloat(n);
+/** sprig's int64 results. */
+export function int64(n: number): GoInt64 {
+  return new GoInt64(n);
 }

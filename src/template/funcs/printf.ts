@@ -118,10 +118,8 @@ function formatArg(a: unknown, verb: string, spec: Spec): string {
     case 'string':
       return formatString(a as string, verb, spec) ?? badVerb(verb, a);
     case 'slice':
-      if (verb === 'q' || verb === 'v' || verb === 's' || verb === 'd' || verb === 'x' || verb === 'X' || verb === 'f' || verb === 'g' || verb === 'e' || verb === 't') {
-        return `[${(a as unknown[]).map((e) => formatArg(e, verb, spec)).join(' ')}]`;
-      }
-      return badVerb(verb, a);
+      // fmt applies the verb to each element.
+      return `[${(a as unknown[]).map((e) => formatArg(e, verb, spec)).join(' ')}]`;
     case 'map': {
       const m = a as Record<string, unknown>;
       return `map[${sortedKeys(m)
@@ -183,13 +181,6 @@ function formatInt(n: number, verb: string, spec: Spec): string | undefined {
       return pad(`'${escapeRune(String.fromCodePoint(n), "'")}'`, spec, false);
     case 'U':
       return pad(`U+${abs.toString(16).toUpperCase().padStart(4, '0')}`, spec, false);
-    case 'e':
-    case 'E':
-    case 'f':
-    case 'F':
-    case 'g':
-    case 'G':
-      return undefined;
     default:
       return undefined;
   }

@@ -1,7 +1,7 @@
 /** sprig's encodings: JSON as Go's encoding/json writes it (sorted keys, HTML-safe escapes), YAML as Helm's toYaml, base64, sha256. */
 import { createHash } from 'node:crypto';
 import { stringify as yamlStringify } from 'yaml';
-import { GoFloat, isPlainMap, kindOf, numberOf, sortedKeys, type GoMap } from '../go/values.js';
+import { GoFloat, GoInt64, isPlainMap, kindOf, numberOf, sortedKeys, type GoMap } from '../go/values.js';
 import { fn, type TemplateFunction } from './types.js';
 
 class UnsupportedValue extends Error {}
@@ -17,7 +17,7 @@ export function goJson(v: unknown, indent = '', level = 0): string {
     case 'bool':
       return v ? 'true' : 'false';
     case 'int':
-      return String(v);
+      return String(numberOf(v));
     case 'float': {
       const f = numberOf(v);
       if (!Number.isFinite(f)) throw new UnsupportedValue(`json: unsupported value: ${f}`);
@@ -94,9 +94,9 @@ function fromJsonValue(v: unknown): unknown {
   return v;
 }
 
-/** Plain JS data for the YAML writer (GoFloat unwrapped, dates as RFC 3339). */
+/** Plain JS data for the YAML writer (Go numbers unwrapped, dates as RFC 3339). */
 function plain(v: unknown): unknown {
-  if (v instanceof GoFloat) return v.value;
+  if (v instanceof GoFloat || v instanceof GoInt64) return v.value;
   if (v instanceof Date) return v.toISOString();
   if (Array.isArray(v)) return v.map(plain);
   if (isPlainMap(v)) {

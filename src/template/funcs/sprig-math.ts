@@ -1,6 +1,6 @@
 /** sprig's integer math: every operand goes through cast.ToInt64, so "3" and 3.9 count as 3. */
 import { FunctionError, fn, variadic, type TemplateFunction } from './types.js';
-import { toInt64 } from './convert.js';
+import { int64, toInt64 } from './convert.js';
 
 function untilStep(start: number, stop: number, step: number): number[] {
   const out: number[] = [];
@@ -54,14 +54,14 @@ function integerDivide(a: unknown, b: unknown, op: 'div' | 'mod'): number {
 }
 
 export const mathFunctions: Record<string, TemplateFunction> = {
-  add1: fn(['any'], (a: unknown) => toInt64(a) + 1),
-  add: variadic([], 'any', (...a: unknown[]) => a.reduce<number>((sum, v) => sum + toInt64(v), 0)),
-  sub: fn(['any', 'any'], (a: unknown, b: unknown) => toInt64(a) - toInt64(b)),
-  mul: variadic(['any'], 'any', (a: unknown, ...rest: unknown[]) => rest.reduce<number>((p, v) => p * toInt64(v), toInt64(a))),
-  div: fn(['any', 'any'], (a: unknown, b: unknown) => integerDivide(a, b, 'div')),
-  mod: fn(['any', 'any'], (a: unknown, b: unknown) => integerDivide(a, b, 'mod')),
-  max: variadic(['any'], 'any', (a: unknown, ...rest: unknown[]) => rest.reduce<number>((m, v) => Math.max(m, toInt64(v)), toInt64(a))),
-  min: variadic(['any'], 'any', (a: unknown, ...rest: unknown[]) => rest.reduce<number>((m, v) => Math.min(m, toInt64(v)), toInt64(a))),
+  add1: fn(['any'], (a: unknown) => int64(toInt64(a) + 1)),
+  add: variadic([], 'any', (...a: unknown[]) => int64(a.reduce<number>((sum, v) => sum + toInt64(v), 0))),
+  sub: fn(['any', 'any'], (a: unknown, b: unknown) => int64(toInt64(a) - toInt64(b))),
+  mul: variadic(['any'], 'any', (a: unknown, ...rest: unknown[]) => int64(rest.reduce<number>((p, v) => p * toInt64(v), toInt64(a)))),
+  div: fn(['any', 'any'], (a: unknown, b: unknown) => int64(integerDivide(a, b, 'div'))),
+  mod: fn(['any', 'any'], (a: unknown, b: unknown) => int64(integerDivide(a, b, 'mod'))),
+  max: variadic(['any'], 'any', (a: unknown, ...rest: unknown[]) => int64(rest.reduce<number>((m, v) => Math.max(m, toInt64(v)), toInt64(a)))),
+  min: variadic(['any'], 'any', (a: unknown, ...rest: unknown[]) => int64(rest.reduce<number>((m, v) => Math.min(m, toInt64(v)), toInt64(a)))),
   until: fn(['int'], (n: number) => untilStep(0, n, n < 0 ? -1 : 1)),
   untilStep: fn(['int', 'int', 'int'], untilStep),
   seq: variadic([], 'int', seq),

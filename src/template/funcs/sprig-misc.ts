@@ -1,7 +1,7 @@
 /** sprig's defaults, conversions, randomness, environment, dates, regular expressions and semver. */
 import { randomInt, randomUUID } from 'node:crypto';
 import { GoFloat } from '../go/values.js';
-import { atoi, isEmpty, toFloat64, toInt64 } from './convert.js';
+import { atoi, int64, isEmpty, toFloat64, toInt64 } from './convert.js';
 import { semverSatisfies } from './semver.js';
 import { FunctionError, fn, variadic, type TemplateFunction } from './types.js';
 import { formatGoDate } from './go-time.js';
@@ -23,7 +23,7 @@ export const miscFunctions: Record<string, TemplateFunction> = {
   coalesce: variadic([], 'any', (...v: unknown[]) => v.find((x) => !isEmpty(x)) ?? null),
   ternary: fn(['any', 'any', 'bool'], (vt: unknown, vf: unknown, cond: boolean) => (cond ? vt : vf)),
   int: fn(['any'], toInt64),
-  int64: fn(['any'], toInt64),
+  int64: fn(['any'], (v: unknown) => int64(toInt64(v))),
   float64: fn(['any'], (v: unknown) => new GoFloat(toFloat64(v))),
   atoi: fn(['string'], (s: string) => atoi(s) ?? 0),
   randAlphaNum: fn(['int'], (n: number) => randomFrom(ALPHA + NUMERIC, n)),

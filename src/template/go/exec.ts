@@ -4,7 +4,7 @@ import type { SourceFile } from '../source.js';
 import { type FunctionTable, type ParamType, type TemplateFunction } from '../funcs/types.js';
 import type { ArgNode, CommandNode, IdentifierNode, ListNode, Node, NumberNode, PipeNode, TemplateDefinition } from './ast.js';
 import { nodeString } from './node-string.js';
-import { GoFloat, formatV, isPlainMap, isTrue, kindOf, numberOf, sortedKeys, typeName, type GoMap } from './values.js';
+import { GoFloat, GoInt64, formatV, isPlainMap, isTrue, kindOf, numberOf, sortedKeys, typeName, type GoMap } from './values.js';
 
 export interface ExecEnv {
   funcs: FunctionTable;
@@ -13,6 +13,8 @@ export interface ExecEnv {
 }
 
 const NO_FINAL = Symbol('no final value');
+/** The args list of an operand evaluated on its own: one element, so it takes no arguments. */
+const SINGLE: ArgNode[] = [{ type: 'nil', pos: 0 }];
 type Final = unknown;
 const enum Signal {
   None,
@@ -35,10 +37,14 @@ class ExecFailure extends Error {
     readonly source: SourceFile,
     readonly at: string,
     readonly templateName: string,
+    readonly hint?: string,
   ) {
     super(message);
   }
 }
+
+const MISSING_KEY_HINT =
+  "give it a value (the object's inputVars, or --data/--set with burn render), or set defaultMissingKeysWithZero: true on the job";
 
 export function execute(root: ListNode, name: string, source: SourceFile, data: unknown, env: ExecEnv): string {
   const state = new State(env, source, name, [{ name: '$', value: data }]);
@@ -46,7 +52,7 @@ export function execute(root: ListNode, name: string, source: SourceFile, data: 
     state.walkList(data, root);
   } catch (err) {
     if (err instanceof ExecFailure) {
-      throw TemplateError.at(err.source, err.pos, `executing "${err.templateName}" at <${err.at}>: ${err.message}`);
+      throw TemplateError.at(err.source, err.pos, `executing "${err.templateName}" at <${err.at}>: ${err.message}`, err.hint);
     }
     throw err;
   }
@@ -64,12 +70,12 @@ class State {
     private vars: Variable[],
   ) {}
 
-  private fail(node: ArgNode, message: string): never {
-    return this.failAt(node.pos, nodeString(node), message);
+  private fail(node: ArgNode, message: string, hint?: string): never {
+    return this.failAt(node.pos, nodeString(node), message, hint);
   }
 
-  private failAt(pos: number, at: string, message: string): never {
-    throw new ExecFailure(message, pos, this.source, at, this.templateName);
+  private failAt(pos: number, at: string, message: string, hint?: string): never {
+    throw new ExecFailure(message, pos, this.source, at, this.templateName, hint);
   }
 
   // ---- statements
@@ -241,7 +247,7 @@ class State {
           this.notAFunction(cmd.args, final);
           return value;
         }
-        return this.evalFieldChain(value, first, first.ident.slice(1), cmd.args, final);
+        return this.evalFieldChain(value, first, first.ident, cmd.args, final, 1);
       }
       case 'nil':
         return this.fail(first, 'nil is not a command');
@@ -258,9 +264,9 @@ class State {
     if (args.length > 1 || final !== NO_FINAL) this.fail(args[0]!, `can't give argument to non-function ${nodeString(args[0]!)}`);
   }
 
-  private evalFieldChain(receiver: unknown, node: ArgNode, idents: string[], args: ArgNode[], final: Final): unknown {
+  private evalFieldChain(receiver: unknown, node: ArgNode, idents: string[], args: ArgNode[], final: Final, from = 0): unknown {
     let value = receiver;
-    for (let i = 0; i < idents.length; i++) {
+    for (let i = from; i < idents.length; i++) {
       const last = i === idents.length - 1;
       value = this.evalField(idents[i]!, node, value, last && (args.length > 1 || final !== NO_FINAL));
     }
@@ -275,7 +281,7 @@ class State {
     if (isPlainMap(receiver)) {
       if (hasArgs) this.fail(node, `${name} is not a method but has arguments`);
       if (Object.hasOwn(receiver, name)) return receiver[name] ?? null;
-      if (this.env.missingKey === 'error') this.fail(node, `map has no entry for key "${name}"`);
+      if (this.env.missingKey === 'error') this.fail(node, `map has no entry for key "${name}"`, MISSING_KEY_HINT);
       return undefined;
     }
     return this.fail(node, `can't evaluate field ${name} in type ${typeName(receiver)}`);
@@ -299,18 +305,16 @@ class State {
   private evalFunction(dot: unknown, ident: IdentifierNode, args: ArgNode[], final: Final): unknown {
     const def = this.env.funcs.get(ident.name);
     if (!def) return this.fail(ident, `"${ident.name}" is not a defined function`);
-    const argNodes = args.slice(1);
-    if (def.shortCircuit) return this.evalShortCircuit(dot, ident, def.shortCircuit, argNodes, final);
-    const total = argNodes.length + (final === NO_FINAL ? 0 : 1);
+    // args[0] is the function name itself.
+    if (def.shortCircuit) return this.evalShortCircuit(dot, ident, def.shortCircuit, args, final);
+    const total = args.length - 1 + (final === NO_FINAL ? 0 : 1);
     const fixed = def.params.length;
     if (def.variadic ? total < fixed : total !== fixed) {
       this.fail(ident, `wrong number of args for ${ident.name}: want ${def.variadic ? 'at least ' : ''}${fixed} got ${total}`);
     }
-    const values: unknown[] = [];
-    for (let i = 0; i < argNodes.length; i++) {
-      values.push(this.evalTypedArg(dot, argNodes[i]!, paramAt(def, i)));
-    }
-    if (final !== NO_FINAL) values.push(this.convert(final, paramAt(def, total - 1), ident));
+    const values: unknown[] = new Array(total);
+    for (let i = 1; i < args.length; i++) values[i - 1] = this.evalTypedArg(dot, args[i]!, paramAt(def, i - 1));
+    if (final !== NO_FINAL) values[total - 1] = this.convert(final, paramAt(def, total - 1), ident);
     try {
       return (def.fn as (...a: unknown[]) => unknown)(...values);
     } catch (err) {
@@ -320,12 +324,12 @@ class State {
     }
   }
 
-  private evalShortCircuit(dot: unknown, ident: IdentifierNode, kind: 'and' | 'or', argNodes: ArgNode[], final: Final): unknown {
-    const total = argNodes.length + (final === NO_FINAL ? 0 : 1);
+  private evalShortCircuit(dot: unknown, ident: IdentifierNode, kind: 'and' | 'or', args: ArgNode[], final: Final): unknown {
+    const total = args.length - 1 + (final === NO_FINAL ? 0 : 1);
     if (total < 1) this.fail(ident, `wrong number of args for ${kind}: want at least 1 got 0`);
     let value: unknown;
-    for (let i = 0; i < total; i++) {
-      value = i < argNodes.length ? this.evalArgValue(dot, argNodes[i]!) : final;
+    for (let i = 1; i <= total; i++) {
+      value = i < args.length ? this.evalArgValue(dot, args[i]!) : final;
       if (isTrue(value) === (kind === 'or')) return value;
     }
     return value;
@@ -339,10 +343,10 @@ class State {
       case 'nil':
         return null;
       case 'field':
-        return this.evalFieldChain(dot, node, node.ident, [node], NO_FINAL);
+        return this.evalFieldChain(dot, node, node.ident, SINGLE, NO_FINAL);
       case 'variable': {
         const value = this.varValue(node, node.ident[0]!);
-        return node.ident.length === 1 ? value : this.evalFieldChain(value, node, node.ident.slice(1), [node], NO_FINAL);
+        return node.ident.length === 1 ? value : this.evalFieldChain(value, node, node.ident, SINGLE, NO_FINAL, 1);
       }
       case 'pipe':
         return this.evalPipeline(dot, node);
@@ -350,7 +354,7 @@ class State {
         return this.evalFunction(dot, node, [node], NO_FINAL);
       case 'chain': {
         const receiver = this.evalArgValue(dot, node.node);
-        return this.evalFieldChain(receiver, node, node.field, [node], NO_FINAL);
+        return this.evalFieldChain(receiver, node, node.field, SINGLE, NO_FINAL);
       }
       default:
         return constantValue(node);
@@ -392,7 +396,7 @@ class State {
     }
     const ok =
       (param === 'string' && kind === 'string') ||
-      (param === 'int' && kind === 'int') ||
+      (param === 'int' && kind === 'int' && !(value instanceof GoInt64)) ||
       (param === 'float' && kind === 'float') ||
       (param === 'bool' && kind === 'bool') ||
       (param === 'map' && kind === 'map') ||

@@ -15,6 +15,7 @@ import type {
 } from './ast.js';
 import { lex, type Token } from './lexer.js';
 import { parseGoNumber, unquoteGo } from './literals.js';
+import { closest } from '../suggest.js';
 
 export interface ParsedFile {
   /** The body outside any {{define}}. */
@@ -325,7 +326,15 @@ class Parser {
     switch (t.type) {
       case 'identifier':
         this.i++;
-        if (!this.funcs.has(t.val)) this.fail(t, `function "${t.val}" not defined`);
+        if (!this.funcs.has(t.val)) {
+          const near = closest(t.val, this.funcs.keys());
+          throw TemplateError.at(
+            this.source,
+            t.pos,
+            `function "${t.val}" not defined`,
+            near ? `did you mean "${near}"?` : 'templates can call text/template built-ins, sprig and kube-burner functions (README: Templates)',
+          );
+        }
         return { type: 'identifier', pos: t.pos, name: t.val };
       case 'dot':
         this.i++;

@@ -13,6 +13,20 @@ export class GoFloat {
   }
 }
 
+/**
+ * An int64, as sprig's math returns. Go refuses it where a function wants an `int`
+ * ("wrong type for value; expected int; got int64"), so templates need `int (add 1 2)` there, as in Go.
+ */
+export class GoInt64 {
+  constructor(readonly value: number) {}
+  toString(): string {
+    return String(this.value);
+  }
+  toJSON(): number {
+    return this.value;
+  }
+}
+
 export type GoMap = Record<string, unknown>;
 export type Kind = 'nil' | 'bool' | 'int' | 'float' | 'string' | 'slice' | 'map' | 'time' | 'func' | 'other';
 
@@ -31,6 +45,7 @@ export function kindOf(v: unknown): Kind {
       return 'func';
     case 'object':
       if (v instanceof GoFloat) return 'float';
+      if (v instanceof GoInt64) return 'int';
       if (Array.isArray(v)) return 'slice';
       if (v instanceof Date) return 'time';
       if (isPlainMap(v)) return 'map';
@@ -52,7 +67,7 @@ export function isFloat(v: unknown): boolean {
 
 /** The numeric value of an int or float. */
 export function numberOf(v: unknown): number {
-  if (v instanceof GoFloat) return v.value;
+  if (v instanceof GoFloat || v instanceof GoInt64) return v.value;
   if (typeof v === 'bigint') return Number(v);
   return v as number;
 }
@@ -65,7 +80,7 @@ export function typeName(v: unknown): string {
     case 'bool':
       return 'bool';
     case 'int':
-      return 'int';
+      return v instanceof GoInt64 ? 'int64' : 'int';
     case 'float':
       return 'float64';
     case 'string':
@@ -122,7 +137,7 @@ export function formatV(v: unknown): string {
     case 'bool':
       return v ? 'true' : 'false';
     case 'int':
-      return String(v);
+      return String(numberOf(v));
     case 'float':
       return formatFloatV(numberOf(v));
     case 'string':

@@ -106,6 +106,7 @@ export class Kubelet {
     if (!ip) {
       const pod = this.write(run, at, {
         conditions: {
+          PodScheduled: { status: 'True' },
           PodReadyToStartContainers: { status: 'False' },
           Initialized: { status: 'True' },
           Ready: { status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: [${run.containers.map((c) => c.name).join(' ')}]` },
@@ -138,6 +139,7 @@ export class Kubelet {
     const unready = `containers with unready status: [${run.containers.map((c) => c.name).join(' ')}]`;
     const pod = this.write(run, at, {
       conditions: {
+        PodScheduled: { status: 'True' },
         PodReadyToStartContainers: { status: 'True' },
         Initialized: { status: 'True' },
         Ready: { status: 'False', reason: 'ContainersNotReady', message: unready },
@@ -297,7 +299,7 @@ export class Kubelet {
       if (change.startTimeIfUnset) p.status.startTime ??= change.startTimeIfUnset;
     });
     if (!pod || pod.metadata.uid !== run.uid || pod.metadata.deletionTimestamp) return undefined;
-    for (const type of turned) if (type !== 'PodScheduled') this.ctx.recordTruth(pod, type as PodTransition, atMs);
+    for (const type of turned) this.ctx.recordTruth(pod, type as PodTransition, atMs);
     return pod;
   }
 }

@@ -1,0 +1,32 @@
+/**
+ * The simulator in its own process for bench/sim-scale.ts: prints its address as one JSON line,
+ * then answers `stats` on stdin with heap and pod counts (after a full GC), and `stop`.
+ */
+import { createInterface } from 'node:readline';
+import { startSim } from '../src/sim/index.js';
+
+const nodes = Number(process.env.SIM_NODES ?? 5000);
+const sim = await startSim({ nodes, profile: process.env.SIM_PROFILE ?? 'large', seed: 1 });
+process.stdout.write(JSON.stringify({ url: sim.url, token: sim.token, caPem: sim.caPem }) + '\n');
+
+const gc = (globalThis as { gc?: () => void }).gc;
+for await (const line of createInterface({ input: process.stdin })) {
+  if (line === 'stats') {
+    gc?.();
+    const pods = sim.store.list('pods');
+    const mem = process.memoryUsage();
+    process.stdout.write(
+      JSON.stringify({
+        heapUsedMb: Math.round(mem.heapUsed / 2 ** 20),
+        rssMb: Math.round(mem.rss / 2 ** 20),
+        pods: pods.length,
+        running: pods.filter((p) => p.status?.phase === 'Running').length,
+        events: sim.store.list('events').length,
+        revision: sim.store.revision(),
+      }) + '\n',
+    );
+  } else if (line === 'stop') {
+    await sim.stop();
+    process.exit(0);
+  }
+}

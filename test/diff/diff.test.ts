@@ -1,0 +1,178 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffRuns, renderDiff, type DiffReport } from '../../src/report/index.js';
+import { UserError } from '../../src/shared/errors.js';
+import { around, writeFixtureRun, type FixtureRun } from '../report/fixtures.js';
+
+let root = '';
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'burn-diff-'));
+});
+afterAll(async () => rm(root, { recursive: true, force: true }));
+
+async function run(name: string, options: Omit<FixtureRun, 'uuid'>): Promise<string> {
+  const dir = join(root, name);
+  await mkdir(dir, { recursive: true });
+  return writeFixtureRun({ uuid: name, ...options }, dir);
+}
+
+function metric(report: DiffReport, id: string) {
+  const found = report.comparison.metrics.find((m) => m.id === id);
+  if (!found) throw new Error(`no metric ${id} in ${report.comparison.metrics.map((m) => m.id).join(', ')}`);
+  return found;
+}
+
+describe('burn diff', () => {
+  it('finds no regression between a run and itself', async () => {
+    const dir = await run('same', { pods: 120, startupMs: around(1500), seed: 3 });
+    const report = await diffRuns({ baseline: dir, candidate: dir });
+    expect(report.exitCode).toBe(0);
+    expect(report.summary.regressions).toBe(0);
+    expect(report.summary.improvements).toBe(0);
+    expect(report.summary.unchanged).toBe(report.comparison.metrics.length);
+    for (const m of report.comparison.metrics) expect(m.change).toBe(0);
+    // every kind of metric is compared
+    for (const prefix of ['podStartup/', 'podLatency/', 'apiLatency/', 'schedulingThroughput/', 'achievedQps/', 'elapsedTime/', 'sloMargin/']) {
+      expect(report.comparison.metrics.some((m) => m.id.startsWith(prefix)), prefix).toBe(true);
+    }
+    expect(metric(report, 'podStartup/create-pods/P99').noise.method).toBe('bootstrap-samples');
+  });
+
+  it('flags pods starting in ~8 s instead of ~1.5 s as a pod-startup regression, with its size, beyond noise', async () => {
+    const baseline = await run('fast', { pods: 200, startupMs: around(1500), seed: 1 });
+    const candidate = await run('slow', { pods: 200, startupMs: around(8000), seed: 2 });
+    const report = await diffRuns({ baseline, candidate });
+    expect(report.exitCode).toBe(4);
+    const p99 = metric(report, 'podStartup/create-pods/P99');
+    expect(p99.verdict).toBe('regression');
+    expect(p99.baseline).toBeGreaterThan(1500);
+    expect(p99.baseline).toBeLessThan(1900);
+    expect(p99.candidate).toBeGreaterThan(9000);
+    expect(p99.change).toBeCloseTo(p99.candidate - p99.baseline);
+    expect(p99.changePercent).toBeGreaterThan(300);
+    expect(p99.noise.interval!.low).toBeGreaterThan(5000);
+    expect(metric(report, 'podLatency/create-pods/Ready/P50').verdict).toBe('regression');
+    // the SLO passed before and fails now
+    const margin = metric(report, 'sloMargin/Pod startup latency/pods/watch');
+    expect(margin.verdict).toBe('regression');
+    expect(margin.reason).toBe('passed in the baseline, fails in the candidate');
+    // scheduling was as fast on both sides
+    expect(metric(report, 'podLatency/create-pods/PodScheduled/P99').verdict).toBe('unchanged');
+    // ... and the reverse direction is an improvement, not a regression
+    const reverse = await diffRuns({ baseline: candidate, candidate: baseline });
+    expect(metric(reverse, 'podStartup/create-pods/P99').verdict).toBe('improvement');
+    expect(reverse.exitCode).toBe(0);
+  });
+
+  it('calls a change within the tolerance unchanged', async () => {
+    const baseline = await run('noise-a', { pods: 200, startupMs: around(1500), seed: 11 });
+    const candidate = await run('noise-b', { pods: 200, startupMs: around(1560), seed: 12 });
+    const report = await diffRuns({ baseline, candidate });
+    const p50 = metric(report, 'podStartup/create-pods/P50');
+    expect(Math.abs(p50.changePercent)).toBeGreaterThan(1);
+    expect(Math.abs(p50.changePercent)).toBeLessThan(10);
+    expect(p50.verdict).toBe('unchanged');
+    expect(p50.reason).toBe('within tolerance (10% and 100 ms)');
+    expect(report.summary.regressions).toBe(0);
+    expect(report.exitCode).toBe(0);
+  });
+
+  it('calls a large change of a quantile of few, scattered samples noise, not a regression', async () => {
+    // 12 pods whose startup is anywhere between 0.5 s and 4.5 s: the P99 (the slowest pod) jumps around by chance.
+    const scattered = (random: () => number) => 500 + 4000 * random();
+    const baseline = await run('few-a', { pods: 12, startupMs: scattered, seed: 21 });
+    const candidate = await run('few-b', { pods: 12, startupMs: scattered, seed: 22 });
+    const report = await diffRuns({ baseline, candidate });
+    const p50 = metric(report, 'podStartup/create-pods/P50');
+    expect(Math.abs(p50.changePercent)).toBeGreaterThan(10);
+    expect(Math.abs(p50.change)).toBeGreaterThan(100);
+    expect(p50.verdict).toBe('unchanged');
+    expect(p50.reason).toBe('within noise (the 95% interval of the change includes 0)');
+    expect(p50.noise.interval!.low).toBeLessThan(0);
+    expect(p50.noise.interval!.high).toBeGreaterThan(0);
+  });
+
+  it('compares repeated runs given as a comma list or a glob, judging run-level figures against run-to-run noise', async () => {
+    const base = await Promise.all([1, 2, 3].map((i) => run(`rep-base-${i}`, { pods: 60, startupMs: around(1500), seed: 30 + i, requestMs: (r) => 20 + 10 * r() })));
+    await Promise.all([1, 2, 3].map((i) => run(`rep-cand-${i}`, { pods: 60, startupMs: around(1500), seed: 40 + i, requestMs: (r) => 80 + 20 * r() })));
+    const report = await diffRuns({ baseline: base.join(','), candidate: join(root, 'rep-cand-*') });
+    expect(report.baseline.runs.map((r) => r.uuid)).toEqual(['rep-base-1', 'rep-base-2', 'rep-base-3']);
+    expect(report.candidate.runs.map((r) => r.uuid)).toEqual(['rep-cand-1', 'rep-cand-2', 'rep-cand-3']);
+    const post = metric(report, 'apiLatency/create-pods/POST pods (namespace)/P99');
+    expect(post.noise.method).toBe('bootstrap-runs');
+    expect(post.verdict).toBe('regression');
+    expect(post.candidate).toBeGreaterThan(90);
+    expect(metric(report, 'podStartup/create-pods/P99').verdict).toBe('unchanged');
+    expect(report.exitCode).toBe(4);
+  });
+
+  it('takes tolerances from a YAML rules file: first match wins, ignore leaves a metric out', async () => {
+    const baseline = await run('rules-a', { pods: 200, startupMs: around(1500), seed: 11 });
+    const candidate = await run('rules-b', { pods: 200, startupMs: around(1560), seed: 12 });
+    const rules = join(root, 'rules.yaml');
+    await writeFile(rules, ['tolerances:', '  - match: "podStartup/*/P50"', '    percent: 1', '    absolute: 10', '  - match: "apiLatency/*"', '    ignore: true', 'resamples: 500', 'seed: 7', ''].join('\n'));
+    const report = await diffRuns({ baseline, candidate, rulesFile: rules });
+    expect(metric(report, 'podStartup/create-pods/P50').verdict).toBe('regression');
+    expect(metric(report, 'podStartup/create-pods/P50').tolerance).toEqual({ match: 'podStartup/*/P50', percent: 1, absolute: 10 });
+    expect(report.comparison.metrics.some((m) => m.id.startsWith('apiLatency/'))).toBe(false);
+    expect(report.rules.resamples).toBe(500);
+    expect(report.exitCode).toBe(4);
+  });
+
+  it('names the file, line and key of a bad rules file', async () => {
+    const dir = await run('rules-bad', { pods: 5, startupMs: around(1000) });
+    const rules = join(root, 'bad-rules.yaml');
+    await writeFile(rules, ['tolerances:', '  - match: "podLatency/*"', '    percent: lots', ''].join('\n'));
+    await expect(diffRuns({ baseline: dir, candidate: dir, rulesFile: rules })).rejects.toThrow(`${rules}:3: tolerances.0.percent: must be a percentage >= 0, not "lots"`);
+    await writeFile(rules, 'tolerance: []\n');
+    await expect(diffRuns({ baseline: dir, candidate: dir, rulesFile: rules })).rejects.toThrow(`${rules}:1: tolerance: unknown key`);
+    await expect(diffRuns({ baseline: dir, candidate: dir, rulesFile: join(root, 'missing.yaml') })).rejects.toThrow(UserError);
+  });
+
+  it('refuses a folder that is not a run folder, naming the side', async () => {
+    const dir = await run('ok', { pods: 5, startupMs: around(1000) });
+    const empty = join(root, 'empty');
+    await mkdir(empty, { recursive: true });
+    await expect(diffRuns({ baseline: dir, candidate: empty })).rejects.toThrow(`CANDIDATE: ${empty}: not a burn run folder (it has no run.json)`);
+    await expect(diffRuns({ baseline: join(root, 'nothing-*'), candidate: dir })).rejects.toThrow('BASELINE "');
+  });
+});
+
+describe('burn diff output', () => {
+  let report: DiffReport;
+  beforeAll(async () => {
+    const baseline = await run('fmt-fast', { pods: 100, startupMs: around(1500), seed: 1 });
+    const candidate = await run('fmt-slow', { pods: 100, startupMs: around(8000), seed: 2 });
+    report = await diffRuns({ baseline, candidate });
+  });
+
+  it('as a table: verdict line, both values, change, verdict, interval, and the method', () => {
+    const text = renderDiff(report, 'table');
+    expect(text).toMatch(/^burn diff: REGRESSION: \d+ regressions, 0 improvements, \d+ unchanged\n/);
+    const line = text.split('\n').find((l) => l.includes('pod startup P99 (create-pods, SLI)'))!;
+    expect(line).toMatch(/│\s+1\.\d\ds │\s+9\.\d\ds │\s+\+[78]\.\d\ds \(\+\d{3}\.\d%\) │ regression │ 95% CI \+\d\.\d\ds\.\.\+\d\.\d\ds \(pods\)/);
+    expect(text).toContain('REGRESSION pod startup P99 (create-pods, SLI): 1.');
+    expect(text).toContain('bootstrap confidence interval');
+    expect(text).toContain('1000 resamples, seed 1');
+  });
+
+  it('as Markdown for a pull-request comment', () => {
+    const md = renderDiff(report, 'markdown');
+    expect(md.startsWith('### burn diff: REGRESSION')).toBe(true);
+    expect(md).toContain('| metric | baseline | candidate | change | verdict | noise |\n|---|---:|---:|---:|---|---|');
+    expect(md).toMatch(/\| pod startup P99 \(create-pods, SLI\) \| 1\.\d\ds \| 9\.\d\ds \| .* \| \*\*regression\*\* \|/);
+    expect(md).toContain('<sub>Significance:');
+  });
+
+  it('as JSON with every comparison', () => {
+    const parsed = JSON.parse(renderDiff(report, 'json')) as DiffReport & { method: string };
+    expect(parsed.exitCode).toBe(4);
+    expect(parsed.method).toContain('bootstrap');
+    const p99 = parsed.comparison.metrics.find((m) => m.id === 'podStartup/create-pods/P99')!;
+    expect(p99.verdict).toBe('regression');
+    expect(p99.noise.method).toBe('bootstrap-samples');
+    expect(parsed.comparison.metrics).toHaveLength(report.comparison.metrics.length);
+  });
+});
