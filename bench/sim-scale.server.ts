@@ -23,6 +23,7 @@ for await (const line of createInterface({ input: process.stdin })) {
         running: pods.filter((p) => p.status?.phase === 'Running').length,
         events: sim.store.list('events').length,
         revision: sim.store.revision(),
+        cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000),
       }) + '\n',
     );
   } else if (line === 'stop') {

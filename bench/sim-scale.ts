@@ -1,7 +1,7 @@
 /**
  * How much the simulator absorbs: pod creates per second over HTTPS (keep-alive, 128 in flight)
  * into a 5,000-node simulated cluster while several watchers stream every pod event, and its heap
- * once 150,000 pods exist and run. The simulator runs in its own process with a 4 GiB heap.
+ * once 150,000 pods exist and run, and the simulator's CPU per pod (machine load does not change it). The simulator runs in its own process with a 4 GiB heap.
  * Run: npx vite-node bench/sim-scale.main.ts   (SIM_PODS, SIM_NODES, SIM_WATCHERS override)
  */
 import { spawn } from 'node:child_process';
@@ -18,7 +18,11 @@ export interface SimScaleFigures {
   /** Seconds from the first create until every pod was Running. */
   allRunningSeconds: number;
   eventsPerWatcher: number;
-  heapUsedMbAt150k: number;
+  /** Simulator process CPU per pod, from first create to all Running (load-independent). */
+  cpuMsPerPod: number;
+  /** 1000 / cpuMsPerPod: what one fully available core absorbs. */
+  createsPerCoreSecond: number;
+  heapUsedMb: number;
   rssMb: number;
   storedEvents: number;
 }
@@ -30,6 +34,7 @@ interface Stats {
   running: number;
   events: number;
   revision: number;
+  cpuMs: number;
 }
 
 const root = path.join(import.meta.dirname, '..');
@@ -40,7 +45,7 @@ export async function benchSimScale(options: { nodes?: number; pods?: number; wa
   const watcherCount = options.watchers ?? 4;
   const child = spawn(path.join(root, 'node_modules', '.bin', 'vite-node'), [path.join(root, 'bench', 'sim-scale.server.ts')], {
     cwd: root,
-    env: { ...process.env, SIM_NODES: String(nodes), NODE_OPTIONS: '--max-old-space-size=4096 --expose-gc' },
+    env: { ...process.env, SIM_NODES: String(nodes), NODE_OPTIONS: `--max-old-space-size=4096 --expose-gc ${process.env.SIM_NODE_OPTIONS ?? ''}` },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
@@ -73,6 +78,7 @@ export async function benchSimScale(options: { nodes?: number; pods?: number; wa
       }
     });
 
+    const before = await stats();
     const started = performance.now();
     let next = 0;
     let errors = 0;
@@ -108,7 +114,9 @@ export async function benchSimScale(options: { nodes?: number; pods?: number; wa
       createErrors: errors,
       allRunningSeconds: Math.round(allRunningSeconds),
       eventsPerWatcher: Math.min(...watchCounts),
-      heapUsedMbAt150k: s.heapUsedMb,
+      cpuMsPerPod: Math.round(((s.cpuMs - before.cpuMs) / pods) * 100) / 100,
+      createsPerCoreSecond: Math.round(1000 / ((s.cpuMs - before.cpuMs) / pods)),
+      heapUsedMb: s.heapUsedMb,
       rssMb: s.rssMb,
       storedEvents: s.events,
     };

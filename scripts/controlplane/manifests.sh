@@ -31,8 +31,14 @@ spec:
         lastTransitionTime: {{ \$now | Quote }}
       {{ end }}
       addresses:
-      - {type: InternalIP, address: {{ NodeIP | Quote }}}
+      {{ with .status.addresses }}
+      {{ YAML . 1 }}
+      {{ else }}
+      {{ with NodeIP }}
+      - {type: InternalIP, address: {{ . | Quote }}}
+      {{ end }}
       - {type: Hostname, address: {{ NodeName | Quote }}}
+      {{ end }}
       {{ with NodePort }}
       daemonEndpoints:
         kubeletEndpoint:
@@ -196,7 +202,8 @@ EOF
 
 # render_kwok_nodes N: N Node objects that kwok manages. Capacity is that of a common 8 vCPU /
 # 32 GiB worker; allocatable subtracts typical kubelet and system reservations. No taints, so
-# ordinary pods schedule onto them. Node i owns pod CIDR 10.(244 + i/256).(i%256).0/24.
+# ordinary pods schedule onto them. Node i has address 172.18.(i/250).(i%250 + 2), which kwok
+# gives its pods as hostIP, and owns pod CIDR 10.(244 + i/256).(i%256).0/24.
 render_kwok_nodes() {
   local count="$1" i name
   for ((i = 0; i < count; i++)); do
@@ -221,6 +228,9 @@ spec:
 status:
   capacity: {cpu: "8", memory: 32Gi, pods: "110", ephemeral-storage: 100Gi}
   allocatable: {cpu: 7910m, memory: 31Gi, pods: "110", ephemeral-storage: 95Gi}
+  addresses:
+  - {type: InternalIP, address: 172.18.$((i / 250)).$((i % 250 + 2))}
+  - {type: Hostname, address: $name}
 ---
 EOF
   done

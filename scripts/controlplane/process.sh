@@ -35,13 +35,21 @@ start_component() {
   echo "$name" >>"$state_dir/pids/order"
 }
 
+# A zombie (exited, not yet reaped by whoever inherited it) counts as stopped.
+process_running() {
+  local stat
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+  stat="${stat##*) }"
+  [[ "${stat%% *}" != Z ]]
+}
+
 # Prints the pid of a component that is still running, or fails.
 component_pid() {
   local state_dir="$1" name="$2" pid exe
   [[ -f "$state_dir/pids/$name.pid" ]] || return 1
   pid="$(<"$state_dir/pids/$name.pid")"
   exe="$(cat "$state_dir/pids/$name.exe" 2>/dev/null || true)"
-  [[ -n "$pid" && -d "/proc/$pid" ]] || return 1
+  [[ -n "$pid" ]] && process_running "$pid" || return 1
   [[ "$(readlink -f "/proc/$pid/exe" 2>/dev/null)" == "$exe" ]] || return 1
   echo "$pid"
 }
@@ -63,10 +71,10 @@ stop_all() {
     pid="$(component_pid "$state_dir" "$name")" || continue
     kill -TERM "$pid" 2>/dev/null || continue
     for ((waited = 0; waited < 150; waited++)); do
-      [[ -d "/proc/$pid" ]] || break
+      process_running "$pid" || break
       sleep 0.1
     done
-    if [[ -d "/proc/$pid" ]]; then
+    if process_running "$pid"; then
       say "$name (pid $pid) ignored SIGTERM for 15s; killing it"
       kill -KILL "$pid" 2>/dev/null || true
     fi

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { register as registerCheckAlerts } from './check-alerts.js';
 import { register as registerDestroy } from './destroy.js';
 import { register as registerDiff } from './diff.js';
 import { register as registerInit } from './init.js';
+import { register as registerMeasure } from './measure.js';
 import { register as registerReport } from './report.js';
 import { register as registerRender } from './render.js';
 import { register as registerSim } from './sim.js';
@@ -11,4 +13,4 @@ import { register as registerValidate } from './validate.js';
  * Every `burn` subcommand registers itself here: one line per command module.
  * A command module exports `register(program)`, parses flags, and calls one function of the core.
  */
-export const commands: Array<(program: Command) => void> = [registerInit, registerDestroy, registerValidate, registerRender, registerSim, registerReport, registerDiff];
+export const commands: Array<(program: Command) => void> = [registerInit, registerDestroy, registerValidate, registerRender, registerSim, registerReport, registerDiff, registerMeasure, registerCheckAlerts];

@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { isUrl } from '../config/references.js';
 import { templateData } from '../config/render-check.js';
@@ -27,8 +28,27 @@ async function readTemplateSource(ref: string): Promise<string> {
 /** Renders a job's object templates into Kubernetes objects carrying the burn labels. */
 export class ObjectRenderer {
   private readonly compiled = new Map<JobObject, CompiledTemplate>();
+  private functionTemplates: Promise<string[]> | undefined;
 
   constructor(private readonly config: Config) {}
+
+  /** global.functionTemplates as local files: URLs are fetched once into a temporary folder. */
+  private localFunctionTemplates(): Promise<string[]> {
+    this.functionTemplates ??= (async () => {
+      const refs = this.config.global.functionTemplates;
+      if (!refs.some(isUrl)) return refs;
+      const dir = await mkdtemp(join(tmpdir(), 'burn-functions-'));
+      return Promise.all(
+        refs.map(async (ref, i) => {
+          if (!isUrl(ref)) return ref;
+          const path = join(dir, `${i}-${basename(new URL(ref).pathname) || 'functions.tpl'}`);
+          await writeFile(path, await readTemplateSource(ref));
+          return path;
+        }),
+      );
+    })();
+    return this.functionTemplates;
+  }
 
   private async template(job: Job, object: JobObject): Promise<CompiledTemplate> {
     let template = this.compiled.get(object);
@@ -39,7 +59,7 @@ export class ObjectRenderer {
         engine: object.templateEngine,
         missingKey: job.defaultMissingKeysWithZero ? 'zero' : 'error',
         baseDir: this.config.dir,
-        functionTemplates: this.config.global.functionTemplates,
+        functionTemplates: await this.localFunctionTemplates(),
       });
       this.compiled.set(object, template);
     }

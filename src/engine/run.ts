@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -83,6 +84,11 @@ async function clusterFacts(client: KubeClient, target: ClusterFacts['target']):
 class RunStop {
   readonly controller = new AbortController();
   reason: EndReason | undefined;
+
+  constructor() {
+    // Every request in flight listens on this signal: thousands at once is expected, not a leak.
+    setMaxListeners(0, this.controller.signal);
+  }
 
   stop(reason: EndReason): void {
     if (this.reason) return;

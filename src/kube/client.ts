@@ -1,25 +1,17 @@
 import type { Dispatcher } from 'undici';
-import { nowMs } from '../shared/clock.js';
 import { UserError } from '../shared/errors.js';
-import { CredentialSource, type Credential } from './credentials.js';
+import { CredentialSource } from './credentials.js';
 import { Discovery, type ApiResource } from './discovery.js';
-import { CLIENT_CLOSED, ClusterUnreachableError, KubeApiError, parseStatus } from './errors.js';
+import { KubeApiError } from './errors.js';
 import type { ClusterTarget } from './kubeconfig.js';
 import { ConcurrencySlots, TokenBucket } from './limiter.js';
-import { apiScope, apiVerb, parseResourcePath, queryString, resourcePath, type ResourceTarget } from './paths.js';
-import {
-  backoffMs,
-  classifyError,
-  isRetryableFailure,
-  isRetryableStatus,
-  retryAfterMs,
-  sleep,
-  type RetryPolicy,
-  type TransportFailure,
-} from './retry.js';
+import { apiVerb, parseResourcePath, queryString, resourcePath, type ResourceTarget } from './paths.js';
+import { Sender, type ClientSettings, type Connection } from './sender.js';
 import { Transport, type HttpMethod } from './transport.js';
-import type { ApiVerb, RequestListener, RequestRecord } from './types.js';
+import type { RequestListener } from './types.js';
 import { watchResources, type WatchHandle, type WatchOptions } from './watch.js';
+
+export type { ClientSettings } from './sender.js';
 
 /** Any Kubernetes object: plain JSON. */
 export interface KubeObject {
@@ -108,50 +100,19 @@ export interface RawRequest extends CallOptions {
   tolerate?: number[];
 }
 
-export interface ClientSettings {
-  requestTimeoutMs: number;
-  maxConcurrency: number;
-  retry: RetryPolicy;
-}
-
-/** One request as the retry loop sees it. */
-interface Call {
-  method: HttpMethod;
-  path: string;
-  body?: string;
-  contentType?: string;
-  /** Set for resource requests: what gets recorded. */
-  target?: ResourceTarget;
-  verb?: ApiVerb;
-  signal?: AbortSignal;
-  timeoutMs?: number;
-  alreadyExistsOk?: boolean;
-  tolerate?: number[];
-  /** Discard a successful body (no parse, no string). */
-  discard?: boolean;
-  /** Name of the object being created, for error messages (a create's path names none). */
-  objectName?: string;
-}
-
 /** State every view of one cluster shares: pool, credentials, discovery, listeners. */
-interface Shared {
-  target: ClusterTarget;
-  transport: Transport;
-  credentials: CredentialSource;
+interface Shared extends Connection {
   discovery: Discovery;
-  listeners: RequestListener[];
-  settings: ClientSettings;
   unlimited: KubeClient | undefined;
 }
 
 /**
- * The one request path to a cluster: slot, then token, then send; retries; recording.
+ * A client for one cluster: typed helpers over the one request path (src/kube/sender.ts).
  * Views made with withLimits() share everything but their token bucket and slots.
  */
 export class KubeClient {
   private readonly shared: Shared;
-  private readonly bucket: TokenBucket | undefined;
-  private readonly slots: ConcurrencySlots;
+  private readonly sender: Sender;
 
   /** Use connectCluster() (src/kube/index.ts). */
   constructor(target: ClusterTarget, limits: Limits, settings: ClientSettings);
@@ -171,8 +132,8 @@ export class KubeClient {
         unlimited: undefined,
       };
     }
-    this.bucket = limits.qps === Number.POSITIVE_INFINITY ? undefined : new TokenBucket({ qps: limits.qps, burst: limits.burst });
-    this.slots = new ConcurrencySlots(limits.maxConcurrency ?? this.shared.settings.maxConcurrency ?? 0);
+    const bucket = limits.qps === Number.POSITIVE_INFINITY ? undefined : new TokenBucket({ qps: limits.qps, burst: limits.burst });
+    this.sender = new Sender(this.shared, bucket, new ConcurrencySlots(limits.maxConcurrency ?? this.shared.settings.maxConcurrency));
   }
 
   /** The kubeconfig context this client talks to. */
@@ -191,15 +152,15 @@ export class KubeClient {
 
   get limits(): { qps: number; burst: number; maxConcurrency: number } {
     return {
-      qps: this.bucket?.qps ?? Number.POSITIVE_INFINITY,
-      burst: this.bucket?.burst ?? Number.POSITIVE_INFINITY,
-      maxConcurrency: this.slots.capacity,
+      qps: this.sender.bucket?.qps ?? Number.POSITIVE_INFINITY,
+      burst: this.sender.bucket?.burst ?? Number.POSITIVE_INFINITY,
+      maxConcurrency: this.sender.slots.capacity,
     };
   }
 
   /** A view with its own token bucket (and slots), sharing pool, discovery and request listeners. */
   withLimits(limits: Limits): KubeClient {
-    return new KubeClient(this.shared, { ...limits, maxConcurrency: limits.maxConcurrency ?? this.slots.capacity });
+    return new KubeClient(this.shared, { ...limits, maxConcurrency: limits.maxConcurrency ?? this.sender.slots.capacity });
   }
 
   /** A view without a token bucket, for measurements and housekeeping. */
@@ -256,7 +217,7 @@ export class KubeClient {
       resource: api.resource,
       namespace: this.namespaceFor(api, obj.metadata?.namespace ?? options.namespace),
     };
-    const text = await this.execute({
+    const text = await this.sender.execute({
       method: 'POST',
       path: resourcePath(target),
       body: JSON.stringify(obj),
@@ -284,7 +245,7 @@ export class KubeClient {
   ): Promise<KubeObject | null> {
     const api = await this.api(apiVersion, kind);
     const target = { group: api.group, version: api.version, resource: api.resource, namespace: this.namespaceFor(api, namespace), name };
-    const text = await this.execute({
+    const text = await this.sender.execute({
       method: 'GET',
       path: resourcePath(target),
       target,
@@ -327,7 +288,7 @@ export class KubeClient {
       const path = continueToken ? `${base}&continue=${encodeURIComponent(continueToken)}` : base;
       let text: string | undefined;
       try {
-        text = await this.execute({ method: 'GET', path, target, verb: 'LIST', signal: options.signal, timeoutMs: options.timeoutMs });
+        text = await this.sender.execute({ method: 'GET', path, target, verb: 'LIST', signal: options.signal, timeoutMs: options.timeoutMs });
       } catch (err) {
         if (continueToken && err instanceof KubeApiError && err.code === 410 && restarts++ < MAX_LIST_RESTARTS) {
           continueToken = undefined;
@@ -363,7 +324,7 @@ export class KubeClient {
     const api = await this.api(apiVersion, kind);
     const target = { group: api.group, version: api.version, resource: api.resource, namespace: this.namespaceFor(api, namespace), name };
     const query = patchType === 'apply' ? `?fieldManager=${FIELD_MANAGER}&force=true` : '';
-    const text = await this.execute({
+    const text = await this.sender.execute({
       method: 'PATCH',
       path: resourcePath(target) + query,
       body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -389,7 +350,7 @@ export class KubeClient {
       name,
       subresource: options.subresource,
     };
-    const text = await this.execute({
+    const text = await this.sender.execute({
       method: 'PUT',
       path: resourcePath(target),
       body: JSON.stringify(obj),
@@ -407,7 +368,7 @@ export class KubeClient {
     const api = await this.api(apiVersion, kind);
     const target = { group: api.group, version: api.version, resource: api.resource, namespace: this.namespaceFor(api, namespace), name };
     const query = queryString({ propagationPolicy: options.propagationPolicy, gracePeriodSeconds: options.gracePeriodSeconds });
-    const text = await this.execute({
+    const text = await this.sender.execute({
       method: 'DELETE',
       path: query ? `${resourcePath(target)}?${query}` : resourcePath(target),
       target,
@@ -438,7 +399,7 @@ export class KubeClient {
       propagationPolicy: options.propagationPolicy,
       gracePeriodSeconds: options.gracePeriodSeconds,
     });
-    await this.execute({
+    await this.sender.execute({
       method: 'DELETE',
       path: query ? `${resourcePath(target)}?${query}` : resourcePath(target),
       target,
@@ -455,7 +416,7 @@ export class KubeClient {
     const path = query ? `${req.path}${req.path.includes('?') ? '&' : '?'}${query}` : req.path;
     const parsed = parseResourcePath(path);
     const watch = parsed !== undefined && (parsed.watchPath || /[?&]watch=(true|1)(&|$)/.test(path));
-    const text = await this.execute({
+    const text = await this.sender.execute({
       method: req.method,
       path,
       body: req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body),
@@ -476,37 +437,9 @@ export class KubeClient {
     return watchResources(this, options);
   }
 
-  /**
-   * Opens a streaming GET (a watch) through the token bucket, without a slot (a watch would hold
-   * it for minutes) and without retries (the watcher decides). Resolves once headers arrive;
-   * errors as for any request.
-   */
-  async openStream(target: ResourceTarget, query: string, bodyTimeoutMs: number, signal?: AbortSignal): Promise<Dispatcher.ResponseData> {
-    const wait = this.bucket?.take(signal);
-    if (wait) await wait;
-    const credential = this.shared.credentials.fresh() ?? (await this.shared.credentials.get());
-    const start = nowMs();
-    let status = 0;
-    try {
-      const response = await this.shared.transport.send(
-        { method: 'GET', path: `${resourcePath(target)}?${query}`, timeoutMs: this.shared.settings.requestTimeoutMs, bodyTimeoutMs, signal },
-        credential,
-        true,
-      );
-      status = response.statusCode;
-      if (status === 401) void this.shared.credentials.refresh().catch(() => undefined);
-      if (status >= 300) {
-        const text = await response.body.text();
-        const { reason, message, status: body } = parseStatus(status, text);
-        throw new KubeApiError({ code: status, reason, message, verb: 'WATCH', resource: target.resource, namespace: target.namespace, status: body });
-      }
-      return response;
-    } catch (err) {
-      if (err instanceof KubeApiError || signal?.aborted) throw err;
-      throw this.transportError(err, 'WATCH', target, 0);
-    } finally {
-      this.record(target, 'WATCH', status, start, start, nowMs(), 0);
-    }
+  /** A streaming GET (a watch) through this view's bucket; see Sender.openStream. */
+  openStream(target: ResourceTarget, query: string, bodyTimeoutMs: number, signal?: AbortSignal): Promise<Dispatcher.ResponseData> {
+    return this.sender.openStream(target, query, bodyTimeoutMs, signal);
   }
 
   /** Waits for open requests to finish, then closes the pool. */
@@ -518,177 +451,9 @@ export class KubeClient {
   async destroy(): Promise<void> {
     await this.shared.transport.destroy();
   }
-
-  /** Slot, then token, then send; retries; records; throws typed errors. Resolves the body text, or undefined when tolerated or discarded. */
-  private async execute(call: Call): Promise<string | undefined> {
-    const { settings, credentials, transport } = this.shared;
-    const policy = settings.retry;
-    const signal = call.signal;
-    const slot = this.slots.acquire(signal);
-    if (slot) await slot;
-    const startMs = nowMs();
-    let retries = 0;
-    let refreshedAfter401 = false;
-    try {
-      for (;;) {
-        const token = this.bucket?.take(signal);
-        if (token) await token;
-        const credential: Credential = credentials.fresh() ?? (await credentials.get());
-        const attemptStart = nowMs();
-        let response: Dispatcher.ResponseData;
-        try {
-          response = await transport.send(
-            {
-              method: call.method,
-              path: call.path,
-              body: call.body,
-              contentType: call.contentType,
-              timeoutMs: call.timeoutMs ?? settings.requestTimeoutMs,
-              signal,
-            },
-            credential,
-          );
-        } catch (err) {
-          if (signal?.aborted) throw err;
-          const kind = classifyError(err);
-          const code = (err as { code?: string }).code ?? '';
-          if (isRetryableFailure(kind, code) && retries < policy.maxRetries) {
-            await sleep(backoffMs(policy, retries), signal);
-            retries++;
-            continue;
-          }
-          this.record(call.target, call.verb, 0, startMs, attemptStart, nowMs(), retries);
-          throw this.transportError(err, call.verb ?? call.method, call.target, retries);
-        }
-        const status = response.statusCode;
-        if (status < 300 && call.discard) {
-          await response.body.dump();
-          this.record(call.target, call.verb, status, startMs, attemptStart, nowMs(), retries);
-          return undefined;
-        }
-        let text: string;
-        try {
-          text = await response.body.text();
-        } catch (err) {
-          // The connection dropped mid-body: as good as a reset.
-          if (signal?.aborted) throw err;
-          if (retries < policy.maxRetries && isRetryableFailure(classifyError(err), '')) {
-            await sleep(backoffMs(policy, retries), signal);
-            retries++;
-            continue;
-          }
-          this.record(call.target, call.verb, 0, startMs, attemptStart, nowMs(), retries);
-          throw this.transportError(err, call.verb ?? call.method, call.target, retries);
-        }
-        const endMs = nowMs();
-        if (status < 300) {
-          this.record(call.target, call.verb, status, startMs, attemptStart, endMs, retries);
-          return text;
-        }
-        if (status === 401 && !refreshedAfter401) {
-          refreshedAfter401 = true;
-          await credentials.refresh();
-          retries++;
-          continue;
-        }
-        if (isRetryableStatus(status) && retries < policy.maxRetries) {
-          const delay = retryAfterMs(response.headers['retry-after'], Date.now()) ?? backoffMs(policy, retries);
-          await sleep(delay, signal);
-          retries++;
-          continue;
-        }
-        this.record(call.target, call.verb, status, startMs, attemptStart, endMs, retries);
-        const { reason, message, status: body } = parseStatus(status, text);
-        if (call.tolerate?.includes(status)) return undefined;
-        if (status === 409 && call.alreadyExistsOk && reason === 'AlreadyExists') return undefined;
-        throw new KubeApiError({
-          code: status,
-          reason,
-          message,
-          verb: call.verb ?? call.method,
-          resource: describeResource(call),
-          namespace: call.target?.namespace,
-          name: call.target?.name ?? call.objectName,
-          retries,
-          status: body,
-        });
-      }
-    } finally {
-      this.slots.release();
-    }
-  }
-
-  private transportError(err: unknown, verb: string, target: ResourceTarget | undefined, retries: number): Error {
-    const { target: cluster } = this.shared;
-    const kind = classifyError(err);
-    const code = (err as { code?: string }).code ?? '';
-    const detail = `${code ? code + ': ' : ''}${(err as Error).message}`;
-    if (kind === 'unreachable') return new ClusterUnreachableError(cluster.server, cluster.contextName, detail, err);
-    if (kind === 'tls') {
-      return new UserError(`TLS handshake with the API server ${cluster.server} (context "${cluster.contextName}") failed: ${detail}`, {
-        hint: 'check certificate-authority in the kubeconfig; --skip-tls-verify skips the check (only on a network you trust)',
-        cause: err,
-      });
-    }
-    return new KubeApiError(
-      {
-        code: 0,
-        reason: FAILURE_REASONS[kind] ?? (code || 'RequestFailed'),
-        message: (err as Error).message,
-        verb,
-        resource: target ? target.resource : 'request',
-        namespace: target?.namespace,
-        name: target?.name,
-        retries,
-      },
-      { cause: err },
-    );
-  }
-
-  private record(
-    target: ResourceTarget | undefined,
-    verb: ApiVerb | undefined,
-    code: number,
-    startMs: number,
-    attemptStartMs: number,
-    endMs: number,
-    retries: number,
-  ): void {
-    const listeners = this.shared.listeners;
-    if (listeners.length === 0 || target === undefined || verb === undefined) return;
-    const hasName = target.name !== undefined;
-    const record: RequestRecord = {
-      verb,
-      group: target.group,
-      version: target.version,
-      resource: target.resource,
-      subresource: target.subresource ?? '',
-      scope: apiScope(verb, hasName, target.namespace),
-      namespace: target.namespace,
-      code,
-      startMs,
-      latencyMs: endMs - startMs,
-      attemptLatencyMs: endMs - attemptStartMs,
-      retries,
-    };
-    for (let i = 0; i < listeners.length; i++) listeners[i](record);
-  }
 }
-
-const FAILURE_REASONS: Partial<Record<TransportFailure, string>> = {
-  timeout: 'Timeout',
-  reset: 'ConnectionReset',
-  closed: CLIENT_CLOSED,
-};
 
 /** One connection per slot; no cap when concurrency is unlimited. */
 function connectionCap(maxConcurrency: number): number | null {
   return maxConcurrency > 0 && Number.isFinite(maxConcurrency) ? maxConcurrency : null;
-}
-
-function describeResource(call: Call): string {
-  if (!call.target) return call.path;
-  const { resource, subresource, group } = call.target;
-  const qualified = group ? `${resource}.${group}` : resource;
-  return subresource ? `${qualified}/${subresource}` : qualified;
 }

@@ -109,7 +109,7 @@ export function apiLatencyResult(recorder: ApiLatencyRecorder, options: ApiLaten
       });
     }
   }
-  return { name: 'apiLatency', documents: [documentFile('apiLatencyMeasurement', options.jobName, docs)], quantiles, thresholds: [], slis, errors: [] };
+  return { name: 'apiLatency', documents: docs.length > 0 ? [documentFile('apiLatencyMeasurement', options.jobName, docs)] : [], quantiles, thresholds: [], slis, errors: [] };
 }
 
 class ApiLatencyMeasurement implements Measurement {

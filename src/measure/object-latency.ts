@@ -99,7 +99,7 @@ export function objectLatencyResult(spec: ObjectLatencySpec, tracker: ObjectLate
   });
   return {
     name: spec.measurement,
-    documents: [documentFile(`${spec.measurement}Measurement`, meta.jobName, perObject), documentFile(`${spec.measurement}QuantilesMeasurement`, meta.jobName, quantileDocs)],
+    documents: [documentFile(`${spec.measurement}Measurement`, meta.jobName, perObject), documentFile(`${spec.measurement}QuantilesMeasurement`, meta.jobName, quantileDocs)].filter((f) => f.docs.length > 0),
     quantiles,
     thresholds: checkLatencyThresholds(spec.measurement, meta.thresholds, serverByPhase),
     slis: [],

@@ -8,8 +8,9 @@
  * - podLatencyQuantilesMeasurement: per phase, server clock (what kube-burner reports);
  * - podLatencyWatchQuantilesMeasurement: per phase, watch clock;
  * - podStartupLatencyMeasurement: the SIG pod startup SLI (creation observed -> all containers
- *   started observed, both on the watch), leaving out pods whose image was pulled (the kubelet's
- *   `Pulling` event) and pods that existed before the watch started.
+ *   started observed, both on the watch) minus the pod's image pulls, timed as the kubelet does
+ *   from its first `Pulling` to its last `Pulled` event (as observed on an events watch); pods that
+ *   existed before the watch started, never started, or whose pull never ended are left out.
  */
 import { nowMs } from '../shared/clock.js';
 import { collectTimestamp, documentFile, isoTime, quantileDocument } from './documents.js';
@@ -76,14 +77,15 @@ function podDocument(pod: PodRecord, options: PodLatencyOptions, counters: { inv
   return doc;
 }
 
-/** The SIG SLI samples: watch clock, image pulls and pre-existing pods left out. */
+/** The SIG SLI samples: watch clock, image pull time subtracted, pre-existing pods left out. */
 function podStartupSamples(tracker: PodTracker): { samples: Float64Array; excluded: number } {
   const started = tracker.latencies('ContainersStarted', 'watch');
   const samples = new Float64Array(started.length);
   let n = 0;
   for (let row = 0; row < started.length; row++) {
-    if (Number.isNaN(started[row]!) || tracker.isImagePulled(row)) continue;
-    samples[n++] = started[row]!;
+    const sample = started[row]! - tracker.pullMs(row);
+    if (Number.isNaN(sample)) continue;
+    samples[n++] = Math.max(0, sample);
   }
   return { samples: samples.subarray(0, n), excluded: started.length - n };
 }
@@ -139,7 +141,7 @@ export function podLatencyResult(tracker: PodTracker, options: PodLatencyOptions
       documentFile('podLatencyQuantilesMeasurement', options.jobName, serverDocs),
       documentFile('podLatencyWatchQuantilesMeasurement', options.jobName, watchDocs),
       documentFile('podStartupLatencyMeasurement', options.jobName, startupDocs),
-    ],
+    ].filter((file) => file.docs.length > 0), // a job without pods writes no podLatency files, as kube-burner
     quantiles,
     thresholds: checkLatencyThresholds('podLatency', options.thresholds, serverByPhase),
     slis,
@@ -148,10 +150,11 @@ export function podLatencyResult(tracker: PodTracker, options: PodLatencyOptions
   };
 }
 
-/** A `Pulling` event of a pod: the kubelet had to pull its image. */
-export function projectPullingEvent(event: any): { namespace: string; name: string } | null {
-  if (event?.reason !== 'Pulling' || event?.involvedObject?.kind !== 'Pod') return null;
-  return { namespace: String(event.involvedObject.namespace ?? event.metadata?.namespace ?? ''), name: String(event.involvedObject.name ?? '') };
+/** A kubelet `Pulling` (edge start) or `Pulled` (edge end) event of a pod; null for any other event. */
+export function projectPullEvent(event: any): { namespace: string; name: string; edge: 'start' | 'end' } | null {
+  const edge = event?.reason === 'Pulling' ? 'start' : event?.reason === 'Pulled' ? 'end' : undefined;
+  if (!edge || event?.involvedObject?.kind !== 'Pod') return null;
+  return { namespace: String(event.involvedObject.namespace ?? event.metadata?.namespace ?? ''), name: String(event.involvedObject.name ?? ''), edge };
 }
 
 class PodLatencyMeasurement implements Measurement {
@@ -174,17 +177,22 @@ class PodLatencyMeasurement implements Measurement {
     });
     this.watches.push(pods);
     if (ctx.config.excludeImagePulls !== false) {
-      const events = ctx.client.watchResources({
-        apiVersion: 'v1',
-        kind: 'Event',
-        fieldSelector: 'reason=Pulling',
-        project: projectPullingEvent,
-        onEvent: (_type, pull) => pull && tracker.markImagePulled(pull.namespace, pull.name),
-      });
-      this.watches.push(events);
-      events.synced.catch((err: unknown) => {
-        this.warnings.push(`podLatency: cannot watch events, pods whose image was pulled stay in the pod startup SLI (${String(err)})`);
-      });
+      // Two narrow watches (a field selector has no OR): the pull's start and its end.
+      for (const reason of ['Pulling', 'Pulled']) {
+        const events = ctx.client.watchResources({
+          apiVersion: 'v1',
+          kind: 'Event',
+          fieldSelector: `involvedObject.kind=Pod,reason=${reason}`,
+          project: projectPullEvent,
+          onEvent: (type, pull, observedAtMs) => {
+            if (pull && type !== 'DELETED') tracker.observePull(pull.namespace, pull.name, pull.edge, observedAtMs);
+          },
+        });
+        this.watches.push(events);
+        events.synced.catch((err: unknown) => {
+          this.warnings.push(`podLatency: cannot watch ${reason} events, image pull time stays in the pod startup SLI (${String(err)})`);
+        });
+      }
     }
     await pods.synced;
   }

@@ -28,14 +28,23 @@ export interface PodSnapshot {
 }
 
 const FLAG_PREEXISTING = 1;
-const FLAG_IMAGE_PULLED = 2;
 const NUM_PHASES = PHASES.length;
 /** Slack for the 1 s precision of creationTimestamp when deciding a pod predates the watch. */
 const PREEXISTING_SLACK_MS = 2000;
 
+/** Server timestamps have 1 s precision, so the same strings recur across pods and events: parse each once. */
+const parsedTimes = new Map<string, number>();
+const PARSED_TIMES_LIMIT = 4096;
+
 function parseTimeMs(value: unknown): number {
   if (typeof value !== 'string') return NaN;
-  return Date.parse(value);
+  let ms = parsedTimes.get(value);
+  if (ms === undefined) {
+    if (parsedTimes.size >= PARSED_TIMES_LIMIT) parsedTimes.clear();
+    ms = Date.parse(value);
+    parsedTimes.set(value, ms);
+  }
+  return ms;
 }
 
 /** Reduces a raw pod (plain JSON from the API) to a PodSnapshot; never keeps a reference to it. */
@@ -75,6 +84,12 @@ function allContainersStartedMs(pod: any): number {
   return latest;
 }
 
+/** First start, last end. A `Pulled` without any `Pulling` (image already present) leaves pullMs at 0. */
+function mergePull(pull: { start: number; end: number }, edge: 'start' | 'end', atMs: number): { start: number; end: number } {
+  if (edge === 'start') return { start: Number.isNaN(pull.start) ? atMs : Math.min(pull.start, atMs), end: pull.end };
+  return { start: pull.start, end: Number.isNaN(pull.end) ? atMs : Math.max(pull.end, atMs) };
+}
+
 /** One pod's record, materialised on demand for documents. */
 export interface PodRecord {
   namespace: string;
@@ -87,7 +102,8 @@ export interface PodRecord {
   serverMs: number[];
   observedMs: number[];
   preexisting: boolean;
-  imagePulled: boolean;
+  /** Watch-observed time from the first `Pulling` to the last `Pulled` event of the pod, ms; 0 when nothing was pulled. */
+  pullMs: number;
 }
 
 export class PodTracker {
@@ -101,13 +117,16 @@ export class PodTracker {
   private nodeIndex = new Uint32Array(0);
   private namespaceIndex = new Uint32Array(0);
   private flags = new Uint8Array(0);
+  /** Watch-observed first Pulling and last Pulled event times (image pulls, subtracted from the pod startup SLI). */
+  private pullStart = new Float64Array(0);
+  private pullEnd = new Float64Array(0);
   private readonly names: string[] = [];
   /** namespace -> pod name -> row. Nested so no "ns/name" string is built per pod. */
   private readonly rows = new Map<string, Map<string, number>>();
   private readonly interned: string[] = [];
   private readonly internIndex = new Map<string, number>();
-  /** Pods seen pulling an image before the pod itself was seen. */
-  private readonly pendingPulls = new Set<string>();
+  /** Pull events of pods not seen yet (events and pods come on different watches). */
+  private readonly pendingPulls = new Map<string, { start: number; end: number }>();
 
   /** @param watchStartMs when the watch started: pods created well before it are marked pre-existing. */
   constructor(private readonly watchStartMs: number) {}
@@ -131,11 +150,28 @@ export class PodTracker {
     }
   }
 
-  /** The kubelet pulled an image for this pod (a `Pulling` event). */
-  markImagePulled(namespace: string, name: string): void {
+  /** The kubelet's `Pulling` (start) or `Pulled` (end) event for one of the pod's images, as observed. */
+  observePull(namespace: string, name: string, edge: 'start' | 'end', observedAtMs: number): void {
     const row = this.rows.get(namespace)?.get(name);
-    if (row === undefined) this.pendingPulls.add(`${namespace}/${name}`);
-    else this.flags[row]! |= FLAG_IMAGE_PULLED;
+    if (row === undefined) {
+      const key = `${namespace}/${name}`;
+      const pending = this.pendingPulls.get(key) ?? { start: NaN, end: NaN };
+      this.pendingPulls.set(key, mergePull(pending, edge, observedAtMs));
+      return;
+    }
+    const merged = mergePull({ start: this.pullStart[row]!, end: this.pullEnd[row]! }, edge, observedAtMs);
+    this.pullStart[row] = merged.start;
+    this.pullEnd[row] = merged.end;
+  }
+
+  /**
+   * How long the pod's image pulls took (first Pulling to last Pulled, watch clock): 0 when it pulled
+   * nothing, NaN when a pull was seen starting but not ending.
+   */
+  pullMs(row: number): number {
+    const start = this.pullStart[row]!;
+    if (Number.isNaN(start)) return 0;
+    return this.pullEnd[row]! >= start ? this.pullEnd[row]! - start : NaN;
   }
 
   record(row: number): PodRecord {
@@ -151,7 +187,7 @@ export class PodTracker {
       serverMs: Array.from(this.server.subarray(base, base + NUM_PHASES)),
       observedMs: Array.from(this.observed.subarray(base, base + NUM_PHASES)),
       preexisting: (this.flags[row]! & FLAG_PREEXISTING) !== 0,
-      imagePulled: (this.flags[row]! & FLAG_IMAGE_PULLED) !== 0,
+      pullMs: this.pullMs(row),
     };
   }
 
@@ -171,10 +207,6 @@ export class PodTracker {
     return out;
   }
 
-  isImagePulled(row: number): boolean {
-    return (this.flags[row]! & FLAG_IMAGE_PULLED) !== 0;
-  }
-
   private add(snapshot: PodSnapshot, observedAtMs: number): number {
     if (this.count === this.capacity) this.grow();
     const row = this.count++;
@@ -188,9 +220,14 @@ export class PodTracker {
     this.createdServer[row] = snapshot.createdMs;
     const preexisting = snapshot.createdMs < this.watchStartMs - PREEXISTING_SLACK_MS;
     this.createdObserved[row] = preexisting ? NaN : observedAtMs;
-    let flags = preexisting ? FLAG_PREEXISTING : 0;
-    if (this.pendingPulls.delete(`${snapshot.namespace}/${snapshot.name}`)) flags |= FLAG_IMAGE_PULLED;
-    this.flags[row] = flags;
+    this.flags[row] = preexisting ? FLAG_PREEXISTING : 0;
+    const key = `${snapshot.namespace}/${snapshot.name}`;
+    const pending = this.pendingPulls.get(key);
+    if (pending) {
+      this.pendingPulls.delete(key);
+      this.pullStart[row] = pending.start;
+      this.pullEnd[row] = pending.end;
+    }
     return row;
   }
 
@@ -220,6 +257,8 @@ export class PodTracker {
     this.nodeIndex = grow(this.nodeIndex, 1);
     this.namespaceIndex = grow(this.namespaceIndex, 1);
     this.flags = grow(this.flags, 1);
+    this.pullStart = grow(this.pullStart, 1, NaN);
+    this.pullEnd = grow(this.pullEnd, 1, NaN);
     this.capacity = capacity;
   }
 }

@@ -109,7 +109,7 @@ function podTimelineChart(folder: RunFolder, jobName: string): string {
   const t0 = timeline.created[0]!;
   const end = Math.max(timeline.created.at(-1)!, timeline.scheduled.at(-1) ?? t0, timeline.ready.at(-1) ?? t0);
   const series: Series[] = [
-    { name: 'created', points: cumulative(timeline.created, t0), color: PALETTE[0]! },
+    { name: 'created', points: cumulative(timeline.created, t0), color: PALETTE[0]!, underlay: true },
     { name: 'scheduled', points: cumulative(timeline.scheduled, t0), color: PALETTE[3]! },
     { name: 'ready', points: cumulative(timeline.ready, t0), color: PALETTE[2]! },
   ];

@@ -18,6 +18,8 @@ export interface Series {
   points: Array<[number, number]>;
   color: string;
   dashed?: boolean;
+  /** Drawn wide and pale, under the others (a line others follow closely). */
+  underlay?: boolean;
 }
 
 const WIDTH = 640;
@@ -50,13 +52,13 @@ interface Frame {
   svg: string[];
 }
 
-function frame(title: string, x: Axis & { min: number; max: number }, y: Axis & { min: number; max: number }): Frame {
+function frame(title: string, x: Axis & { min: number; max: number }, y: Axis & { min: number; max: number }, extraHeight = 0): Frame {
   const w = WIDTH - MARGIN.left - MARGIN.right;
   const h = HEIGHT - MARGIN.top - MARGIN.bottom;
   const xs = (v: number) => MARGIN.left + (x.max > x.min ? ((v - x.min) / (x.max - x.min)) * w : w / 2);
   const ys = (v: number) => MARGIN.top + h - (y.max > y.min ? ((v - y.min) / (y.max - y.min)) * h : h / 2);
   const svg = [
-    `<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${esc(title)}">`,
+    `<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT + extraHeight}" width="${WIDTH}" height="${HEIGHT + extraHeight}" role="img" aria-label="${esc(title)}">`,
     `<text class="title" x="${MARGIN.left}" y="20">${esc(title)}</text>`,
   ];
   for (const t of niceTicks(y.min, y.max)) {
@@ -73,29 +75,37 @@ function frame(title: string, x: Axis & { min: number; max: number }, y: Axis & 
   return { x: xs, y: ys, svg };
 }
 
-/** Legend rows anchored at the plot's bottom right, where CDFs and cumulative counts leave room. */
-function legend(items: Array<{ name: string; color: string; dashed?: boolean }>): string {
-  const plotRight = WIDTH - MARGIN.right - 8;
-  const plotBottom = HEIGHT - MARGIN.bottom - 8;
-  const widthOf = (name: string) => 28 + name.length * 6.2;
-  const rows: Array<typeof items> = [[]];
+const LEGEND_ROW = 16;
+
+function legendWidth(name: string): number {
+  return 28 + name.length * 6.2;
+}
+
+/** Legend items split into rows that fit the chart's width. */
+function legendRows<T extends { name: string }>(items: T[]): T[][] {
+  const rows: T[][] = [[]];
   let used = 0;
   for (const item of items) {
-    if (used + widthOf(item.name) > WIDTH - MARGIN.left - MARGIN.right - 16 && rows.at(-1)!.length > 0) {
+    if (used + legendWidth(item.name) > WIDTH - MARGIN.left - MARGIN.right && rows.at(-1)!.length > 0) {
       rows.push([]);
       used = 0;
     }
     rows.at(-1)!.push(item);
-    used += widthOf(item.name);
+    used += legendWidth(item.name);
   }
+  return rows.filter((r) => r.length > 0);
+}
+
+/** The legend, in rows under the x axis label. */
+function legend(items: Array<{ name: string; color: string; dashed?: boolean }>): string {
   const parts: string[] = [];
-  rows.forEach((row, r) => {
-    const y = plotBottom - (rows.length - 1 - r) * 16;
-    let x = plotRight - row.reduce((sum, item) => sum + widthOf(item.name), 0);
+  legendRows(items).forEach((row, r) => {
+    const y = HEIGHT + 10 + r * LEGEND_ROW;
+    let x = MARGIN.left;
     for (const item of row) {
       parts.push(`<line x1="${x.toFixed(1)}" x2="${(x + 16).toFixed(1)}" y1="${y - 4}" y2="${y - 4}" stroke="${item.color}" stroke-width="2.5"${item.dashed ? ' stroke-dasharray="5 3"' : ''}/>`);
       parts.push(`<text class="legend" x="${(x + 20).toFixed(1)}" y="${y}">${esc(item.name)}</text>`);
-      x += widthOf(item.name);
+      x += legendWidth(item.name);
     }
   });
   return `<g class="legend-box">${parts.join('')}</g>`;
@@ -115,11 +125,13 @@ export function lineChart(options: { title: string; x: Axis; y: Axis; series: Se
   const all = options.series.flatMap((s) => s.points);
   const x = { ...options.x, ...extent(all.map((p) => p[0]), options.x.min, options.x.max) };
   const y = { ...options.y, ...extent(all.map((p) => p[1]), options.y.min, options.y.max) };
-  const f = frame(options.title, x, y);
-  for (const s of options.series) {
+  const f = frame(options.title, x, y, 8 + legendRows(options.series).length * LEGEND_ROW);
+  const ordered = [...options.series.filter((s) => s.underlay), ...options.series.filter((s) => !s.underlay)];
+  for (const s of ordered) {
     if (s.points.length === 0) continue;
     const d = s.points.map(([px, py], i) => `${i === 0 ? 'M' : 'L'}${f.x(px).toFixed(1)} ${f.y(py).toFixed(1)}`).join(' ');
-    f.svg.push(`<path class="series" data-series="${esc(s.name)}" data-points="${s.points.length}" d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`);
+    const stroke = s.underlay ? 'stroke-width="6" stroke-opacity="0.35"' : 'stroke-width="2"';
+    f.svg.push(`<path class="series" data-series="${esc(s.name)}" data-points="${s.points.length}" d="${d}" fill="none" stroke="${s.color}" ${stroke}${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`);
   }
   f.svg.push(legend(options.series), '</svg>');
   return f.svg.join('\n');
@@ -131,8 +143,8 @@ export interface Bin {
   count: number;
 }
 
-/** Equal-width bins over the samples' range. */
-export function histogramBins(values: number[], binCount = 30): Bin[] {
+/** Equal-width bins over the samples' range; by default as many as the Rice rule gives (2 n^(1/3)), 5 to 40. */
+export function histogramBins(values: number[], binCount = Math.min(40, Math.max(5, Math.ceil(2 * Math.cbrt(values.length))))): Bin[] {
   const { min, max } = extent(values);
   const width = (max - min) / binCount;
   const bins: Bin[] = Array.from({ length: binCount }, (_, i) => ({ from: min + i * width, to: min + (i + 1) * width, count: 0 }));
@@ -157,7 +169,7 @@ export function histogramChart(options: { title: string; x: Axis; y: Axis; bins:
 /** Horizontal bars, one per label, longest first as given. */
 export function barChart(options: { title: string; bars: Array<{ label: string; value: number }>; format: (v: number) => string; color: string }): string {
   const rowHeight = 20;
-  const labelWidth = 260;
+  const labelWidth = Math.min(420, 16 + 6.2 * Math.max(...options.bars.map((b) => b.label.length), 10));
   const width = WIDTH;
   const height = 40 + options.bars.length * rowHeight;
   const max = Math.max(...options.bars.map((b) => b.value), 1e-9);

@@ -28,6 +28,8 @@ export interface SimOptions {
   kubeconfigOut?: string;
   /** How often watches with allowWatchBookmarks get a BOOKMARK (default 10 s). */
   bookmarkIntervalMs?: number;
+  /** Events older than this are deleted, as the apiserver's --event-ttl does (default 1 h). */
+  eventTtlMs?: number;
 }
 
 export interface RunningSim {
@@ -55,6 +57,14 @@ export function kubeconfigYaml(url: string, caPem: string, token: string): strin
     'current-context': 'burn-sim',
     preferences: {},
   });
+}
+
+/** Deletes the events older than the TTL. */
+function expireEvents(store: MemoryStore, ttlMs: number): void {
+  const cutoff = nowMs() - ttlMs;
+  for (const event of store.list('events')) {
+    if (Date.parse(event.metadata.creationTimestamp ?? '') < cutoff) store.remove('events', event.metadata.namespace, event.metadata.name!);
+  }
 }
 
 /** What the real apiserver creates at start: the system namespaces and the kubernetes service. */
@@ -105,10 +115,13 @@ export async function startSim(options: SimOptions = {}): Promise<RunningSim> {
   store.compact();
   const ctx = createSimContext(store, profile, seed, truth, timers);
   const cluster = startCluster(ctx, { nodes: options.nodes ?? 100, caPem: certs.caPem });
+  const ttl = options.eventTtlMs ?? 3_600_000;
+  const eventSweep = setInterval(() => expireEvents(store, ttl), Math.min(60_000, Math.max(1000, ttl / 4)));
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    clearInterval(eventSweep);
     timers.clear();
     cluster.stop();
     watches.stop();

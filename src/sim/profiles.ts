@@ -55,7 +55,7 @@ export const builtinProfiles: Record<string, SimProfile> = {
   large: derive('large', {
     serviceTime: { get: ms(0.2, 2), list: ms(5, 100), create: ms(0.5, 4), update: ms(0.5, 4), patch: ms(0.5, 4), delete: ms(0.5, 4), deletecollection: ms(10, 200) },
     maxInflight: { readonly: 1600, mutating: 800 },
-    faults: { throttleRate: 0, retryAfterSeconds: 1, errorRate: 0, watchCutMs: 0, watchWindow: 200_000 },
+    faults: { throttleRate: 0, retryAfterSeconds: 1, errorRate: 0, watchCutMs: 0, watchWindow: 50_000 },
   }),
 };
 

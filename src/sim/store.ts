@@ -47,19 +47,62 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** A deep copy of plain JSON data (faster than a JSON round trip or structuredClone). */
 function clone<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(clone) as T;
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = clone(v);
+  }
+  return out as T;
 }
 
-/** Everything but metadata and status: a change here bumps metadata.generation. */
-function specOf(obj: KubeObject): string {
-  const { metadata: _m, status: _s, ...rest } = obj;
-  return JSON.stringify(rest);
+/**
+ * Structural sharing between versions: returns `next` with every subtree equal to `prev`'s
+ * replaced by `prev`'s (frozen) one, or `prev` itself when the two are equal. New subtrees are
+ * frozen. Versions kept in the watch history then cost only what changed.
+ */
+function share(prev: unknown, next: unknown): unknown {
+  if (prev === next) return prev;
+  if (typeof next !== 'object' || next === null) return next;
+  // A frozen subtree is already stored elsewhere: keep it as it is.
+  if (typeof prev !== 'object' || prev === null || Array.isArray(prev) !== Array.isArray(next) || Object.isFrozen(next)) return deepFreeze(next);
+  if (Array.isArray(next)) {
+    const before = prev as unknown[];
+    let same = before.length === next.length;
+    for (let i = 0; i < next.length; i++) {
+      const v = share(before[i], next[i]);
+      next[i] = v;
+      if (v !== before[i]) same = false;
+    }
+    return same ? prev : Object.freeze(next);
+  }
+  const before = prev as Record<string, unknown>;
+  const after = next as Record<string, unknown>;
+  let count = 0;
+  let same = true;
+  for (const key in after) {
+    const v = share(before[key], after[key]);
+    if (v === undefined) {
+      delete after[key];
+      continue;
+    }
+    after[key] = v;
+    count++;
+    if (v !== before[key]) same = false;
+  }
+  if (same && count !== Object.keys(before).length) same = false;
+  return same ? prev : Object.freeze(next);
 }
 
-function withoutResourceVersion(obj: KubeObject): string {
-  const { resourceVersion: _rv, ...meta } = obj.metadata;
-  return JSON.stringify({ ...obj, metadata: meta });
+/** Whether anything but metadata and status differs (what bumps metadata.generation). */
+function specChanged(prev: KubeObject, next: KubeObject): boolean {
+  for (const key of new Set([...Object.keys(prev), ...Object.keys(next)])) {
+    if (key !== 'metadata' && key !== 'status' && prev[key] !== next[key]) return true;
+  }
+  return false;
 }
 
 export interface HistoryEntry {
@@ -317,18 +360,18 @@ export class MemoryStore implements SimStore {
       delete next.metadata.deletionTimestamp;
       delete next.metadata.deletionGracePeriodSeconds;
     }
-    if (old.generation !== undefined) {
-      next.metadata.generation = specOf(existing) === specOf(next) ? old.generation : old.generation + 1;
-    }
     if (next.metadata.finalizers && next.metadata.finalizers.length === 0) delete next.metadata.finalizers;
-    if (withoutResourceVersion(existing) === withoutResourceVersion(next)) return existing;
+    const shared = share(existing, next) as KubeObject;
+    if (shared === existing) return existing;
+    const generation = old.generation !== undefined && specChanged(existing, shared) ? old.generation + 1 : shared.metadata.generation;
 
-    if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length && !(Number(next.metadata.deletionGracePeriodSeconds) > 0)) {
-      const namespaceHeld = info.key === 'namespaces' && (next.spec?.finalizers ?? []).length > 0;
+    if (shared.metadata.deletionTimestamp && !shared.metadata.finalizers?.length && !(Number(shared.metadata.deletionGracePeriodSeconds) > 0)) {
+      const namespaceHeld = info.key === 'namespaces' && (shared.spec?.finalizers ?? []).length > 0;
       if (!namespaceHeld) return this.removeObject(info, existing);
     }
-    next.metadata.resourceVersion = String(++this.rv);
-    const stored = deepFreeze(next);
+    const metadata = { ...shared.metadata, resourceVersion: String(++this.rv) };
+    if (generation !== undefined) metadata.generation = generation;
+    const stored = Object.freeze({ ...shared, metadata: Object.freeze(metadata) }) as KubeObject;
     this.bucket(info.key, old.namespace).set(old.name as string, stored);
     this.emit({ type: 'MODIFIED', resource: info.key, object: stored, previous: existing });
     return stored;
@@ -340,7 +383,7 @@ export class MemoryStore implements SimStore {
     bucket.delete(existing.metadata.name as string);
     if (bucket.size === 0 && ns) this.data.get(info.key)!.delete(ns);
     this.counts.set(info.key, (this.counts.get(info.key) ?? 1) - 1);
-    const final = deepFreeze({ ...existing, metadata: { ...existing.metadata, resourceVersion: String(++this.rv) } });
+    const final = Object.freeze({ ...existing, metadata: Object.freeze({ ...existing.metadata, resourceVersion: String(++this.rv) }) }) as KubeObject;
     this.emit({ type: 'DELETED', resource: info.key, object: final });
     return final;
   }

@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { TemplateError } from './errors.js';
 import { SourceFile } from './source.js';
 import { buildFunctionTable } from './funcs/table.js';
+import type { FunctionTable } from './funcs/types.js';
 import { compileGoTemplate } from './go/compile.js';
 import { compileHandlebarsTemplate } from './handlebars.js';
 import { UserError } from '../shared/errors.js';
@@ -52,7 +53,7 @@ export function compileTemplate(source: string, options: TemplateOptions): Compi
   const hit = cache.get(key);
   if (hit) return hit;
 
-  const funcs = buildFunctionTable({ baseDir, allowReadOutsideBaseDir: allowOutside });
+  const funcs = functionTable(baseDir, allowOutside);
   const main = new SourceFile(options.file, source);
   const compiled =
     engine === 'handlebars'
@@ -63,11 +64,29 @@ export function compileTemplate(source: string, options: TemplateOptions): Compi
   return compiled;
 }
 
+/** One function table (and so one Handlebars environment) per ReadFile root. */
+const tables = new Map<string, FunctionTable>();
+
+function functionTable(baseDir: string, allowReadOutsideBaseDir: boolean): FunctionTable {
+  const key = `${allowReadOutsideBaseDir}\u0000${baseDir}`;
+  let table = tables.get(key);
+  if (!table) {
+    table = buildFunctionTable({ baseDir, allowReadOutsideBaseDir });
+    tables.set(key, table);
+  }
+  return table;
+}
+
 export function renderTemplate(source: string, data: Record<string, unknown>, options: TemplateOptions): string {
   return compileTemplate(source, options).render(data);
 }
 
 function readFunctionTemplate(path: string): SourceFile {
+  if (/^https?:\/\//.test(path)) {
+    throw new UserError(`function template ${path}: templates are compiled synchronously and cannot fetch URLs`, {
+      hint: 'download the file next to the config and list its path in global.functionTemplates',
+    });
+  }
   try {
     return new SourceFile(path, readFileSync(path, 'utf8'));
   } catch (err) {

@@ -71,6 +71,19 @@ describe('discovery', () => {
     expect(slices.json.resources.map((r: any) => r.name)).toContain('endpointslices');
   });
 
+  it('publishes OpenAPI v3 per group-version, with the fieldValidation parameter kubectl looks for', async () => {
+    const index = await api.request('GET', '/openapi/v3');
+    expect(index.status).toBe(200);
+    expect(Object.keys(index.json.paths)).toEqual(expect.arrayContaining(['api/v1', 'apis/apps/v1']));
+    const apps = await api.request('GET', index.json.paths['apis/apps/v1'].serverRelativeURL);
+    expect(apps.status).toBe(200);
+    const item = apps.json.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}'];
+    expect(item.patch['x-kubernetes-group-version-kind']).toEqual({ group: 'apps', version: 'v1', kind: 'Deployment' });
+    const params = [...(item.patch.parameters ?? []), ...(item.parameters ?? [])];
+    const names = params.map((p: any) => p.name ?? apps.json.components?.parameters?.[String(p.$ref).split('/').pop()!]?.name);
+    expect(names).toContain('fieldValidation');
+  });
+
   it('rejects a wrong bearer token with a 401 Status', async () => {
     const res = await api.request('GET', '/api/v1/namespaces', { token: 'not-the-token' });
     expect(res.status).toBe(401);

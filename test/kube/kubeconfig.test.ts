@@ -51,6 +51,16 @@ describe('credentials from the kubeconfig', () => {
     expect(server.requests.at(-1)!.headers.authorization).toBe('Bearer s3cret');
   });
 
+  it('reports rejected credentials after one refresh, with a hint', async () => {
+    server.tokens.add('right');
+    const file = writeKubeconfig(dir, 'wrong.yaml', [{ name: 'kind', server: url, cluster: { 'certificate-authority': pki.caFile }, user: { token: 'wrong' } }]);
+    const client = await connect({ kubeconfig: file });
+    const err = (await client.request({ method: 'GET', path: '/api/v1/namespaces/x/pods' }).catch((e: unknown) => e)) as UserError;
+    expect(err).toMatchObject({ code: 401, reason: 'Unauthorized' });
+    expect(err.hint).toMatch(/credentials in the kubeconfig were rejected/);
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('presents a client certificate, with the CA given inline', async () => {
     server.acceptClientCert = true;
     const file = writeKubeconfig(dir, 'cert.yaml', [

@@ -29,6 +29,21 @@ function failFirst(times: number, match: (r: SeenRequest) => boolean, respond: (
 const isPost = (r: SeenRequest) => r.method === 'POST';
 
 describe('typed helpers and what gets recorded', () => {
+  it('starts the latency clock when the request goes out, not while it waits for a token', async () => {
+    const client = (await cluster.connect()).withLimits({ qps: 4, burst: 1 });
+    const records: RequestRecord[] = [];
+    client.onRequest((r) => records.push(r));
+    const started = performance.now();
+    await Promise.all([0, 1, 2].map((i) => client.create(configMap(`paced-${i}`))));
+    const elapsed = performance.now() - started;
+    // Three requests at 4 qps with burst 1 take about half a second of pacing; each request itself is quick.
+    expect(records).toHaveLength(3);
+    const slowest = Math.max(...records.map((r) => r.latencyMs));
+    expect(slowest).toBeLessThan(elapsed / 3);
+    const starts = records.map((r) => r.startMs).sort((a, b) => a - b);
+    expect(starts[2]! - starts[0]!).toBeGreaterThan(elapsed / 2);
+  });
+
   it('records verb, resource, scope and code as the apiserver labels them', async () => {
     const client = await cluster.connect();
     const records: RequestRecord[] = [];

@@ -37,15 +37,16 @@ describe('request path against the simulator', () => {
     const items = await client.list('v1', 'ConfigMap', { namespace: 'kube-sim-1', labelSelector: 'set=a', limit: 7 });
     expect(items.map((i) => i.metadata.name).sort()).toEqual(Array.from({ length: 30 }, (_, i) => `cm-${i}`).sort());
 
+    // the pods the simulated controllers create, and a change we make to one of them
     const seen = new Map<string, string>();
     const watch = client.watchResources({
       apiVersion: 'v1',
       kind: 'Pod',
       namespace: 'kube-sim-1',
-      project: (pod) => ({ name: pod.metadata.name!, phase: (pod.status?.phase as string | undefined) ?? '' }),
+      project: (pod) => ({ name: pod.metadata.name!, mark: pod.metadata.labels?.mark ?? '' }),
       onEvent: (type, pod) => {
         if (type === 'DELETED') seen.delete(pod.name);
-        else seen.set(pod.name, pod.phase);
+        else seen.set(pod.name, pod.mark);
       },
     });
     await watch.synced;
@@ -59,11 +60,15 @@ describe('request path against the simulator', () => {
         template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
       },
     });
-    for (let i = 0; i < 1000 && [...seen.values()].filter((p) => p === 'Running').length < 2; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const until = async (what: string, condition: () => boolean) => {
+      for (let i = 0; i < 1000 && !condition(); i++) await new Promise((r) => setTimeout(r, 20));
+      if (!condition()) throw new Error(`timed out waiting for ${what}`);
+    };
+    await until('the deployment pods', () => seen.size === 2);
+    const [first] = seen.keys();
+    await client.patch('v1', 'Pod', first, 'kube-sim-1', { metadata: { labels: { mark: 'patched' } } }, 'merge');
+    await until('the patch to be watched', () => seen.get(first) === 'patched');
     await watch.stop();
-    expect([...seen.values()].filter((p) => p === 'Running')).toHaveLength(2);
 
     const posts = records.filter((r) => r.verb === 'POST' && r.resource === 'configmaps');
     expect(posts).toHaveLength(31);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PodTracker, projectPod } from '../../src/measure/pod-tracker.js';
-import { podLatencyResult, projectPullingEvent } from '../../src/measure/pod-latency.js';
+import { podLatencyResult, projectPullEvent } from '../../src/measure/pod-latency.js';
 import { parseLatencyThresholds } from '../../src/measure/thresholds.js';
 import { PHASES } from '../../src/measure/pod-tracker.js';
 import { UserError } from '../../src/shared/errors.js';
@@ -58,16 +58,21 @@ describe('podLatency', () => {
     expect(result.errors).toEqual([]);
   });
 
-  it('leaves pods whose image was pulled out of the pod startup SLI', () => {
+  it('subtracts image pull time (first Pulling to last Pulled) from the pod startup SLI, like the kubelet', () => {
     const tracker = new PodTracker(T0 - 10);
-    tracker.markImagePulled('ns-1', 'slow'); // Pulling event before the pod's own events
-    feed(tracker, 'slow', times(T0, 5000));
-    feed(tracker, 'fast', times(T0, 100));
-    const pulling = projectPullingEvent({ reason: 'Pulling', involvedObject: { kind: 'Pod', namespace: 'ns-1', name: 'slow' } });
-    expect(pulling).toEqual({ namespace: 'ns-1', name: 'slow' });
-    expect(projectPullingEvent({ reason: 'Pulled', involvedObject: { kind: 'Pod', name: 'x' } })).toBeNull();
+    tracker.observePull('ns-1', 'pulled', 'start', T0 + 600); // events may come before the pod's own
+    feed(tracker, 'pulled', times(T0, 1000)); // containers started at +3000 (observed +3003)
+    tracker.observePull('ns-1', 'pulled', 'end', T0 + 2100);
+    feed(tracker, 'present', times(T0, 100));
+    tracker.observePull('ns-1', 'present', 'end', T0 + 250); // "already present on machine": no Pulling
+    feed(tracker, 'stuck', times(T0, 200));
+    tracker.observePull('ns-1', 'stuck', 'start', T0 + 300); // never Pulled: cannot tell the pull time
     const sli = podLatencyResult(tracker, options).slis[0]!;
-    expect(sli).toMatchObject({ count: 1, p99: 300, excluded: 1 });
+    // pulled: 3000 - 1500 = 1500; present: 300
+    expect(sli).toMatchObject({ count: 2, p50: 300, p99: 1500, excluded: 1 });
+    expect(projectPullEvent({ reason: 'Pulling', involvedObject: { kind: 'Pod', namespace: 'ns-1', name: 'p' } })).toEqual({ namespace: 'ns-1', name: 'p', edge: 'start' });
+    expect(projectPullEvent({ reason: 'Pulled', involvedObject: { kind: 'Pod', namespace: 'ns-1', name: 'p' } })).toEqual({ namespace: 'ns-1', name: 'p', edge: 'end' });
+    expect(projectPullEvent({ reason: 'Started', involvedObject: { kind: 'Pod', name: 'x' } })).toBeNull();
   });
 
   it('has no watch times for pods that existed before the watch started', () => {
@@ -107,6 +112,11 @@ describe('podLatency', () => {
       expect.objectContaining({ key: 'podLatency PodScheduled Max', value: 1000, threshold: 2000, passed: true }),
     ]);
     expect(result.thresholds[0]!.message).toContain('(5500ms) higher than the configured threshold (3000ms)');
+  });
+
+  it('writes no documents for a job without pods (a delete job), as kube-burner', () => {
+    const result = podLatencyResult(new PodTracker(T0), options);
+    expect(result).toMatchObject({ documents: [], slis: [], invalid: { count: 0, total: 0 }, errors: [] });
   });
 
   it('rejects a malformed threshold with the entry it came from', () => {

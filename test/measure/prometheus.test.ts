@@ -14,6 +14,8 @@ import type { MetricsEndpoint } from '../../src/config/types.js';
 import type { ApiCallSli, MeasurementResult } from '../../src/measure/types.js';
 import type { RequestRecord } from '../../src/kube/types.js';
 import { UserError } from '../../src/shared/errors.js';
+import { runCheckAlerts } from '../../src/cli/check-alerts.js';
+import { PassThrough } from 'node:stream';
 
 /** The apiserver's buckets for apiserver_request_sli_duration_seconds. */
 const SLI_BUCKETS = [0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60];
@@ -152,6 +154,18 @@ describe('prometheus measurement against a real Prometheus', () => {
     } finally {
       await client.close();
     }
+  });
+
+  it('burn check-alerts prints the fired alerts and exits 3 for severity error', async () => {
+    const out = new PassThrough();
+    const chunks: string[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c.toString()));
+    const flags = { prometheusUrl: prometheus.url, alertProfile: [join(dir, 'alerts.yaml')], start: window.startMs, end: window.endMs, duration: 0, step: 1000 };
+    expect(await runCheckAlerts(flags, out)).toBe(3);
+    expect(chunks.join('')).toMatch(/^ERROR\s+\S+ \.\. \S+\s+queue default is 42 deep\n1 alert\(s\) fired between/m);
+    await writeFile(join(dir, 'quiet.yaml'), '- expr: burn_test_queue_depth > 1000\n  description: never\n  severity: critical\n');
+    expect(await runCheckAlerts({ ...flags, alertProfile: [join(dir, 'quiet.yaml')] }, out)).toBe(0);
+    await expect(runCheckAlerts({ ...flags, alertProfile: [join(dir, 'missing.yaml')] }, out)).rejects.toThrow(/cannot read profile .*missing.yaml: ENOENT/);
   });
 
   it('reports refused queries and unreachable endpoints clearly', async () => {

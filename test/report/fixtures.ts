@@ -98,7 +98,8 @@ export async function writeFixtureRun(run: FixtureRun, dir?: string): Promise<st
   const t0 = run.startMs ?? Date.parse('2026-11-22T10:00:00.000Z');
   const { results, endMs, requests } = measure(run, jobName, t0);
   const job = { name: jobName, qps: run.qps ?? 20, burst: 20, jobIterations: run.pods, jobType: 'create', objects: [] } as unknown as Job;
-  const summary = jobSummaryDocument({ uuid: run.uuid, runId: 'run-1', job, startMs: t0, endMs, passed: true, errors: [], requests, achievedQps: requests / ((endMs - t0) / 1000), objectsCreated: run.pods, churnCycles: 0, cluster: CLUSTER, metadata: {} });
+  const sendingMs = (run.pods * 1000) / (run.qps ?? 20);
+  const summary = jobSummaryDocument({ uuid: run.uuid, runId: 'run-1', job, startMs: t0, endMs, passed: true, errors: [], requests, achievedQps: requests / (sendingMs / 1000), sendingMs, objectsCreated: run.pods, churnCycles: 0, cluster: CLUSTER, metadata: {} });
   const record: RunRecord = {
     uuid: run.uuid,
     runId: 'run-1',

@@ -78,6 +78,18 @@ describe('acceptance: a kube-burner-style Deployment template', () => {
     await expect(burnRender(tpl)).rejects.toThrow(`${tpl}:3:20: function "upperr" not defined\n    name: {{ .Name | upperr }}\n                     ^`);
   });
 
+  it('--engine, --missing-key and JSON --data', async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'burn-render-'));
+    writeFileSync(join(dir, 'vars.json'), '{"name": "n1", "count": 2}');
+    writeFileSync(join(dir, 'obj.tpl'), '{{name}}:{{add count 1}}');
+    writeFileSync(join(dir, 'obj.yaml'), '{{ .name }} {{ .nope }}');
+    expect(await burnRender(join(dir, 'obj.tpl'), '--engine', 'handlebars', '--data', join(dir, 'vars.json'))).toBe('n1:3');
+    expect(await burnRender(join(dir, 'obj.yaml'), '--missing-key', 'zero', '--data', join(dir, 'vars.json'))).toBe('n1 <no value>');
+    await expect(burnRender(join(dir, 'obj.yaml'), '--engine', 'jinja')).rejects.toThrow('--engine jinja: expected one of go, handlebars');
+  });
+
   it('rejects bad flags with a message naming the flag', async () => {
     await expect(burnRender(join(fixtures, 'deployment.yaml'), '--iteration', 'x')).rejects.toThrow('--iteration x: expected an integer');
     await expect(burnRender(join(fixtures, 'deployment.yaml'), '--set', 'novalue')).rejects.toThrow('--set novalue: expected key=value');

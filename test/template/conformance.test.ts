@@ -138,6 +138,9 @@ const cases: Array<[string, string, string]> = [
   ['missing argument', '{{printf "%d %d" 1}}', '1 %!d(MISSING)'],
   ['extra argument', '{{printf "%d" 1 2}}', '1%!(EXTRA int=2)'],
   ['%*d', '{{printf "%*d" 5 42}}', '   42'],
+  ['explicit argument indexes', '{{printf "%[2]s-%[1]s-%s" "a" "b"}}', 'b-a-b'],
+  ['reusing an argument', '{{printf "%[1]s/%[1]s" "x"}}', 'x/x'],
+  ['bad argument index', '{{printf "%[3]d" 1}}', '%!d(BADINDEX)'],
   ['float %v uses shortest form', '{{printf "%v %v %v" 2.5 1e6 0.0001}}', '2.5 1e+06 0.0001'],
   // printing values
   ['float field', '{{.F}}', '2.5'],

@@ -91,3 +91,19 @@ describe('template errors name the file, line and column and show the line with 
     expect(goError('{{ .A.B }}', {}, { missingKey: 'zero' })).toContain('nil pointer evaluating interface {}.B');
   });
 });
+
+describe('comments', () => {
+  it('must close right before the delimiter, as in Go', () => {
+    expect(goError('{{/* a */ }}')).toMatch(/^test\.yaml:1:10: comment ends before closing delimiter/);
+    expect(goError('{{/* a ')).toMatch(/^test\.yaml:1:1: unclosed comment/);
+  });
+});
+
+describe('runaway recursion', () => {
+  it('stops with a template error, not a crash', () => {
+    expect(goError('{{define "r"}}{{template "r" .}}{{end}}{{template "r" 1}}')).toMatch(/executing "r" at <template "r">: exceeded maximum template depth/);
+    expect(goError('{{define "r"}}{{if true}}{{with .}}{{range list 1}}{{template "r" $}}{{end}}{{end}}{{end}}{{end}}{{template "r" 1}}')).toMatch(
+      /exceeded maximum template depth/,
+    );
+  });
+});

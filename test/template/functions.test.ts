@@ -88,6 +88,15 @@ const sprig: Array<[string, string, string]> = [
   ['semverCompare', '{{semverCompare ">=1.2.3" "1.3.0"}} {{semverCompare "^1.2" "2.0.0"}} {{semverCompare "~1.2.3" "1.2.9"}}', 'true false true'],
   ['semverCompare ranges', '{{semverCompare ">= 1.20, < 1.30" "v1.28.3"}} {{semverCompare "1.2.x || 2.x" "2.5.1"}}', 'true true'],
   ['semverCompare prerelease', '{{semverCompare ">=1.2.0" "1.3.0-rc.1"}} {{semverCompare ">=1.2.0-0" "1.3.0-rc.1"}}', 'false true'],
+  // beyond the list
+  ['sortAlpha', '{{sortAlpha (list "b" "a" 10)}}', '[10 a b]'],
+  ['reverse', '{{reverse (list 1 2 3)}}', '[3 2 1]'],
+  ['compact', '{{compact (list 1 "" 0 "a" nil)}}', '[1 a]'],
+  ['without', '{{without (list 1 2 3 2) 2}}', '[1 3]'],
+  ['concat', '{{concat (list 1) (list 2 3)}}', '[1 2 3]'],
+  ['sha1sum', '{{sha1sum "abc"}}', 'a9993e364706816aba3e25717850c26c9cd0d89d'],
+  ['nospace', '{{nospace "a b\tc"}}', 'abc'],
+  ['typeOf kindOf kindIs', '{{typeOf 1}} {{typeOf (add 1 1)}} {{kindOf (list)}} {{kindOf (dict)}} {{kindIs "string" "x"}}', 'int int64 slice map true'],
 ];
 
 describe('sprig functions', () => {
@@ -132,6 +141,7 @@ describe('sprig functions', () => {
     expect(goError('{{index .L 5}}', { L: [1] })).toContain('error calling index: index out of range: 5');
     expect(goError('{{len 3}}')).toContain('error calling len: len of type int');
     expect(goError('{{ternary 1 2 "yes"}}')).toContain('expected bool; found "yes"');
+    expect(goError('{{fail "replicas must be set"}}')).toContain('error calling fail: replicas must be set');
   });
 });
 
@@ -152,11 +162,25 @@ describe("kube-burner's functions", () => {
     );
   });
 
-  it('GetIPAddress gives the n-th address of a CIDR', () => {
-    expect(go('{{GetIPAddress "10.128.0.0/14" 0}} {{GetIPAddress "10.128.0.0/14" 258}} {{GetIPAddress "192.168.1.77/24" 5}}')).toBe(
-      '10.128.0.0 10.128.1.2 192.168.1.5',
+  it('GetIPAddress hands each iteration its share of the address pool, space separated', () => {
+    const data = { pool: ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4'], csv: '10.0.0.1,10.0.0.2 10.0.0.3' };
+    expect(go('{{GetIPAddress .pool 0 2}}|{{GetIPAddress .pool 1 2}}|{{GetIPAddress .csv 2 1}}', data)).toBe('10.0.0.1 10.0.0.2|10.0.0.3 10.0.0.4|10.0.0.3');
+    // kube-burner-ocp's egressip template:
+    expect(go('{{range (splitList " " (GetIPAddress .pool .Iteration 2))}}- {{.}} {{end}}', { ...data, Iteration: 1 })).toBe('- 10.0.0.3 - 10.0.0.4 ');
+    expect(goError('{{GetIPAddress .pool 2 2}}', data)).toContain('iteration 2 needs addresses 5-6 but only 4 were given');
+  });
+
+  it("runs kube-burner's documented function-template example", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'burn-tpl-'));
+    const envs = join(dir, 'envs.tpl');
+    writeFileSync(
+      envs,
+      '{{- define "env_func" -}}\n{{- range $i := until $.n }}\n{{- printf "- name: ENVVAR%d_%s\\n  value: %s" (add $i 1) $.name $.envVar | nindent $.indent }}\n{{- end }}\n{{- end }}\n',
     );
-    expect(goError('{{GetIPAddress "10.0.0.0/30" 4}}')).toContain('index 4 is outside 10.0.0.0/30');
+    const out = go('env:\n{{- template "env_func" (dict "name" .name "envVar" .envVar "n" 2 "indent" 8) }}\n', { name: 'x', envVar: 'y' }, {
+      functionTemplates: [envs],
+    });
+    expect(out).toBe('env:\n        - name: ENVVAR1_x\n          value: y\n        - name: ENVVAR2_x\n          value: y\n');
   });
 
   it('ReadFile reads relative to the config folder and refuses paths outside it', () => {

@@ -3,13 +3,29 @@
  * takes the metric's tolerance and, where samples or repeated runs allow, run-to-run noise.
  */
 import { bootstrapQuantileDifference, type Interval } from './bootstrap.js';
+import { mannWhitneyP } from './rank-test.js';
 import type { Direction, MetricUnit, RunMetric } from './metrics.js';
 import { toleranceFor, type DiffRules, type ToleranceRule } from './rules.js';
 
 export type Verdict = 'regression' | 'improvement' | 'unchanged';
 
-/** How the noise was judged: bootstrap over per-pod samples, bootstrap over repeated runs' figures, or not at all. */
-export type NoiseMethod = 'bootstrap-samples' | 'bootstrap-runs' | 'none';
+/**
+ * How the noise was judged: bootstrap interval over per-pod samples, over repeated runs' figures,
+ * a rank test on the samples (a quantile whose tail holds too few samples to bootstrap), or not at all.
+ */
+export type NoiseMethod = 'bootstrap-samples' | 'bootstrap-runs' | 'mann-whitney' | 'none';
+
+/** A bootstrap interval of a quantile needs this many samples beyond it on each side (the P99 of 20 pods is their maximum). */
+export const MIN_TAIL_SAMPLES = 5;
+
+export interface Noise {
+  method: NoiseMethod;
+  confidence: number;
+  /** Bootstrap interval of candidate - baseline. */
+  interval?: Interval;
+  /** Mann-Whitney two-sided p-value. */
+  pValue?: number;
+}
 
 export interface MetricComparison {
   id: string;
@@ -26,7 +42,7 @@ export interface MetricComparison {
   /** Why the verdict: tolerance, noise interval, SLO flip. */
   reason: string;
   tolerance: ToleranceRule;
-  noise: { method: NoiseMethod; interval?: Interval; confidence: number };
+  noise: Noise;
 }
 
 export interface Comparison {
@@ -48,19 +64,31 @@ function byId(runs: RunMetric[][]): Map<string, RunMetric[]> {
   return out;
 }
 
-function noiseInterval(base: RunMetric[], cand: RunMetric[], rules: DiffRules): { method: NoiseMethod; interval?: Interval } {
+function tailIsThin(ms: RunMetric[], q: number): boolean {
+  const n = ms.reduce((sum, m) => sum + m.samples!.values.length, 0);
+  return n * Math.min(q, 1 - q) < MIN_TAIL_SAMPLES;
+}
+
+/** Judges run-to-run noise with what the sides have; `beyond` says whether the change is larger than it. */
+function judgeNoise(base: RunMetric[], cand: RunMetric[], rules: DiffRules): Noise & { beyond: boolean } {
   const options = { resamples: rules.resamples, seed: rules.seed, confidence: rules.confidence };
+  const confidence = rules.confidence;
   const withSamples = (ms: RunMetric[]) => ms.every((m) => m.samples && m.samples.values.length > 0);
-  if (withSamples(base) && withSamples(cand)) {
-    const q = base[0]!.samples!.q;
+  const sampled = withSamples(base) && withSamples(cand);
+  const q = base[0]!.samples?.q ?? 0.5;
+  if (sampled && !tailIsThin(base, q) && !tailIsThin(cand, q)) {
     const [interval] = bootstrapQuantileDifference(base.map((m) => m.samples!.values), cand.map((m) => m.samples!.values), [q], options);
-    return { method: 'bootstrap-samples', interval };
+    return { method: 'bootstrap-samples', confidence, interval, beyond: interval!.low > 0 || interval!.high < 0 };
   }
   if (base.length >= 2 && cand.length >= 2) {
     const [interval] = bootstrapQuantileDifference(base.map((m) => [m.value]), cand.map((m) => [m.value]), [0.5], options);
-    return { method: 'bootstrap-runs', interval };
+    return { method: 'bootstrap-runs', confidence, interval, beyond: interval!.low > 0 || interval!.high < 0 };
   }
-  return { method: 'none' };
+  if (sampled) {
+    const pValue = mannWhitneyP(base.flatMap((m) => m.samples!.values), cand.flatMap((m) => m.samples!.values));
+    return { method: 'mann-whitney', confidence, pValue, beyond: pValue < 1 - confidence };
+  }
+  return { method: 'none', confidence, beyond: true };
 }
 
 function formatTolerance(t: ToleranceRule, unit: MetricUnit): string {
@@ -78,8 +106,7 @@ function compareOne(id: string, base: RunMetric[], cand: RunMetric[], rules: Dif
   const changePercent = scale > 0 ? (100 * change) / scale : change === 0 ? 0 : Math.sign(change) * Infinity;
   const worse = first.direction === 'lower-is-better' ? change > 0 : change < 0;
   const beyondTolerance = Math.abs(changePercent) > tolerance.percent && Math.abs(change) > tolerance.absolute;
-  const { method, interval } = noiseInterval(base, cand, rules);
-  const beyondNoise = interval ? interval.low > 0 || interval.high < 0 : true;
+  const { beyond: beyondNoise, ...noise } = judgeNoise(base, cand, rules);
   const nowFails = first.threshold !== undefined && base.every((m) => m.passed) && cand.some((m) => m.passed === false);
   let verdict: Verdict = 'unchanged';
   let reason: string;
@@ -89,10 +116,12 @@ function compareOne(id: string, base: RunMetric[], cand: RunMetric[], rules: Dif
   } else if (!beyondTolerance) {
     reason = `within tolerance (${formatTolerance(tolerance, first.unit)})`;
   } else if (!beyondNoise) {
-    reason = `within noise (the ${Math.round(rules.confidence * 100)}% interval of the change includes 0)`;
+    reason = noise.interval
+      ? `within noise (the ${Math.round(rules.confidence * 100)}% interval of the change includes 0)`
+      : `within noise (Mann-Whitney p = ${noise.pValue!.toFixed(3)} >= ${(1 - rules.confidence).toFixed(2)})`;
   } else {
     verdict = worse ? 'regression' : 'improvement';
-    reason = `beyond tolerance (${formatTolerance(tolerance, first.unit)})${interval ? ' and noise' : ''}`;
+    reason = `beyond tolerance (${formatTolerance(tolerance, first.unit)})${noise.method === 'none' ? '' : ' and noise'}`;
   }
   return {
     id,
@@ -106,7 +135,7 @@ function compareOne(id: string, base: RunMetric[], cand: RunMetric[], rules: Dif
     verdict,
     reason,
     tolerance,
-    noise: { method, ...(interval ? { interval } : {}), confidence: rules.confidence },
+    noise,
   };
 }
 

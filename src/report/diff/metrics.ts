@@ -60,7 +60,11 @@ function podStartupMetrics(folder: RunFolder): RunMetric[] {
   const out: RunMetric[] = [];
   for (const doc of docsOf(folder, 'podStartupLatencyMeasurement')) {
     const job = str(doc.jobName);
-    const values = conditionValues(podDocuments(folder, job), 'containersStartedLatency', 'watch-ms');
+    // The SLI leaves out pods whose image was pulled; per-pod documents may say so (imagePulled).
+    // The samples are the SLI's only when they count as many pods as the SLI.
+    const pods = podDocuments(folder, job).filter((d) => d.imagePulled !== true);
+    const started = conditionValues(pods, 'containersStartedLatency', 'watch-ms');
+    const values = started.length === num(doc.count) ? started : [];
     for (const { field, q } of QUANTILE_FIELDS) {
       out.push({
         id: `podStartup/${job}/${field}`,
@@ -76,8 +80,9 @@ function podStartupMetrics(folder: RunFolder): RunMetric[] {
 }
 
 function apiLatencyMetrics(folder: RunFolder): RunMetric[] {
+  // WATCH and the other calls the SLI leaves out have no meaningful latency (they stay open).
   return docsOf(folder, 'apiLatencyMeasurement')
-    .filter((d) => num(d.count, 0) > 0)
+    .filter((d) => num(d.count, 0) > 0 && d.countsTowardSli !== false)
     .map((d: JsonObject) => ({
       id: `apiLatency/${str(d.jobName)}/${apiKeyLabel(d)}/P99`,
       label: `API ${apiKeyLabel(d)} P99 (${str(d.jobName)})`,
@@ -111,7 +116,8 @@ function sloMarginMetrics(folder: RunFolder): RunMetric[] {
     .filter((v) => v.unit === 'ms' && Number.isFinite(v.margin) && v.threshold > 0)
     .map((v) => ({
       id: `sloMargin/${v.slo}/${v.key}/${v.source}`,
-      label: `SLO margin: ${v.slo} ${v.key} (${v.source})`,
+      // The key names verb and scope already; the SLO's own scope suffix would repeat it.
+      label: `SLO margin: ${v.slo.replace(/ \((resource|namespace|cluster)\)$/, '')} ${v.key} (${v.source})`,
       unit: 'ms' as const,
       direction: 'higher-is-better' as const,
       value: v.margin,

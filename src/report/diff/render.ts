@@ -1,7 +1,7 @@
 /** `burn diff` output: a terminal table, Markdown for a pull-request comment, or JSON. */
 import Table from 'cli-table3';
 import { formatMs, formatNumber, formatPercent } from '../format.js';
-import type { MetricComparison } from './compare.js';
+import { MIN_TAIL_SAMPLES, type MetricComparison } from './compare.js';
 import type { MetricUnit } from './metrics.js';
 import type { DiffReport } from './index.js';
 
@@ -25,6 +25,7 @@ function changeCell(m: MetricComparison): string {
 }
 
 function noiseCell(m: MetricComparison): string {
+  if (m.noise.pValue !== undefined) return `Mann-Whitney p=${m.noise.pValue < 0.001 ? '<0.001' : m.noise.pValue.toFixed(3)} (pods)`;
   if (!m.noise.interval) return '-';
   const { low, high } = m.noise.interval;
   const over = m.noise.method === 'bootstrap-samples' ? 'pods' : 'runs';
@@ -48,7 +49,8 @@ export function methodText(report: DiffReport): string {
     `Significance: a change counts when it is beyond the metric's tolerance and, where per-pod samples or repeated runs exist, ` +
     `the ${Math.round(confidence * 100)}% bootstrap confidence interval of the difference excludes 0 ` +
     `(${resamples} resamples, seed ${seed}; runs, then pods within each run, drawn with replacement; quantiles by nearest rank; "pods": per-pod samples, "runs": figures of repeated runs). ` +
-    `Without either, tolerance only. With repeated runs, values are medians over the runs.`
+    `A quantile with fewer than ${MIN_TAIL_SAMPLES} samples beyond it (the P99 of a few hundred pods) is judged by a two-sided Mann-Whitney U test of the pods' samples instead (p < ${(1 - confidence).toFixed(2)}). ` +
+    `Without samples or repeated runs, tolerance only. With repeated runs, values are medians over the runs.`
   );
 }
 

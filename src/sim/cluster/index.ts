@@ -31,7 +31,7 @@ export interface ClusterOptions {
 export function startCluster(ctx: SimContext, options: ClusterOptions): { stop(): void } {
   const metrics = options.metrics ?? clusterMetrics;
   const caPem = options.caPem ?? (ctx as SimContext & { caPem?: string }).caPem ?? '';
-  // Indexes first: listeners run in subscription order, so components see them up to date.
+  // Indexes first: listeners of a resource run in subscription order, so components see them up to date.
   const ledger = new NodeLedger(ctx.store);
   const owners = new OwnerIndex(ctx.store);
   const parts: Array<{ stop(): void }> = [

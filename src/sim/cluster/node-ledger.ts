@@ -52,6 +52,8 @@ export class NodeLedger {
   constructor(store: SimStore) {
     this.unsubscribe.push(store.on('nodes', (e) => this.onNode(e)));
     this.unsubscribe.push(store.on('pods', (e) => this.onPod(e)));
+    for (const node of store.list('nodes')) this.onNode({ type: 'ADDED', resource: 'nodes', object: node });
+    for (const pod of store.list('pods')) this.onPod({ type: 'ADDED', resource: 'pods', object: pod });
   }
 
   stop(): void {

@@ -23,6 +23,7 @@ export class OwnerIndex {
 
   constructor(private readonly store: SimStore) {
     this.off = store.on('*', (e) => this.onEvent(e));
+    for (const info of store.resources()) for (const obj of store.list(info.key)) this.onEvent({ type: 'ADDED', resource: info.key, object: obj });
   }
 
   stop(): void {
@@ -62,6 +63,10 @@ export class OwnerIndex {
     const now = event.type === 'DELETED' ? [] : (obj.metadata.ownerReferences ?? []);
     const before = event.previous?.metadata.ownerReferences ?? (event.type === 'DELETED' ? (obj.metadata.ownerReferences ?? []) : []);
     if (now.length === 0 && before.length === 0) return;
+    if (now === before || (event.type === 'MODIFIED' && sameOwners(now, before))) {
+      for (const listener of this.listeners) listener(event, now);
+      return;
+    }
     const key = refKey(event.resource, obj.metadata.namespace, obj.metadata.name as string);
     const current = new Set(now.map((o) => o.uid));
     for (const owner of before) {
@@ -78,4 +83,8 @@ export class OwnerIndex {
     const all = [...now, ...before.filter((o) => !current.has(o.uid))];
     for (const listener of this.listeners) listener(event, all);
   }
+}
+
+function sameOwners(a: OwnerReference[], b: OwnerReference[]): boolean {
+  return a.length === b.length && a.every((o, i) => o.uid === b[i]!.uid);
 }

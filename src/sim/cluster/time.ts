@@ -5,13 +5,6 @@ export function rfc3339(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-/** RFC 3339 with microseconds, as metav1.MicroTime (events' eventTime). */
-export function rfc3339Micro(ms: number): string {
-  const iso = new Date(Math.floor(ms)).toISOString(); // ...T12:00:00.123Z
-  const micros = String(Math.floor((ms % 1) * 1000)).padStart(3, '0');
-  return iso.replace('Z', `${micros}Z`);
-}
-
 /** Go's time.Duration.String() for a whole number of milliseconds: "532ms", "1.234s", "1m2.5s". */
 export function goDuration(ms: number): string {
   const whole = Math.round(ms);

@@ -11,6 +11,7 @@ import type { ApiServerMetrics } from './metrics.js';
 import { openApiDocument, openApiIndex, parseOpenApiPath } from './openapi.js';
 import { isMutating, isTrue, parseApiPath, requestLabels, type ResourceRequest } from './request-info.js';
 import { partialObjectMetadata, printerFor, tableOf, tableRow, type IncludeObject } from './table.js';
+import { writeChunk } from './streams.js';
 import type { Reply, Verbs } from './verbs.js';
 import type { WatchHub, WatchShape } from './watch.js';
 
@@ -68,19 +69,6 @@ function sendStatusError(res: ServerResponse, err: StatusError): void {
   sendJson(res, err.code, err.toStatus(), headers);
 }
 
-async function writeChunks(res: ServerResponse, chunk: string): Promise<void> {
-  if (res.write(chunk)) return;
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.once('drain', done);
-    res.once('close', done);
-  });
-}
-
 /** Streams a list in batches, so that a list of 150k pods never becomes one string. */
 async function streamList(res: ServerResponse, prefix: string, items: KubeObject[], render: (obj: KubeObject) => unknown, suffix: string): Promise<void> {
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
@@ -89,7 +77,7 @@ async function streamList(res: ServerResponse, prefix: string, items: KubeObject
     if (res.destroyed) return;
     chunk += (i ? ',' : '') + JSON.stringify(render(items[i]!));
     if (i % STREAM_BATCH === STREAM_BATCH - 1) {
-      await writeChunks(res, chunk);
+      await writeChunk(res, chunk);
       chunk = '';
     }
   }

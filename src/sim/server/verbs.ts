@@ -131,6 +131,10 @@ export class Verbs {
 
   run(input: VerbInput): Reply {
     const { req } = input;
+    if (input.query.get('dryRun')) {
+      // Refused rather than ignored: ignoring it would write what the client meant only to try.
+      throw statusErrors.badRequest('burn sim does not support dryRun: send the request without it');
+    }
     const sub = req.subresource;
     if (sub && !req.info.subresources.includes(sub)) throw statusErrors.notFound(req.info.group, `${req.info.resource}/${sub}`, req.name ?? '');
     if (sub && !['get', 'update', 'patch'].includes(req.verb)) throw statusErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);

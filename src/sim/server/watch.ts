@@ -5,6 +5,7 @@ import { failureStatus } from '../status.js';
 import type { Predicate } from './selectors.js';
 import { partialObjectMetadata, printerFor, tableRow, type IncludeObject } from './table.js';
 import { apiVersionOf } from './resources.js';
+import { writeChunk } from './streams.js';
 
 /**
  * Watch streams: every store event is matched against each watcher of its resource and written
@@ -67,7 +68,7 @@ export class WatchHub {
     for (const set of this.watchers.values()) for (const w of [...set]) this.close(w);
   }
 
-  /** Starts a watch on `res` (headers not yet sent). Returns false when it answered 410 instead. */
+  /** Starts a watch on `res` (headers not yet sent); a resourceVersion out of the window gets one ERROR event (410). */
   start(req: WatchRequest, res: ServerResponse): void {
     const watcher: Watcher = { req, res, backlog: undefined, closed: false, timers: [] };
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
@@ -110,10 +111,7 @@ export class WatchHub {
     for (let i = 0; i < objects.length && !watcher.closed; i += INITIAL_BATCH) {
       let chunk = '';
       for (const obj of objects.slice(i, i + INITIAL_BATCH)) chunk += this.line('ADDED', obj, req.shape, req.info);
-      if (!watcher.res.write(chunk)) await new Promise<void>((resolve) => {
-        watcher.res.once('drain', resolve);
-        watcher.res.once('close', resolve);
-      });
+      await writeChunk(watcher.res, chunk);
     }
     if (watcher.closed) return;
     const backlog = watcher.backlog ?? [];

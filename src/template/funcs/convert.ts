@@ -112,20 +112,23 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   }
 }
 
-/** A list argument (sprig accepts any slice); `what` names the sprig function for its panic text. */
+/** A list argument (sprig accepts any slice); `what` names the sprig operation for its panic text. */
 export function asList(v: unknown, what: string): unknown[] {
   if (Array.isArray(v)) return v;
-  throw new FunctionError(`Cannot ${what} on type ${kindOf(v) === 'nil' ? '<nil>' : goTypeOf(v)}`);
+  throw new FunctionError(`Cannot ${what} on type ${goKindName(v)}`);
 }
 
-function goTypeOf(v: unknown): string {
+/** reflect.Kind names, as sprig's kindOf and its panics report them. */
+export function goKindName(v: unknown): string {
   switch (kindOf(v)) {
+    case 'nil':
+      return 'invalid';
     case 'int':
-      return 'int';
+      return v instanceof GoInt64 ? 'int64' : 'int';
     case 'float':
       return 'float64';
-    case 'map':
-      return 'map[string]interface {}';
+    case 'time':
+      return 'struct';
     default:
       return kindOf(v);
   }

@@ -1,6 +1,8 @@
-/** Functions kube-burner adds to sprig: combinatorics for spreading objects, subnet/IP helpers and ReadFile. */
+/** Functions kube-burner adds to sprig: combinatorics for spreading objects, subnet/address helpers and ReadFile. */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
+import { kindOf } from '../go/values.js';
+import { strval } from './convert.js';
 import { FunctionError, fn, type FunctionContext, type TemplateFunction } from './types.js';
 
 /** gonum's combin.Binomial: n choose k, panicking (here: an error) on n < k or negatives. */
@@ -42,18 +44,19 @@ export function subnet24(index: number): string {
   return `${octet((index >> 16) + 1)}.${octet(index >> 8)}.${octet(index)}.0/24`;
 }
 
-/** The index-th address of an IPv4 CIDR (0 is the network address). */
-export function ipAddress(cidr: string, index: number): string {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr.trim());
-  const octets = m ? m.slice(1, 5).map(Number) : [];
-  const bits = m ? Number(m[5]) : -1;
-  if (!m || octets.some((o) => o > 255) || bits > 32) throw new FunctionError(`invalid CIDR address: ${cidr}`);
-  const size = 2 ** (32 - bits);
-  if (index < 0 || index >= size) throw new FunctionError(`index ${index} is outside ${cidr} (${size} addresses)`);
-  const base = octets.reduce((acc, o) => acc * 256 + o, 0);
-  const network = base - (base % size);
-  const addr = network + index;
-  return [24, 16, 8, 0].map((shift) => Math.floor(addr / 2 ** shift) % 256).join('.');
+/**
+ * kube-burner's GetIPAddress: iteration i takes the next `perIteration` addresses of the pool, joined by spaces
+ * (templates split them with `splitList " "`). The pool is a list, or a string of addresses separated by
+ * spaces or commas.
+ */
+export function ipAddresses(pool: unknown, iteration: number, perIteration: number): string {
+  const addresses = Array.isArray(pool) ? pool.map(strval) : typeof pool === 'string' ? pool.split(/[\s,]+/).filter(Boolean) : undefined;
+  if (!addresses) throw new FunctionError(`expected a list of addresses, got ${kindOf(pool) === 'nil' ? 'nothing' : strval(pool)}`);
+  const first = iteration * perIteration;
+  if (first < 0 || first + perIteration > addresses.length) {
+    throw new FunctionError(`iteration ${iteration} needs addresses ${first + 1}-${first + perIteration} but only ${addresses.length} were given`);
+  }
+  return addresses.slice(first, first + perIteration).join(' ');
 }
 
 function readFileFunction(ctx: FunctionContext): (path: string) => string {
@@ -77,7 +80,7 @@ export function kubeBurnerFunctions(ctx: FunctionContext): Record<string, Templa
     Binomial: fn(['int', 'int'], binomial),
     IndexToCombination: fn(['intList', 'int', 'int', 'int'], indexToCombination),
     GetSubnet24: fn(['int'], subnet24),
-    GetIPAddress: fn(['string', 'int'], ipAddress),
+    GetIPAddress: fn(['any', 'int', 'int'], ipAddresses),
     ReadFile: fn(['string'], readFileFunction(ctx)),
   };
 }

@@ -15,6 +15,19 @@ export function sprintf(format: string, args: unknown[]): string {
   let out = '';
   let argi = 0;
   let i = 0;
+  // After an explicit argument index (%[2]d), Go stops reporting unused arguments.
+  let reordered = false;
+  let badIndex = false;
+  /** An explicit `[n]` argument index at the cursor moves the argument cursor (1-based). */
+  const argIndex = () => {
+    const m = /^\[(\d+)\]/.exec(format.slice(i, i + 12));
+    if (!m) return;
+    i += m[0].length;
+    reordered = true;
+    const n = Number(m[1]);
+    if (n < 1 || n > args.length) badIndex = true;
+    else argi = n - 1;
+  };
   while (i < format.length) {
     const pct = format.indexOf('%', i);
     if (pct === -1) {
@@ -24,6 +37,7 @@ export function sprintf(format: string, args: unknown[]): string {
     out += format.slice(i, pct);
     i = pct + 1;
     const spec: Spec = { minus: false, plus: false, sharp: false, space: false, zero: false };
+    badIndex = false;
     for (; i < format.length; i++) {
       const c = format[i];
       if (c === '-') spec.minus = true;
@@ -34,6 +48,7 @@ export function sprintf(format: string, args: unknown[]): string {
       else break;
     }
     const readNumber = (): number | undefined | 'bad' => {
+      argIndex();
       if (format[i] === '*') {
         i++;
         const a = args[argi++];
@@ -59,6 +74,7 @@ export function sprintf(format: string, args: unknown[]): string {
       if (prec === 'bad') out += '%!(BADPREC)';
       else spec.prec = prec ?? 0;
     }
+    argIndex();
     if (i >= format.length) {
       out += '%!(NOVERB)';
       break;
@@ -69,13 +85,17 @@ export function sprintf(format: string, args: unknown[]): string {
       out += '%';
       continue;
     }
+    if (badIndex) {
+      out += `%!${verb}(BADINDEX)`;
+      continue;
+    }
     if (argi >= args.length) {
       out += `%!${verb}(MISSING)`;
       continue;
     }
     out += formatArg(args[argi++], verb, spec);
   }
-  if (argi < args.length) {
+  if (!reordered && argi < args.length) {
     out += `%!(EXTRA ${args
       .slice(argi)
       .map((a) => (a === null || a === undefined ? '<nil>' : `${typeName(a)}=${formatV(a)}`))

@@ -2,6 +2,7 @@
 import { builtinFunctions } from './builtins.js';
 import { kubeBurnerFunctions } from './kubeburner.js';
 import { dataFunctions } from './sprig-data.js';
+import { extraFunctions } from './sprig-extra.js';
 import { listFunctions } from './sprig-lists.js';
 import { mathFunctions } from './sprig-math.js';
 import { miscFunctions } from './sprig-misc.js';
@@ -14,6 +15,7 @@ const shared: Record<string, TemplateFunction> = {
   ...stringFunctions,
   ...dataFunctions,
   ...miscFunctions,
+  ...extraFunctions,
   ...builtinFunctions,
 };
 

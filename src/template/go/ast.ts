@@ -143,6 +143,8 @@ export interface NumberNode {
   isFloat: boolean;
   intValue: number;
   floatValue: number;
+  /** The constant as an interface{} argument (int or float64), computed on first use. */
+  ideal?: unknown;
 }
 
 export interface StringNode {

@@ -22,7 +22,7 @@ const enum Signal {
   Continue,
 }
 /** JS recursion is far shallower than Go's 100000; templates calling themselves stop here. */
-const MAX_DEPTH = 2000;
+const MAX_DEPTH = 1000;
 
 interface Variable {
   name: string;
@@ -205,6 +205,10 @@ class State {
     this.depth++;
     try {
       this.walkList(newDot, tmpl!.root);
+    } catch (err) {
+      // The JS stack can run out before MAX_DEPTH on deeply nested bodies: report it like the depth limit.
+      if (err instanceof RangeError) this.failAt(pos, at, `exceeded maximum template depth (${this.depth} nested template calls)`);
+      throw err;
     } finally {
       this.depth--;
       this.vars = saved.vars;
@@ -435,8 +439,7 @@ function constantValue(node: ArgNode): unknown {
     case 'string':
       return node.text;
     case 'number':
-      if (node.isInt && (node.text.startsWith("'") || /^[+-]?0[xX]/.test(node.text) || !/[.eEpP]/.test(node.text))) return node.intValue;
-      return new GoFloat(node.floatValue);
+      return (node.ideal ??= node.isInt && (node.text.startsWith("'") || /^[+-]?0[xX]/.test(node.text) || !/[.eEpP]/.test(node.text)) ? node.intValue : new GoFloat(node.floatValue));
     case 'nil':
       return null;
     default:

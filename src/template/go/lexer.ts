@@ -89,13 +89,10 @@ export function lex(source: SourceFile): Token[] {
   return tokens;
 }
 
-/** If a right delimiter (optionally ` -}}`) starts at `at`, where it ends and whether it trims. */
+/** If a right delimiter (`}}`, or ` -}}` with exactly one space) starts at `at`: where it ends and whether it trims. */
 function closeDelimAt(text: string, at: number): { end: number; trim: boolean } | undefined {
   if (text.startsWith(RIGHT, at)) return { end: at + 2, trim: false };
-  let p = at;
-  while (isSpace(text[p])) p++;
-  if (p > at && text[p] === '-' && text.startsWith(RIGHT, p + 1)) return { end: p + 3, trim: true };
-  if (text.startsWith(RIGHT, p)) return { end: p + 2, trim: false };
+  if (isSpace(text[at]) && text[at + 1] === '-' && text.startsWith(RIGHT, at + 2)) return { end: at + 4, trim: true };
   return undefined;
 }
 

@@ -34,16 +34,19 @@ export class ReplicaSetController {
     const [namespace, name] = splitKey(key);
     const rs = this.ctx.store.get('apps/replicasets', namespace, name);
     if (!rs || rs.metadata.deletionTimestamp) return;
-    const active = this.owners.dependents(rs.metadata.uid as string, 'pods').filter((p) => controllerRef(p)?.uid === rs.metadata.uid && isPodActive(p));
+    let active = this.owners.dependents(rs.metadata.uid as string, 'pods').filter((p) => controllerRef(p)?.uid === rs.metadata.uid && isPodActive(p));
     const desired = Number(rs.spec?.replicas ?? 1);
     if (active.length < desired) {
-      for (let i = active.length; i < desired; i++) this.createPod(rs);
+      for (let i = active.length; i < desired; i++) active.push(this.createPod(rs));
     } else if (active.length > desired) {
-      for (const pod of deletionOrder(active).slice(0, active.length - desired)) {
+      const doomed = new Set(deletionOrder(active).slice(0, active.length - desired));
+      for (const pod of doomed) {
         this.ctx.store.delete('pods', namespace, pod.metadata.name as string);
         this.ctx.recordEvent(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, COMPONENT);
       }
+      active = active.filter((p) => !doomed.has(p));
     }
+    // Status after this sync's own changes, so the deployment controller never counts a pod twice.
     const ready = active.filter(isPodReady);
     writeStatus(this.ctx.store, 'apps/replicasets', rs, {
       replicas: active.length,
@@ -54,9 +57,10 @@ export class ReplicaSetController {
     });
   }
 
-  private createPod(rs: KubeObject): void {
+  private createPod(rs: KubeObject): KubeObject {
     const pod = this.ctx.store.create('pods', podFromTemplate(rs, rs.spec?.template, {}));
     this.ctx.recordEvent(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, COMPONENT);
+    return pod;
   }
 }
 

@@ -31,6 +31,8 @@ interface PodRun {
 export class Kubelet {
   private readonly runs = new Map<string, PodRun>();
   private readonly createdAt = new Map<string, number>();
+  /** Pods whose final removal is scheduled. */
+  private readonly removing = new Set<string>();
   /** Pods whose sandbox failed for lack of an IP, per node, in arrival order. */
   private readonly waitingForIp = new Map<string, Set<PodRun>>();
   private stopped = false;
@@ -42,6 +44,7 @@ export class Kubelet {
     private readonly metrics: ClusterMetrics,
   ) {
     this.off = ctx.store.on('pods', (e) => this.onPod(e));
+    for (const pod of ctx.store.list('pods')) if (pod.spec?.nodeName) this.onPod({ type: 'MODIFIED', resource: 'pods', object: pod });
   }
 
   stop(): void {
@@ -63,8 +66,11 @@ export class Kubelet {
     }
     const run = this.runs.get(uid);
     if (pod.metadata.deletionTimestamp) {
-      if (run && !run.deleting) this.terminate(run);
-      else if (!run && pod.spec?.nodeName && !pod.metadata.finalizers?.length) this.removeLater(pod.metadata.namespace as string, pod.metadata.name as string, uid);
+      if (pod.spec?.nodeName && !this.removing.has(uid)) {
+        this.removing.add(uid);
+        if (run) this.stopContainers(run, pod);
+        this.removeLater(pod.metadata.namespace as string, pod.metadata.name as string, uid);
+      }
       return;
     }
     if (!run && pod.spec?.nodeName && !isTerminal(pod)) this.admit(pod);
@@ -231,13 +237,11 @@ export class Kubelet {
     if (pod) this.ctx.recordTruth(pod, 'Succeeded', at);
   }
 
-  private terminate(run: PodRun): void {
+  private stopContainers(run: PodRun, pod: KubeObject): void {
     run.deleting = true;
-    const pod = this.ctx.store.get('pods', run.namespace, run.name);
-    if (pod && run.startedAtMs !== undefined && !run.done) {
+    if (run.startedAtMs !== undefined && !run.done) {
       for (const c of run.containers) this.ctx.recordEvent(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, KUBELET);
     }
-    this.removeLater(run.namespace, run.name, run.uid);
   }
 
   /** The kubelet's final delete (grace 0): the pod goes now, or as soon as its finalizers are gone. */
@@ -259,6 +263,7 @@ export class Kubelet {
       this.releaseIp(run);
     }
     this.createdAt.delete(uid);
+    this.removing.delete(uid);
     this.ctx.recordTruth(pod, 'Deleted', this.ctx.now());
   }
 

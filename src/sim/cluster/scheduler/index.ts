@@ -34,6 +34,7 @@ export class Scheduler {
   ) {
     this.off = ctx.store.on('pods', (e) => this.onPod(e));
     ledger.onCapacityFreed(() => this.retryLater());
+    for (const pod of ctx.store.list('pods')) this.onPod({ type: 'ADDED', resource: 'pods', object: pod });
   }
 
   stop(): void {

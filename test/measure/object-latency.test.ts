@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { ObjectLatencyTracker, objectLatencyResult } from '../../src/measure/object-latency.js';
+import { JOB_LATENCY } from '../../src/measure/job-latency.js';
+import { NODE_LATENCY } from '../../src/measure/node-latency.js';
+import { ScheduledCounter, schedulingThroughputResult } from '../../src/measure/scheduling-throughput.js';
+import { createMeasurement, measurementNames, withDefaultMeasurements } from '../../src/measure/index.js';
+import { UserError } from '../../src/shared/errors.js';
+
+const T0 = Date.parse('2026-11-22T10:00:00Z');
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+
+function job(name: string, created: number, started?: number, completed?: number): any {
+  return {
+    metadata: { name, namespace: 'ns', creationTimestamp: iso(created) },
+    status: { startTime: started === undefined ? undefined : iso(started), conditions: completed === undefined ? [] : [{ type: 'Complete', status: 'True', lastTransitionTime: iso(completed) }] },
+  };
+}
+
+describe('jobLatency, nodeLatency, schedulingThroughput', () => {
+  it('measures Job start and completion on both clocks', () => {
+    const tracker = new ObjectLatencyTracker(2, T0 - 10);
+    tracker.observe(JOB_LATENCY.project(job('a', T0)), T0 + 5);
+    tracker.observe(JOB_LATENCY.project(job('a', T0, T0 + 1000)), T0 + 1200);
+    tracker.observe(JOB_LATENCY.project(job('a', T0, T0 + 1000, T0 + 4000)), T0 + 4300);
+    const result = objectLatencyResult(JOB_LATENCY, tracker, { uuid: 'u', jobName: 'j', thresholds: [] });
+    const [doc] = result.documents[0]!.docs as any[];
+    expect(result.documents.map((d) => d.fileName)).toEqual(['jobLatencyMeasurement-j.json', 'jobLatencyQuantilesMeasurement-j.json']);
+    expect(doc).toMatchObject({ metricName: 'jobLatencyMeasurement', name: 'a', startTimeLatency: 1000, completionLatency: 4000, watchLatencies: { startTimeLatency: 1195, completionLatency: 4295 } });
+    const quantiles = result.documents[1]!.docs as any[];
+    expect(quantiles.map((q) => `${q.metricName}:${q.quantileName}`)).toEqual([
+      'jobLatencyQuantilesMeasurement:StartTime', 'jobLatencyWatchQuantilesMeasurement:StartTime',
+      'jobLatencyQuantilesMeasurement:Complete', 'jobLatencyWatchQuantilesMeasurement:Complete',
+    ]);
+    expect(result.invalid).toEqual({ count: 0, total: 1 });
+  });
+
+  it('counts a node that never became Ready as invalid', () => {
+    const tracker = new ObjectLatencyTracker(4, T0 - 10);
+    tracker.observe(NODE_LATENCY.project({ metadata: { name: 'n1', creationTimestamp: iso(T0) }, status: { conditions: [
+      { type: 'MemoryPressure', status: 'False', lastTransitionTime: iso(T0 + 1000) },
+      { type: 'DiskPressure', status: 'False', lastTransitionTime: iso(T0 + 1000) },
+      { type: 'PIDPressure', status: 'False', lastTransitionTime: iso(T0 + 1000) },
+      { type: 'Ready', status: 'False', lastTransitionTime: iso(T0 + 1000) },
+    ] } }), T0 + 1100);
+    const result = objectLatencyResult(NODE_LATENCY, tracker, { uuid: 'u', jobName: 'j', thresholds: [] });
+    expect((result.documents[0]!.docs[0] as any)).toMatchObject({ nodeMemoryPressureLatency: 1000, nodeReadyLatency: 0 });
+    expect(result.invalid).toEqual({ count: 1, total: 1 });
+  });
+
+  it('counts pods scheduled per second from watch times, empty seconds included, pre-existing ones not', () => {
+    const counter = new ScheduledCounter();
+    counter.observe({ id: 'old', scheduled: true }, T0, false);
+    for (let i = 0; i < 10; i++) counter.observe({ id: `a${i}`, scheduled: true }, T0 + 100 + i);
+    counter.observe({ id: 'a0', scheduled: true }, T0 + 150); // seen again: counted once
+    counter.observe({ id: 'pending', scheduled: false }, T0 + 200);
+    for (let i = 0; i < 4; i++) counter.observe({ id: `b${i}`, scheduled: true }, T0 + 2500);
+    expect(counter.samples()).toEqual([10, 0, 4]);
+    const doc = schedulingThroughputResult(counter, { uuid: 'u', jobName: 'j' }).documents[0]!.docs[0] as any;
+    expect(doc).toMatchObject({ perc50: 4, perc90: 10, perc99: 10, max: 10, samples: 3, podsScheduled: 14, clock: 'watch-ms' });
+  });
+
+  it('registers every measurement by its kube-burner name and adds the defaults SLO grading needs', () => {
+    expect(measurementNames()).toEqual(['apiLatency', 'jobLatency', 'nodeLatency', 'podLatency', 'prometheus', 'schedulingThroughput']);
+    expect(createMeasurement('podLatency').name).toBe('podLatency');
+    expect(() => createMeasurement('podLatencies')).toThrow(UserError);
+    expect(withDefaultMeasurements([{ name: 'podLatency', thresholds: [] }], []).map((m) => m.name)).toEqual(['podLatency', 'apiLatency']);
+    expect(withDefaultMeasurements([], [{}]).map((m) => m.name)).toEqual(['apiLatency', 'podLatency', 'prometheus']);
+  });
+});
