@@ -16,9 +16,12 @@ interface CheckAlertsFlags {
   skipTlsVerify?: boolean;
   start?: number;
   end?: number;
-  duration: number;
-  step: number;
+  duration?: number;
+  step?: number;
 }
+
+const DEFAULT_DURATION_MS = 3_600_000;
+const DEFAULT_STEP_MS = 30_000;
 
 /** Unix seconds or an RFC 3339 time, in ms. */
 export function timeFlag(value: string): number {
@@ -29,14 +32,14 @@ export function timeFlag(value: string): number {
 
 export async function runCheckAlerts(flags: CheckAlertsFlags, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const endMs = flags.end ?? Date.now();
-  const startMs = flags.start ?? endMs - flags.duration;
+  const startMs = flags.start ?? endMs - (flags.duration ?? DEFAULT_DURATION_MS);
   if (startMs >= endMs) throw new UserError(`--start must be before --end (got ${new Date(startMs).toISOString()} .. ${new Date(endMs).toISOString()})`);
   const { alerts, warnings } = await checkAlerts({
     connection: { endpoint: flags.prometheusUrl, token: flags.token, username: flags.username, password: flags.password, skipTLSVerify: flags.skipTlsVerify },
     alertProfiles: flags.alertProfile.map((p) => resolve(p)),
     startMs,
     endMs,
-    stepMs: flags.step,
+    stepMs: flags.step ?? DEFAULT_STEP_MS,
   });
   for (const w of warnings) out.write(`warning: ${w}\n`);
   for (const a of alerts) out.write(`${a.severity.toUpperCase().padEnd(8)} ${new Date(a.firstMs).toISOString()} .. ${new Date(a.lastMs).toISOString()}  ${a.message || a.expr}\n`);
@@ -56,8 +59,8 @@ export function register(program: Command): void {
     .option('--skip-tls-verify', 'do not verify the Prometheus certificate')
     .option('--start <time>', 'range start: unix seconds or RFC 3339 (default: --end minus --duration)', timeFlag)
     .option('--end <time>', 'range end: unix seconds or RFC 3339 (default: now)', timeFlag)
-    .option('--duration <duration>', 'range length when --start is not given', durationFlag, 3_600_000)
-    .option('--step <duration>', 'query resolution', durationFlag, 30_000)
+    .option('--duration <duration>', 'range length when --start is not given (default: 1h)', durationFlag)
+    .option('--step <duration>', 'query resolution (default: 30s)', durationFlag)
     .action(async (flags: CheckAlertsFlags) => {
       process.exitCode = await runCheckAlerts(flags);
     });

@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { isUrl } from '../config/references.js';
 import { templateData } from '../config/render-check.js';
 import type { Config, Job, JobObject } from '../config/types.js';
@@ -9,6 +8,7 @@ import type { KubeObject } from '../kube/index.js';
 import { UserError } from '../shared/errors.js';
 import { compileTemplate, type CompiledTemplate } from '../template/index.js';
 import { applyLabels, burnLabels } from './labels.js';
+import { parseRenderedDocuments, RenderedYamlError } from './rendered-yaml.js';
 
 /** Where one rendered object came from: what its labels say and what messages name. */
 export interface ObjectOrigin {
@@ -82,18 +82,24 @@ export class ObjectRenderer {
       iteration: origin.iteration,
       replica: origin.replica,
     });
-    const objects: KubeObject[] = [];
-    for (const doc of parseAllDocuments(text)) {
-      if (!('contents' in doc) || doc.contents === null) continue;
-      if (doc.errors.length) {
-        throw new UserError(`${origin.object.objectTemplateAsWritten} (job "${origin.job.name}", iteration ${origin.iteration}, replica ${origin.replica}) rendered invalid YAML: ${doc.errors[0]!.message.split('\n')[0]}`, {
+    let docs: unknown[];
+    try {
+      docs = parseRenderedDocuments(text);
+    } catch (err) {
+      if (!(err instanceof RenderedYamlError)) throw err;
+      throw new UserError(`${origin.object.objectTemplateAsWritten} (job "${origin.job.name}", iteration ${origin.iteration}, replica ${origin.replica}) rendered invalid YAML at line ${err.line} of its output: ${err.message}`, {
+        hint: `see what it renders to with: burn render ${origin.object.objectTemplateAsWritten} --iteration ${origin.iteration} --replica ${origin.replica}`,
+      });
+    }
+    const objects = docs as KubeObject[];
+    for (const obj of objects) {
+      if (!obj || typeof obj !== 'object' || Array.isArray(obj) || typeof obj.kind !== 'string' || !obj.metadata) {
+        throw new UserError(`${origin.object.objectTemplateAsWritten} (job "${origin.job.name}", iteration ${origin.iteration}, replica ${origin.replica}) rendered something that is not a Kubernetes object (apiVersion, kind, metadata)`, {
           hint: `see what it renders to with: burn render ${origin.object.objectTemplateAsWritten} --iteration ${origin.iteration} --replica ${origin.replica}`,
         });
       }
-      const obj = doc.toJS() as KubeObject;
-      applyLabels(obj, labels);
-      objects.push(obj);
     }
+    for (const obj of objects) applyLabels(obj, labels);
     return objects;
   }
 

@@ -1,8 +1,8 @@
-import { parse as parseYaml } from 'yaml';
 import type { JobObject, PatchType as ConfigPatchType } from '../config/types.js';
 import type { KubeObject, PatchType } from '../kube/index.js';
 import { pause, type JobContext } from './context.js';
 import { Dispatcher } from './dispatch.js';
+import { parseRenderedDocuments } from './rendered-yaml.js';
 
 /** delete, patch and read jobs act on what a label selector finds, kind by kind. */
 
@@ -108,7 +108,8 @@ export async function runPatchJob(ctx: JobContext): Promise<void> {
   await forEachSelected(ctx, async (object, target, iteration) => {
     const text = await ctx.renderer.renderText({ job: ctx.job, object, iteration, replica: 1 });
     const patchType = PATCH_TYPES[object.patchType ?? 'application/merge-patch+json'];
-    const body = JSON.stringify(parseYaml(text));
+    const [patch] = parseRenderedDocuments(text);
+    const body = JSON.stringify(patch ?? {});
     return ctx.client.patch(apiVersionOf(object), object.kind, target.metadata.name!, target.metadata.namespace, body, patchType, { signal: ctx.signal });
   });
 }

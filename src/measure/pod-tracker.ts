@@ -31,6 +31,7 @@ const FLAG_PREEXISTING = 1;
 const NUM_PHASES = PHASES.length;
 /** Slack for the 1 s precision of creationTimestamp when deciding a pod predates the watch. */
 const PREEXISTING_SLACK_MS = 2000;
+const MAX_PENDING_PULLS = 20_000;
 
 /** Server timestamps have 1 s precision, so the same strings recur across pods and events: parse each once. */
 const parsedTimes = new Map<string, number>();
@@ -156,6 +157,8 @@ export class PodTracker {
     if (row === undefined) {
       const key = `${namespace}/${name}`;
       const pending = this.pendingPulls.get(key) ?? { start: NaN, end: NaN };
+      // The events watch sees every pod's pulls, most of them not this run's: keep the newest only.
+      if (this.pendingPulls.size >= MAX_PENDING_PULLS) this.pendingPulls.delete(this.pendingPulls.keys().next().value!);
       this.pendingPulls.set(key, mergePull(pending, edge, observedAtMs));
       return;
     }

@@ -23,9 +23,9 @@ svg.chart{background:#fff;border:1px solid #e5e7eb}svg .title{font-weight:600;fo
 svg .label{font-size:11px;fill:#6b7280}svg .grid{stroke:#f3f4f6}svg .axis{stroke:#9ca3af}`;
 
 function htmlTable(head: string[], rows: string[][], numericFrom = Infinity): string {
-  const th = head.map((h) => `<th>${esc(h)}</th>`).join('');
+  const th = head.length ? `<thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>` : '';
   const body = rows.map((r) => `<tr>${r.map((cell, i) => `<td${i >= numericFrom ? ' class="num"' : ''}>${cell}</td>`).join('')}</tr>`).join('\n');
-  return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  return `<table>${th}<tbody>\n${body}\n</tbody></table>`;
 }
 
 function headerSection(folder: RunFolder): string {
@@ -44,7 +44,7 @@ function headerSection(folder: RunFolder): string {
   ];
   const errors = meta.errors.length ? `<h3>Errors</h3><ul>${meta.errors.map((e) => `<li class="fail">${esc(e)}</li>`).join('')}</ul>` : '';
   const why = meta.explanations.length ? `<h3>Why pods are not ready</h3><ul>${meta.explanations.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` : '';
-  return `<h1>burn run ${esc(meta.uuid)}</h1>\n${htmlTable(['', ''], facts)}${errors}${why}`;
+  return `<h1>burn run ${esc(meta.uuid)}</h1>\n${htmlTable([], facts)}${errors}${why}`;
 }
 
 function jobsSection(folder: RunFolder): string {
@@ -70,7 +70,7 @@ function formatTickMs(v: number): string {
 const msAxis = (label: string) => ({ label, format: formatTickMs, min: 0 });
 
 /** The empirical CDF as (latency, fraction) points, at most MAX_POINTS of them. */
-export function cdfPoints(values: number[]): Array<[number, number]> {
+function cdfPoints(values: number[]): Array<[number, number]> {
   const sorted = [...values].sort((a, b) => a - b);
   const n = sorted.length;
   return downsample(sorted.map((v, i): [number, number] => [v, (i + 1) / n]), MAX_POINTS);

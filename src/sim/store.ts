@@ -34,9 +34,17 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_LABEL_RESOURCES = new Set(['namespaces', 'services']);
 const NAME_SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
-/** Kubernetes timestamps have second precision. */
+let lastSecond = -1;
+let lastText = '';
+
+/** Kubernetes timestamps have second precision (memoized: many objects share each second). */
 export function kubeTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastText = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+  }
+  return lastText;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -110,6 +118,13 @@ export interface HistoryEntry {
   event: StoreEvent;
 }
 
+interface ResourceHistory {
+  entries: HistoryEntry[];
+  start: number;
+  /** The revision of the newest event dropped from the window. */
+  droppedUpTo: number;
+}
+
 export type HistoryResult = { events: HistoryEntry[] } | { expired: true; oldest: number };
 
 export class MemoryStore implements SimStore {
@@ -119,8 +134,10 @@ export class MemoryStore implements SimStore {
   private readonly data = new Map<string, Map<string, Map<string, KubeObject>>>();
   private readonly counts = new Map<string, number>();
   private readonly listeners = new Map<string, Set<(event: StoreEvent) => void>>();
-  private readonly history: HistoryEntry[] = [];
-  private historyStart = 0;
+  /** Per resource, like the apiserver's watch caches: one resource's churn does not expire another's watches. */
+  private readonly history = new Map<string, ResourceHistory>();
+  /** Revisions up to this one were compacted away: watches from them get 410. */
+  private compactedAt = 0;
   private rv = 1;
   private readonly pending: StoreEvent[] = [];
   private emitting = false;
@@ -180,11 +197,6 @@ export class MemoryStore implements SimStore {
       }
     }
     return out;
-  }
-
-  /** Namespaces that currently hold objects of a resource (for namespace-scoped iteration). */
-  namespacesOf(resource: string): string[] {
-    return [...(this.data.get(resource)?.keys() ?? [])];
   }
 
   create(resource: string, input: KubeObject): KubeObject {
@@ -308,33 +320,26 @@ export class MemoryStore implements SimStore {
   }
 
   /** Events after `sinceRv` (exclusive), or `expired` when that revision fell out of the window. */
-  historySince(sinceRv: number): HistoryResult {
-    const oldest = this.history.length > this.historyStart ? this.history[this.historyStart]!.rv : this.rv + 1;
-    if (sinceRv < this.compactedAt) return { expired: true, oldest: Math.min(oldest, this.compactedAt + 1) };
-    // A watch from rv can resume when every event after rv is still retained.
-    if (sinceRv < oldest - 1 && sinceRv < this.rv) return { expired: true, oldest };
-    let lo = this.historyStart;
-    let hi = this.history.length;
+  historySince(resource: string, sinceRv: number): HistoryResult {
+    const h = this.history.get(resource);
+    // A watch can resume from rv only when no event of the resource after rv was dropped.
+    const droppedUpTo = Math.max(this.compactedAt, h?.droppedUpTo ?? 0);
+    if (sinceRv < droppedUpTo) return { expired: true, oldest: droppedUpTo + 1 };
+    if (!h) return { events: [] };
+    let lo = h.start;
+    let hi = h.entries.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.history[mid]!.rv > sinceRv) hi = mid;
+      if (h.entries[mid]!.rv > sinceRv) hi = mid;
       else lo = mid + 1;
     }
-    return { events: this.history.slice(lo) };
+    return { events: h.entries.slice(lo) };
   }
 
   /** Forgets the history so far, as a freshly started watch cache has none: older revisions get 410. */
   compact(): void {
-    this.history.length = 0;
-    this.historyStart = 0;
+    this.history.clear();
     this.compactedAt = this.rv;
-  }
-
-  private compactedAt = 0;
-
-  /** The oldest resourceVersion still usable (continue tokens and watches older than it are expired). */
-  oldestRetained(): number {
-    return this.history.length > this.historyStart ? this.history[this.historyStart]!.rv - 1 : this.rv;
   }
 
   /** Stores `next` in place of `existing`; only `delete` (fromDelete) may set a deletionTimestamp. */
@@ -440,17 +445,25 @@ export class MemoryStore implements SimStore {
     return bucket;
   }
 
-  /** Records the event and delivers it to listeners in revision order, even when a listener writes. */
-  private emit(event: StoreEvent): void {
-    this.history.push({ rv: Number(event.object.metadata.resourceVersion), event });
-    if (this.history.length - this.historyStart > this.watchWindow) {
-      this.history[this.historyStart] = undefined as unknown as HistoryEntry;
-      this.historyStart++;
-      if (this.historyStart > 4096 && this.historyStart * 2 > this.history.length) {
-        this.history.splice(0, this.historyStart);
-        this.historyStart = 0;
+  private remember(event: StoreEvent): void {
+    let h = this.history.get(event.resource);
+    if (!h) this.history.set(event.resource, (h = { entries: [], start: 0, droppedUpTo: 0 }));
+    h.entries.push({ rv: Number(event.object.metadata.resourceVersion), event });
+    if (h.entries.length - h.start > this.watchWindow) {
+      h.droppedUpTo = h.entries[h.start]!.rv;
+      h.entries[h.start] = undefined as unknown as HistoryEntry;
+      h.start++;
+      // Drop the dead head now and then instead of shifting on every event.
+      if (h.start > 4096 && h.start * 2 > h.entries.length) {
+        h.entries.splice(0, h.start);
+        h.start = 0;
       }
     }
+  }
+
+  /** Records the event and delivers it to listeners in revision order, even when a listener writes. */
+  private emit(event: StoreEvent): void {
+    this.remember(event);
     this.pending.push(event);
     if (this.emitting) return;
     this.emitting = true;

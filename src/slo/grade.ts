@@ -48,7 +48,7 @@ function apiVerdict(sli: ApiCallSli, binding: boolean): Verdict {
 
 function podStartupVerdict(sli: PodStartupSli, binding: boolean): Verdict {
   const passed = sli.p99 <= POD_STARTUP_SLO_MS;
-  const clock = sli.source === 'watch' ? 'creation -> containers started, observed via watch' : 'kubelet_pod_start_sli_duration_seconds';
+  const clock = sli.source === 'watch' ? 'creation -> containers started, observed via watch, image pulls excluded' : 'kubelet_pod_start_sli_duration_seconds';
   return {
     slo: POD_STARTUP_SLO,
     source: sli.source,

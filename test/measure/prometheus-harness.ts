@@ -21,6 +21,13 @@ export interface RunningPrometheus {
   waitForScrapes(scrapes: number): Promise<void>;
 }
 
+/** Basic auth in front of Prometheus' API (its --web.config.file); the password's bcrypt hash is given. */
+export interface BasicAuth {
+  user: string;
+  password: string;
+  bcryptHash: string;
+}
+
 export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 
 async function freePort(): Promise<number> {
@@ -55,14 +62,21 @@ async function sleep(ms: number): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }
 
-export async function startPrometheus(targets: ScrapeTarget[]): Promise<RunningPrometheus> {
+export async function startPrometheus(targets: ScrapeTarget[], auth?: BasicAuth): Promise<RunningPrometheus> {
   const dir = await mkdtemp(join(tmpdir(), 'burn-prom-'));
   await writeFile(join(dir, 'prometheus.yml'), scrapeConfig(targets));
+  const webFlags: string[] = [];
+  const headers: Record<string, string> = {};
+  if (auth) {
+    await writeFile(join(dir, 'web.yml'), `basic_auth_users:\n  ${auth.user}: ${JSON.stringify(auth.bcryptHash)}\n`);
+    webFlags.push(`--web.config.file=${join(dir, 'web.yml')}`);
+    headers.authorization = `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString('base64')}`;
+  }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(
     PROMETHEUS_BIN,
-    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', ...webFlags],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -76,7 +90,7 @@ export async function startPrometheus(targets: ScrapeTarget[]): Promise<RunningP
     await rm(dir, { recursive: true, force: true });
   };
   const scrapeCount = async (): Promise<number> => {
-    const res = await fetch(`${url}/api/v1/targets`);
+    const res = await fetch(`${url}/api/v1/targets`, { headers });
     const body = (await res.json()) as { data: { activeTargets: Array<{ health: string; lastScrape: string }> } };
     const active = body.data.activeTargets;
     if (active.length < targets.length || active.some((t) => t.health !== 'up')) return 0;
@@ -86,7 +100,7 @@ export async function startPrometheus(targets: ScrapeTarget[]): Promise<RunningP
   for (;;) {
     if (child.exitCode !== null) throw new Error(`prometheus exited: ${stderr}`);
     try {
-      if ((await fetch(`${url}/-/ready`)).ok && (await scrapeCount()) > 0) break;
+      if ((await fetch(`${url}/-/ready`, { headers })).ok && (await scrapeCount()) > 0) break;
     } catch {
       // not listening yet
     }

@@ -1,5 +1,5 @@
 /**
- * The measurements on the simulator (its own process) through the real wire path: 2,000 pods,
+ * The measurements on the simulator (its own process) through the real wire path: 600 pods,
  * podLatency/apiLatency/schedulingThroughput, and a real Prometheus scraping the simulator's
  * /metrics, whose server-side API latency must agree with the client side within bucket resolution.
  */
@@ -15,7 +15,7 @@ import { grade } from '../../src/slo/index.js';
 import type { ApiCallSli, Measurement, MeasurementContext, MeasurementResult } from '../../src/measure/types.js';
 import { startPrometheus, type RunningPrometheus } from './prometheus-harness.js';
 
-const PODS = 2000;
+const PODS = 600;
 /** A steady create rate, like a kube-burner job's qps, rather than one burst. */
 const CREATE_QPS = 100;
 const UUID = 'acc-0001';

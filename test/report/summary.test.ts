@@ -48,7 +48,6 @@ describe('terminalSummary', () => {
     expect(plain).toContain('job create-pods: the run ended: timeout');
     expect(coloured).toContain('\u001b[31mtimeout\u001b[39m');
     expect(coloured).toContain('\u001b[32mpass\u001b[39m');
-    // eslint-disable-next-line no-control-regex
     expect(coloured.replace(/\u001b\[\d+m/g, '')).toBe(plain);
   });
 

@@ -33,6 +33,11 @@ describe('deployment rollout arithmetic', () => {
     expect(rollingStep(7, 2, 1, rs('new', 5, 5), [rs('old', 0, 0)])).toEqual(new Map([['new', 7]]));
   });
 
+  it('waits for pods of an old set scaled to zero before taking the last surge step', () => {
+    // Old spec is 0 but it still runs 2 pods: the new set may only grow to desired + surge overall.
+    expect(rollingStep(4, 1, 1, rs('new', 3, 3), [rs('old', 0, 2, 2)])).toEqual(new Map());
+  });
+
   it('Recreate: old sets to zero, the new one only once no old pod is left', () => {
     expect(recreateStep(3, rs('new', 0, 0), [rs('old', 3, 3)], 3)).toEqual(new Map([['old', 0]]));
     expect(recreateStep(3, rs('new', 0, 0), [rs('old', 0, 0)], 1)).toEqual(new Map());

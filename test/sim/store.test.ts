@@ -124,16 +124,21 @@ describe('sim store', () => {
     expect(store.delete('configmaps', 'ns1', 'g', { propagationPolicy: 'Foreground' })?.metadata.finalizers).toEqual([FOREGROUND_FINALIZER]);
   });
 
-  it('keeps a bounded history for watches and reports expired revisions', () => {
+  it('keeps a bounded history per resource for watches and reports expired revisions', () => {
     const store = newStore(5);
     const start = store.revision();
     for (let i = 0; i < 3; i++) store.create('configmaps', cm(`h${i}`));
-    const recent = store.historySince(start);
+    const recent = store.historySince('configmaps', start);
     expect('events' in recent && recent.events.map((e) => e.event.object.metadata.name)).toEqual(['h0', 'h1', 'h2']);
+    const beforeSecrets = store.revision();
     for (let i = 3; i < 10; i++) store.create('configmaps', cm(`h${i}`));
-    expect('expired' in store.historySince(start)).toBe(true);
-    const tail = store.historySince(store.revision() - 2);
+    expect('expired' in store.historySince('configmaps', start)).toBe(true);
+    const tail = store.historySince('configmaps', store.revision() - 2);
     expect('events' in tail && tail.events.length).toBe(2);
+    // Config map churn does not expire a watch on secrets.
+    expect(store.historySince('secrets', beforeSecrets)).toEqual({ events: [] });
+    store.compact();
+    expect('expired' in store.historySince('secrets', beforeSecrets)).toBe(true);
   });
 
   it('lists by namespace and equality labels, and counts objects', () => {

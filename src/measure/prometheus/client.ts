@@ -51,11 +51,19 @@ export class PrometheusClient {
     } catch {
       throw new UserError(`metrics endpoint "${connection.endpoint}" is not a URL`, { hint: 'write it like http://prometheus.example:9090' });
     }
+    // Credentials written into the URL become basic auth, and never appear in messages.
+    const urlUser = decodeURIComponent(url.username);
+    const urlPassword = decodeURIComponent(url.password);
+    url.username = '';
+    url.password = '';
     this.base = url.toString().replace(/\/+$/, '');
     this.dispatcher = new Agent({ connect: { rejectUnauthorized: !connection.skipTLSVerify }, keepAliveTimeout: 10_000 });
     this.headers = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
     if (connection.token) this.headers.authorization = `Bearer ${connection.token}`;
-    else if (connection.username) this.headers.authorization = `Basic ${Buffer.from(`${connection.username}:${connection.password ?? ''}`).toString('base64')}`;
+    else if (connection.username || urlUser) {
+      const [user, password] = connection.username ? [connection.username, connection.password ?? ''] : [urlUser, urlPassword];
+      this.headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    }
   }
 
   get endpoint(): string {

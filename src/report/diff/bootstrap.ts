@@ -6,16 +6,22 @@
  * Seeded, so the same inputs always give the same interval.
  */
 
+/** mulberry32 step: the next state. */
+function nextState(state: number): number {
+  return (state + 0x6d2b79f5) >>> 0;
+}
+
+/** mulberry32 output of a state, in [0, 1). */
+function toUnit(state: number): number {
+  let t = Math.imul(state ^ (state >>> 15), state | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
 /** mulberry32: small, fast, seeded PRNG; returns floats in [0, 1). */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  let state = seed >>> 0;
+  return () => toUnit((state = nextState(state)));
 }
 
 /** One side, sorted once: values ascending and, per run, the positions of its samples among them. */
@@ -34,24 +40,35 @@ function prepare(groups: number[][]): PreparedSide {
   return { sorted, positionsByRun: lists.filter((l) => l.length > 0).map((l) => Uint32Array.from(l)) };
 }
 
+/** A PRNG whose state the hot loop keeps in a local (a closure call per draw costs more than the draw). */
+interface Rng {
+  state: number;
+}
+
 /** The quantiles `qs` of one resample of the side: counts per sorted position, then one cumulative scan. */
-function resampleQuantiles(side: PreparedSide, qs: number[], random: () => number, counts: Uint32Array): number[] {
+function resampleQuantiles(side: PreparedSide, qs: number[], rng: Rng, counts: Uint32Array): number[] {
   counts.fill(0);
   const runs = side.positionsByRun;
+  let state = rng.state;
   let total = 0;
   for (let r = 0; r < runs.length; r++) {
-    const run = runs[Math.floor(random() * runs.length)]!;
-    for (let i = 0; i < run.length; i++) counts[run[Math.floor(random() * run.length)]!]!++;
-    total += run.length;
+    state = nextState(state);
+    const run = runs[Math.floor(toUnit(state) * runs.length)]!;
+    const n = run.length;
+    for (let i = 0; i < n; i++) {
+      state = nextState(state);
+      counts[run[Math.floor(toUnit(state) * n)]!]!++;
+    }
+    total += n;
   }
-  const targets = qs.map((q) => Math.min(total, Math.max(1, Math.ceil(total * q))));
+  rng.state = state;
+  const order = qs.map((q, i) => ({ target: Math.min(total, Math.max(1, Math.ceil(total * q))), i })).sort((a, b) => a.target - b.target);
   const out = new Array<number>(qs.length).fill(NaN);
   let seen = 0;
   let next = 0;
-  const order = targets.map((t, i) => ({ t, i })).sort((a, b) => a.t - b.t);
   for (let pos = 0; pos < counts.length && next < order.length; pos++) {
     seen += counts[pos]!;
-    while (next < order.length && seen >= order[next]!.t) out[order[next++]!.i] = side.sorted[pos]!;
+    while (next < order.length && seen >= order[next]!.target) out[order[next++]!.i] = side.sorted[pos]!;
   }
   return out;
 }
@@ -75,13 +92,13 @@ export interface BootstrapOptions {
 export function bootstrapQuantileDifference(baseline: number[][], candidate: number[][], qs: number[], options: BootstrapOptions): Interval[] {
   const base = prepare(baseline);
   const cand = prepare(candidate);
-  const random = seededRandom(options.seed);
+  const rng: Rng = { state: options.seed >>> 0 };
   const baseCounts = new Uint32Array(base.sorted.length);
   const candCounts = new Uint32Array(cand.sorted.length);
   const diffs = qs.map(() => new Float64Array(options.resamples));
   for (let b = 0; b < options.resamples; b++) {
-    const bq = resampleQuantiles(base, qs, random, baseCounts);
-    const cq = resampleQuantiles(cand, qs, random, candCounts);
+    const bq = resampleQuantiles(base, qs, rng, baseCounts);
+    const cq = resampleQuantiles(cand, qs, rng, candCounts);
     for (let i = 0; i < qs.length; i++) diffs[i]![b] = cq[i]! - bq[i]!;
   }
   const alpha = (1 - options.confidence) / 2;

@@ -64,38 +64,93 @@ function byId(runs: RunMetric[][]): Map<string, RunMetric[]> {
   return out;
 }
 
+/**
+ * Bootstrap intervals of every quantile metric, one resampling per set of samples: the P50, P95
+ * and P99 of a condition share their resamples (a resampling of 10,000 pods costs ~0.6 s).
+ */
+class SampleIntervals {
+  private readonly arrayIds = new WeakMap<number[], number>();
+  private nextArrayId = 0;
+  private readonly requests = new Map<string, { base: number[][]; cand: number[][]; qs: Set<number> }>();
+  private readonly results = new Map<string, Map<number, Interval>>();
+
+  constructor(private readonly rules: DiffRules) {}
+
+  private keyOf(base: number[][], cand: number[][]): string {
+    const id = (a: number[]) => {
+      let n = this.arrayIds.get(a);
+      if (n === undefined) this.arrayIds.set(a, (n = this.nextArrayId++));
+      return n;
+    };
+    return `${base.map(id).join(',')}|${cand.map(id).join(',')}`;
+  }
+
+  request(base: number[][], cand: number[][], q: number): void {
+    const key = this.keyOf(base, cand);
+    const entry = this.requests.get(key) ?? { base, cand, qs: new Set<number>() };
+    entry.qs.add(q);
+    this.requests.set(key, entry);
+  }
+
+  interval(base: number[][], cand: number[][], q: number): Interval {
+    const key = this.keyOf(base, cand);
+    let byQ = this.results.get(key);
+    if (!byQ) {
+      const entry = this.requests.get(key) ?? { base, cand, qs: new Set([q]) };
+      const qs = [...entry.qs, q];
+      const intervals = bootstrapQuantileDifference(base, cand, qs, { resamples: this.rules.resamples, seed: this.rules.seed, confidence: this.rules.confidence });
+      byQ = new Map(qs.map((x, i) => [x, intervals[i]!]));
+      this.results.set(key, byQ);
+    }
+    return byQ.get(q)!;
+  }
+}
+
 function tailIsThin(ms: RunMetric[], q: number): boolean {
   const n = ms.reduce((sum, m) => sum + m.samples!.values.length, 0);
   return n * Math.min(q, 1 - q) < MIN_TAIL_SAMPLES;
 }
 
-/** Judges run-to-run noise with what the sides have; `beyond` says whether the change is larger than it. */
-function judgeNoise(base: RunMetric[], cand: RunMetric[], rules: DiffRules): Noise & { beyond: boolean } {
-  const options = { resamples: rules.resamples, seed: rules.seed, confidence: rules.confidence };
-  const confidence = rules.confidence;
+type NoisePlan = { kind: 'bootstrap-samples'; base: number[][]; cand: number[][]; q: number } | { kind: 'bootstrap-runs' } | { kind: 'mann-whitney' } | { kind: 'none' };
+
+/** Which noise judgement the sides allow. */
+function planNoise(base: RunMetric[], cand: RunMetric[]): NoisePlan {
   const withSamples = (ms: RunMetric[]) => ms.every((m) => m.samples && m.samples.values.length > 0);
   const sampled = withSamples(base) && withSamples(cand);
   const q = base[0]!.samples?.q ?? 0.5;
-  if (sampled && !tailIsThin(base, q) && !tailIsThin(cand, q)) {
-    const [interval] = bootstrapQuantileDifference(base.map((m) => m.samples!.values), cand.map((m) => m.samples!.values), [q], options);
-    return { method: 'bootstrap-samples', confidence, interval, beyond: interval!.low > 0 || interval!.high < 0 };
+  if (sampled && !tailIsThin(base, q) && !tailIsThin(cand, q)) return { kind: 'bootstrap-samples', base: base.map((m) => m.samples!.values), cand: cand.map((m) => m.samples!.values), q };
+  if (base.length >= 2 && cand.length >= 2) return { kind: 'bootstrap-runs' };
+  return sampled ? { kind: 'mann-whitney' } : { kind: 'none' };
+}
+
+/** Judges run-to-run noise with what the sides have; `beyond` says whether the change is larger than it. */
+function judgeNoise(base: RunMetric[], cand: RunMetric[], rules: DiffRules, intervals: SampleIntervals): Noise & { beyond: boolean } {
+  const confidence = rules.confidence;
+  const plan = planNoise(base, cand);
+  const excludesZero = (i: Interval) => i.low > 0 || i.high < 0;
+  switch (plan.kind) {
+    case 'bootstrap-samples': {
+      const interval = intervals.interval(plan.base, plan.cand, plan.q);
+      return { method: plan.kind, confidence, interval, beyond: excludesZero(interval) };
+    }
+    case 'bootstrap-runs': {
+      const [interval] = bootstrapQuantileDifference(base.map((m) => [m.value]), cand.map((m) => [m.value]), [0.5], { resamples: rules.resamples, seed: rules.seed, confidence });
+      return { method: plan.kind, confidence, interval, beyond: excludesZero(interval!) };
+    }
+    case 'mann-whitney': {
+      const pValue = mannWhitneyP(base.flatMap((m) => m.samples!.values), cand.flatMap((m) => m.samples!.values));
+      return { method: plan.kind, confidence, pValue, beyond: pValue < 1 - confidence };
+    }
+    default:
+      return { method: 'none', confidence, beyond: true };
   }
-  if (base.length >= 2 && cand.length >= 2) {
-    const [interval] = bootstrapQuantileDifference(base.map((m) => [m.value]), cand.map((m) => [m.value]), [0.5], options);
-    return { method: 'bootstrap-runs', confidence, interval, beyond: interval!.low > 0 || interval!.high < 0 };
-  }
-  if (sampled) {
-    const pValue = mannWhitneyP(base.flatMap((m) => m.samples!.values), cand.flatMap((m) => m.samples!.values));
-    return { method: 'mann-whitney', confidence, pValue, beyond: pValue < 1 - confidence };
-  }
-  return { method: 'none', confidence, beyond: true };
 }
 
 function formatTolerance(t: ToleranceRule, unit: MetricUnit): string {
   return t.absolute > 0 ? `${t.percent}% and ${t.absolute} ${unit}` : `${t.percent}%`;
 }
 
-function compareOne(id: string, base: RunMetric[], cand: RunMetric[], rules: DiffRules): MetricComparison | undefined {
+function compareOne(id: string, base: RunMetric[], cand: RunMetric[], rules: DiffRules, intervals: SampleIntervals): MetricComparison | undefined {
   const tolerance = toleranceFor(id, rules);
   if (tolerance.ignore) return undefined;
   const first = base[0]!;
@@ -106,7 +161,7 @@ function compareOne(id: string, base: RunMetric[], cand: RunMetric[], rules: Dif
   const changePercent = scale > 0 ? (100 * change) / scale : change === 0 ? 0 : Math.sign(change) * Infinity;
   const worse = first.direction === 'lower-is-better' ? change > 0 : change < 0;
   const beyondTolerance = Math.abs(changePercent) > tolerance.percent && Math.abs(change) > tolerance.absolute;
-  const { beyond: beyondNoise, ...noise } = judgeNoise(base, cand, rules);
+  const { beyond: beyondNoise, ...noise } = judgeNoise(base, cand, rules, intervals);
   const nowFails = first.threshold !== undefined && base.every((m) => m.passed) && cand.some((m) => m.passed === false);
   let verdict: Verdict = 'unchanged';
   let reason: string;
@@ -143,11 +198,15 @@ function compareOne(id: string, base: RunMetric[], cand: RunMetric[], rules: Dif
 export function compareSides(baseline: RunMetric[][], candidate: RunMetric[][], rules: DiffRules): Comparison {
   const base = byId(baseline);
   const cand = byId(candidate);
+  const pairs = [...base].filter(([id]) => cand.has(id) && !toleranceFor(id, rules).ignore).map(([id, b]) => ({ id, b, c: cand.get(id)! }));
+  const intervals = new SampleIntervals(rules);
+  for (const { b, c } of pairs) {
+    const plan = planNoise(b, c);
+    if (plan.kind === 'bootstrap-samples') intervals.request(plan.base, plan.cand, plan.q);
+  }
   const metrics: MetricComparison[] = [];
-  for (const [id, b] of base) {
-    const c = cand.get(id);
-    if (!c) continue;
-    const compared = compareOne(id, b, c, rules);
+  for (const { id, b, c } of pairs) {
+    const compared = compareOne(id, b, c, rules, intervals);
     if (compared) metrics.push(compared);
   }
   const ignored = (id: string) => toleranceFor(id, rules).ignore === true;

@@ -83,15 +83,15 @@ export class WatchHub {
       this.register(watcher);
       void this.writeInitial(watcher, objects);
     } else {
-      const history = this.store.historySince(Number(rv));
+      const history = this.store.historySince(req.info.key, Number(rv));
       if ('expired' in history) {
-        const status = failureStatus(410, 'Expired', `too old resource version: ${rv} (${history.oldest - 1})`);
+        const status = failureStatus(410, 'Expired', `too old resource version: ${rv} (${history.oldest})`);
         res.end(JSON.stringify({ type: 'ERROR', object: status }) + '\n');
         req.onEnd?.();
         return;
       }
       this.register(watcher);
-      for (const entry of history.events) if (entry.event.resource === req.info.key) this.deliver(watcher, entry.event);
+      for (const entry of history.events) this.deliver(watcher, entry.event);
     }
     watcher.timers.push(setTimeout(() => this.close(watcher), req.durationMs));
     if (req.allowBookmarks) {

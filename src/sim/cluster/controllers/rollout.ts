@@ -23,7 +23,7 @@ export type ScalePlan = Map<string, number>;
  */
 export function rollingStep(desired: number, maxSurge: number, maxUnavailable: number, newRs: ReplicaSetView, olds: ReplicaSetView[]): ScalePlan {
   const plan: ScalePlan = new Map();
-  if (olds.every((o) => o.replicas === 0)) {
+  if (olds.every((o) => o.current === 0)) {
     if (newRs.replicas !== desired) plan.set(newRs.name, desired);
     return plan;
   }

@@ -19,10 +19,11 @@ interface PodRun {
   name: string;
   node: NodeState;
   containers: ContainerSpec[];
+  initContainers: ContainerSpec[];
   runsToCompletion: boolean;
   ip?: string;
-  /** Time spent waiting for image pulls, excluded from the startup SLI. */
-  pullMs: number;
+  /** Time spent pulling images and running init containers: the startup SLI excludes it. */
+  excludedMs: number;
   startedAtMs?: number;
   deleting: boolean;
   done: boolean;
@@ -87,8 +88,9 @@ export class Kubelet {
       name: pod.metadata.name as string,
       node,
       containers: (pod.spec.containers ?? []).map((c: ContainerSpec) => ({ name: c.name, image: c.image })),
+      initContainers: (pod.spec.initContainers ?? []).map((c: ContainerSpec) => ({ name: c.name, image: c.image })),
       runsToCompletion: owner?.kind === 'Job' && pod.spec.restartPolicy !== 'Always',
-      pullMs: 0,
+      excludedMs: 0,
       deleting: false,
       done: false,
     };
@@ -108,13 +110,14 @@ export class Kubelet {
   private createSandbox(run: PodRun): void {
     const at = this.ctx.now();
     const ip = run.ip ?? (run.node.pool ? run.node.pool.allocate() : run.node.internalIP);
-    const waiting: ContainerState = { waiting: { reason: 'ContainerCreating' } };
+    const waiting: ContainerState = { waiting: { reason: run.initContainers.length ? 'PodInitializing' : 'ContainerCreating' } };
+    const initWaiting = run.initContainers.length ? containerStatuses(run.initContainers, { waiting: { reason: 'PodInitializing' } }, { ready: false, started: false }) : undefined;
     if (!ip) {
       const pod = this.write(run, at, {
         conditions: {
           PodScheduled: { status: 'True' },
           PodReadyToStartContainers: { status: 'False' },
-          Initialized: { status: 'True' },
+          Initialized: this.initializedBefore(run),
           Ready: { status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: [${run.containers.map((c) => c.name).join(' ')}]` },
           ContainersReady: { status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: [${run.containers.map((c) => c.name).join(' ')}]` },
         },
@@ -122,6 +125,7 @@ export class Kubelet {
           phase: 'Pending',
           hostIP: run.node.internalIP,
           hostIPs: run.node.internalIP ? [{ ip: run.node.internalIP }] : undefined,
+          initContainerStatuses: initWaiting,
           containerStatuses: containerStatuses(run.containers, waiting, { ready: false, started: false }),
         },
         startTimeIfUnset: rfc3339(at),
@@ -147,7 +151,7 @@ export class Kubelet {
       conditions: {
         PodScheduled: { status: 'True' },
         PodReadyToStartContainers: { status: 'True' },
-        Initialized: { status: 'True' },
+        Initialized: this.initializedBefore(run),
         Ready: { status: 'False', reason: 'ContainersNotReady', message: unready },
         ContainersReady: { status: 'False', reason: 'ContainersNotReady', message: unready },
       },
@@ -157,18 +161,57 @@ export class Kubelet {
         hostIPs: run.node.internalIP ? [{ ip: run.node.internalIP }] : undefined,
         podIP: ip,
         podIPs: [{ ip }],
+        initContainerStatuses: initWaiting,
         containerStatuses: containerStatuses(run.containers, waiting, { ready: false, started: false }),
       },
       startTimeIfUnset: rfc3339(at),
     });
-    if (pod) this.pullImages(run, pod);
+    if (pod) this.runInitContainers(run, pod, 0, at);
   }
 
-  private pullImages(run: PodRun, pod: KubeObject): void {
+  /** Initialized as written before the init containers have run. */
+  private initializedBefore(run: PodRun): ConditionChange {
+    if (run.initContainers.length === 0) return { status: 'True' };
+    return { status: 'False', reason: 'ContainersNotInitialized', message: `containers with incomplete status: [${run.initContainers.map((c) => c.name).join(' ')}]` };
+  }
+
+  /** Init containers run one after another to completion; then the pod is Initialized. */
+  private runInitContainers(run: PodRun, pod: KubeObject, index: number, phaseStartMs: number): void {
+    const init = run.initContainers[index];
+    if (init) {
+      this.pullImages(run, pod, [init], () =>
+        this.after(run, this.ctx.profile.containerStart, () => {
+          this.ctx.recordEvent(pod, 'Normal', 'Created', `Created container: ${init.name}`, KUBELET);
+          this.ctx.recordEvent(pod, 'Normal', 'Started', `Started container ${init.name}`, KUBELET);
+          this.runInitContainers(run, pod, index + 1, phaseStartMs);
+        }),
+      );
+      return;
+    }
+    if (run.initContainers.length === 0) {
+      this.startMain(run, pod);
+      return;
+    }
+    const at = this.ctx.now();
+    const done = containerStatuses(run.initContainers, { terminated: { exitCode: 0, reason: 'Completed', startedAt: rfc3339(phaseStartMs), finishedAt: rfc3339(at) } }, { ready: true, started: false });
+    const written = this.write(run, at, { conditions: { Initialized: { status: 'True' } }, status: { initContainerStatuses: done } });
+    run.excludedMs += at - phaseStartMs;
+    if (written) this.startMain(run, written);
+  }
+
+  private startMain(run: PodRun, pod: KubeObject): void {
+    this.pullImages(run, pod, run.containers, (waitMs) => {
+      run.excludedMs += waitMs;
+      this.after(run, this.ctx.profile.containerStart, () => this.startContainers(run));
+    });
+  }
+
+  /** Pulls what the node lacks (Pulling/Pulled events), then calls `next` with the time waited. */
+  private pullImages(run: PodRun, pod: KubeObject, containers: ContainerSpec[], next: (waitMs: number) => void): void {
     const now = this.ctx.now();
     const pulledByUs = new Map<string, number>();
     let readyAt = now;
-    for (const image of new Set(run.containers.map((c) => c.image))) {
+    for (const image of new Set(containers.map((c) => c.image))) {
       let landsAt = run.node.images.get(image);
       if (landsAt === undefined) {
         landsAt = now + this.ctx.sample(this.ctx.profile.imagePull);
@@ -178,9 +221,8 @@ export class Kubelet {
       }
       readyAt = Math.max(readyAt, landsAt);
     }
-    run.pullMs = readyAt - now;
-    this.after(run, run.pullMs, () => {
-      for (const c of run.containers) {
+    this.after(run, readyAt - now, () => {
+      for (const c of containers) {
         const took = pulledByUs.get(c.image);
         const message =
           took === undefined
@@ -189,7 +231,7 @@ export class Kubelet {
         pulledByUs.delete(c.image);
         this.ctx.recordEvent(pod, 'Normal', 'Pulled', message, KUBELET);
       }
-      this.after(run, this.ctx.profile.containerStart, () => this.startContainers(run));
+      next(readyAt - now);
     });
   }
 
@@ -207,7 +249,7 @@ export class Kubelet {
     this.ctx.recordTruth(pod, 'ContainersStarted', at);
     const created = this.createdAt.get(run.uid) ?? Date.parse(pod.metadata.creationTimestamp as string);
     this.createdAt.delete(run.uid);
-    this.metrics.podStartSli(Math.max(0, at - created - run.pullMs) / 1000);
+    this.metrics.podStartSli(Math.max(0, at - created - run.excludedMs) / 1000);
     this.after(run, this.ctx.profile.readiness, () => this.markReady(run, ids));
     if (run.runsToCompletion) this.after(run, this.ctx.profile.jobPodRuntime, () => this.complete(run, ids));
   }
