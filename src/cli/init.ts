@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { runBenchmark, type RunOutcome } from '../engine/run.js';
-import { renderSloTable } from '../report/slo-table.js';
+import { terminalSummary } from '../report/index.js';
 import { createLogger, parseLogLevel, type LogLevel } from '../shared/log.js';
+import { wantsColor } from './report.js';
 import { collect, durationFlag, nonNegativeInt, positiveInt } from './flags.js';
 import { trapInterrupts } from './signals.js';
 
@@ -24,11 +25,9 @@ export interface InitFlags {
   simSeed?: number;
 }
 
-function printOutcome(outcome: RunOutcome): void {
-  const out = process.stdout;
-  if (outcome.record.explanations.length) out.write(`\nWhy pods are not ready:\n${outcome.record.explanations.map((l) => `  ${l}`).join('\n')}\n`);
-  out.write(`\n${renderSloTable(outcome.record.verdicts ?? [])}`);
-  out.write(`\nrun ${outcome.uuid}: ${outcome.reason}, exit code ${outcome.exitCode}; results in ${outcome.reportDir}\n`);
+async function printOutcome(outcome: RunOutcome): Promise<void> {
+  const summary = await terminalSummary(outcome.reportDir, { color: wantsColor(undefined) });
+  process.stdout.write(`\n${summary}\nrun ${outcome.uuid}: ${outcome.reason}, exit code ${outcome.exitCode}; results in ${outcome.reportDir}\n`);
 }
 
 export async function runInit(flags: InitFlags): Promise<number> {
@@ -53,7 +52,7 @@ export async function runInit(flags: InitFlags): Promise<number> {
       interrupt: interrupts.signal,
       skipGc: interrupts.skipGc,
     });
-    printOutcome(outcome);
+    await printOutcome(outcome);
     return outcome.exitCode;
   } finally {
     interrupts.dispose();

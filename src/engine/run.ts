@@ -7,6 +7,7 @@ import { loadConfig } from '../config/load.js';
 import type { Config, Job } from '../config/types.js';
 import { connectCluster, type KubeClient } from '../kube/index.js';
 import type { MeasurementResult } from '../measure/types.js';
+import { writeReports } from '../report/index.js';
 import { nowMs } from '../shared/clock.js';
 import { ExitCode, UserError, isUserError } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
@@ -191,6 +192,7 @@ async function runJobs(options: RunOptions, config: Config, client: KubeClient, 
     created: gcRan ? 'nothing (gc ran)' : ledger.describe(),
   };
   const graded = await writeRunFolder(reportDir, record, config);
+  await writeReports(reportDir).catch((err: unknown) => log.error(`reports: ${err instanceof Error ? err.message : String(err)}`));
   const exitCode = exitCodeFor(reason, errors, graded.exitCode);
   if (!gcRan && !ledger.isEmpty() && (reason !== 'completed' || exitCode === ExitCode.Error)) {
     log.warn(`this run created ${ledger.describe()}; remove it with: burn destroy --uuid ${uuid}`);

@@ -111,30 +111,30 @@ export async function startSim(options: SimOptions = {}): Promise<RunningSim> {
   });
   const server = await listen(handler, certs, options.port ?? 0);
   url = `https://127.0.0.1:${server.port}`;
-  bootstrap(store, server.port);
-  store.compact();
-  const ctx = createSimContext(store, profile, seed, truth, timers);
-  const cluster = startCluster(ctx, { nodes: options.nodes ?? 100, caPem: certs.caPem });
-  const ttl = options.eventTtlMs ?? 3_600_000;
-  const eventSweep = setInterval(() => expireEvents(store, ttl), Math.min(60_000, Math.max(1000, ttl / 4)));
+  const parts: { cluster?: { stop(): void }; eventSweep?: NodeJS.Timeout } = {};
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    clearInterval(eventSweep);
+    clearInterval(parts.eventSweep);
     timers.clear();
-    cluster.stop();
+    parts.cluster?.stop();
     watches.stop();
     await server.close();
   };
   const kubeconfig = kubeconfigYaml(url, certs.caPem, token);
-  if (options.kubeconfigOut) {
-    try {
-      await writeFile(options.kubeconfigOut, kubeconfig, { mode: 0o600 });
-    } catch (err) {
-      await stop();
-      throw err;
-    }
+  try {
+    bootstrap(store, server.port);
+    store.compact();
+    const ctx = createSimContext(store, profile, seed, truth, timers);
+    parts.cluster = startCluster(ctx, { nodes: options.nodes ?? 100, caPem: certs.caPem });
+    const ttl = options.eventTtlMs ?? 3_600_000;
+    parts.eventSweep = setInterval(() => expireEvents(store, ttl), Math.min(60_000, Math.max(1000, ttl / 4)));
+    if (options.kubeconfigOut) await writeFile(options.kubeconfigOut, kubeconfig, { mode: 0o600 });
+  } catch (err) {
+    // Nothing may keep running when the start fails half way.
+    await stop();
+    throw err;
   }
   return { url, token, caPem: certs.caPem, kubeconfigPath: options.kubeconfigOut, kubeconfig, store, profile, stop };
 }

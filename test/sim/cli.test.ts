@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { serve } from '../../src/cli/sim.js';
+import { UserError } from '../../src/shared/errors.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const viteNode = join(root, 'node_modules', '.bin', 'vite-node');
@@ -50,6 +52,12 @@ describe('burn sim serve', () => {
     } finally {
       burn.child.kill('SIGKILL');
     }
+  });
+
+  it('names the --kubeconfig-out path it cannot write', async () => {
+    const attempt = serve({ port: 0, nodes: 1, profile: 'default', kubeconfigOut: '/nonexistent-burn-dir/kc.yaml' });
+    await expect(attempt).rejects.toThrow(UserError);
+    await expect(attempt).rejects.toThrow('--kubeconfig-out /nonexistent-burn-dir/kc.yaml: cannot write the file (ENOENT)');
   });
 
   it('explains a bad profile without a stack trace and exits 1', async () => {

@@ -35,7 +35,6 @@ export function nodeObject(index: number, ctx: SimContext): KubeObject {
         'kubernetes.io/hostname': name,
         'kubernetes.io/os': 'linux',
         'node.kubernetes.io/instance-type': 'burn-sim',
-        'type': 'burn-sim',
       },
       annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' },
     },

@@ -1,0 +1,100 @@
+// burn's own scenarios end to end on the real control plane (apiserver, controllers, scheduler, kwok nodes).
+import { afterAll, describe, expect, it } from 'vitest';
+import { runDestroy } from '../../src/cli/destroy.js';
+import { e2eTarget, kubectlJson } from './cluster.js';
+import { burnInit, leftOnCluster, removeScratch, type JobSummary, type QuantileDocument, type SloFile } from './fixtures/burn-run.js';
+
+interface PodLatencyDocument {
+  podName: string;
+  namespace: string;
+  nodeName: string;
+  schedulingLatency: number;
+  podReadyLatency: number;
+  watchLatencies: Record<string, number | null>;
+}
+
+afterAll(removeScratch);
+
+describe('burn init on the real control plane', () => {
+  it('runs the quickstart: every job passes, pods become ready, SLOs pass, gc leaves nothing', async () => {
+    const run = await burnInit('configs/quickstart.yaml');
+    const { outcome } = run;
+    expect(outcome.record.errors).toEqual([]);
+    expect([outcome.reason, outcome.exitCode]).toEqual(['completed', 0]);
+
+    const summaries = await run.read<JobSummary[]>('jobSummary.json');
+    expect(summaries.map((s) => [s.jobName, s.passed, s.objectsCreated, s.target])).toEqual([
+      ['quickstart', true, 15, 'real'],
+      ['quickstart-delete', true, 15, 'real'],
+    ]);
+    const [create] = summaries;
+    expect(create!.k8sVersion).toMatch(/^v1\.\d+\.\d+/);
+    expect(create!.totalNodes).toBeGreaterThanOrEqual(1);
+    expect(create!.achievedQps).toBeGreaterThan(0);
+    // The token bucket's bound: never more than burst + qps x sending time requests.
+    expect(create!.requests).toBeLessThanOrEqual(create!.jobConfig.burst + create!.jobConfig.qps * create!.sendingTime + 1);
+
+    // 5 deployments x 2 replicas, each pod seen scheduled onto a node and ready.
+    const pods = await run.read<PodLatencyDocument[]>('podLatencyMeasurement-quickstart.json');
+    expect(pods).toHaveLength(10);
+    expect(new Set(pods.map((p) => p.namespace))).toEqual(new Set(['quickstart-0', 'quickstart-1', 'quickstart-2', 'quickstart-3', 'quickstart-4']));
+    for (const pod of pods) {
+      expect(pod.nodeName, pod.podName).toMatch(/\S/);
+      expect(pod.watchLatencies.podReadyLatency, pod.podName).toBeGreaterThan(0);
+      // Server timestamps have 1 s precision: ready within a few seconds of creation on kwok.
+      expect(pod.podReadyLatency, pod.podName).toBeLessThanOrEqual(5000);
+      expect(pod.podReadyLatency, pod.podName).toBeGreaterThanOrEqual(pod.schedulingLatency);
+    }
+    const watchQuantiles = await run.read<QuantileDocument[]>('podLatencyWatchQuantilesMeasurement-quickstart.json');
+    const ready = watchQuantiles.find((q) => q.quantileName === 'Ready');
+    expect(ready, JSON.stringify(watchQuantiles)).toBeDefined();
+    expect(ready!.P50).toBeGreaterThan(0);
+    expect(ready!.P50).toBeLessThanOrEqual(ready!.P99);
+    expect(ready!.P99).toBeLessThan(5000);
+    console.log(`quickstart: ${create!.requests} requests at ${create!.achievedQps}/s (qps ${create!.jobConfig.qps}, burst ${create!.jobConfig.burst}); pod Ready via watch P50 ${ready!.P50} ms, P99 ${ready!.P99} ms`);
+
+    const slo = await run.read<SloFile>('slo.json');
+    expect(slo.passed).toBe(true);
+    const startup = slo.verdicts.find((v) => v.slo === 'Pod startup latency' && v.source === 'watch');
+    expect(startup?.samples).toBe(10);
+    expect(slo.verdicts.some((v) => v.source === 'client' && v.key.startsWith('POST deployments'))).toBe(true);
+    expect(slo.verdicts.filter((v) => !v.passed)).toEqual([]);
+
+    expect(await leftOnCluster(outcome.uuid)).toEqual([]);
+  });
+
+  it('runs a small cluster-density: objects verified, every deployment ready; burn destroy removes it', async () => {
+    const iterations = 3;
+    const run = await burnInit('configs/cluster-density.yaml', { set: [`jobs.0.jobIterations=${iterations}`, 'global.gc=false'] });
+    const { outcome } = run;
+    try {
+      expect(outcome.record.errors).toEqual([]);
+      expect([outcome.reason, outcome.exitCode]).toEqual(['completed', 0]);
+      expect(run.log.filter((line) => line.includes('verifyObjects'))).toEqual([]);
+      const [summary] = await run.read<JobSummary[]>('jobSummary.json');
+      expect([summary!.jobName, summary!.passed, summary!.objectsCreated]).toEqual(['cluster-density', true, iterations * 30]);
+
+      // What the cluster holds, counted independently of burn: one namespace per iteration, 10 + 10 + 5 + 5 objects in each.
+      const selector = `burn.dev/uuid=${outcome.uuid}`;
+      const counted = await kubectlJson<{ items: Array<{ kind: string; metadata: { namespace?: string }; status?: { readyReplicas?: number; replicas?: number } }> }>(
+        ['get', 'namespaces,configmaps,secrets,deployments,services', '--all-namespaces', '-l', selector],
+      );
+      const byKind = new Map<string, number>();
+      for (const item of counted.items) byKind.set(item.kind, (byKind.get(item.kind) ?? 0) + 1);
+      expect(Object.fromEntries(byKind)).toEqual({ Namespace: iterations, ConfigMap: 10 * iterations, Secret: 10 * iterations, Deployment: 5 * iterations, Service: 5 * iterations });
+      const deployments = counted.items.filter((i) => i.kind === 'Deployment');
+      expect(deployments.map((d) => d.status?.readyReplicas)).toEqual(deployments.map(() => 2));
+
+      const pods = await run.read<PodLatencyDocument[]>('podLatencyMeasurement-cluster-density.json');
+      expect(pods).toHaveLength(iterations * 10);
+      const slo = await run.read<SloFile>('slo.json');
+      expect(slo.passed).toBe(true);
+      expect(slo.verdicts.filter((v) => v.source === 'client' && v.slo.startsWith('Mutating')).map((v) => v.key.split(' (')[0]).sort()).toEqual(
+        expect.arrayContaining(['POST configmaps', 'POST deployments', 'POST namespaces', 'POST secrets', 'POST services']),
+      );
+    } finally {
+      await runDestroy({ uuid: outcome.uuid, kubeconfig: e2eTarget().kubeconfig, wait: 120_000, logLevel: 'warn' });
+    }
+    expect(await leftOnCluster(outcome.uuid)).toEqual([]);
+  });
+});
