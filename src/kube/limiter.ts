@@ -29,8 +29,9 @@ export function abortReason(signal: AbortSignal): unknown {
  * A token bucket with client-go (golang.org/x/time/rate) semantics: starts full with `burst`,
  * refills continuously at `qps`. A taker that finds no token reserves the next one: the bucket
  * goes negative and the taker is released when its token is due, so FIFO order and the
- * configured rate hold exactly even when timers fire late. A cancelled waiter returns its
- * reservation and moves everyone behind it forward.
+ * configured rate hold even when timers fire a little late; a long stall is not turned into a
+ * burst (see forgiveStall). A cancelled waiter returns its reservation and moves everyone behind
+ * it forward.
  */
 export class TokenBucket {
   readonly qps: number;
@@ -98,9 +99,10 @@ export class TokenBucket {
 
   private readonly release = (): void => {
     this.timer = undefined;
+    const { waiters } = this;
+    this.forgiveStall(this.now());
     // setTimeout counts whole milliseconds; treat anything due within a fraction of one as due.
     const now = this.now() + 0.5;
-    const { waiters } = this;
     while (this.head < waiters.length && waiters[this.head].readyAtMs <= now) {
       const waiter = waiters[this.head++];
       if (waiter.onAbort) waiter.signal!.removeEventListener('abort', waiter.onAbort);
@@ -109,6 +111,23 @@ export class TokenBucket {
     this.compact();
     if (this.head < waiters.length) this.schedule(waiters[this.head].readyAtMs);
   };
+
+  /**
+   * After a stall (GC, a busy event loop) every waiter whose turn passed would go at once, a burst
+   * the bucket never allowed: a real bucket would have overflowed meanwhile. So the queue slides
+   * forward until at most `burst` tokens (plus a millisecond's worth) are overdue, and the rate
+   * holds from here on; the tokens of the stall are lost, as they would be in a real bucket.
+   */
+  private forgiveStall(now: number): void {
+    const { waiters } = this;
+    if (this.head >= waiters.length) return;
+    const earliest = now - (this.burst * 1000) / this.qps - 1;
+    const late = earliest - waiters[this.head].readyAtMs;
+    if (late <= 0) return;
+    for (let i = this.head; i < waiters.length; i++) waiters[i].readyAtMs += late;
+    this.advance(now);
+    this.tokens -= (late * this.qps) / 1000;
+  }
 
   private cancel(waiter: Waiter): void {
     const index = this.waiters.indexOf(waiter, this.head);

@@ -26,7 +26,7 @@ describe('object lifecycles', () => {
     expect(deleted.json.metadata.deletionTimestamp).toBeDefined();
     expect(deleted.json.metadata.deletionGracePeriodSeconds).toBe(30);
     await api.eventually(`/api/v1/namespaces/${ns}/pods`, (list) => !list.items.some((p: any) => p.metadata.name === 'runner'));
-  });
+  }, 150_000);
 
   it('rolls a deployment out to ready pods owned through a replicaset, and cascades its deletion', async () => {
     const deployments = `/apis/apps/v1/namespaces/${ns}/deployments`;
@@ -54,7 +54,7 @@ describe('object lifecycles', () => {
     expect(deleted.status).toBe(200);
     await api.eventually(`/api/v1/namespaces/${ns}/pods?labelSelector=app%3Dweb`, (list) => list.items.every((p: any) => p.metadata.deletionTimestamp) );
     await api.eventually(`/apis/apps/v1/namespaces/${ns}/replicasets?labelSelector=app%3Dweb`, (list) => list.items.length === 0);
-  });
+  }, 150_000);
 
   it('deletes dependents in the foreground and orphans them on request', async () => {
     const cms = `/api/v1/namespaces/${ns}/configmaps`;
@@ -98,7 +98,7 @@ describe('object lifecycles', () => {
       if (status !== 404) await new Promise((r) => setTimeout(r, 250));
     }
     expect(status).toBe(404);
-  });
+  }, 150_000);
 
   it('gives every namespace a default service account', async () => {
     const fresh = await api.namespace('sa');

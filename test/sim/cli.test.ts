@@ -52,7 +52,7 @@ describe('burn sim serve', () => {
     } finally {
       burn.child.kill('SIGKILL');
     }
-  });
+  }, 120_000);
 
   it('names the --kubeconfig-out path it cannot write', async () => {
     const attempt = serve({ port: 0, nodes: 1, profile: 'default', kubeconfigOut: '/nonexistent-burn-dir/kc.yaml' });
@@ -69,5 +69,5 @@ describe('burn sim serve', () => {
     } finally {
       burn.child.kill('SIGKILL');
     }
-  });
+  }, 120_000);
 });

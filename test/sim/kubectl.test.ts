@@ -71,7 +71,7 @@ describe.skipIf(!hasKubectl)('kubectl against burn sim', () => {
     expect(nodes).toEqual(new Set(['sim-node-0001', 'sim-node-0002', 'sim-node-0003']));
     const events = await kubectl('get', 'events');
     for (const reason of ['Scheduled', 'Pulling', 'Pulled', 'Created', 'Started', 'ScalingReplicaSet', 'SuccessfulCreate']) expect(events).toContain(reason);
-  });
+  }, 180_000);
 
   it('scales to 400: the pods beyond 330 stay Pending with "Too many pods"', async () => {
     expect(await kubectl('scale', 'deployment/web', '--replicas=400')).toContain('scaled');
@@ -91,10 +91,10 @@ describe.skipIf(!hasKubectl)('kubectl against burn sim', () => {
     const described = await kubectl('describe', pending);
     expect(described).toContain('FailedScheduling');
     expect(described).toContain('0/3 nodes are available: 3 Too many pods.');
-  });
+  }, 180_000);
 
   it('deletes the deployment and its pods go away', async () => {
     await kubectl('delete', 'deployment', 'web', '--wait=true', '--timeout=60s');
     await eventually(async () => (await kubectl('get', 'pods', '-l', 'app=web', '-o', 'name')).trim() === '', 120_000, 'the pods to be deleted');
-  });
+  }, 180_000);
 });

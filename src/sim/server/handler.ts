@@ -199,7 +199,6 @@ export class ApiHandler {
     const kind = isMutating(request.verb) ? 'mutating' : 'readOnly';
     const limit = kind === 'mutating' ? deps.profile.maxInflight.mutating : deps.profile.maxInflight.readonly;
     let code = 500;
-    let queued = 0;
     if (this.inflight[kind] >= limit) {
       code = 429;
       deps.metrics.observe(labels, code, (performance.now() - started) / 1000);
@@ -212,7 +211,6 @@ export class ApiHandler {
       if (faults.throttleRate > 0 && deps.random() < faults.throttleRate) throw statusErrors.tooManyRequests(faults.retryAfterSeconds);
       if (faults.errorRate > 0 && deps.random() < faults.errorRate) throw statusErrors.internal('injected fault (profile faults.errorRate)');
       const body = req.method === 'GET' || req.method === 'HEAD' ? '' : requestBodyAsJson(req.headers['content-type'], await readBody(req));
-      queued = (performance.now() - started) / 1000;
       const spec = deps.profile.serviceTime[request.verb];
       const delay = spec ? sampleLatency(spec, deps.random) : 0;
       if (delay >= 0.5) await new Promise((resolve) => setTimeout(resolve, delay));
@@ -225,8 +223,7 @@ export class ApiHandler {
     } finally {
       this.inflight[kind]--;
       deps.metrics.inflight.set({ request_kind: kind }, this.inflight[kind]);
-      // A request the server turned away for load spent its time queued, not being served.
-      deps.metrics.observe(labels, code, (performance.now() - started) / 1000, code === 429 ? 0 : queued);
+      deps.metrics.observe(labels, code, (performance.now() - started) / 1000);
     }
   }
 

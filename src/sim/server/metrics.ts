@@ -99,13 +99,16 @@ export class ApiServerMetrics {
     });
   }
 
-  /** One finished request. `queuedSeconds` (inflight wait) counts in the duration but not the SLI duration. */
-  observe(labels: RequestLabels, code: number, seconds: number, queuedSeconds = 0, dryRun = false): void {
+  /**
+   * One finished request. The simulator has no webhooks and no priority-and-fairness queue (it
+   * turns excess load away at once), so the SLI duration equals the duration.
+   */
+  observe(labels: RequestLabels, code: number, seconds: number): void {
     const base = { ...labels, component: 'apiserver' };
-    const dry_run = dryRun ? 'All' : '';
+    const dry_run = '';
     this.total.inc({ ...base, dry_run, code: String(code) });
     this.duration.observe({ ...base, dry_run }, seconds);
-    this.sliDuration.observe(base, Math.max(0, seconds - queuedSeconds));
+    this.sliDuration.observe(base, seconds);
   }
 
   async text(): Promise<string> {

@@ -1,0 +1,164 @@
+/**
+ * `npm run bench`: the hot paths, several runs each, every figure beside its goal, results in
+ * bench/results/<timestamp>.json. Machine-dependent figures are compared as ratios measured in the
+ * same run. Not part of `npm test`.
+ *
+ *   BENCH_RUNS=3            runs per benchmark (the end-to-end one runs BENCH_E2E_RUNS, default 1)
+ *   BENCH_ONLY=limiter,...  a subset: request-path, request-path-sim, limiter, watch, template, e2e
+ *   BENCH_E2E_PODS=10000    pods of the end-to-end run
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { benchEndToEnd } from './e2e-sim.js';
+import { benchLimiter } from './limiter.js';
+import { benchPodTracking } from './pod-tracking.js';
+import { benchRequestPath } from './request-path.js';
+import { benchRequestPathSim } from './request-path-sim.js';
+import { benchTemplate } from './template.js';
+
+interface Figure {
+  bench: string;
+  figure: string;
+  /** Median over the runs, and every run's value. */
+  value: number;
+  runs: number[];
+  unit: string;
+  goal: string;
+  /** undefined: reported, no goal. */
+  met?: boolean;
+}
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const E2E_RUNS = Number(process.env.BENCH_E2E_RUNS ?? 1);
+const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Runs `measure` `runs` times; `pick` turns one run's result into named values. */
+async function repeat<T>(runs: number, measure: () => Promise<T> | T, pick: (result: T) => Record<string, number>): Promise<Record<string, number[]>> {
+  const series: Record<string, number[]> = {};
+  for (let i = 0; i < runs; i++) {
+    const values = pick(await measure());
+    for (const [name, value] of Object.entries(values)) (series[name] ??= []).push(value);
+  }
+  return series;
+}
+
+type Goal = { text: string; met?: (value: number) => boolean };
+
+function figures(bench: string, series: Record<string, number[]>, units: Record<string, string>, goals: Record<string, Goal> = {}): Figure[] {
+  return Object.entries(series).map(([figure, runs]) => {
+    const value = median(runs);
+    const goal = goals[figure];
+    return { bench, figure, value, runs, unit: units[figure] ?? '', goal: goal?.text ?? '-', met: goal?.met?.(value) };
+  });
+}
+
+const benches: Record<string, () => Promise<Figure[]>> = {
+  'request-path': async () => {
+    const series = await repeat(RUNS, () => benchRequestPath(), (all) => {
+      const burn = all.find((f) => f.client === 'burn')!;
+      const reference = all.find((f) => f.client === 'client-node')!;
+      return {
+        'burn creates/s': burn.createsPerSecond,
+        'client-node 1.4.0 creates/s': reference.createsPerSecond,
+        'burn / client-node': burn.createsPerSecond / reference.createsPerSecond,
+        'burn CPU per request': burn.cpuMicrosPerRequest,
+      };
+    });
+    return figures('1. request path (minimal HTTPS server)', series, { 'burn creates/s': '/s', 'client-node 1.4.0 creates/s': '/s', 'burn / client-node': 'x', 'burn CPU per request': 'us' }, {
+      'burn / client-node': { text: '>= 10x', met: (v) => v >= 10 },
+      'burn CPU per request': { text: '< 200 us', met: (v) => v < 200 },
+    });
+  },
+  'request-path-sim': async () => {
+    const series = await repeat(RUNS, () => benchRequestPathSim(), (f) => ({ 'creates/s into the simulator': f.createsPerSecond, 'burn CPU per request': f.cpuMicrosPerRequest, errors: f.errors }));
+    return figures('1b. request path (simulator process)', series, { 'creates/s into the simulator': '/s', 'burn CPU per request': 'us', errors: '' }, {
+      'burn CPU per request': { text: '< 200 us', met: (v) => v < 200 },
+      errors: { text: '0', met: (v) => v === 0 },
+    });
+  },
+  limiter: async () => {
+    const series = await repeat(RUNS, () => benchLimiter(), (all) => {
+      const values: Record<string, number> = {};
+      for (const f of all) {
+        values[`qps ${f.qps} burst ${f.burst}: error`] = Math.abs(f.errorPct);
+        values[`qps ${f.qps} burst ${f.burst}: worst 100 ms window over allowance`] = f.max100ms - (f.qps * 0.1 + f.burst);
+      }
+      return values;
+    });
+    const units: Record<string, string> = {};
+    const goals: Record<string, Goal> = {};
+    for (const name of Object.keys(series)) {
+      const window = name.endsWith('allowance');
+      units[name] = window ? 'tokens' : '%';
+      goals[name] = window ? { text: '<= 0 (qps x 0.1 + burst)', met: (v) => v <= 0 } : { text: '<= 0.5 %', met: (v) => v <= 0.5 };
+    }
+    return figures('2. limiter accuracy', series, units, goals);
+  },
+  watch: async () => {
+    const series = await repeat(RUNS, () => benchPodTracking(), (f) => ({ 'events/s': f.eventsPerSecond, 'JSON.parse alone, events/s': f.jsonParseOnlyPerSecond, 'ingest / parse': f.ingestVsParse, 'bytes per tracked pod': f.bytesPerPod, 'heap for 150,000 pods': f.heapMB }));
+    return figures('3. watch ingest', series, { 'events/s': '/s', 'JSON.parse alone, events/s': '/s', 'ingest / parse': 'x', 'bytes per tracked pod': 'B', 'heap for 150,000 pods': 'MB' }, {
+      'events/s': { text: '>= 25,000 /s', met: (v) => v >= 25_000 },
+      'bytes per tracked pod': { text: '<= 400 B', met: (v) => v <= 400 },
+      'heap for 150,000 pods': { text: '< 100 MB', met: (v) => v < 100 },
+    });
+  },
+  e2e: async () => {
+    const pods = Number(process.env.BENCH_E2E_PODS ?? 10_000);
+    const series = await repeat(E2E_RUNS, () => benchEndToEnd({ pods, qps: 500 }), (f) => ({
+      'ideal time (objects / qps)': f.idealSeconds,
+      'sending time': f.sendingSeconds,
+      'sending / ideal': f.sendingOverIdeal,
+      'job time (to all pods ready)': f.jobSeconds,
+      'achieved qps': f.achievedQps,
+      'burn CPU time': f.burnCpuSeconds,
+      'burn CPU per request': f.burnCpuPerRequestUs,
+      'burn peak RSS': f.burnPeakRssMb,
+      'exit code': f.exitCode,
+    }));
+    return figures(`4. end to end: cluster-density, ${pods} pods at qps 500 on --sim`, series, {
+      'ideal time (objects / qps)': 's', 'sending time': 's', 'sending / ideal': 'x', 'job time (to all pods ready)': 's', 'achieved qps': '/s', 'burn CPU time': 's', 'burn CPU per request': 'us', 'burn peak RSS': 'MB', 'exit code': '',
+    }, { 'exit code': { text: '0', met: (v) => v === 0 } });
+  },
+  template: async () => {
+    const series = await repeat(RUNS, () => benchTemplate(), (f) => ({ 'Go template objects/s': f.objectsPerSecond, '10,000 objects': f.msFor10k, 'Handlebars objects/s': f.handlebarsObjectsPerSecond }));
+    return figures('5. template rendering', series, { 'Go template objects/s': '/s', '10,000 objects': 'ms', 'Handlebars objects/s': '/s' }, {
+      '10,000 objects': { text: 'well under 1,000 ms', met: (v) => v < 500 },
+    });
+  },
+};
+
+function format(value: number, unit: string): string {
+  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
+  return `${value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 })}${unit && unit !== 'x' ? ` ${unit}` : unit}`;
+}
+
+async function main(): Promise<void> {
+  const all: Figure[] = [];
+  for (const [name, bench] of Object.entries(benches)) {
+    if (ONLY && !ONLY.includes(name)) continue;
+    process.stderr.write(`bench ${name}...\n`);
+    const results = await bench();
+    all.push(...results);
+    let heading = '';
+    for (const f of results) {
+      if (f.bench !== heading) process.stdout.write(`\n${(heading = f.bench)}\n`);
+      const mark = f.met === undefined ? '    ' : f.met ? ' ok ' : 'MISS';
+      const spread = f.runs.length > 1 ? ` (runs: ${f.runs.map((v) => format(v, '')).join(', ')})` : '';
+      process.stdout.write(`  ${mark} ${f.figure.padEnd(58)} ${format(f.value, f.unit).padStart(14)}   goal ${f.goal}${spread}\n`);
+    }
+  }
+  const dir = join(import.meta.dirname, 'results');
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), runs: RUNS, node: process.version, figures: all }, null, 2)}\n`);
+  const missed = all.filter((f) => f.met === false);
+  process.stdout.write(`\n${all.length} figures, ${missed.length} goal(s) missed; results in ${file}\n`);
+}
+
+await main();
