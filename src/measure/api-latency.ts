@@ -14,6 +14,8 @@ interface KeyStats {
   key: ApiKey;
   group: string;
   latencies: SampleBuffer;
+  /** When each latency's request started (ms since epoch), index for index: for the time series. */
+  starts: SampleBuffer;
   errors: Map<number, number>;
   retries: number;
   /** Requests that got no response at all (code 0): they have no server latency. */
@@ -28,13 +30,16 @@ export class ApiLatencyRecorder {
     const id = `${r.verb}|${r.group}|${r.resource}|${r.subresource}|${r.scope}`;
     let stats = this.byKey.get(id);
     if (!stats) {
-      stats = { key: { verb: r.verb, resource: r.resource, subresource: r.subresource, scope: r.scope }, group: r.group, latencies: new SampleBuffer(), errors: new Map(), retries: 0, unanswered: 0 };
+      stats = { key: { verb: r.verb, resource: r.resource, subresource: r.subresource, scope: r.scope }, group: r.group, latencies: new SampleBuffer(), starts: new SampleBuffer(), errors: new Map(), retries: 0, unanswered: 0 };
       this.byKey.set(id, stats);
     }
     stats.retries += r.retries;
     if (r.code === 0 || r.code >= 400) stats.errors.set(r.code, (stats.errors.get(r.code) ?? 0) + 1);
     if (r.code === 0) stats.unanswered++;
-    else stats.latencies.push(r.attemptLatencyMs);
+    else {
+      stats.latencies.push(r.attemptLatencyMs);
+      stats.starts.push(r.startMs);
+    }
   }
 
   keys(): KeyStats[] {
@@ -47,6 +52,26 @@ export interface ApiLatencyOptions {
   jobName: string;
   customThresholds: CustomThreshold[];
   allowedSlowCalls: number;
+}
+
+/** Width of a time-series bucket: enough calls per bucket for a p99 at load, fine enough to see a spike. */
+export const SERIES_BUCKET_MS = 10_000;
+
+/** Latency over time: count, P50 and P99 of the calls that started in each 10 s bucket. */
+function latencySeries(starts: Float64Array, latencies: Float64Array, name: string): Array<{ t: string; count: number; p50: number; p99: number }> {
+  const buckets = new Map<number, number[]>();
+  for (let i = 0; i < starts.length; i++) {
+    const bucket = Math.floor(starts[i]! / SERIES_BUCKET_MS) * SERIES_BUCKET_MS;
+    let values = buckets.get(bucket);
+    if (!values) buckets.set(bucket, (values = []));
+    values.push(latencies[i]!);
+  }
+  return [...buckets.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([bucket, values]) => {
+      const q = summarize(name, Float64Array.from(values), 'client-ms', 'nearestRank')!;
+      return { t: new Date(bucket).toISOString(), count: q.count, p50: q.p50, p99: q.p99 };
+    });
 }
 
 function countAbove(values: Float64Array, thresholdMs: number): number {
@@ -89,6 +114,7 @@ export function apiLatencyResult(recorder: ApiLatencyRecorder, options: ApiLaten
       unanswered: stats.unanswered,
       countsTowardSli: inSli,
       clock: 'client-ms',
+      series: latencySeries(stats.starts.values(), values, apiKeyString(stats.key)),
     });
     if (!summary) continue;
     quantiles.push(summary);

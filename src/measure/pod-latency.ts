@@ -73,6 +73,8 @@ function podDocument(pod: PodRecord, options: PodLatencyOptions, counters: { inv
     nodeName: pod.nodeName,
     clock: 'server-s',
     watchLatencies,
+    // Time the kubelet spent pulling images: the pod startup SLI subtracts it.
+    imagePullMs: round1(pod.pullMs),
   });
   return doc;
 }

@@ -135,6 +135,33 @@ function podSection(folder: RunFolder): string {
   return `<h2>Pod startup latency</h2>${latency}\n<h2>Pods over time</h2><div class="grid">${timelines}</div>`;
 }
 
+/** apiLatency documents' 10 s series: p99 per verb over time, the worst resource per bucket (client side). */
+function clientLatencyOverTime(folder: RunFolder): string {
+  const byVerb = new Map<string, Map<number, number>>();
+  for (const d of docsOf(folder, 'apiLatencyMeasurement')) {
+    const verb = str(d.verb);
+    if (!verb || verb === 'WATCH' || !Array.isArray(d.series)) continue;
+    const points = byVerb.get(verb) ?? new Map<number, number>();
+    byVerb.set(verb, points);
+    for (const bucket of d.series) {
+      if (!isObject(bucket)) continue;
+      const at = Date.parse(str(bucket.t));
+      const p99 = num(bucket.p99);
+      if (Number.isNaN(at) || !Number.isFinite(p99)) continue;
+      points.set(at, Math.max(points.get(at) ?? -Infinity, p99));
+    }
+  }
+  const verbs = [...byVerb].filter(([, points]) => points.size > 0);
+  if (verbs.length === 0) return '';
+  const t0 = Math.min(...verbs.flatMap(([, m]) => [...m.keys()]));
+  const series = verbs.map(([verb, points], i): Series => ({
+    name: verb,
+    points: downsample([...points].sort((a, b) => a[0] - b[0]).map(([t, v]): [number, number] => [(t - t0) / 1000, v]), MAX_POINTS),
+    color: PALETTE[i % PALETTE.length]!,
+  }));
+  return lineChart({ title: 'API call p99 per verb over time (client side, 10 s buckets, worst resource)', x: { label: 'seconds since the first call', format: (v) => `${formatNumber(v, 0)}s`, min: 0 }, y: msAxis('latency'), series });
+}
+
 /** Prometheus metric documents of a latency per verb (e.g. kube-burner's API99thLatency), values in seconds. */
 function apiLatencyOverTime(folder: RunFolder): string {
   const charts: string[] = [];
@@ -170,10 +197,8 @@ function apiSection(folder: RunFolder): string {
     .slice(0, 40)
     .map((d) => ({ label: `${multiJob ? `${str(d.jobName)}: ` : ''}${apiKeyLabel(d)}`, value: num(d.P99, 0) }));
   const p99 = bars.length ? barChart({ title: 'API call p99 per verb and resource (client side, ms)', bars, format: formatMs, color: PALETTE[0]! }) : '<p class="note">No apiLatency documents: add the apiLatency measurement to the config.</p>';
-  const overTime = apiLatencyOverTime(folder);
-  const noSeries = overTime
-    ? ''
-    : '<p class="note">API latency over time: not drawn. The apiLatency documents hold one figure per verb and resource for a whole job, and no Prometheus latency metric (labels.verb, timestamp, value) was collected.</p>';
+  const overTime = [clientLatencyOverTime(folder), apiLatencyOverTime(folder)].filter(Boolean).join('\n');
+  const noSeries = overTime ? '' : '<p class="note">API latency over time: not drawn. No apiLatency series and no Prometheus latency metric (labels.verb, timestamp, value) were collected.</p>';
   return `<h2>API latency</h2><div class="grid">${p99}\n${overTime}</div>${noSeries}`;
 }
 
