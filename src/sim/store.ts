@@ -145,6 +145,8 @@ export class MemoryStore implements SimStore {
   private readonly random: () => number;
   private readonly watchWindow: number;
   private readonly ips = new ClusterIpAllocator();
+  /** While set, writes are checked and computed but nothing is stored or announced. */
+  private dryRun = false;
 
   constructor(resources: ResourceInfo[], options: StoreOptions = {}) {
     for (const info of resources) {
@@ -230,6 +232,7 @@ export class MemoryStore implements SimStore {
     if (GENERATION_RESOURCES.has(resource)) meta.generation = 1;
     else delete meta.generation;
     applyCreateDefaults(resource, obj, this.ips);
+    if (this.dryRun) return deepFreeze(obj);
     meta.resourceVersion = String(++this.rv);
     const stored = deepFreeze(obj);
     bucket.set(meta.name, stored);
@@ -336,6 +339,16 @@ export class MemoryStore implements SimStore {
     return { events: h.entries.slice(lo) };
   }
 
+  /** Runs store writes as the apiserver's dryRun=All: the result they would have, nothing stored. */
+  dryRunOf<T>(fn: () => T): T {
+    this.dryRun = true;
+    try {
+      return fn();
+    } finally {
+      this.dryRun = false;
+    }
+  }
+
   /** Forgets the history so far, as a freshly started watch cache has none: older revisions get 410. */
   compact(): void {
     this.history.clear();
@@ -374,15 +387,17 @@ export class MemoryStore implements SimStore {
       const namespaceHeld = info.key === 'namespaces' && (shared.spec?.finalizers ?? []).length > 0;
       if (!namespaceHeld) return this.removeObject(info, existing);
     }
-    const metadata = { ...shared.metadata, resourceVersion: String(++this.rv) };
+    const metadata = { ...shared.metadata, resourceVersion: this.dryRun ? old.resourceVersion : String(++this.rv) };
     if (generation !== undefined) metadata.generation = generation;
     const stored = Object.freeze({ ...shared, metadata: Object.freeze(metadata) }) as KubeObject;
+    if (this.dryRun) return stored;
     this.bucket(info.key, old.namespace).set(old.name as string, stored);
     this.emit({ type: 'MODIFIED', resource: info.key, object: stored, previous: existing });
     return stored;
   }
 
   private removeObject(info: ResourceInfo, existing: KubeObject): KubeObject {
+    if (this.dryRun) return existing;
     const ns = existing.metadata.namespace;
     const bucket = this.bucket(info.key, ns);
     bucket.delete(existing.metadata.name as string);

@@ -120,6 +120,20 @@ describe('create, get, update, delete', () => {
     expect((await api.request('GET', `${cms()}/fin`)).status).toBe(404);
   });
 
+  it('computes but does not persist dryRun=All writes', async () => {
+    const dry = await api.request('POST', `${cms()}?dryRun=All`, { body: configMap('dry') });
+    expect(dry.status).toBe(201);
+    expect(dry.json.metadata.name).toBe('dry');
+    expect((await api.request('GET', `${cms()}/dry`)).status).toBe(404);
+    await api.request('POST', cms(), { body: configMap('wet') });
+    const patched = await api.request('PATCH', `${cms()}/wet?dryRun=All`, { body: { data: { key: 'changed' } }, contentType: 'application/merge-patch+json' });
+    expect(patched.status).toBe(200);
+    expect(patched.json.data.key).toBe('changed');
+    expect((await api.request('GET', `${cms()}/wet`)).json.data.key).toBe('value');
+    expect((await api.request('DELETE', `${cms()}/wet?dryRun=All`)).status).toBe(200);
+    expect((await api.request('GET', `${cms()}/wet`)).status).toBe(200);
+  });
+
   it('deletes a collection by label selector', async () => {
     for (const name of ['dc-a', 'dc-b', 'dc-keep']) {
       await api.request('POST', cms(), { body: configMap(name, { group: name === 'dc-keep' ? 'keep' : 'drop' }) });

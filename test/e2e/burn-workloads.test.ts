@@ -98,3 +98,52 @@ describe('burn init on the real control plane', () => {
     expect(await leftOnCluster(outcome.uuid)).toEqual([]);
   });
 });
+
+interface NodeList { items: Array<{ metadata: { name: string }; status: { allocatable: { pods: string } } }> }
+
+/** Pods the nodes still have room for: their allocatable pods minus the pods already bound to them. */
+async function freePodSlots(): Promise<{ nodes: number; free: number }> {
+  const nodes = await kubectlJson<NodeList>(['get', 'nodes']);
+  const bound = await kubectlJson<{ items: Array<{ spec: { nodeName?: string }; status: { phase?: string } }> }>(['get', 'pods', '--all-namespaces']);
+  const running = bound.items.filter((p) => p.spec.nodeName && p.status.phase !== 'Succeeded' && p.status.phase !== 'Failed').length;
+  const capacity = nodes.items.reduce((sum, n) => sum + Number(n.status.allocatable.pods), 0);
+  return { nodes: nodes.items.length, free: capacity - running };
+}
+
+/** What runDestroy prints on stdout. */
+async function destroyPrinting(uuid: string): Promise<string> {
+  const printed: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string) => (printed.push(String(chunk)), true)) as typeof process.stdout.write;
+  try {
+    await runDestroy({ uuid, kubeconfig: e2eTarget().kubeconfig, wait: 120_000, logLevel: 'warn' });
+  } finally {
+    process.stdout.write = write;
+  }
+  return printed.join('');
+}
+
+describe('pods the cluster has no room for', () => {
+  it('ends with exit 1 and the scheduler\'s reason; burn destroy removes the rest, twice harmlessly', async () => {
+    const { nodes, free } = await freePodSlots();
+    const iterations = Math.floor(free / 10) + 1;
+    const pending = iterations * 10 - free;
+    const run = await burnInit('test/e2e/fixtures/too-many-pods.yaml', { set: [`jobs.0.jobIterations=${iterations}`] });
+    const { outcome } = run;
+    expect([outcome.reason, outcome.exitCode]).toEqual(['failed', 1]);
+    expect(outcome.record.errors).toEqual([expect.stringMatching(/not ready after maxWaitTimeout 20s/)]);
+    const [explanation, ...rest] = outcome.record.explanations;
+    expect(rest).toEqual([]);
+    expect(explanation).toMatch(new RegExp(`^${pending} pods? Pending: 0/${nodes} nodes are available: ${nodes} Too many pods\\. `));
+    expect(run.log.join('')).toContain(`remove it with: burn destroy --uuid ${outcome.uuid}`);
+    const runJson = await run.read<{ explanations: string[]; created: string }>('run.json');
+    expect(runJson.explanations).toEqual(outcome.record.explanations);
+    expect(runJson.created).toBe(`1 namespace, ${iterations} Deployment`);
+    console.log(`too many pods: ${iterations * 10} pods for ${free} free slots on ${nodes} nodes: ${explanation}`);
+
+    expect(await leftOnCluster(outcome.uuid)).not.toEqual([]);
+    expect(await destroyPrinting(outcome.uuid)).toMatch(new RegExp(`^removed 1 namespace\\(s\\) and 0 object\\(s\\) of run ${outcome.uuid}\\n$`));
+    expect(await destroyPrinting(outcome.uuid)).toBe(`nothing of run ${outcome.uuid} is left on the cluster\n`);
+    expect(await leftOnCluster(outcome.uuid)).toEqual([]);
+  });
+});

@@ -50,7 +50,7 @@ describe('report.html', () => {
   it('has the sections a reader needs', () => {
     for (const heading of ['Jobs', 'Pod startup latency', 'Pods over time', 'API latency', 'SLO verdicts', 'Config']) expect(html).toContain(`<h2>${heading}</h2>`);
     expect(html).toContain('create-pods: pod latency CDF per condition');
-    expect(html).toContain('API latency over time: not drawn');
+    expect(html).toContain('API call p99 per verb over time (client side, 10 s buckets, worst resource)');
     expect(html).toContain('&quot;qps&quot;: 25');
   });
 

@@ -13,7 +13,7 @@ afterAll(async () => {
   await sim?.stop();
 });
 
-describe('sim events and options', () => {
+describe('sim events', () => {
   it('records core/v1 events for pods and deletes them after the event TTL', async () => {
     await client.send('POST', '/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'ev' }, spec: { containers: [{ name: 'c', image: 'i:1' }] } });
     let events: any[] = [];
@@ -31,12 +31,5 @@ describe('sim events and options', () => {
       events = (await client.get('/api/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dev')).json.items;
     }
     expect(events).toEqual([]);
-  });
-
-  it('refuses dryRun instead of writing', async () => {
-    const res = await client.send('POST', '/api/v1/namespaces/default/configmaps?dryRun=All', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dry' } });
-    expect(res.status).toBe(400);
-    expect(res.json.message).toContain('dryRun');
-    expect(sim.store.get('configmaps', 'default', 'dry')).toBeUndefined();
   });
 });

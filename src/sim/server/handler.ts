@@ -223,7 +223,7 @@ export class ApiHandler {
     } finally {
       this.inflight[kind]--;
       deps.metrics.inflight.set({ request_kind: kind }, this.inflight[kind]);
-      deps.metrics.observe(labels, code, (performance.now() - started) / 1000);
+      deps.metrics.observe(labels, code, (performance.now() - started) / 1000, query.has('dryRun'));
     }
   }
 

@@ -103,9 +103,9 @@ export class ApiServerMetrics {
    * One finished request. The simulator has no webhooks and no priority-and-fairness queue (it
    * turns excess load away at once), so the SLI duration equals the duration.
    */
-  observe(labels: RequestLabels, code: number, seconds: number): void {
+  observe(labels: RequestLabels, code: number, seconds: number, dryRun = false): void {
     const base = { ...labels, component: 'apiserver' };
-    const dry_run = '';
+    const dry_run = dryRun ? 'All' : '';
     this.total.inc({ ...base, dry_run, code: String(code) });
     this.duration.observe({ ...base, dry_run }, seconds);
     this.sliDuration.observe(base, seconds);

@@ -130,11 +130,16 @@ export class Verbs {
   ) {}
 
   run(input: VerbInput): Reply {
-    const { req } = input;
-    if (input.query.get('dryRun')) {
-      // Refused rather than ignored: ignoring it would write what the client meant only to try.
-      throw statusErrors.badRequest('burn sim does not support dryRun: send the request without it');
+    const dryRun = input.query.getAll('dryRun');
+    if (dryRun.length === 0) return this.runVerb(input);
+    if (dryRun.some((v) => v !== 'All')) {
+      throw statusErrors.invalid('', 'DryRun', '', [{ reason: 'FieldValueNotSupported', message: `Unsupported value: "${dryRun.find((v) => v !== 'All')}": supported values: "All"`, field: 'dryRun' }]);
     }
+    return this.store.dryRunOf(() => this.runVerb(input));
+  }
+
+  private runVerb(input: VerbInput): Reply {
+    const { req } = input;
     const sub = req.subresource;
     if (sub && !req.info.subresources.includes(sub)) throw statusErrors.notFound(req.info.group, `${req.info.resource}/${sub}`, req.name ?? '');
     if (sub && !['get', 'update', 'patch'].includes(req.verb)) throw statusErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);
