@@ -124,8 +124,9 @@ export async function startSim(options: SimOptions = {}): Promise<RunningSim> {
   };
   const kubeconfig = kubeconfigYaml(url, certs.caPem, token);
   try {
+    // Like a fresh apiserver's watch cache, the history holds everything since start (revision 1)
+    // until the window evicts it: a watch from resourceVersion 1 replays.
     bootstrap(store, server.port);
-    store.compact();
     const ctx = createSimContext(store, profile, seed, truth, timers);
     parts.cluster = startCluster(ctx, { nodes: options.nodes ?? 100, caPem: certs.caPem });
     const ttl = options.eventTtlMs ?? 3_600_000;

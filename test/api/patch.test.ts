@@ -130,7 +130,9 @@ describe('patch', () => {
     await create('scaled');
     const scale = await api.request('GET', `${deployments()}/scaled/scale`);
     expect(scale.status).toBe(200);
-    expect(scale.json).toMatchObject({ kind: 'Scale', apiVersion: 'autoscaling/v1', metadata: { name: 'scaled' }, spec: { replicas: 0 } });
+    // ScaleSpec.replicas is omitempty: 0 replicas read back as `spec: {}`.
+    expect(scale.json).toMatchObject({ kind: 'Scale', apiVersion: 'autoscaling/v1', metadata: { name: 'scaled' }, spec: {} });
+    expect(scale.json.spec.replicas).toBeUndefined();
     expect(scale.json.status.selector).toBe('app=scaled');
     const patched = await api.request('PATCH', `${deployments()}/scaled/scale`, { body: { spec: { replicas: 0 } }, contentType: 'application/merge-patch+json' });
     expect(patched.status).toBe(200);
@@ -148,7 +150,7 @@ describe('patch', () => {
 
   it('changes only status through /status, and never status through the main resource', async () => {
     const services = `/api/v1/namespaces/${ns}/services`;
-    const created = await api.request('POST', services, { body: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'statusful' }, spec: { ports: [{ port: 80 }], selector: { app: 'x' } } } });
+    const created = await api.request('POST', services, { body: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'statusful' }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }], selector: { app: 'x' } } } });
     expect(created.status, created.text).toBe(201);
     const ingress = [{ ip: '192.0.2.10' }];
     const viaMain = await api.request('PUT', `${services}/statusful`, { body: { ...created.json, status: { loadBalancer: { ingress } } } });
@@ -160,6 +162,17 @@ describe('patch', () => {
     });
     expect(viaStatus.status, viaStatus.text).toBe(200);
     expect(viaStatus.json.spec.selector).toEqual({ app: 'x' });
-    expect(viaStatus.json.status.loadBalancer.ingress).toEqual(ingress);
+    // The apiserver defaults ipMode for an ingress with an IP.
+    expect(viaStatus.json.status.loadBalancer.ingress).toEqual([{ ip: '192.0.2.10', ipMode: 'VIP' }]);
+  });
+
+  it('refuses a load balancer ingress in the status of a ClusterIP service (422 Invalid)', async () => {
+    const services = `/api/v1/namespaces/${ns}/services`;
+    const created = await api.request('POST', services, { body: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'plain' }, spec: { ports: [{ port: 80 }], selector: { app: 'x' } } } });
+    expect(created.status, created.text).toBe(201);
+    const refused = await api.request('PATCH', `${services}/plain/status`, { body: { status: { loadBalancer: { ingress: [{ ip: '192.0.2.11' }] } } }, contentType: 'application/merge-patch+json' });
+    expect(refused.status).toBe(422);
+    expect(refused.json).toMatchObject({ kind: 'Status', reason: 'Invalid', code: 422, details: { name: 'plain', kind: 'Service', causes: [{ reason: 'FieldValueForbidden', field: 'status.loadBalancer.ingress' }] } });
+    expect(refused.json.message).toBe('Service "plain" is invalid: status.loadBalancer.ingress: Forbidden: may only be used when `spec.type` is \'LoadBalancer\'');
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { parse as parseYaml } from 'yaml';
-import { startSim, type RunningSim } from '../../src/sim/index.js';
+import { builtinProfiles, startSim, type RunningSim } from '../../src/sim/index.js';
 
 /**
  * The API server the client-facing suite talks to, over HTTP only: the cluster of the kubeconfig
@@ -93,7 +93,10 @@ export async function openTarget(): Promise<ApiTarget> {
   let conn: Connection;
   if (kubeconfig) conn = fromKubeconfig(kubeconfig);
   else {
-    sim = await startSim({ nodes: 3, seed: 7 });
+    // A watch window of 300 events per resource (the default profile keeps 20,000) lets the watch
+    // suite move the window with a few hundred writes, as the apiserver's cache moves after 75 s.
+    const base = builtinProfiles.default!;
+    sim = await startSim({ nodes: 3, seed: 7, profile: { ...base, faults: { ...base.faults, watchWindow: 300 } } });
     conn = { url: sim.url, token: sim.token, ca: sim.caPem };
   }
   const agent = new Agent({ connect: { ca: conn.ca, cert: conn.cert, key: conn.key, rejectUnauthorized: !conn.insecure }, connections: 32 });

@@ -259,7 +259,9 @@ export class Verbs {
   private restrictToSubresource(info: ResourceInfo, existing: KubeObject, next: KubeObject, subresource: string | undefined): KubeObject {
     const rv = next.metadata.resourceVersion;
     if (subresource === 'status') {
-      return { ...existing, status: next.status, metadata: { ...existing.metadata, resourceVersion: rv } };
+      const written = { ...existing, status: next.status, metadata: { ...existing.metadata, resourceVersion: rv } };
+      admitStatus(info, written);
+      return written;
     }
     if (subresource === 'finalize') {
       return { ...existing, spec: { ...existing.spec, finalizers: next.spec?.finalizers ?? [] }, metadata: { ...existing.metadata, resourceVersion: rv } };
@@ -327,13 +329,14 @@ export class Verbs {
       kind: 'Scale',
       apiVersion: 'autoscaling/v1',
       metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace, uid: obj.metadata.uid, resourceVersion: obj.metadata.resourceVersion, creationTimestamp: obj.metadata.creationTimestamp },
-      spec: { replicas: obj.spec?.replicas ?? 0 },
+      // ScaleSpec.replicas is omitempty: the apiserver writes `spec: {}` for 0.
+      spec: obj.spec?.replicas ? { replicas: obj.spec.replicas } : {},
       status,
     };
   }
 
   private writeScale(info: ResourceInfo, existing: KubeObject, scale: KubeObject): KubeObject {
-    const replicas = scale.spec?.replicas;
+    const replicas = scale.spec?.replicas ?? 0;
     if (!Number.isInteger(replicas) || replicas < 0) {
       throw statusErrors.invalid('autoscaling', 'Scale', existing.metadata.name!, [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, field: 'spec.replicas' }]);
     }
@@ -397,4 +400,17 @@ export class Verbs {
     const head = { kind: info.listKind, apiVersion: apiVersionOf(info), metadata: { resourceVersion: String(this.store.revision()) } };
     return { status: 200, list: { head, items: deleted, info } };
   }
+}
+
+/** The apiserver's validation and defaulting of status writes that clients meet in practice. */
+function admitStatus(info: ResourceInfo, obj: KubeObject): void {
+  if (info.key !== 'services') return;
+  const ingress: Array<Record<string, unknown>> | undefined = obj.status?.loadBalancer?.ingress;
+  if (!ingress?.length) return;
+  if (obj.spec?.type !== 'LoadBalancer') {
+    throw statusErrors.invalid('', 'Service', obj.metadata.name!, [
+      { reason: 'FieldValueForbidden', message: "Forbidden: may only be used when `spec.type` is 'LoadBalancer'", field: 'status.loadBalancer.ingress' },
+    ]);
+  }
+  obj.status = { ...obj.status, loadBalancer: { ...obj.status.loadBalancer, ingress: ingress.map((entry) => (entry.ip && !entry.ipMode ? { ...entry, ipMode: 'VIP' } : entry)) } };
 }
