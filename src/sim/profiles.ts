@@ -42,10 +42,12 @@ function derive(name: string, changes: Partial<SimProfile>): SimProfile {
 export const builtinProfiles: Record<string, SimProfile> = {
   default: defaultProfile,
   // Pod startup p99 around 8 s: the 5 s pod startup SLO fails.
+  // Pod startup (creation -> containers started) about 4.7 s at p50 and 8 s at p99: most pods miss the
+  // 5 s SLO, so even a run of 10 pods fails it.
   'slow-pods': derive('slow-pods', {
     scheduling: ms(50, 400),
-    sandbox: ms(900, 3000),
-    containerStart: ms(1800, 6000),
+    sandbox: ms(1500, 3000),
+    containerStart: ms(3000, 5500),
     readiness: ms(300, 900),
   }),
   flaky: derive('flaky', {

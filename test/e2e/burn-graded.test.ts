@@ -44,20 +44,22 @@ describe.skipIf(!prometheusUrl)('a run graded with the e2e Prometheus', () => {
       // Server side graded (binding), client side shown beside it.
       expect(verdictsOf(key).map((v) => [v.source, v.binding, v.passed]), key).toEqual([['prometheus', true, true], ['client', false, true]]);
       const [server, client] = verdictsOf(key) as [Verdict, Verdict];
-      figures.push(`${key}: server p99 ${server.value.toFixed(1)} ms over ${server.samples}, client p99 ${client.value.toFixed(1)} ms over ${client.samples}`);
-      // The server sees every call burn made (and the controllers' own, e.g. each namespace's kube-root-ca.crt).
+      figures.push(`${key}: server p99 ${server.value.toFixed(1)} ms over ${server.samples} calls, client p99 ${client.value.toFixed(1)} ms over ${client.samples}`);
+      // The server sees every call burn made, and other clients' too: the controller-manager's kube-root-ca.crt
+      // in each new namespace, and on a fresh cluster its bootstrap objects.
       expect(server.samples, key).toBeGreaterThanOrEqual(client.samples);
-      // Two namespace creates make no quantile: the first call of the run also pays for opening its connection.
-      if (resource === 'namespaces') continue;
-      // Each call takes at least as long for the client as inside the server: the server's bucket is at most the
-      // client's; the client's extra (wire, TLS, event loop) stays within one bucket.
-      const serverBucket = bucketIndex(bounds, server.value);
-      const clientBucket = bucketIndex(bounds, client.value);
-      expect(clientBucket - serverBucket, `${figures.at(-1)}; buckets ${bounds.join(', ')}`).toBeGreaterThanOrEqual(0);
-      expect(clientBucket - serverBucket, `${figures.at(-1)}; buckets ${bounds.join(', ')}`).toBeLessThanOrEqual(1);
     }
-    // Only burn creates Deployments here: the server counted exactly burn's calls in the job's window.
-    expect(verdictsOf('POST deployments (resource)').map((v) => v.samples)).toEqual([40, 40]);
+
+    // Only burn creates Deployments here, so both sides measured the same 40 calls in the job's window.
+    const [server, client] = verdictsOf('POST deployments (resource)') as [Verdict, Verdict];
+    expect([server.samples, client.samples]).toEqual([40, 40]);
+    // Each call lasts at least as long for the client as inside the server, so the server's p99 lies in the client's
+    // bucket or one below; the client's extra (wire, TLS, its event loop) stays within one bucket.
+    const serverBucket = bucketIndex(bounds, server.value);
+    const clientBucket = bucketIndex(bounds, client.value);
+    const why = `${figures.join('; ')}; buckets (ms) ${bounds.join(', ')}`;
+    expect(clientBucket - serverBucket, why).toBeGreaterThanOrEqual(0);
+    expect(clientBucket - serverBucket, why).toBeLessThanOrEqual(1);
 
     const [responsiveness] = await run.read<Array<{ version: string; dataItems: ResponsivenessItem[] }>>('APIResponsivenessPrometheus_simple-graded.json');
     const deploymentsItem = responsiveness!.dataItems.find((i) => i.labels.Verb === 'POST' && i.labels.Resource === 'deployments');
