@@ -110,6 +110,44 @@ describe('burn init against the simulator', () => {
     }
   });
 
+  it('patches with every patch type and reads, after preloading images', async () => {
+    const { sim, kubeconfig } = await simWith(3);
+    try {
+      lines.length = 0;
+      const outcome = await run(kubeconfig, 'test/engine/fixtures/patch-read.yaml', { set: ['global.gc=false'] });
+      expect(outcome.exitCode, outcome.record.errors.join('; ')).toBe(0);
+      const summaries = JSON.parse(await readFile(join(outcome.reportDir, 'jobSummary.json'), 'utf8'));
+      expect(summaries.map((s: any) => [s.jobName, s.passed, s.objectsCreated])).toEqual([
+        ['make', true, 4],
+        ['merge', true, 4],
+        ['json', true, 4],
+        ['strategic', true, 4],
+        ['apply', true, 4],
+        ['read', true, 12],
+      ]);
+      expect(lines.join('')).toContain('preloading registry.k8s.io/pause:3.10');
+      const client = await connectCluster({ kubeconfig });
+      try {
+        const deployments = await client.list('apps/v1', 'Deployment', { labelSelector: 'app=patched' });
+        expect(deployments).toHaveLength(4);
+        for (const d of deployments) {
+          expect(d.metadata.labels).toMatchObject({ merged: 'merge', applied: 'yes', 'burn.dev/job': 'make' });
+          expect(d.metadata.annotations).toMatchObject({ 'json-patched': 'true' });
+          expect(d.spec.template.spec.containers[0].env).toEqual([
+            { name: 'KEEP', value: 'yes' },
+            { name: 'ADDED', value: 'strategic' },
+          ]);
+        }
+        const preload = await client.list('v1', 'Namespace', { labelSelector: 'burn.dev/job=make-preload' });
+        expect(preload.filter((n) => !n.metadata.deletionTimestamp)).toEqual([]);
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await sim.stop();
+    }
+  });
+
   it('stops at --timeout with exit 2 and still writes the run folder', async () => {
     const { sim, kubeconfig } = await simWith(1);
     try {
