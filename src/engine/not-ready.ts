@@ -13,6 +13,8 @@ export interface PodState {
   /** First waiting container's reason and message, e.g. ContainerCreating, ImagePullBackOff. */
   waitingReason?: string;
   waitingMessage?: string;
+  /** The Ready condition's reason and message when it is False (e.g. a node that went NotReady). */
+  readyFalse?: string;
   ready: boolean;
 }
 
@@ -53,6 +55,7 @@ function reasonOf(pod: PodState, warning: WarningEvent | undefined): string {
   if (pod.unschedulableMessage) return pod.unschedulableMessage;
   if (warning) return `${warning.reason}: ${warning.message}`;
   if (pod.waitingMessage) return pod.waitingMessage;
+  if (pod.readyFalse !== undefined) return pod.readyFalse ? `Ready=False: ${pod.readyFalse}` : 'Ready=False';
   return 'no reason reported yet';
 }
 

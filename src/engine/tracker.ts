@@ -22,6 +22,7 @@ export function podStateOf(pod: Json): PodState {
   const status = pod.status ?? {};
   const conditions: Json[] = status.conditions ?? [];
   const scheduled = conditions.find((c) => c.type === 'PodScheduled');
+  const readyCondition = conditions.find((c) => c.type === 'Ready');
   const waiting = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])].find((c: Json) => c.state?.waiting)?.state?.waiting;
   return {
     namespace: pod.metadata?.namespace ?? '',
@@ -31,6 +32,7 @@ export function podStateOf(pod: Json): PodState {
     unschedulableMessage: scheduled?.status === 'False' ? scheduled.message || scheduled.reason : undefined,
     waitingReason: waiting?.reason,
     waitingMessage: waiting?.message,
+    readyFalse: readyCondition?.status === 'False' ? [readyCondition.reason, readyCondition.message].filter(Boolean).join(': ') : undefined,
     ready: status.phase === 'Succeeded' || conditions.some((c) => c.type === 'Ready' && c.status === 'True'),
   };
 }

@@ -81,6 +81,17 @@ describe('not-ready explanations', () => {
     expect(lines[1]).toMatch(/^54 pods ContainerCreating: FailedCreatePodSandBox: failed to allocate for range 0: no IP addresses available in range set: 10\.244\.0\.1-10\.244\.0\.254 \(e\.g\. ns-1\/c0\)$/);
   });
 
+  it('names the Ready condition of running pods that are not ready', () => {
+    const pods: PodState[] = [
+      { namespace: 'n', name: 'a', phase: 'Running', readyFalse: 'NodeNotReady: node sim-node-0001 is not ready', ready: false },
+      { namespace: 'n', name: 'b', phase: 'Running', readyFalse: '', ready: false },
+    ];
+    expect(formatNotReady(explainNotReady(pods, []))).toEqual([
+      '1 pod Running: Ready=False: NodeNotReady: node sim-node-0001 is not ready (e.g. n/a)',
+      '1 pod Running: Ready=False (e.g. n/b)',
+    ]);
+  });
+
   it('reads a pod object into its state', () => {
     const pod = {
       metadata: { namespace: 'n', name: 'p' },

@@ -10,7 +10,7 @@ afterEach(() => {
   cluster = undefined;
 });
 
-const TOO_MANY = '0/3 nodes are available: 3 Too many pods. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.';
+const TOO_MANY = '0/3 nodes are available: 3 Too many pods. no new claims to deallocate, preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.';
 
 function pod(name: string, spec: Record<string, unknown> = {}): KubeObject {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'busybox:1.36' }], ...spec } };
@@ -72,11 +72,11 @@ describe('scheduler', () => {
     });
     c.store.create('pods', pod('big', { containers: [{ name: 'c', image: 'busybox:1.36', resources: { requests: { cpu: '5' } } }] }));
     expect(scheduledCondition(await unschedulable(c, 'big'))?.message).toBe(
-      '0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.',
+      '0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 2 Insufficient cpu. no new claims to deallocate, preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.',
     );
     c.store.create('pods', pod('picky', { nodeSelector: { disk: 'ssd' } }));
     expect(scheduledCondition(await unschedulable(c, 'picky'))?.message).toBe(
-      "0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
+      "0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 2 node(s) didn't match Pod's node affinity/selector. no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
     );
     // A matching label lets the picky pod in; a toleration lets a pod onto the tainted node.
     c.store.mutate('nodes', undefined, 'sim-node-0002', (n) => {
@@ -91,7 +91,7 @@ describe('scheduler', () => {
     const c = (cluster = startTestCluster({ nodes: 1, profile: scaledProfile('default', 20, { podsPerNode: 2 }) }));
     for (const name of ['a', 'b', 'c']) c.store.create('pods', pod(name));
     const waiting = await c.until('one pod unschedulable', () => c.store.list('pods', 'default').find((p) => scheduledCondition(p)?.status === 'False'));
-    expect(scheduledCondition(waiting)?.message).toBe('0/1 nodes are available: 1 Too many pods. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.');
+    expect(scheduledCondition(waiting)?.message).toBe('0/1 nodes are available: 1 Too many pods. no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.');
     c.store.create('nodes', nodeObject(1, c.ctx));
     await c.until('all three running', () => c.store.list('pods', 'default').filter(podReady).length === 3);
     expect(c.store.get('pods', 'default', waiting.metadata.name as string)?.spec.nodeName).toBe('sim-node-0002');
@@ -101,6 +101,6 @@ describe('scheduler', () => {
     const tooMany = { reasons: ['Too many pods'], unresolvable: false };
     const cpu = { reasons: ['Insufficient cpu'], unresolvable: false };
     const msg = fitErrorMessage(12, [...Array(10).fill(tooMany), cpu, cpu]);
-    expect(msg).toBe('0/12 nodes are available: 10 Too many pods, 2 Insufficient cpu. preemption: 0/12 nodes are available: 12 No preemption victims found for incoming pod.');
+    expect(msg).toBe('0/12 nodes are available: 10 Too many pods, 2 Insufficient cpu. no new claims to deallocate, preemption: 0/12 nodes are available: 12 No preemption victims found for incoming pod.');
   });
 });

@@ -3,7 +3,8 @@ import type { FilterFailure } from './filters.js';
 /**
  * The FailedScheduling message as kube-scheduler builds it: each reason counted over the nodes,
  * "<count> <reason>" strings sorted as strings, then the preemption verdict for the same nodes.
- * "0/3 nodes are available: 3 Too many pods. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod."
+ * Kubernetes 1.34 (dynamic resource allocation on by default) adds "no new claims to deallocate":
+ * "0/3 nodes are available: 3 Too many pods. no new claims to deallocate, preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod."
  */
 export function fitErrorMessage(totalNodes: number, failures: FilterFailure[]): string {
   const reasons = new Map<string, number>();
@@ -20,5 +21,5 @@ export function fitErrorMessage(totalNodes: number, failures: FilterFailure[]): 
       .join(', ');
   const available = `0/${totalNodes} nodes are available`;
   if (totalNodes === 0) return `no nodes available to schedule pods`;
-  return `${available}: ${histogram(reasons)}. preemption: ${available}: ${histogram(preemption)}.`;
+  return `${available}: ${histogram(reasons)}. no new claims to deallocate, preemption: ${available}: ${histogram(preemption)}.`;
 }
