@@ -25,7 +25,7 @@ export interface EndToEndFigures {
   exitCode: number;
 }
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export async function benchEndToEnd(options: { pods?: number; qps?: number; nodes?: number } = {}): Promise<EndToEndFigures> {
   const pods = options.pods ?? 10_000;
