@@ -66,7 +66,10 @@ export async function createIterations(ctx: JobContext, iterations: Iterable<num
     if (ctx.signal.aborted || failed()) break;
     ctx.progress.iteration = iteration;
     const namespace = namespaceForIteration(job, iteration);
-    if (namespace && !job.preCreateNamespaces) await ensureNamespace(ctx, namespace);
+    if (namespace && !job.preCreateNamespaces && !ctx.ledger.namespaces.has(namespace)) {
+      if (iteration > 0) await pause(job.namespaceDelayMs, ctx.signal);
+      await ensureNamespace(ctx, namespace);
+    }
     const due = job.objects.filter((o) => createsInIteration(o, iteration));
     for (const [i, object] of due.entries()) {
       for (let replica = 1; replica <= object.replicas && !ctx.signal.aborted && !failed(); replica++) {

@@ -27,6 +27,7 @@ import { runDeleteJob, runPatchJob, runReadJob } from './select-jobs.js';
 import { startSimTarget, type SimTarget } from './sim-target.js';
 import { jobSummaryDocument, type ClusterFacts } from './summary.js';
 import { ReadinessTracker } from './tracker.js';
+import { settingsNotActedOn } from './unsupported.js';
 import { verifyObjects } from './verify.js';
 
 export interface RunOptions {
@@ -104,6 +105,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunOutcome> {
   const uuid = options.uuid ?? randomUUID();
   const config = await loadConfig(options.configPath, { uuid, userData: options.userData, set: options.set, allowMissing: options.allowMissing });
   for (const warning of config.warnings) log.warn(`${warning.pos.file}:${warning.pos.line}:${warning.pos.col}: ${warning.message}`);
+  for (const note of settingsNotActedOn(config)) log.warn(note);
   const metadata = await readUserMetadata(options.userMetadata);
   const reportDir = options.reportDir ?? join('reports', uuid);
 

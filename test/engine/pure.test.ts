@@ -125,3 +125,20 @@ describe('dispatcher', () => {
     expect(d.errors.map((e) => (e as Error).message)).toEqual(['boom']);
   });
 });
+
+describe('settings burn does not act on', () => {
+  it('are named with their place in the config, so nobody believes they ran', async () => {
+    const { loadConfig } = await import('../../src/config/load.js');
+    const { settingsNotActedOn } = await import('../../src/engine/unsupported.js');
+    const config = await loadConfig('configs/quickstart.yaml', {
+      uuid: 'u',
+      set: ['jobs.0.hooks=[]', 'jobs.0.objectWait=true', 'jobs.0.executionMode=sequential', 'global.clusterHealth=true'],
+    });
+    const notes = settingsNotActedOn(config);
+    expect(notes).toHaveLength(4);
+    expect(notes.join('\n')).toMatch(/hooks of job "quickstart" are not run/);
+    expect(notes.join('\n')).toMatch(/executionMode sequential of job "quickstart" runs as parallel/);
+    expect(notes.every((n) => /^(configs\/quickstart\.yaml:\d+:\d+|--set [^:]+): /.test(n))).toBe(true);
+    expect(settingsNotActedOn(await loadConfig('configs/quickstart.yaml', { uuid: 'u' }))).toEqual([]);
+  });
+});

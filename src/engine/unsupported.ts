@@ -1,0 +1,22 @@
+import type { Config } from '../config/types.js';
+
+/**
+ * Settings of kube-burner configs that load (so the config runs unmodified) but that burn does not
+ * act on yet. A run says so at its start: nobody should believe a hook ran when it did not.
+ */
+export function settingsNotActedOn(config: Config): string[] {
+  const at = (path: string) => config.source.describe(path);
+  const notes: string[] = [];
+  if (config.global.clusterHealth) notes.push(`${at('global.clusterHealth')}: clusterHealth: burn does not check the cluster's health before the jobs`);
+  config.jobs.forEach((job, i) => {
+    const where = `jobs.${i}`;
+    if (job.watchers.length) notes.push(`${at(`${where}.watchers`)}: watchers of job "${job.name}" are not started`);
+    if (job.hooks !== undefined && job.hooks !== null) notes.push(`${at(`${where}.hooks`)}: hooks of job "${job.name}" are not run`);
+    if (job.incrementalLoad !== undefined && job.incrementalLoad !== null) notes.push(`${at(`${where}.incrementalLoad`)}: incrementalLoad of job "${job.name}" is ignored: the job runs at its qps`);
+    if (job.jobType === 'create' && job.executionMode === 'sequential') notes.push(`${at(`${where}.executionMode`)}: executionMode sequential of job "${job.name}" runs as parallel (iterations in order, objects at the job's qps)`);
+    if (job.objectWait) notes.push(`${at(`${where}.objectWait`)}: objectWait of job "${job.name}" is ignored: waits follow podWait and waitWhenFinished`);
+    if (job.beforeCleanup) notes.push(`${at(`${where}.beforeCleanup`)}: beforeCleanup of job "${job.name}" is not run`);
+    if (job.metricsClosing !== 'afterJobPause') notes.push(`${at(`${where}.metricsClosing`)}: metricsClosing of job "${job.name}": measurements always stop after the job's waits and jobPause`);
+  });
+  return notes;
+}
