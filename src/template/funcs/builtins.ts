@@ -1,6 +1,7 @@
 /** text/template's predefined functions. */
 import { formatV, isTrue, kindOf, numberOf, typeName, type GoMap, type Kind } from '../go/values.js';
 import { sprint, sprintf, sprintln } from './printf.js';
+import { goKindName } from './convert.js';
 import { FunctionError, fn, variadic, type TemplateFunction } from './types.js';
 
 export const builtinFunctions: Record<string, TemplateFunction> = {
@@ -9,7 +10,7 @@ export const builtinFunctions: Record<string, TemplateFunction> = {
   not: fn(['any'], (v: unknown) => !isTrue(v)),
   len: fn(['any'], goLen),
   index: variadic(['any'], 'any', goIndex),
-  slice: variadic(['any'], 'any', goSlice),
+  slice: variadic(['any'], 'any', sprigSlice),
   print: variadic([], 'any', (...a: unknown[]) => sprint(a)),
   printf: variadic(['string'], 'any', (f: string, ...a: unknown[]) => sprintf(f, a)),
   println: variadic([], 'any', (...a: unknown[]) => sprintln(a)),
@@ -80,20 +81,17 @@ function goIndex(item: unknown, ...indexes: unknown[]): unknown {
   return v ?? null;
 }
 
-function goSlice(item: unknown, ...indexes: unknown[]): unknown {
-  const kind = kindOf(item);
-  if (kind === 'nil') throw new FunctionError('slice of untyped nil');
-  if (indexes.length > 3) throw new FunctionError(`too many slice indexes: ${indexes.length}`);
-  if (kind === 'string') {
-    if (indexes.length === 3) throw new FunctionError('cannot 3-index slice a string');
-    const bytes = Buffer.from(item as string, 'utf8');
-    const [i, j] = sliceBounds(indexes, bytes.length);
-    return bytes.subarray(i, j).toString('utf8');
-  }
-  if (kind !== 'slice') throw new FunctionError(`can't slice item of type ${typeName(item)}`);
-  const list = item as unknown[];
-  const [i, j] = sliceBounds(indexes, list.length);
-  return list.slice(i, j);
+/**
+ * `slice` as kube-burner's templates get it: sprig's function map replaces text/template's built-in
+ * (Go's Funcs wins over built-ins), and sprig's slice takes lists only, with at most two indexes.
+ * Checked against Go's text/template + sprig v3.3.0.
+ */
+function sprigSlice(list: unknown, ...indexes: unknown[]): unknown {
+  if (kindOf(list) !== 'slice') throw new FunctionError(`list should be type of slice or array but ${goKindName(list)}`);
+  const items = list as unknown[];
+  if (items.length === 0) return null;
+  const [start, end] = sliceBounds(indexes.slice(0, 2), items.length);
+  return items.slice(start, end);
 }
 
 function sliceBounds(indexes: unknown[], len: number): [number, number] {
