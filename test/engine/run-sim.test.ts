@@ -14,9 +14,9 @@ let dir: string;
 const lines: string[] = [];
 const log = createLogger('info', (line) => void lines.push(line));
 
-async function simWith(nodes: number): Promise<{ sim: RunningSim; kubeconfig: string }> {
+async function simWith(nodes: number, profile = 'default'): Promise<{ sim: RunningSim; kubeconfig: string }> {
   const kubeconfig = join(dir, `kubeconfig-${nodes}-${Math.random().toString(36).slice(2)}`);
-  const sim = await startSim({ nodes, kubeconfigOut: kubeconfig, seed: 7 });
+  const sim = await startSim({ nodes, kubeconfigOut: kubeconfig, seed: 7, profile });
   return { sim, kubeconfig };
 }
 
@@ -143,6 +143,21 @@ describe('burn init against the simulator', () => {
       } finally {
         await client.close();
       }
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  it('carries on through 429s, 500s, cut watches and expired resourceVersions (flaky profile)', async () => {
+    const { sim, kubeconfig } = await simWith(5, 'flaky');
+    try {
+      const outcome = await run(kubeconfig, 'configs/cluster-density.yaml', { set: ['jobs.0.jobIterations=10', 'jobs.0.qps=100', 'jobs.0.burst=100'] });
+      expect(outcome.exitCode, outcome.record.errors.join('; ')).toBe(0);
+      const [summary] = JSON.parse(await readFile(join(outcome.reportDir, 'jobSummary.json'), 'utf8'));
+      expect(summary.objectsCreated).toBe(300);
+      const api = JSON.parse(await readFile(join(outcome.reportDir, 'apiLatencyMeasurement-cluster-density.json'), 'utf8'));
+      expect(api.reduce((n: number, key: { retries: number }) => n + key.retries, 0)).toBeGreaterThan(0);
+      expect(await burnNamespaces(kubeconfig, outcome.uuid)).toEqual([]);
     } finally {
       await sim.stop();
     }
