@@ -293,6 +293,7 @@ async function runOneJob(run: OneJob): Promise<JobOutcome> {
   }
   const endMs = nowMs();
   const results = await measurements.stopAndCollect();
+  for (const result of results) for (const warning of result.warnings ?? []) log.warn(`job ${job.name}: ${result.name}: ${warning}`);
   await tracker.stop();
   if (job.gc && !ctx.signal.aborted) {
     await collectGarbage(run.housekeeping, { uuid: config.global.uuid, job: job.name, strategy: config.global.deletionStrategy, waitMs: job.maxWaitTimeoutMs, log });

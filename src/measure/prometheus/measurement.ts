@@ -68,6 +68,7 @@ export async function collectFromEndpoints(endpoints: Endpoint[], options: Prome
         documents.push(documentFile(`APIResponsivenessPrometheus_${mode}`, jobName, [api.document]));
         const pods = await kubeletPodStartup(e.client, window);
         if (pods.sli) slis.push(pods.sli);
+        else warnings.push(`${e.client.endpoint} has no kubelet_pod_start_sli_duration_seconds samples in the window (no kubelet metrics scraped, e.g. kwok nodes): pod startup is graded from burn's watch only`);
         documents.push(documentFile('PodStartupLatencyPrometheus', jobName, [pods.document]));
       } catch (err) {
         errors.push(`prometheus SLIs from ${e.client.endpoint}: ${(err as Error).message}`);
