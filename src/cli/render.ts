@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
+import { collect } from './flags.js';
 import { UserError } from '../shared/errors.js';
 import { renderTemplateFile } from '../template/render-file.js';
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 function integer(flag: string): (value: string) => number {
   return (value) => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
+import { collect } from './flags.js';
 import { formatPlan, loadConfig, planRun } from '../config/index.js';
 
 export interface ValidateFlags {
@@ -33,6 +34,3 @@ export function register(program: Command): void {
     .action(async (flags: ValidateFlags) => runValidate(flags));
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}

@@ -142,11 +142,24 @@ function planObject(job: Job, object: JobObject, rendered: RenderedObject | unde
   };
 }
 
+/** The namespace iteration `i` of a job creates its namespaced objects in, if the job names one. */
+export function namespaceForIteration(job: Job, iteration: number): string | undefined {
+  if (!job.namespace) return undefined;
+  return job.namespacedIterations ? `${job.namespace}-${Math.floor(iteration / job.iterationsPerNamespace)}` : job.namespace;
+}
+
+/** Whether iteration `i` creates an object (runOnce: only the first; repeatEveryNIterations: 0, N, 2N, ...). */
+export function createsInIteration(object: Pick<JobObject, 'runOnce' | 'repeatEveryNIterations'>, iteration: number): boolean {
+  return object.runOnce ? iteration === 0 : iteration % object.repeatEveryNIterations === 0;
+}
+
 export function namespaceNames(job: Job): string[] {
-  if (!job.namespace) return [];
-  if (!job.namespacedIterations) return [job.namespace];
-  const count = Math.ceil(job.jobIterations / job.iterationsPerNamespace);
-  return Array.from({ length: count }, (_, i) => `${job.namespace}-${i}`);
+  const names = new Set<string>();
+  for (let i = 0; i < job.jobIterations; i++) {
+    const ns = namespaceForIteration(job, i);
+    if (ns) names.add(ns);
+  }
+  return [...names];
 }
 
 function simulateCreate(job: Job, objects: readonly ObjectPlan[], clock: TokenBucketClock): void {
@@ -154,7 +167,7 @@ function simulateCreate(job: Job, objects: readonly ObjectPlan[], clock: TokenBu
   for (let iteration = 0; iteration < job.jobIterations; iteration++) {
     // namespaces are created outside the job's token bucket (the article's timings in seed 003 confirm it)
     if (namespaced && iteration > 0 && iteration % job.iterationsPerNamespace === 0) clock.pause(job.namespaceDelayMs);
-    const due = objects.filter((o) => (o.runOnce ? iteration === 0 : iteration % o.repeatEveryNIterations === 0));
+    const due = objects.filter((o) => createsInIteration(o, iteration));
     due.forEach((o, i) => {
       clock.send(o.replicas * o.documentsPerReplica);
       if (i < due.length - 1) clock.pause(job.objectDelayMs);

@@ -1,6 +1,7 @@
 import { nowMs } from '../shared/clock.js';
 import { runSelector } from './labels.js';
-import { pause, namespaceForIteration, type JobContext } from './context.js';
+import { namespaceForIteration } from '../config/plan.js';
+import { pause, type JobContext } from './context.js';
 import { createIterations, createReplica, ensureNamespace, WaitTimeout } from './create-job.js';
 import type { CreatedObject } from './ledger.js';
 import { waitUntilGone } from './select-jobs.js';

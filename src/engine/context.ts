@@ -37,9 +37,3 @@ export function pause(ms: number, signal: AbortSignal): Promise<void> {
     }
   });
 }
-
-/** The namespace iteration `i` of a job creates its namespaced objects in, if the job names one. */
-export function namespaceForIteration(job: Job, iteration: number): string | undefined {
-  if (!job.namespace) return undefined;
-  return job.namespacedIterations ? `${job.namespace}-${Math.floor(iteration / job.iterationsPerNamespace)}` : job.namespace;
-}

@@ -1,20 +1,10 @@
 import type { JobObject } from '../config/types.js';
 import type { KubeObject } from '../kube/index.js';
 import { UserError } from '../shared/errors.js';
-import { pause, namespaceForIteration, type JobContext } from './context.js';
-import { Dispatcher } from './dispatch.js';
+import { createsInIteration, namespaceForIteration } from '../config/plan.js';
+import { pause, type JobContext } from './context.js';
+import { Dispatcher, dispatchWindow } from './dispatch.js';
 import { applyLabels, LABEL } from './labels.js';
-
-/** Requests the engine keeps queued ahead of the token bucket: enough to never starve it, few enough to stay small. */
-function dispatchWindow(ctx: JobContext): number {
-  const { qps, burst, maxConcurrency } = ctx.client.limits;
-  return Math.max(64, Math.min(5000, Number.isFinite(qps) ? Math.ceil(qps) + burst : maxConcurrency * 2));
-}
-
-/** Whether iteration `i` creates `object` (runOnce: only the first; repeatEveryNIterations: every Nth). */
-export function createsInIteration(object: JobObject, iteration: number): boolean {
-  return object.runOnce ? iteration === 0 : iteration % object.repeatEveryNIterations === 0;
-}
 
 /** Creates a namespace labelled for the run; an existing one is reused. */
 export async function ensureNamespace(ctx: JobContext, name: string): Promise<void> {
@@ -60,7 +50,7 @@ export async function createReplica(ctx: JobContext, object: JobObject, iteratio
 /** Creates every object of the given iterations (all of the job's when omitted), at the job's qps. */
 export async function createIterations(ctx: JobContext, iterations: Iterable<number>, options: { waitEachIteration: boolean }): Promise<void> {
   const { job } = ctx;
-  const dispatcher = new Dispatcher(dispatchWindow(ctx));
+  const dispatcher = new Dispatcher(dispatchWindow(ctx.client.limits));
   const failed = () => dispatcher.errors.length > 0;
   for (const iteration of iterations) {
     if (ctx.signal.aborted || failed()) break;

@@ -1,3 +1,9 @@
+/** Requests the engine keeps queued ahead of a token bucket: enough to never starve it, few enough to stay small. */
+export function dispatchWindow(limits: { qps: number; burst: number; maxConcurrency: number }): number {
+  const { qps, burst, maxConcurrency } = limits;
+  return Math.max(64, Math.min(5000, Number.isFinite(qps) ? Math.ceil(qps) + burst : maxConcurrency * 2));
+}
+
 /**
  * Keeps a bounded number of requests queued in the client, so a job of 150,000 objects neither
  * renders them all up front nor waits for each before sending the next: the token bucket sets the

@@ -1,8 +1,8 @@
 import type { DeletionStrategy } from '../config/types.js';
 import type { ApiResource, KubeClient } from '../kube/index.js';
-import { nowMs } from '../shared/clock.js';
 import type { Logger } from '../shared/log.js';
 import { runSelector } from './labels.js';
+import { waitGone } from './wait-gone.js';
 
 export interface GcOptions {
   uuid: string;
@@ -68,37 +68,7 @@ export async function collectGarbage(client: KubeClient, options: GcOptions): Pr
   for (const name of namespaces) {
     await client.delete('v1', 'Namespace', name, undefined, { notFoundOk: true, signal: options.signal });
   }
-  const remaining = options.waitMs > 0 ? await waitNamespacesGone(client, selector, options) : 0;
+  const remaining = options.waitMs > 0 ? await waitGone(client, { apiVersion: 'v1', kind: 'Namespace', labelSelector: selector, timeoutMs: options.waitMs, signal: options.signal }) : 0;
   options.log.info(`gc: deleted ${namespaces.length} namespace(s) and ${objects} other object(s) of ${selector}${remaining ? `; ${remaining} namespace(s) still terminating` : ''}`);
   return { namespaces: namespaces.length, objects, remaining };
-}
-
-async function waitNamespacesGone(client: KubeClient, selector: string, options: GcOptions): Promise<number> {
-  const present = new Set<string>();
-  let wake: () => void = () => undefined;
-  const watch = client.watchResources<string>({
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    labelSelector: selector,
-    project: (obj) => obj.metadata.name!,
-    onEvent: (type, name) => {
-      if (type === 'DELETED') present.delete(name);
-      else present.add(name);
-      if (present.size === 0) wake();
-    },
-    signal: options.signal,
-  });
-  try {
-    await watch.synced;
-    if (present.size === 0) return 0;
-    const deadline = nowMs() + options.waitMs;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, Math.max(0, deadline - nowMs()));
-      wake = () => (clearTimeout(timer), resolve());
-      options.signal?.addEventListener('abort', wake, { once: true });
-    });
-    return present.size;
-  } finally {
-    await watch.stop();
-  }
 }

@@ -25,6 +25,14 @@ async function readTemplateSource(ref: string): Promise<string> {
   return response.text();
 }
 
+/** A rendered object that cannot be sent: names the template, job, iteration and replica, and how to see the output. */
+function renderError(origin: ObjectOrigin, what: string): UserError {
+  const template = origin.object.objectTemplateAsWritten;
+  return new UserError(`${template} (job "${origin.job.name}", iteration ${origin.iteration}, replica ${origin.replica}) ${what}`, {
+    hint: `see what it renders to with: burn render ${template} --iteration ${origin.iteration} --replica ${origin.replica}`,
+  });
+}
+
 /** Renders a job's object templates into Kubernetes objects carrying the burn labels. */
 export class ObjectRenderer {
   private readonly compiled = new Map<JobObject, CompiledTemplate>();
@@ -87,16 +95,12 @@ export class ObjectRenderer {
       docs = parseRenderedDocuments(text);
     } catch (err) {
       if (!(err instanceof RenderedYamlError)) throw err;
-      throw new UserError(`${origin.object.objectTemplateAsWritten} (job "${origin.job.name}", iteration ${origin.iteration}, replica ${origin.replica}) rendered invalid YAML at line ${err.line} of its output: ${err.message}`, {
-        hint: `see what it renders to with: burn render ${origin.object.objectTemplateAsWritten} --iteration ${origin.iteration} --replica ${origin.replica}`,
-      });
+      throw renderError(origin, `rendered invalid YAML at line ${err.line} of its output: ${err.message}`);
     }
     const objects = docs as KubeObject[];
     for (const obj of objects) {
       if (!obj || typeof obj !== 'object' || Array.isArray(obj) || typeof obj.kind !== 'string' || !obj.metadata) {
-        throw new UserError(`${origin.object.objectTemplateAsWritten} (job "${origin.job.name}", iteration ${origin.iteration}, replica ${origin.replica}) rendered something that is not a Kubernetes object (apiVersion, kind, metadata)`, {
-          hint: `see what it renders to with: burn render ${origin.object.objectTemplateAsWritten} --iteration ${origin.iteration} --replica ${origin.replica}`,
-        });
+        throw renderError(origin, 'rendered something that is not a Kubernetes object (apiVersion, kind, metadata)');
       }
     }
     for (const obj of objects) applyLabels(obj, labels);

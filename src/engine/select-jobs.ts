@@ -1,8 +1,9 @@
 import type { JobObject, PatchType as ConfigPatchType } from '../config/types.js';
 import type { KubeObject, PatchType } from '../kube/index.js';
 import { pause, type JobContext } from './context.js';
-import { Dispatcher } from './dispatch.js';
+import { Dispatcher, dispatchWindow } from './dispatch.js';
 import { parseRenderedDocuments } from './rendered-yaml.js';
+import { waitGone } from './wait-gone.js';
 
 /** delete, patch and read jobs act on what a label selector finds, kind by kind. */
 
@@ -30,7 +31,7 @@ async function selected(ctx: JobContext, object: JobObject): Promise<KubeObject[
 
 async function forEachSelected(ctx: JobContext, act: (object: JobObject, target: KubeObject, iteration: number) => Promise<unknown>): Promise<void> {
   const { job } = ctx;
-  const dispatcher = new Dispatcher(Math.max(64, Math.ceil(Math.min(job.qps, 5000)) + job.burst));
+  const dispatcher = new Dispatcher(dispatchWindow(ctx.client.limits));
   for (let iteration = 0; iteration < job.jobIterations && !ctx.signal.aborted; iteration++) {
     ctx.progress.iteration = iteration;
     for (const [i, object] of job.objects.entries()) {
@@ -63,8 +64,9 @@ export async function runDeleteJob(ctx: JobContext): Promise<void> {
 }
 
 /**
- * Watches until no object of the kind matches the selector (or, with `only`, none of those
- * namespace/name keys is left), or the job's maxWaitTimeout passes.
+ * Waits for the job's deletions: until no object of the kind matches the selector (or, with `only`,
+ * none of those namespace/name keys is left), or the job's maxWaitTimeout passes, which is recorded
+ * as a job error.
  */
 export async function waitUntilGone(
   ctx: Pick<JobContext, 'housekeeping' | 'signal' | 'job' | 'errors'>,
@@ -73,34 +75,9 @@ export async function waitUntilGone(
   labelSelector: string,
   only?: ReadonlySet<string>,
 ): Promise<boolean> {
-  const present = new Set<string>();
-  let wake: () => void = () => undefined;
-  const watch = ctx.housekeeping.watchResources<string>({
-    apiVersion,
-    kind,
-    labelSelector,
-    project: (obj) => `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`,
-    onEvent: (type, key) => {
-      if (only && !only.has(key)) return;
-      if (type === 'DELETED') present.delete(key);
-      else present.add(key);
-      if (present.size === 0) wake();
-    },
-  });
-  try {
-    await watch.synced;
-    if (present.size === 0) return true;
-    const gone = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), ctx.job.maxWaitTimeoutMs);
-      const stop = () => (clearTimeout(timer), resolve(false));
-      ctx.signal.addEventListener('abort', stop, { once: true });
-      wake = () => (clearTimeout(timer), ctx.signal.removeEventListener('abort', stop), resolve(true));
-    });
-    if (!gone && !ctx.signal.aborted) ctx.errors.push(`${present.size} ${kind} (${labelSelector}) still present after ${Math.round(ctx.job.maxWaitTimeoutMs / 1000)}s`);
-    return gone;
-  } finally {
-    await watch.stop();
-  }
+  const left = await waitGone(ctx.housekeeping, { apiVersion, kind, labelSelector, only, timeoutMs: ctx.job.maxWaitTimeoutMs, signal: ctx.signal });
+  if (left > 0 && !ctx.signal.aborted) ctx.errors.push(`${left} ${kind} (${labelSelector}) still present after ${Math.round(ctx.job.maxWaitTimeoutMs / 1000)}s`);
+  return left === 0;
 }
 
 export async function runPatchJob(ctx: JobContext): Promise<void> {
