@@ -8,7 +8,7 @@ import { ConcurrencySlots, TokenBucket } from './limiter.js';
 import { apiVerb, parseResourcePath, queryString, resourcePath, type ResourceTarget } from './paths.js';
 import { Sender, type ClientSettings, type Connection } from './sender.js';
 import { Transport, type HttpMethod } from './transport.js';
-import type { RequestListener } from './types.js';
+import type { RequestListener, RequestOrigin } from './types.js';
 import { watchResources, type WatchHandle, type WatchOptions } from './watch.js';
 
 export type { ClientSettings } from './sender.js';
@@ -116,8 +116,10 @@ export class KubeClient {
 
   /** Use connectCluster() (src/kube/index.ts). */
   constructor(target: ClusterTarget, limits: Limits, settings: ClientSettings);
-  constructor(shared: Shared, limits: Limits);
-  constructor(targetOrShared: ClusterTarget | Shared, limits: Limits, settings?: ClientSettings) {
+  constructor(shared: Shared, limits: Limits, origin: RequestOrigin);
+  constructor(targetOrShared: ClusterTarget | Shared, limits: Limits, settingsOrOrigin?: ClientSettings | RequestOrigin) {
+    const settings = typeof settingsOrOrigin === 'object' ? settingsOrOrigin : undefined;
+    const origin = typeof settingsOrOrigin === 'string' ? settingsOrOrigin : 'workload';
     if ('transport' in targetOrShared) {
       this.shared = targetOrShared;
     } else {
@@ -133,7 +135,7 @@ export class KubeClient {
       };
     }
     const bucket = limits.qps === Number.POSITIVE_INFINITY ? undefined : new TokenBucket({ qps: limits.qps, burst: limits.burst });
-    this.sender = new Sender(this.shared, bucket, new ConcurrencySlots(limits.maxConcurrency ?? this.shared.settings.maxConcurrency));
+    this.sender = new Sender(this.shared, bucket, new ConcurrencySlots(limits.maxConcurrency ?? this.shared.settings.maxConcurrency), origin);
   }
 
   /** The kubeconfig context this client talks to. */
@@ -158,15 +160,20 @@ export class KubeClient {
     };
   }
 
-  /** A view with its own token bucket (and slots), sharing pool, discovery and request listeners. */
+  /** A view with its own token bucket (and slots), sharing pool, discovery and request listeners; its requests are the workload's. */
   withLimits(limits: Limits): KubeClient {
-    return new KubeClient(this.shared, { ...limits, maxConcurrency: limits.maxConcurrency ?? this.sender.slots.capacity });
+    return new KubeClient(this.shared, { ...limits, maxConcurrency: limits.maxConcurrency ?? this.sender.slots.capacity }, 'workload');
   }
 
-  /** A view without a token bucket, for measurements and housekeeping. */
+  /** A view without a token bucket, for measurements and housekeeping; its requests are tagged origin 'burn'. */
   unlimited(): KubeClient {
-    this.shared.unlimited ??= this.withLimits({ qps: Number.POSITIVE_INFINITY, burst: 1 });
+    this.shared.unlimited ??= new KubeClient(this.shared, { qps: Number.POSITIVE_INFINITY, burst: 1, maxConcurrency: this.sender.slots.capacity }, 'burn');
     return this.shared.unlimited;
+  }
+
+  /** Who this view's requests are from, as RequestRecord.origin says. */
+  get origin(): RequestOrigin {
+    return this.sender.origin;
   }
 
   /** Calls listener with the record of every resource request any view sends; returns an unsubscribe. */

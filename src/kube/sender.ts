@@ -17,7 +17,7 @@ import {
   type TransportFailure,
 } from './retry.js';
 import type { HttpMethod, Transport } from './transport.js';
-import type { ApiVerb, RequestListener, RequestRecord } from './types.js';
+import type { ApiVerb, RequestListener, RequestOrigin, RequestRecord } from './types.js';
 
 /** Settings every view of a client shares. */
 export interface ClientSettings {
@@ -65,6 +65,7 @@ export class Sender {
     readonly connection: Connection,
     readonly bucket: TokenBucket | undefined,
     readonly slots: ConcurrencySlots,
+    readonly origin: RequestOrigin = 'workload',
   ) {}
 
   /**
@@ -243,6 +244,7 @@ export class Sender {
     const hasName = target.name !== undefined;
     const record: RequestRecord = {
       verb,
+      origin: this.origin,
       group: target.group,
       version: target.version,
       resource: target.resource,

@@ -9,8 +9,16 @@ export type ApiVerb = 'GET' | 'LIST' | 'WATCH' | 'POST' | 'PUT' | 'PATCH' | 'DEL
 /** As the apiserver labels `scope`: resource when the request names an object or creates one; else namespace or cluster. */
 export type ApiScope = 'resource' | 'namespace' | 'cluster';
 
+/**
+ * Who sent a request: 'workload' for the job's own calls (its token bucket), 'burn' for
+ * housekeeping (discovery, watch set-up, gc, verification, cluster facts: the unlimited view).
+ * Measurements, SLO grading, charts and diffs use only workload calls.
+ */
+export type RequestOrigin = 'workload' | 'burn';
+
 export interface RequestRecord {
   verb: ApiVerb;
+  origin: RequestOrigin;
   group: string; // "" for core
   version: string;
   resource: string; // plural, e.g. "pods"

@@ -2,11 +2,18 @@
  * apiLatency: client-side latency of every request this run sent, from the request path's
  * records, per (verb, resource, subresource, scope). Latency is the last attempt's (what the
  * apiserver's histogram sees); retries are counted apart. Quantiles by nearest rank (ClusterLoader2).
+ *
+ * A diagnostic: burn's clock includes its own event loop and the machine it runs on, so these
+ * ApiCallSlis (source 'client') are not graded against the SIG SLOs (the server's SLI is, see
+ * apiserver-sli.ts); each carries a fixed-bucket histogram so `burn diff` can merge and test them.
+ * Only the workload's calls (RequestRecord.origin 'workload') make the tables, SLIs and series;
+ * burn's own calls (discovery, watch set-up, gc, verification) go to a separate document file,
+ * `apiLatencyBurnMeasurement`, for reports to show apart.
  */
 import type { RequestRecord } from '../kube/types.js';
 import { apiKeyString, countsTowardApiSli, customThresholdFor, parseAllowedSlowCalls, parseCustomThresholds, sloThresholdMs, type ApiKey, type CustomThreshold } from './api-sli.js';
 import { collectTimestamp, documentFile } from './documents.js';
-import { SampleBuffer, summarize } from './quantiles.js';
+import { histogramOf, SampleBuffer, summarize } from './quantiles.js';
 import { registerMeasurement } from './registry.js';
 import type { ApiCallSli, Measurement, MeasurementContext, MeasurementResult, QuantileSummary } from './types.js';
 
@@ -22,16 +29,18 @@ interface KeyStats {
   unanswered: number;
 }
 
-/** Accumulates request records; pure apart from what it is fed. */
+/** Accumulates request records, the workload's and burn's apart; pure apart from what it is fed. */
 export class ApiLatencyRecorder {
   private readonly byKey = new Map<string, KeyStats>();
+  private readonly burnByKey = new Map<string, KeyStats>();
 
   record(r: RequestRecord): void {
     const id = `${r.verb}|${r.group}|${r.resource}|${r.subresource}|${r.scope}`;
-    let stats = this.byKey.get(id);
+    const byKey = r.origin === 'burn' ? this.burnByKey : this.byKey;
+    let stats = byKey.get(id);
     if (!stats) {
       stats = { key: { verb: r.verb, resource: r.resource, subresource: r.subresource, scope: r.scope }, group: r.group, latencies: new SampleBuffer(), starts: new SampleBuffer(), errors: new Map(), retries: 0, unanswered: 0 };
-      this.byKey.set(id, stats);
+      byKey.set(id, stats);
     }
     stats.retries += r.retries;
     if (r.code === 0 || r.code >= 400) stats.errors.set(r.code, (stats.errors.get(r.code) ?? 0) + 1);
@@ -42,8 +51,14 @@ export class ApiLatencyRecorder {
     }
   }
 
+  /** The workload's calls, per key. */
   keys(): KeyStats[] {
     return [...this.byKey.values()];
+  }
+
+  /** burn's own calls, per key. */
+  burnKeys(): KeyStats[] {
+    return [...this.burnByKey.values()];
   }
 }
 
@@ -80,46 +95,43 @@ function countAbove(values: Float64Array, thresholdMs: number): number {
   return n;
 }
 
-export function apiLatencyResult(recorder: ApiLatencyRecorder, options: ApiLatencyOptions): MeasurementResult {
-  const timestamp = collectTimestamp();
-  const docs: object[] = [];
-  const slis: ApiCallSli[] = [];
-  const quantiles: QuantileSummary[] = [];
-  for (const stats of recorder.keys()) {
-    const inSli = countsTowardApiSli({ verb: stats.key.verb, subresource: stats.key.subresource, group: stats.group });
-    const custom = customThresholdFor(stats.key, options.customThresholds);
-    const thresholdMs = custom ?? sloThresholdMs(stats.key.scope);
-    const values = stats.latencies.values();
-    const summary = summarize(apiKeyString(stats.key), values, 'client-ms', 'nearestRank');
-    const slowCount = countAbove(values, thresholdMs);
-    docs.push({
-      metricName: 'apiLatencyMeasurement',
-      uuid: options.uuid,
-      jobName: options.jobName,
-      timestamp,
-      verb: stats.key.verb,
-      group: stats.group,
-      resource: stats.key.resource,
-      subresource: stats.key.subresource,
-      scope: stats.key.scope,
-      count: values.length,
-      P50: summary?.p50 ?? 0,
-      P90: summary?.p90 ?? 0,
-      P99: summary?.p99 ?? 0,
-      max: summary?.max ?? 0,
-      slowCount,
-      thresholdMs,
-      errors: Object.fromEntries(stats.errors),
-      retries: stats.retries,
-      unanswered: stats.unanswered,
-      countsTowardSli: inSli,
-      clock: 'client-ms',
-      series: latencySeries(stats.starts.values(), values, apiKeyString(stats.key)),
-    });
-    if (!summary) continue;
-    quantiles.push(summary);
-    if (inSli) {
-      slis.push({
+/** One key's document; workload documents carry the 10 s series and the histogram, burn's only the figures. */
+function keyDocument(stats: KeyStats, options: ApiLatencyOptions, timestamp: string, origin: 'workload' | 'burn') {
+  const inSli = countsTowardApiSli({ verb: stats.key.verb, subresource: stats.key.subresource, group: stats.group });
+  const custom = customThresholdFor(stats.key, options.customThresholds);
+  const thresholdMs = custom ?? sloThresholdMs(stats.key.scope);
+  const values = stats.latencies.values();
+  const summary = summarize(apiKeyString(stats.key), values, 'client-ms', 'nearestRank');
+  const slowCount = countAbove(values, thresholdMs);
+  const histogram = values.length > 0 ? histogramOf(values) : undefined;
+  const doc = {
+    metricName: origin === 'burn' ? 'apiLatencyBurnMeasurement' : 'apiLatencyMeasurement',
+    origin,
+    uuid: options.uuid,
+    jobName: options.jobName,
+    timestamp,
+    verb: stats.key.verb,
+    group: stats.group,
+    resource: stats.key.resource,
+    subresource: stats.key.subresource,
+    scope: stats.key.scope,
+    count: values.length,
+    P50: summary?.p50 ?? 0,
+    P90: summary?.p90 ?? 0,
+    P99: summary?.p99 ?? 0,
+    ...(summary?.p99IsMax ? { p99IsMax: true } : {}),
+    max: summary?.max ?? 0,
+    slowCount,
+    thresholdMs,
+    errors: Object.fromEntries(stats.errors),
+    retries: stats.retries,
+    unanswered: stats.unanswered,
+    countsTowardSli: inSli,
+    clock: 'client-ms',
+    ...(origin === 'workload' ? { series: latencySeries(stats.starts.values(), values, apiKeyString(stats.key)), ...(histogram ? { histogram } : {}) } : {}),
+  };
+  const sli: ApiCallSli | undefined = summary && inSli
+    ? {
         sli: 'apiCall',
         source: 'client',
         ...stats.key,
@@ -128,14 +140,37 @@ export function apiLatencyResult(recorder: ApiLatencyRecorder, options: ApiLaten
         p50: summary.p50,
         p90: summary.p90,
         p99: summary.p99,
+        ...(summary.p99IsMax ? { p99IsMax: true } : {}),
         max: summary.max,
         slowCount,
+        ...(histogram ? { histogram } : {}),
         ...(custom !== undefined ? { thresholdMs: custom } : {}),
         ...(options.allowedSlowCalls > 0 ? { allowedSlowCalls: options.allowedSlowCalls } : {}),
-      });
-    }
+      }
+    : undefined;
+  return { doc, summary, sli };
+}
+
+export function apiLatencyResult(recorder: ApiLatencyRecorder, options: ApiLatencyOptions): MeasurementResult {
+  const timestamp = collectTimestamp();
+  const docs: object[] = [];
+  const slis: ApiCallSli[] = [];
+  const quantiles: QuantileSummary[] = [];
+  for (const stats of recorder.keys()) {
+    const { doc, summary, sli } = keyDocument(stats, options, timestamp, 'workload');
+    docs.push(doc);
+    if (summary) quantiles.push(summary);
+    if (sli) slis.push(sli);
   }
-  return { name: 'apiLatency', documents: docs.length > 0 ? [documentFile('apiLatencyMeasurement', options.jobName, docs)] : [], quantiles, thresholds: [], slis, errors: [] };
+  const burnDocs = recorder.burnKeys().map((stats) => keyDocument(stats, options, timestamp, 'burn').doc);
+  return {
+    name: 'apiLatency',
+    documents: [documentFile('apiLatencyMeasurement', options.jobName, docs), documentFile('apiLatencyBurnMeasurement', options.jobName, burnDocs)].filter((f) => f.docs.length > 0),
+    quantiles,
+    thresholds: [],
+    slis,
+    errors: [],
+  };
 }
 
 class ApiLatencyMeasurement implements Measurement {

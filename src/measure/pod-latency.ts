@@ -9,8 +9,11 @@
  * - podLatencyWatchQuantilesMeasurement: per phase, watch clock;
  * - podStartupLatencyMeasurement: the SIG pod startup SLI (creation observed -> all containers
  *   started observed, both on the watch) minus the pod's image pulls, timed as the kubelet does
- *   from its first `Pulling` to its last `Pulled` event (as observed on an events watch); pods that
- *   existed before the watch started, never started, or whose pull never ended are left out.
+ *   from its first `Pulling` to its last `Pulled` event (as observed on an events watch). Pods that
+ *   existed before the watch started, were deleted before starting, or whose pull never ended are
+ *   left out. Pods that never started by the time the job's waits ended count as samples beyond
+ *   any threshold (+Infinity: a P99 they reach is Infinity, so grading fails without special
+ *   code) and are counted in `neverReady`.
  */
 import { nowMs } from '../shared/clock.js';
 import { collectTimestamp, documentFile, isoTime, quantileDocument } from './documents.js';
@@ -79,17 +82,25 @@ function podDocument(pod: PodRecord, options: PodLatencyOptions, counters: { inv
   return doc;
 }
 
-/** The SIG SLI samples: watch clock, image pull time subtracted, pre-existing pods left out. */
-function podStartupSamples(tracker: PodTracker): { samples: Float64Array; excluded: number } {
+/** The SIG SLI samples: watch clock, image pull time subtracted, pre-existing pods left out, never-started pods +Infinity. */
+function podStartupSamples(tracker: PodTracker): { samples: Float64Array; excluded: number; neverReady: number } {
   const started = tracker.latencies('ContainersStarted', 'watch');
   const samples = new Float64Array(started.length);
   let n = 0;
+  let neverReady = 0;
   for (let row = 0; row < started.length; row++) {
+    if (tracker.isPreexisting(row)) continue;
+    if (Number.isNaN(started[row]!)) {
+      if (tracker.isDeleted(row)) continue;
+      samples[n++] = Number.POSITIVE_INFINITY;
+      neverReady++;
+      continue;
+    }
     const sample = started[row]! - tracker.pullMs(row);
     if (Number.isNaN(sample)) continue;
     samples[n++] = Math.max(0, sample);
   }
-  return { samples: samples.subarray(0, n), excluded: started.length - n };
+  return { samples: samples.subarray(0, n), excluded: started.length - n, neverReady };
 }
 
 /** Pure: turns what the tracker saw into podLatency's documents, quantiles, thresholds and SLI. */
@@ -128,8 +139,21 @@ export function podLatencyResult(tracker: PodTracker, options: PodLatencyOptions
     startupDocs.push({
       ...quantileDocument(startupSummary, { metricName: 'podStartupLatencyMeasurement', quantileName: POD_STARTUP_SLI_NAME, timestamp, ...options }),
       excluded: startup.excluded,
+      neverReady: startup.neverReady,
     });
-    slis.push({ sli: 'podStartup', source: 'watch', count: startupSummary.count, p50: startupSummary.p50, p90: startupSummary.p90, p99: startupSummary.p99, max: startupSummary.max, excluded: startup.excluded });
+    slis.push({
+      sli: 'podStartup',
+      source: 'watch',
+      clock: 'watch-ms',
+      count: startupSummary.count,
+      p50: startupSummary.p50,
+      p90: startupSummary.p90,
+      p99: startupSummary.p99,
+      ...(startupSummary.p99IsMax ? { p99IsMax: true } : {}),
+      max: startupSummary.max,
+      excluded: startup.excluded,
+      neverReady: startup.neverReady,
+    });
   }
   const total = tracker.size;
   const errors: string[] = [];
@@ -175,7 +199,10 @@ class PodLatencyMeasurement implements Measurement {
       kind: 'Pod',
       labelSelector: ctx.labelSelector,
       project: projectPod,
-      onEvent: (_type, pod, observedAtMs) => tracker.observe(pod, observedAtMs),
+      onEvent: (type, pod, observedAtMs) => {
+        tracker.observe(pod, observedAtMs);
+        if (type === 'DELETED') tracker.markDeleted(pod.namespace, pod.name);
+      },
     });
     this.watches.push(pods);
     if (ctx.config.excludeImagePulls !== false) {

@@ -28,6 +28,7 @@ export interface PodSnapshot {
 }
 
 const FLAG_PREEXISTING = 1;
+const FLAG_DELETED = 2;
 const NUM_PHASES = PHASES.length;
 /** Slack for the 1 s precision of creationTimestamp when deciding a pod predates the watch. */
 const PREEXISTING_SLACK_MS = 2000;
@@ -149,6 +150,20 @@ export class PodTracker {
       this.server[base + i] = t;
       if (!preexisting) this.observed[base + i] = observedAtMs;
     }
+  }
+
+  /** The pod was deleted (a DELETED watch event): one that never started was not waited for to the end. */
+  markDeleted(namespace: string, name: string): void {
+    const row = this.rows.get(namespace)?.get(name);
+    if (row !== undefined) this.flags[row]! |= FLAG_DELETED;
+  }
+
+  isPreexisting(row: number): boolean {
+    return (this.flags[row]! & FLAG_PREEXISTING) !== 0;
+  }
+
+  isDeleted(row: number): boolean {
+    return (this.flags[row]! & FLAG_DELETED) !== 0;
   }
 
   /** The kubelet's `Pulling` (start) or `Pulled` (end) event for one of the pod's images, as observed. */

@@ -1,9 +1,14 @@
 /**
- * The one place burn computes quantiles. Two methods, because the peers differ and burn's
- * documents must match each peer's figures:
+ * The one place burn computes quantiles. From samples, two methods, because the peers differ and
+ * burn's documents must match each peer's figures:
  * - nearest rank (ClusterLoader2, used for the SIG SLIs): the value at index ceil(n*q)-1 of the sorted samples;
  * - interpolated rank (kube-burner's podLatency documents): rank r = q*n; a whole r takes the r-th
  *   value, otherwise the mean of the values at floor(r) and floor(r)+1 (1-based); r < 1 takes the smallest.
+ * From a histogram (the apiserver's SLI buckets): linear interpolation within the bucket that holds
+ * rank q*count, as Prometheus' histogram_quantile.
+ *
+ * Honesty rule: below MIN_SAMPLES_FOR_P99 samples a P99 cannot be told apart from the largest
+ * sample, so it IS the maximum and says so (`p99IsMax`). Every summary carries its sample count.
  */
 import type { LatencyClock, QuantileSummary } from './types.js';
 
@@ -42,7 +47,19 @@ export function sortedSamples(values: ArrayLike<number>): Float64Array {
   return out.subarray(0, n).sort();
 }
 
-/** P50/90/95/99, min, max, avg of the samples; undefined when there are none. */
+/** Fewer samples than this: the P99 is the maximum (flagged p99IsMax). */
+export const MIN_SAMPLES_FOR_P99 = 100;
+
+/** Sorted ascending copy (NaN dropped) and its P50/P90/P99 by nearest rank, for figures that are not a QuantileSummary. */
+export function nearestRankFigures(values: ArrayLike<number>): { count: number; p50: number; p90: number; p99: number; max: number; p99IsMax: boolean } | undefined {
+  const sorted = sortedSamples(values);
+  if (sorted.length === 0) return undefined;
+  const max = sorted[sorted.length - 1]!;
+  const p99IsMax = sorted.length < MIN_SAMPLES_FOR_P99;
+  return { count: sorted.length, p50: nearestRankQuantile(sorted, 0.5), p90: nearestRankQuantile(sorted, 0.9), p99: p99IsMax ? max : nearestRankQuantile(sorted, 0.99), max, p99IsMax };
+}
+
+/** P50/90/95/99, min, max, avg of the samples; undefined when there are none. Under 100 samples P99 is the maximum. */
 export function summarize(
   name: string,
   values: ArrayLike<number>,
@@ -53,6 +70,8 @@ export function summarize(
   if (sorted.length === 0) return undefined;
   let sum = 0;
   for (const v of sorted) sum += v;
+  const max = sorted[sorted.length - 1]!;
+  const p99IsMax = sorted.length < MIN_SAMPLES_FOR_P99;
   return {
     name,
     clock,
@@ -60,11 +79,77 @@ export function summarize(
     p50: quantile(sorted, 0.5, method),
     p90: quantile(sorted, 0.9, method),
     p95: quantile(sorted, 0.95, method),
-    p99: quantile(sorted, 0.99, method),
+    p99: p99IsMax ? max : quantile(sorted, 0.99, method),
+    ...(p99IsMax ? { p99IsMax } : {}),
     min: sorted[0]!,
-    max: sorted[sorted.length - 1]!,
+    max,
     avg: sum / sorted.length,
   };
+}
+
+/**
+ * A histogram as per-bucket counts: counts[i] holds samples in (boundsMs[i-1], boundsMs[i]]
+ * (the first from 0), and counts[boundsMs.length] those above the last bound. Plain JSON: no
+ * Infinity. Histograms with the same bounds merge by adding counts.
+ */
+export interface BucketHistogram {
+  boundsMs: number[];
+  counts: number[];
+}
+
+/**
+ * Prometheus histogram_quantile over a BucketHistogram: the bucket holding rank q*total, linear
+ * within it (the first bucket starts at 0). A rank in the overflow bucket answers the last bound,
+ * a lower limit. NaN when empty.
+ */
+export function histogramQuantile(h: BucketHistogram, q: number): number {
+  let total = 0;
+  for (const c of h.counts) total += c;
+  if (total === 0) return NaN;
+  const rank = q * total;
+  let below = 0;
+  for (let i = 0; i < h.counts.length; i++) {
+    const inBucket = h.counts[i]!;
+    if (below + inBucket >= rank && inBucket > 0) {
+      if (i >= h.boundsMs.length) return h.boundsMs[h.boundsMs.length - 1]!;
+      const lower = i === 0 ? 0 : h.boundsMs[i - 1]!;
+      const upper = h.boundsMs[i]!;
+      return lower + (upper - lower) * ((rank - below) / inBucket);
+    }
+    below += inBucket;
+  }
+  return h.boundsMs[h.boundsMs.length - 1]!;
+}
+
+/** Samples above thresholdMs as a histogram can tell: everything in buckets whose lower bound is at or above it (ClusterLoader2's SlowCount: count minus the bucket at the threshold). */
+export function histogramCountAbove(h: BucketHistogram, thresholdMs: number): number {
+  let atOrBelow = 0;
+  for (let i = 0; i < h.boundsMs.length && h.boundsMs[i]! <= thresholdMs; i++) atOrBelow += h.counts[i]!;
+  let total = 0;
+  for (const c of h.counts) total += c;
+  return total - atOrBelow;
+}
+
+/** Fixed log bounds for client-side latencies: 2^(i/4) ms from 1 ms to about 4.4 min (each bucket about 19% wide), so any two runs' histograms merge and compare. */
+export const CLIENT_HISTOGRAM_BOUNDS_MS: readonly number[] = Array.from({ length: 73 }, (_, i) => Math.round(2 ** (i / 4) * 1000) / 1000);
+
+/** Counts samples (ms) into the given bounds. */
+export function histogramOf(values: ArrayLike<number>, boundsMs: readonly number[] = CLIENT_HISTOGRAM_BOUNDS_MS): BucketHistogram {
+  const counts = new Array<number>(boundsMs.length + 1).fill(0);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (Number.isNaN(v)) continue;
+    // Binary search: the first bound >= v.
+    let lo = 0;
+    let hi = boundsMs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (boundsMs[mid]! >= v) hi = mid;
+      else lo = mid + 1;
+    }
+    counts[lo]!++;
+  }
+  return { boundsMs: [...boundsMs], counts };
 }
 
 /** A growable Float64 column: samples without per-number allocations. */

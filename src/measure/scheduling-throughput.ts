@@ -4,7 +4,7 @@
  * scheduled pod to the last. Percentiles by nearest rank, as ClusterLoader2.
  */
 import { collectTimestamp, documentFile } from './documents.js';
-import { nearestRankQuantile } from './quantiles.js';
+import { nearestRankFigures } from './quantiles.js';
 import { registerMeasurement } from './registry.js';
 import type { Measurement, MeasurementContext, MeasurementResult } from './types.js';
 
@@ -44,10 +44,8 @@ export class ScheduledCounter {
 
 export function schedulingThroughputResult(counter: ScheduledCounter, meta: { uuid: string; jobName: string }): MeasurementResult {
   const samples = counter.samples();
-  const sorted = Float64Array.from(samples).sort();
-  const figures = sorted.length === 0
-    ? { perc50: 0, perc90: 0, perc99: 0, max: 0 }
-    : { perc50: nearestRankQuantile(sorted, 0.5), perc90: nearestRankQuantile(sorted, 0.9), perc99: nearestRankQuantile(sorted, 0.99), max: sorted[sorted.length - 1]! };
+  const q = nearestRankFigures(samples);
+  const figures = q ? { perc50: q.p50, perc90: q.p90, perc99: q.p99, max: q.max, ...(q.p99IsMax ? { p99IsMax: true } : {}) } : { perc50: 0, perc90: 0, perc99: 0, max: 0 };
   const doc = { metricName: 'schedulingThroughputMeasurement', uuid: meta.uuid, jobName: meta.jobName, timestamp: collectTimestamp(), unit: 'pods/s', ...figures, samples: samples.length, podsScheduled: counter.scheduled, clock: 'watch-ms' };
   return { name: 'schedulingThroughput', documents: [documentFile('schedulingThroughputMeasurement', meta.jobName, [doc])], quantiles: [], thresholds: [], slis: [], errors: [] };
 }

@@ -39,16 +39,20 @@ function metricValue(summary: QuantileSummary, metric: ThresholdMetric): number 
   }
 }
 
-/** Checks each threshold against the summary named by its conditionType (a missing summary fails). */
+/**
+ * Checks each threshold against the summary named by its conditionType. No summary means no
+ * samples (a job that creates no pods): nothing to fail, so it passes as kube-burner's does, and says "no samples".
+ */
 export function checkLatencyThresholds(measurement: string, thresholds: LatencyThreshold[], summaries: Map<string, QuantileSummary>): ThresholdResult[] {
   return thresholds.map((t) => {
     const key = `${measurement} ${t.conditionType} ${t.metric}`;
     const summary = summaries.get(t.conditionType);
-    if (!summary) {
-      return { key, value: NaN, threshold: t.thresholdMs, unit: 'ms', passed: false, message: `${key}: no samples to compare with ${t.thresholdMs}ms` };
+    if (!summary || summary.count === 0) {
+      return { key, value: 0, threshold: t.thresholdMs, unit: 'ms', passed: true, noSamples: true, message: `${key}: no samples (threshold ${t.thresholdMs}ms not applied)` };
     }
     const value = metricValue(summary, t.metric);
     const passed = value <= t.thresholdMs;
+    const over = `${summary.count} samples${t.metric === 'P99' && summary.p99IsMax ? ', fewer than 100: P99 is the maximum' : ''}`;
     return {
       key,
       value,
@@ -56,8 +60,8 @@ export function checkLatencyThresholds(measurement: string, thresholds: LatencyT
       unit: 'ms',
       passed,
       message: passed
-        ? `${key} ${value}ms <= ${t.thresholdMs}ms`
-        : `${key} latency (${value}ms) higher than the configured threshold (${t.thresholdMs}ms)`,
+        ? `${key} ${value}ms <= ${t.thresholdMs}ms (${over})`
+        : `${key} latency (${value}ms) higher than the configured threshold (${t.thresholdMs}ms) (${over})`,
     };
   });
 }

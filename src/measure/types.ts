@@ -30,6 +30,10 @@ export interface MeasurementClient {
   /** Every request the request path sends; returns an unsubscribe function when it has one. */
   onRequest(listener: RequestListener): (() => void) | void;
   watchResources<T>(options: WatchResourcesOptions<T>): { synced: Promise<unknown>; stop(): unknown };
+  /** A raw GET through the same credentials and TLS (the apiserver's /metrics, EndpointSlices). */
+  request?<R>(req: { method: 'GET'; path: string; responseType?: 'json' | 'text'; timeoutMs?: number; tolerate?: number[] }): Promise<R>;
+  /** A client for one API server replica at address:port, same credentials, TLS checked against the original host name. */
+  replica?(address: string, port: number): MeasurementClient & { close(): Promise<void> };
 }
 
 /** kube-burner's `metricsEndpoints[]` entry, as src/config validates it (stepMs, absolute profile paths). */
@@ -63,7 +67,7 @@ export type LatencyClock =
   | 'server-s' // apiserver/kubelet timestamps, 1 s precision
   | 'watch-ms' // when burn observed the change on its watch, monotonic ms
   | 'client-ms' // request start to response end on burn's side
-  | 'server-histogram'; // Prometheus histogram (bucket resolution)
+  | 'server-histogram'; // apiserver histogram, from Prometheus or burn's own /metrics scrape (bucket resolution)
 
 /** A quantile set of one series, in milliseconds. */
 export interface QuantileSummary {
@@ -77,6 +81,8 @@ export interface QuantileSummary {
   min: number;
   max: number;
   avg: number;
+  /** Fewer than 100 samples: p99 is the maximum (src/measure/quantiles.ts). */
+  p99IsMax?: boolean;
 }
 
 /** A user threshold checked by the measurement itself (kube-burner podLatency thresholds etc.). */
@@ -88,6 +94,8 @@ export interface ThresholdResult {
   unit: 'ms' | 'count' | 'ratio';
   passed: boolean;
   message: string;
+  /** Nothing to compare (e.g. a podLatency threshold on a job without pods): passed, as kube-burner, and said. */
+  noSamples?: true;
 }
 
 /** One SLI figure the SLO grader can grade. All latencies in ms. */
@@ -97,13 +105,27 @@ export interface LatencyStats {
   p90: number;
   p99: number;
   max?: number;
+  /** Fewer than 100 samples: p99 is the maximum. */
+  p99IsMax?: boolean;
 }
 
-export type SliSource = 'prometheus' | 'client' | 'watch';
+/**
+ * server: burn's own scrape of the apiserver's /metrics (apiserver_request_sli_duration_seconds,
+ * difference between the job's start and end); prometheus: the same histogram from a configured
+ * Prometheus; client: burn's own clock (a diagnostic, not graded against SIG SLOs); watch: pod
+ * times as observed on burn's watch.
+ */
+export type SliSource = 'server' | 'prometheus' | 'client' | 'watch';
+
+/** Per-bucket counts (not cumulative): counts[i] for (boundsMs[i-1], boundsMs[i]], the last entry above the last bound. */
+export interface SliHistogram {
+  boundsMs: number[];
+  counts: number[];
+}
 
 export interface ApiCallSli extends LatencyStats {
   sli: 'apiCall';
-  source: 'prometheus' | 'client';
+  source: 'server' | 'prometheus' | 'client';
   verb: string;
   resource: string;
   subresource: string;
@@ -114,14 +136,23 @@ export interface ApiCallSli extends LatencyStats {
   thresholdMs?: number;
   /** ClusterLoader2 allowedSlowCalls: the key passes when slowCount <= this. */
   allowedSlowCalls?: number;
+  /** The samples' distribution, so runs can be merged and compared (client: fixed log buckets; server: the apiserver's buckets). */
+  histogram?: SliHistogram;
+  /** Width of the bucket holding the p99 (server histograms): the figure is exact to within this. */
+  resolutionMs?: number;
+  /** What part of the control plane the figure covers when not all of it, e.g. "1 of 3 API servers". */
+  coverage?: string;
 }
 
 export interface PodStartupSli extends LatencyStats {
   sli: 'podStartup';
   /** watch: creation -> all containers started and observed by burn's watch; prometheus: kubelet_pod_start_sli_duration_seconds. */
   source: 'watch' | 'prometheus';
-  /** Pods left out (image pulled, never started). */
+  /** Pods left out (existed before the watch, image pull never ended, deleted before starting). */
   excluded: number;
+  /** Pods waited for that never started: in `count`, as samples beyond any threshold (p99 is Infinity when they reach it). */
+  neverReady: number;
+  clock: LatencyClock;
 }
 
 export type Sli = ApiCallSli | PodStartupSli;
@@ -136,6 +167,20 @@ export interface AlertOutcome {
   firstMs: number;
   lastMs: number;
   message: string;
+}
+
+/** burn (or the simulator) watching its own event loop through a job: when saturated, its clocks are suspect. */
+export interface SaturationReport {
+  source: 'burn' | 'simulator';
+  /** 1 s windows observed. */
+  samples: number;
+  /** Worst window's p99 event-loop delay. */
+  loopDelayP99Ms: number;
+  /** Share of windows whose loop-delay p99 was above SATURATION_LOOP_DELAY_MS. */
+  saturatedFraction: number;
+  cpuSeconds?: number;
+  /** saturatedFraction > SATURATED_FRACTION. */
+  saturated: boolean;
 }
 
 export interface MeasurementResult {
@@ -154,6 +199,8 @@ export interface MeasurementResult {
   warnings?: string[];
   /** An alert of severity critical fired: the engine ends the run. */
   abortRun?: boolean;
+  /** The saturation sampler's findings (burn, and the simulator with --sim). */
+  saturation?: SaturationReport[];
 }
 
 export type MeasurementFactory = () => Measurement;

@@ -26,7 +26,7 @@ export interface Verdict {
 }
 
 /** Best source first. */
-const API_SOURCE_RANK: SliSource[] = ['prometheus', 'client'];
+const API_SOURCE_RANK: SliSource[] = ['prometheus', 'server', 'client'];
 const POD_STARTUP_SOURCE_RANK: SliSource[] = ['watch', 'prometheus'];
 
 function fmtMs(ms: number): string {

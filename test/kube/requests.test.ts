@@ -44,6 +44,17 @@ describe('typed helpers and what gets recorded', () => {
     expect(starts[2]! - starts[0]!).toBeGreaterThan(elapsed / 2);
   });
 
+  it("tags the job's views' requests workload and the housekeeping view's burn", async () => {
+    const client = await cluster.connect();
+    const records: RequestRecord[] = [];
+    client.onRequest((r) => records.push(r));
+    await client.withLimits({ qps: 100, burst: 10 }).create(configMap('cm-origin'));
+    await client.unlimited().get('v1', 'ConfigMap', 'cm-origin', 'x');
+    expect(records.filter((r) => r.resource === 'configmaps').map((r) => [r.verb, r.origin])).toEqual([['POST', 'workload'], ['GET', 'burn']]);
+    expect(client.unlimited().origin).toBe('burn');
+    expect(client.withLimits({ qps: 1, burst: 1 }).origin).toBe('workload');
+  });
+
   it('records verb, resource, scope and code as the apiserver labels them', async () => {
     const client = await cluster.connect();
     const records: RequestRecord[] = [];

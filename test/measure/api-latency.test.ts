@@ -4,7 +4,7 @@ import { parseCustomThresholds } from '../../src/measure/api-sli.js';
 import type { RequestRecord } from '../../src/kube/types.js';
 
 function req(partial: Partial<RequestRecord>): RequestRecord {
-  return { verb: 'POST', group: '', version: 'v1', resource: 'pods', subresource: '', scope: 'resource', namespace: 'ns', code: 201, startMs: 0, latencyMs: 10, attemptLatencyMs: 10, retries: 0, ...partial };
+  return { verb: 'POST', origin: 'workload', group: '', version: 'v1', resource: 'pods', subresource: '', scope: 'resource', namespace: 'ns', code: 201, startMs: 0, latencyMs: 10, attemptLatencyMs: 10, retries: 0, ...partial };
 }
 
 const options = { uuid: 'u', jobName: 'j', customThresholds: [], allowedSlowCalls: 0 };
@@ -26,6 +26,22 @@ describe('apiLatency', () => {
     expect(list).toMatchObject({ scope: 'namespace', thresholdMs: 30_000, slowCount: 0 });
     expect(result.slis).toHaveLength(2);
     expect(result.slis.find((s) => s.sli === 'apiCall' && s.verb === 'POST')).toMatchObject({ source: 'client', p99: 1485, slowCount: 34 });
+    const histogram = (result.slis[0] as any).histogram;
+    expect(histogram.counts.reduce((a: number, b: number) => a + b, 0)).toBe(result.slis[0]!.count);
+  });
+
+  it("keeps burn's own calls out of the workload's figures and reports them apart", () => {
+    const rec = new ApiLatencyRecorder();
+    rec.record(req({ verb: 'POST', attemptLatencyMs: 20 }));
+    rec.record(req({ origin: 'burn', verb: 'LIST', scope: 'cluster', resource: 'events', attemptLatencyMs: 450 }));
+    rec.record(req({ origin: 'burn', verb: 'LIST', scope: 'cluster', resource: 'events', attemptLatencyMs: 180 }));
+    const result = apiLatencyResult(rec, options);
+    expect(result.slis.map((s) => (s as any).verb)).toEqual(['POST']);
+    expect(result.quantiles.map((q) => q.name)).toEqual(['POST pods (resource)']);
+    const workload = result.documents.find((f) => f.fileName === 'apiLatencyMeasurement-j.json')!.docs as any[];
+    expect(workload.map((d) => d.verb)).toEqual(['POST']);
+    const burn = result.documents.find((f) => f.fileName === 'apiLatencyBurnMeasurement-j.json')!.docs as any[];
+    expect(burn).toEqual([expect.objectContaining({ origin: 'burn', verb: 'LIST', resource: 'events', count: 2, P99: 450, p99IsMax: true })]);
   });
 
   it('leaves WATCH, exec/log/proxy subresources and CRDs out of the SLI but documents them', () => {

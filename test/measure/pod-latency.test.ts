@@ -108,10 +108,34 @@ describe('podLatency', () => {
     const result = podLatencyResult(tracker, { ...options, thresholds });
     expect(result.thresholds).toEqual([
       // Ready at 2,2,3,3,4,4,4,5,5,6 s: rank 9.9 -> mean of the 9th and 10th (kube-burner's method)
-      expect.objectContaining({ key: 'podLatency Ready P99', value: 5500, threshold: 3000, passed: false }),
+      // 10 samples, fewer than 100: P99 is the maximum (6 s), not kube-burner's interpolated 5.5 s.
+      expect.objectContaining({ key: 'podLatency Ready P99', value: 6000, threshold: 3000, passed: false }),
       expect.objectContaining({ key: 'podLatency PodScheduled Max', value: 1000, threshold: 2000, passed: true }),
     ]);
-    expect(result.thresholds[0]!.message).toContain('(5500ms) higher than the configured threshold (3000ms)');
+    expect(result.thresholds[0]!.message).toContain('(6000ms) higher than the configured threshold (3000ms) (10 samples, fewer than 100: P99 is the maximum)');
+  });
+
+  it('counts pods that never started in the pod startup SLI, beyond any threshold', () => {
+    const tracker = new PodTracker(T0 - 10);
+    for (let i = 0; i < 110; i++) feed(tracker, `ok-${i}`, times(T0, 100));
+    for (let i = 0; i < 10; i++) tracker.observe(projectPod(podJson('ns-1', `pending-${i}`, { created: T0 })), T0 + 20);
+    // Deleted before it started (churn): not waited for, left out.
+    tracker.observe(projectPod(podJson('ns-1', 'deleted', { created: T0 })), T0 + 20);
+    tracker.markDeleted('ns-1', 'deleted');
+    const result = podLatencyResult(tracker, options);
+    const sli = result.slis[0]!;
+    expect(sli).toMatchObject({ sli: 'podStartup', count: 120, neverReady: 10, excluded: 1, clock: 'watch-ms' });
+    expect(sli.p99).toBe(Number.POSITIVE_INFINITY);
+    expect(sli.p50).toBeLessThan(5000);
+    const doc = result.documents.find((d) => d.fileName.startsWith('podStartupLatencyMeasurement'))!.docs[0] as any;
+    expect(doc).toMatchObject({ neverReady: 10, count: 120 });
+  });
+
+  it('passes a threshold with no samples and says so (kube-burner passes it)', () => {
+    const thresholds = parseLatencyThresholds('podLatency', [{ conditionType: 'Ready', metric: 'P99', threshold: '10s' }], PHASES);
+    const result = podLatencyResult(new PodTracker(T0), { ...options, thresholds });
+    expect(result.thresholds).toEqual([expect.objectContaining({ key: 'podLatency Ready P99', passed: true, noSamples: true })]);
+    expect(result.thresholds[0]!.message).toContain('no samples');
   });
 
   it('writes no documents for a job without pods (a delete job), as kube-burner', () => {

@@ -58,7 +58,7 @@ describe('prometheus measurement against a real Prometheus', () => {
     window.startMs = Date.now();
     for (const ms of createLatenciesMs) {
       sli.observe(labels, ms / 1000);
-      recorder.record({ verb: 'POST', group: '', version: 'v1', resource: 'pods', subresource: '', scope: 'resource', code: 201, startMs: 0, latencyMs: ms, attemptLatencyMs: ms, retries: 0 } satisfies RequestRecord);
+      recorder.record({ verb: 'POST', origin: 'workload', group: '', version: 'v1', resource: 'pods', subresource: '', scope: 'resource', code: 201, startMs: 0, latencyMs: ms, attemptLatencyMs: ms, retries: 0 } satisfies RequestRecord);
     }
     for (let i = 0; i < 50; i++) sli.observe({ ...labels, verb: 'LIST', scope: 'namespace' }, 0.3 + i * 0.01);
     sli.observe({ ...labels, verb: 'WATCH', scope: 'namespace' }, 60);

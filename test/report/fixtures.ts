@@ -75,7 +75,7 @@ function measure(run: FixtureRun, jobName: string, t0: number): { results: Measu
     tracker.observe(projectPod(rawPod(name, created, scheduled, started)), started + 45);
     endMs = Math.max(endMs, started + 45);
     const latency = run.requestMs?.(random) ?? 20 + 10 * random();
-    const record: RequestRecord = { verb: 'POST', group: '', version: 'v1', resource: 'pods', subresource: '', scope: 'namespace', namespace: 'burn-test', code: 201, startMs: created, latencyMs: latency, attemptLatencyMs: latency, retries: 0 };
+    const record: RequestRecord = { verb: 'POST', origin: 'workload', group: '', version: 'v1', resource: 'pods', subresource: '', scope: 'namespace', namespace: 'burn-test', code: 201, startMs: created, latencyMs: latency, attemptLatencyMs: latency, retries: 0 };
     recorder.record(record);
     recorder.record({ ...record, verb: 'GET', code: 200, latencyMs: latency / 2, attemptLatencyMs: latency / 2 });
   }

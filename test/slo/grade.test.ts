@@ -10,7 +10,7 @@ function api(partial: Partial<ApiCallSli>): ApiCallSli {
   return { sli: 'apiCall', source: 'client', verb: 'POST', resource: 'pods', subresource: '', scope: 'resource', count: 100, p50: 20, p90: 40, p99: 80, slowCount: 0, ...partial };
 }
 function startup(partial: Partial<PodStartupSli>): PodStartupSli {
-  return { sli: 'podStartup', source: 'watch', count: 50, p50: 1000, p90: 2000, p99: 3000, excluded: 0, ...partial };
+  return { sli: 'podStartup', source: 'watch', clock: 'watch-ms', count: 50, p50: 1000, p90: 2000, p99: 3000, excluded: 0, neverReady: 0, ...partial };
 }
 function result(name: string, slis: MeasurementResult['slis'], extra: Partial<MeasurementResult> = {}): MeasurementResult {
   return { name, documents: [], quantiles: [], thresholds: [], slis, errors: [], ...extra };

@@ -21,7 +21,7 @@ export async function kubeletPodStartup(prometheus: PrometheusClient, window: { 
   const [p50, p90, p99] = [await quantileMs(0.5), await quantileMs(0.9), await quantileMs(0.99)];
   if (!(count > 0) || ![p50, p90, p99].every(Number.isFinite)) return { document: { version: 'v1', dataItems: [] } };
   return {
-    sli: { sli: 'podStartup', source: 'prometheus', count, p50, p90, p99, excluded: 0 },
+    sli: { sli: 'podStartup', source: 'prometheus', clock: 'server-histogram', count, p50, p90, p99, excluded: 0, neverReady: 0 },
     document: { version: 'v1', dataItems: [{ data: { Perc50: p50, Perc90: p90, Perc99: p99 }, unit: 'ms', labels: { Metric: 'pod_startup', Count: String(count) } }] },
   };
 }
