@@ -1,15 +1,6 @@
 /** Number formatting shared by the terminal summary, the HTML report and the diff. */
 
-/** "850ms", "1.50s", "2m05s"; "-" when not a number. */
-export function formatMs(ms: number): string {
-  if (!Number.isFinite(ms)) return '-';
-  const abs = Math.abs(ms);
-  if (abs < 1000) return `${Math.round(ms)}ms`;
-  if (abs < 120_000) return `${(ms / 1000).toFixed(2)}s`;
-  const minutes = Math.floor(abs / 60_000);
-  const seconds = Math.round((abs % 60_000) / 1000);
-  return `${ms < 0 ? '-' : ''}${minutes}m${String(seconds).padStart(2, '0')}s`;
-}
+export { formatMs } from '../shared/format-ms.js';
 
 /** Up to `digits` decimals, trailing zeros dropped: 12.5, 3, 0.25. */
 export function formatNumber(value: number, digits = 2): string {

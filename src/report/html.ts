@@ -5,7 +5,8 @@
 import { formatMs, formatNumber, escapeMarkup as esc } from './format.js';
 import { conditionSamples, podDocuments, podTimeline, type ConditionSamples } from './pod-samples.js';
 import { docsOf, isObject, num, str, type JsonObject, type RunFolder } from './run-folder.js';
-import { formatMargin } from './slo-table.js';
+import type { Verdict } from '../slo/index.js';
+import { formatMargin, formatThreshold, formatVerdictValue, resultWord } from './slo-table.js';
 import { apiKeyLabel } from './summary.js';
 import { PALETTE, barChart, downsample, histogramBins, histogramChart, lineChart, type Series } from './svg.js';
 
@@ -16,7 +17,7 @@ const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:1360px;color:#1f2937;padding:0 16px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #e5e7eb;padding-bottom:4px}h3{font-size:15px;margin:16px 0 6px}
 table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #e5e7eb;padding:3px 8px;text-align:left;vertical-align:top}th{background:#f9fafb}
-td.num{text-align:right;font-variant-numeric:tabular-nums}.pass{color:#15803d;font-weight:600}.fail{color:#b91c1c;font-weight:600}.shown{color:#6b7280}
+td.num{text-align:right;font-variant-numeric:tabular-nums}.pass{color:#15803d;font-weight:600}.fail{color:#b91c1c;font-weight:600}.inconclusive{color:#b45309;font-weight:600}.shown{color:#6b7280}
 .meta{color:#4b5563}.grid{display:flex;flex-wrap:wrap;gap:12px}.note{color:#6b7280;font-style:italic}
 pre{background:#f9fafb;border:1px solid #e5e7eb;padding:8px;overflow:auto;max-height:480px}
 svg.chart{background:#fff;border:1px solid #e5e7eb}svg .title{font-weight:600;font-size:13px}svg .tick,svg .legend{font-size:11px;fill:#374151}
@@ -202,10 +203,11 @@ function apiSection(folder: RunFolder): string {
   return `<h2>API latency</h2><div class="grid">${p99}\n${overTime}</div>${noSeries}`;
 }
 
-function verdictRow(v: RunFolder['verdicts'][number]): string[] {
-  const result = !v.binding ? `<span class="shown">${v.passed ? 'pass' : 'fail'} (shown)</span>` : v.passed ? '<span class="pass">pass</span>' : '<span class="fail">FAIL</span>';
-  const fmt = (x: number) => (v.unit === 'ms' ? formatMs(x) : v.unit === '%' ? `${formatNumber(x, 1)}%` : formatNumber(x));
-  return [esc(v.slo), esc(v.key), esc(v.source), esc(fmt(v.value)), esc(fmt(v.threshold)), esc(formatMargin(v)), result, String(v.samples), esc(v.message)];
+const STATE_CLASS: Record<Verdict['state'], string> = { pass: 'pass', fail: 'fail', inconclusive: 'inconclusive' };
+
+function verdictRow(v: Verdict): string[] {
+  const result = `<span class="${v.binding ? STATE_CLASS[v.state] : 'shown'}">${esc(resultWord(v))}</span>`;
+  return [esc(v.slo), esc(v.key), esc(v.source), esc(formatVerdictValue(v)), esc(formatThreshold(v)), esc(formatMargin(v)), result, String(v.samples), esc(v.message)];
 }
 
 function sloSection(folder: RunFolder): string {

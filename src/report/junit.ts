@@ -32,11 +32,16 @@ function renderSuite(name: string, cases: TestCase[], timestamp: string): string
   return [head, ...cases.map(renderCase), '  </testsuite>'].join('\n');
 }
 
+/**
+ * A verdict as a test case: a failure fails it; an inconclusive one is skipped (nothing proven
+ * either way, burn or the simulator was saturated); a diagnostic or second source is a test case
+ * that passes, its figure in system-out.
+ */
 function verdictCase(v: Verdict): TestCase {
   const name = `${v.slo} ${v.key} (${v.source})`;
   const base = { name, classname: 'burn.slo', timeSeconds: 0, systemOut: v.message };
-  if (v.passed) return base;
-  if (!v.binding) return { ...base, skipped: `not graded (shown beside the graded source): ${v.message}` };
+  if (v.state === 'pass' || !v.binding) return base;
+  if (v.state === 'inconclusive') return { ...base, skipped: v.message };
   return { ...base, failure: { message: v.message, type: 'SLOViolation' } };
 }
 

@@ -6,9 +6,12 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../shared/errors.js';
+import type { SaturationReport } from '../measure/types.js';
 import type { Verdict } from '../slo/grade.js';
+import { isObject, num, str, type JsonObject } from './json.js';
+import { sloFromJson } from './slo-table.js';
 
-export type JsonObject = Record<string, unknown>;
+export { isObject, num, str, type JsonObject } from './json.js';
 
 /** run.json: burn's metadata about the run. */
 export interface RunMeta {
@@ -45,23 +48,13 @@ export interface RunFolder {
   meta: RunMeta;
   jobs: JobSummary[];
   verdicts: Verdict[];
+  /** burn's (and the simulator's) saturation over the run, as graded (slo.json). */
+  saturation: SaturationReport[];
   /** Measurement documents by their `metricName`, from every `<metricName>-<job>.json` file. */
   documents: Map<string, JsonObject[]>;
 }
 
 const OWN_FILES = new Set(['run.json', 'jobSummary.json', 'slo.json']);
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function num(value: unknown, fallback = NaN): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
-}
-
-export function str(value: unknown, fallback = ''): string {
-  return typeof value === 'string' ? value : fallback;
-}
 
 async function readJson(path: string): Promise<unknown> {
   const text = await readFile(path, 'utf8');
@@ -115,24 +108,6 @@ function jobSummaryOf(raw: JsonObject): JobSummary {
   };
 }
 
-/** slo.json writes figures that could not be computed as null; the verdict type wants NaN. */
-function verdictOf(raw: JsonObject): Verdict {
-  const n = (v: unknown) => (v === null || v === undefined ? NaN : num(v));
-  return {
-    slo: str(raw.slo),
-    source: str(raw.source),
-    key: str(raw.key),
-    value: n(raw.value),
-    threshold: n(raw.threshold),
-    margin: n(raw.margin),
-    unit: raw.unit === '%' || raw.unit === 'count' ? raw.unit : 'ms',
-    passed: raw.passed === true,
-    binding: raw.binding !== false,
-    samples: num(raw.samples, 0),
-    message: str(raw.message),
-  };
-}
-
 /** Reads a run folder; a UserError names the folder when it is not one. */
 export async function readRunFolder(dir: string): Promise<RunFolder> {
   await requireRunFolder(dir);
@@ -146,7 +121,7 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw err;
   });
-  const verdicts = isObject(sloRaw) && Array.isArray(sloRaw.verdicts) ? sloRaw.verdicts.filter(isObject).map(verdictOf) : [];
+  const { verdicts, saturation } = sloFromJson(sloRaw);
   const documents = new Map<string, JsonObject[]>();
   const files = (await readdir(dir)).filter((f) => f.endsWith('.json') && !OWN_FILES.has(f)).sort();
   for (const file of files) {
@@ -161,7 +136,7 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
       else documents.set(metricName, [doc]);
     }
   }
-  return { dir, meta, jobs, verdicts, documents };
+  return { dir, meta, jobs, verdicts, saturation, documents };
 }
 
 export function docsOf(folder: RunFolder, metricName: string): JsonObject[] {

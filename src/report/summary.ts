@@ -2,6 +2,7 @@
 import Table from 'cli-table3';
 import { formatMs, formatNumber } from './format.js';
 import { docsOf, isObject, num, str, type JsonObject, type RunFolder } from './run-folder.js';
+import { describeSaturation } from '../slo/index.js';
 import { renderSloTable } from './slo-table.js';
 
 interface Paint {
@@ -101,7 +102,9 @@ function headline(folder: RunFolder, paint: Paint): string {
 /** The summary text: jobs, pod latency quantiles, API latency by verb and resource, SLO verdicts. */
 export function renderSummary(folder: RunFolder, options: { color: boolean }): string {
   const paint = options.color ? ANSI : PLAIN;
+  const saturated = folder.saturation.filter((s) => s.saturated).map((s) => paint.bad(describeSaturation(s)));
   const parts = [
+    ...saturated,
     headline(folder, paint),
     `${paint.heading('Jobs')}\n${jobsSection(folder, paint)}`,
     `${paint.heading('Pod latency')} (creation -> condition)\n${podLatencySection(folder)}`,

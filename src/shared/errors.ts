@@ -15,13 +15,15 @@ export class UserError extends Error {
   }
 }
 
-/** kube-burner's exit codes (from its code, not its docs). */
+/** kube-burner's exit codes 0-4 (from its code, not its docs); 5 is burn's own. */
 export const ExitCode = {
   Passed: 0,
   Error: 1,
   Timeout: 2,
   AlertError: 3,
   Violation: 4,
+  /** burn's own (or the simulator's) saturation may explain every failed verdict: nothing is proven either way. */
+  Inconclusive: 5,
 } as const;
 
 export function isUserError(err: unknown): err is UserError {

@@ -1,16 +1,25 @@
 /**
- * Turns measurement results into verdicts: the SIG SLOs (from the best source, others shown
- * beside it), ClusterLoader2's customThresholds/allowedSlowCalls (carried by the API SLIs) and
- * the measurements' own thresholds (kube-burner's podLatency thresholds).
+ * Turns measurement results into verdicts: the SIG SLOs, graded only on the cluster's own SLIs
+ * (the API server's histogram from Prometheus or burn's /metrics scrape; pod startup from the
+ * watch or the kubelet), ClusterLoader2's customThresholds/allowedSlowCalls (carried by the API
+ * SLIs) and the measurements' own thresholds (kube-burner's podLatency thresholds).
+ *
+ * Client-side API latency is burn's own clock: shown as a diagnostic, graded only against a
+ * threshold the user set on it. A failure that rests on a clock that was saturated, and is no
+ * larger than that clock's worst loop delay, is inconclusive: the machine may explain it.
  */
 import { ExitCode } from '../shared/errors.js';
+import { formatMs } from '../shared/format-ms.js';
 import { apiKeyString } from '../measure/api-sli.js';
-import type { ApiCallSli, MeasurementResult, PodStartupSli, SliSource } from '../measure/types.js';
+import type { ApiCallSli, MeasurementResult, PodStartupSli, SaturationReport, SliSource, ThresholdResult } from '../measure/types.js';
 import { POD_STARTUP_SLO, POD_STARTUP_SLO_MS, apiSloName, apiThresholdMs } from './catalogue.js';
+import { ownerWords, runSaturation, type ClockOwner } from './saturation.js';
+
+export type VerdictState = 'pass' | 'fail' | 'inconclusive';
 
 export interface Verdict {
   slo: string;
-  /** Where the figure comes from: prometheus (server side), client, watch, or the measurement's name for thresholds. */
+  /** Where the figure comes from: server, prometheus, client, watch, or the measurement's name for thresholds. */
   source: string;
   key: string;
   value: number;
@@ -18,50 +27,111 @@ export interface Verdict {
   /** threshold - value: positive is headroom, negative is by how much it failed. */
   margin: number;
   unit: 'ms' | 'count' | '%';
+  state: VerdictState;
+  /** state === 'pass'. */
   passed: boolean;
-  /** False for a figure shown beside the one graded (a second source): it cannot fail the run. */
+  /** False for a figure shown beside the graded one (a second source, or a client-side diagnostic): it never decides the exit code. */
   binding: boolean;
   samples: number;
+  /** Fewer than 100 samples: the value is their maximum, shown as "max". */
+  p99IsMax?: boolean;
+  /** Nothing to compare: passed, and said. */
+  noSamples?: boolean;
+  /** Pods waited for that never became ready: counted beyond the threshold. */
+  neverReady?: number;
+  /** Whose clocks the figure rests on (a saturated one can make a failure inconclusive). */
+  restsOn: ClockOwner[];
   message: string;
 }
 
-/** Best source first. */
-const API_SOURCE_RANK: SliSource[] = ['prometheus', 'server', 'client'];
+/** Graded sources, best first: Prometheus sees every API server; burn's scrape may see one. */
+const API_GRADED_SOURCES: SliSource[] = ['prometheus', 'server'];
 const POD_STARTUP_SOURCE_RANK: SliSource[] = ['watch', 'prometheus'];
 
-function fmtMs(ms: number): string {
-  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms)}ms`;
+/** Who produced the figures: burn's clock, and the simulator when the cluster is one (it reports its own saturation). */
+interface Clocks {
+  simulated: boolean;
+  saturation: SaturationReport[];
 }
 
-function apiVerdict(sli: ApiCallSli, binding: boolean): Verdict {
-  const threshold = apiThresholdMs(sli);
+function clusterClock(clocks: Clocks): ClockOwner[] {
+  return clocks.simulated ? ['simulator'] : [];
+}
+
+/** "p99 850ms" or, over fewer than 100 samples, "max 850ms". */
+function figure(value: number, p99IsMax: boolean | undefined): string {
+  return `${p99IsMax ? 'max' : 'p99'} ${formatMs(value)}`;
+}
+
+function fewNote(p99IsMax: boolean | undefined): string {
+  return p99IsMax ? '; fewer than 100 samples: P99 is their maximum' : '';
+}
+
+type Draft = Omit<Verdict, 'state' | 'passed' | 'message'> & { failed: boolean; message: string };
+
+/**
+ * The state of a drafted verdict: a failure whose excess over the threshold fits within the
+ * worst loop delay of the saturated clocks it rests on is inconclusive; else it stands.
+ */
+function settle(draft: Draft, clocks: Clocks): Verdict {
+  const { failed, ...rest } = draft;
+  if (!failed) return { ...rest, state: 'pass', passed: true };
+  const saturated = clocks.saturation.filter((s) => s.saturated && draft.restsOn.includes(s.source));
+  const allowanceMs = saturated.reduce((sum, s) => sum + s.loopDelayP99Ms, 0);
+  const excess = -draft.margin;
+  if (saturated.length > 0 && draft.unit === 'ms' && Number.isFinite(excess) && excess <= allowanceMs) {
+    const who = saturated.map((s) => `${ownerWords(s.source)} (loop delay up to ${formatMs(s.loopDelayP99Ms)})`).join(' and ');
+    return { ...rest, state: 'inconclusive', passed: false, message: `${draft.message}; inconclusive: it rests on the clock of ${who}, which was saturated` };
+  }
+  return { ...rest, state: 'fail', passed: false };
+}
+
+function apiVerdict(sli: ApiCallSli, binding: boolean, clocks: Clocks): Verdict {
   const key = apiKeyString(sli);
-  const slo = apiSloName(sli.verb, sli.scope);
+  const userThreshold = sli.thresholdMs !== undefined;
+  const client = sli.source === 'client';
+  // A client figure is graded only against a threshold the user set on it, never the SIG SLO.
+  const slo = client && userThreshold ? 'API call latency threshold (client)' : apiSloName(sli.verb, sli.scope);
+  const threshold = apiThresholdMs(sli);
+  const restsOn: ClockOwner[] = client ? ['burn', ...clusterClock(clocks)] : clusterClock(clocks);
+  const from = `${sli.count} calls (${sli.source}${sli.resolutionMs ? `, buckets of ${formatMs(sli.resolutionMs)}` : ''}${sli.coverage ? `, ${sli.coverage}` : ''})`;
+  if (sli.count === 0) {
+    return settle({ slo, source: sli.source, key, value: 0, threshold, margin: threshold, unit: 'ms', binding, samples: 0, noSamples: true, restsOn, failed: false, message: `${slo} ${key}: no samples (${sli.source})` }, clocks);
+  }
   const underThreshold = sli.p99 <= threshold;
   const allowed = sli.allowedSlowCalls ?? 0;
-  const passed = underThreshold || (allowed > 0 && sli.slowCount <= allowed);
-  let message = `${slo} ${key}: p99 ${fmtMs(sli.p99)} ${underThreshold ? '<=' : '>'} ${fmtMs(threshold)} over ${sli.count} calls (${sli.source})`;
-  if (!underThreshold && passed) message += `, passed: ${sli.slowCount} slow calls <= allowedSlowCalls ${allowed}`;
-  else if (!passed) message += `, ${fmtMs(sli.p99 - threshold)} over the threshold, ${sli.slowCount} slow calls`;
-  return { slo, source: sli.source, key, value: sli.p99, threshold, margin: threshold - sli.p99, unit: 'ms', passed, binding, samples: sli.count, message };
+  const failed = !(underThreshold || (allowed > 0 && sli.slowCount <= allowed));
+  let message = `${slo} ${key}: ${figure(sli.p99, sli.p99IsMax)} ${underThreshold ? '<=' : '>'} ${formatMs(threshold)} over ${from}${fewNote(sli.p99IsMax)}`;
+  if (!underThreshold && !failed) message += `, passed: ${sli.slowCount} slow calls <= allowedSlowCalls ${allowed}`;
+  else if (failed) message += `, ${formatMs(sli.p99 - threshold)} over the threshold, ${sli.slowCount} slow calls`;
+  return settle(
+    { slo, source: sli.source, key, value: sli.p99, threshold, margin: threshold - sli.p99, unit: 'ms', binding: binding || (client && userThreshold), samples: sli.count, ...(sli.p99IsMax ? { p99IsMax: true } : {}), restsOn, failed, message },
+    clocks,
+  );
 }
 
-function podStartupVerdict(sli: PodStartupSli, binding: boolean): Verdict {
-  const passed = sli.p99 <= POD_STARTUP_SLO_MS;
+function podStartupVerdict(sli: PodStartupSli, binding: boolean, clocks: Clocks): Verdict {
   const clock = sli.source === 'watch' ? 'creation -> containers started, observed via watch, image pulls excluded' : 'kubelet_pod_start_sli_duration_seconds';
-  return {
-    slo: POD_STARTUP_SLO,
-    source: sli.source,
-    key: 'pods',
-    value: sli.p99,
-    threshold: POD_STARTUP_SLO_MS,
-    margin: POD_STARTUP_SLO_MS - sli.p99,
-    unit: 'ms',
-    passed,
-    binding,
-    samples: sli.count,
-    message: `${POD_STARTUP_SLO}: p99 ${fmtMs(sli.p99)} ${passed ? '<=' : '>'} ${fmtMs(POD_STARTUP_SLO_MS)} over ${sli.count} pods (${clock}${sli.excluded ? `; ${sli.excluded} left out` : ''})${passed ? '' : `, ${fmtMs(sli.p99 - POD_STARTUP_SLO_MS)} over`}`,
-  };
+  const restsOn: ClockOwner[] = sli.source === 'watch' ? ['burn', ...clusterClock(clocks)] : clusterClock(clocks);
+  const base = { slo: POD_STARTUP_SLO, source: sli.source, key: 'pods', threshold: POD_STARTUP_SLO_MS, unit: 'ms' as const, binding, samples: sli.count, restsOn };
+  if (sli.count === 0) return settle({ ...base, value: 0, margin: POD_STARTUP_SLO_MS, noSamples: true, failed: false, message: `${POD_STARTUP_SLO}: no samples (${clock})` }, clocks);
+  const neverReady = sli.neverReady ?? 0;
+  const failed = !(sli.p99 <= POD_STARTUP_SLO_MS);
+  const left = `${sli.excluded ? `; ${sli.excluded} left out` : ''}${neverReady ? `; ${neverReady} never became ready, counted beyond the threshold` : ''}`;
+  const value = Number.isFinite(sli.p99) ? figure(sli.p99, sli.p99IsMax) : `p99 beyond any threshold (${neverReady} of ${sli.count} pods never became ready)`;
+  const over = !failed ? '' : Number.isFinite(sli.p99) ? `, ${formatMs(sli.p99 - POD_STARTUP_SLO_MS)} over` : '';
+  return settle(
+    {
+      ...base,
+      value: sli.p99,
+      margin: POD_STARTUP_SLO_MS - sli.p99,
+      ...(sli.p99IsMax ? { p99IsMax: true } : {}),
+      ...(neverReady ? { neverReady } : {}),
+      failed,
+      message: `${POD_STARTUP_SLO}: ${value} ${failed ? '>' : '<='} ${formatMs(POD_STARTUP_SLO_MS)} over ${sli.count} pods (${clock}${left}${fewNote(sli.p99IsMax)})${over}`,
+    },
+    clocks,
+  );
 }
 
 /** Combines SLIs of the same key from several results (jobs): count-weighted is wrong for quantiles, so the worst p99 wins. */
@@ -70,53 +140,70 @@ function worstByKey<T extends { p99: number; count: number }>(items: T[], keyOf:
   for (const item of items) {
     const key = keyOf(item);
     const seen = out.get(key);
-    if (!seen || item.p99 > seen.p99) out.set(key, item);
+    if (!seen || item.p99 > seen.p99 || (seen.count === 0 && item.count > 0)) out.set(key, item);
   }
   return out;
 }
 
-function bySourceRank<T extends { source: SliSource }>(items: T[], rank: SliSource[]): T[] {
-  return [...items].sort((a, b) => rank.indexOf(a.source) - rank.indexOf(b.source));
+function clocksOf(results: MeasurementResult[]): Clocks {
+  const saturation = runSaturation(results);
+  return { simulated: saturation.some((s) => s.source === 'simulator'), saturation };
+}
+
+function apiVerdicts(slis: ApiCallSli[], clocks: Clocks): Verdict[] {
+  const api = worstByKey(slis, (s) => `${s.source}|${apiKeyString(s)}`);
+  const byKey = new Map<string, ApiCallSli[]>();
+  for (const sli of api.values()) byKey.set(apiKeyString(sli), [...(byKey.get(apiKeyString(sli)) ?? []), sli]);
+  const verdicts: Verdict[] = [];
+  for (const key of [...byKey.keys()].sort()) {
+    const all = byKey.get(key)!;
+    const graded = API_GRADED_SOURCES.map((source) => all.find((s) => s.source === source)).find((s) => s !== undefined);
+    for (const sli of [...all].sort((a, b) => rank(a.source) - rank(b.source))) verdicts.push(apiVerdict(sli, sli === graded, clocks));
+  }
+  return verdicts;
+}
+
+function rank(source: SliSource): number {
+  const at = API_GRADED_SOURCES.indexOf(source);
+  return at < 0 ? API_GRADED_SOURCES.length : at;
 }
 
 export function gradeSlis(results: MeasurementResult[]): Verdict[] {
+  const clocks = clocksOf(results);
   const slis = results.flatMap((r) => r.slis);
-  const api = worstByKey(slis.filter((s): s is ApiCallSli => s.sli === 'apiCall'), (s) => `${s.source}|${apiKeyString(s)}`);
-  const apiByKey = new Map<string, ApiCallSli[]>();
-  for (const sli of api.values()) {
-    const key = apiKeyString(sli);
-    apiByKey.set(key, [...(apiByKey.get(key) ?? []), sli]);
-  }
-  const verdicts: Verdict[] = [];
-  for (const key of [...apiByKey.keys()].sort()) {
-    bySourceRank(apiByKey.get(key)!, API_SOURCE_RANK).forEach((sli, i) => verdicts.push(apiVerdict(sli, i === 0)));
-  }
+  const verdicts = apiVerdicts(slis.filter((s): s is ApiCallSli => s.sli === 'apiCall'), clocks);
   const startup = worstByKey(slis.filter((s): s is PodStartupSli => s.sli === 'podStartup'), (s) => s.source);
-  bySourceRank([...startup.values()], POD_STARTUP_SOURCE_RANK).forEach((sli, i) => verdicts.push(podStartupVerdict(sli, i === 0)));
+  [...startup.values()]
+    .sort((a, b) => POD_STARTUP_SOURCE_RANK.indexOf(a.source) - POD_STARTUP_SOURCE_RANK.indexOf(b.source))
+    .forEach((sli, i) => verdicts.push(podStartupVerdict(sli, i === 0, clocks)));
   return verdicts;
+}
+
+/** A threshold rests on burn's clock when every quantile of its measurement named in its key was timed on burn's side. */
+function thresholdClocks(r: MeasurementResult, t: ThresholdResult, clocks: Clocks): ClockOwner[] {
+  const words = new Set(t.key.split(' '));
+  const named = r.quantiles.filter((q) => words.has(q.name));
+  const onBurn = named.length > 0 && named.every((q) => q.clock === 'watch-ms' || q.clock === 'client-ms');
+  return onBurn ? ['burn', ...clusterClock(clocks)] : clusterClock(clocks);
 }
 
 /** The measurements' own thresholds and failures (e.g. more than 10% invalid pod latencies). */
 export function gradeMeasurements(results: MeasurementResult[]): Verdict[] {
+  const clocks = clocksOf(results);
   const verdicts: Verdict[] = [];
   for (const r of results) {
     for (const t of r.thresholds) {
-      verdicts.push({
-        slo: `${r.name} threshold`,
-        source: r.name,
-        key: t.key,
-        value: t.value,
-        threshold: t.threshold,
-        margin: t.threshold - t.value,
-        unit: t.unit === 'ratio' ? '%' : t.unit,
-        passed: t.passed,
-        binding: true,
-        samples: r.invalid?.total ?? 0,
-        message: t.message,
-      });
+      const unit: Verdict['unit'] = t.unit === 'ratio' ? '%' : t.unit;
+      const base = { slo: `${r.name} threshold`, source: r.name, key: t.key, threshold: t.threshold, unit, binding: true, restsOn: thresholdClocks(r, t, clocks), message: t.message };
+      if (t.noSamples) {
+        verdicts.push(settle({ ...base, value: NaN, margin: NaN, samples: 0, noSamples: true, failed: false }, clocks));
+        continue;
+      }
+      const samples = r.quantiles.find((q) => t.key.split(' ').includes(q.name))?.count ?? r.invalid?.total ?? 0;
+      verdicts.push(settle({ ...base, value: t.value, margin: t.threshold - t.value, samples, failed: !t.passed }, clocks));
     }
     for (const error of r.errors) {
-      verdicts.push({ slo: `${r.name} valid`, source: r.name, key: r.name, value: NaN, threshold: NaN, margin: NaN, unit: 'count', passed: false, binding: true, samples: r.invalid?.total ?? 0, message: error });
+      verdicts.push(settle({ slo: `${r.name} valid`, source: r.name, key: r.name, value: NaN, threshold: NaN, margin: NaN, unit: 'count', binding: true, samples: r.invalid?.total ?? 0, restsOn: [], failed: true, message: error }, clocks));
     }
   }
   return verdicts;
@@ -128,15 +215,27 @@ export function grade(results: MeasurementResult[]): Verdict[] {
 }
 
 export function failedVerdicts(verdicts: Verdict[]): Verdict[] {
-  return verdicts.filter((v) => v.binding && !v.passed);
+  return verdicts.filter((v) => v.binding && v.state === 'fail');
+}
+
+export function inconclusiveVerdicts(verdicts: Verdict[]): Verdict[] {
+  return verdicts.filter((v) => v.binding && v.state === 'inconclusive');
+}
+
+/** The run's verdict in one word. */
+export function overallState(verdicts: Verdict[]): VerdictState {
+  if (failedVerdicts(verdicts).length > 0) return 'fail';
+  return inconclusiveVerdicts(verdicts).length > 0 ? 'inconclusive' : 'pass';
 }
 
 /**
  * The exit code the grading asks for: 4 when a binding verdict failed, else 3 when an alert of
- * severity error or critical fired, else 0.
+ * severity error or critical fired, else 5 when a failure is inconclusive (burn or the simulator
+ * was saturated), else 0.
  */
 export function gradingExitCode(verdicts: Verdict[], results: MeasurementResult[]): number {
   if (failedVerdicts(verdicts).length > 0) return ExitCode.Violation;
   const alerted = results.some((r) => r.alerts?.some((a) => a.severity === 'error' || a.severity === 'critical'));
-  return alerted ? ExitCode.AlertError : ExitCode.Passed;
+  if (alerted) return ExitCode.AlertError;
+  return inconclusiveVerdicts(verdicts).length > 0 ? ExitCode.Inconclusive : ExitCode.Passed;
 }

@@ -31,6 +31,8 @@ export interface FixtureRun {
   seed?: number;
   reason?: string;
   startMs?: number;
+  /** Results of other measurements of the job (saturation, alerts...), written beside the generated ones. */
+  extraResults?: MeasurementResult[];
 }
 
 const CLUSTER: ClusterFacts = { target: 'sim', k8sVersion: 'v1.33.0', totalNodes: 10, server: 'https://127.0.0.1:6443' };
@@ -111,7 +113,7 @@ export async function writeFixtureRun(run: FixtureRun, dir?: string): Promise<st
     explanations: [],
     cluster: CLUSTER,
     summaries: [summary],
-    results,
+    results: [...results, ...(run.extraResults ?? [])],
     created: 'nothing (gc ran)',
   };
   const config = { global: { gc: true, measurements: [{ name: 'podLatency' }] }, jobs: [job], metricsEndpoints: [] } as unknown as Config;

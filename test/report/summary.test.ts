@@ -36,7 +36,7 @@ describe('terminalSummary', () => {
     expect(row(text, 'POST', 'pods', 'namespace', ' 40 ')).toBeDefined();
     expect(row(text, 'GET', 'pods', 'namespace', ' 40 ')).toBeDefined();
     expect(row(text, 'Pod startup latency', 'pods', 'watch', 'pass')).toBeDefined();
-    expect(text).toContain('SLOs: all 3 passed');
+    expect(text).toContain('SLOs: all 1 passed');
     expect(text).not.toContain('\u001b[');
   });
 
@@ -49,6 +49,15 @@ describe('terminalSummary', () => {
     expect(coloured).toContain('\u001b[31mtimeout\u001b[39m');
     expect(coloured).toContain('\u001b[32mpass\u001b[39m');
     expect(coloured.replace(/\u001b\[\d+m/g, '')).toBe(plain);
+  });
+
+  it('says first that burn was saturated, and calls a failure its delay can explain inconclusive', async () => {
+    const saturation = { name: 'saturation', documents: [], quantiles: [], thresholds: [], slis: [], errors: [], saturation: [{ source: 'burn' as const, samples: 30, loopDelayP99Ms: 900, saturatedFraction: 0.5, saturated: true }] };
+    const dir = await fixture({ uuid: 'run-s', pods: 40, startupMs: (_r, i) => (i === 39 ? 5500 : 1200), extraResults: [saturation] });
+    const text = await terminalSummary(dir, { color: false });
+    expect(text.split('\n')[0]).toBe('burn was saturated: event-loop delay p99 up to 900ms, above 50 ms in 50% of 30 1 s windows');
+    expect(text).toMatch(/Pod startup latency.*INCONCLUSIVE/);
+    expect(text).toContain('SLOs: 1 inconclusive');
   });
 
   it('says when a measurement is missing instead of printing an empty table', async () => {

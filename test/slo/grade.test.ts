@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { grade, gradingExitCode } from '../../src/slo/index.js';
+import { failedVerdicts, grade, gradingExitCode } from '../../src/slo/index.js';
 import { renderSloTable, sloDocument, writeSloDocument } from '../../src/report/slo-table.js';
-import type { ApiCallSli, MeasurementResult, PodStartupSli } from '../../src/measure/types.js';
+import type { ApiCallSli, MeasurementResult, PodStartupSli, SaturationReport } from '../../src/measure/types.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,27 +10,92 @@ function api(partial: Partial<ApiCallSli>): ApiCallSli {
   return { sli: 'apiCall', source: 'client', verb: 'POST', resource: 'pods', subresource: '', scope: 'resource', count: 100, p50: 20, p90: 40, p99: 80, slowCount: 0, ...partial };
 }
 function startup(partial: Partial<PodStartupSli>): PodStartupSli {
-  return { sli: 'podStartup', source: 'watch', clock: 'watch-ms', count: 50, p50: 1000, p90: 2000, p99: 3000, excluded: 0, neverReady: 0, ...partial };
+  return { sli: 'podStartup', source: 'watch', count: 50, p50: 1000, p90: 2000, p99: 3000, excluded: 0, neverReady: 0, clock: 'watch-ms', ...partial };
+}
+function saturation(source: SaturationReport['source'], loopDelayP99Ms: number): SaturationReport {
+  return { source, samples: 60, loopDelayP99Ms, saturatedFraction: 0.4, saturated: true };
 }
 function result(name: string, slis: MeasurementResult['slis'], extra: Partial<MeasurementResult> = {}): MeasurementResult {
   return { name, documents: [], quantiles: [], thresholds: [], slis, errors: [], ...extra };
 }
 
 describe('SLO grading', () => {
-  it('grades each SLO from the best source and shows the other beside it', () => {
+  it('grades each SIG API SLO on the server side (Prometheus first) and shows client figures as diagnostics', () => {
     const verdicts = grade([
-      result('apiLatency', [api({ p99: 1200, slowCount: 3 }), api({ verb: 'LIST', scope: 'namespace', p99: 4000 })]),
+      result('apiLatency', [api({ p99: 1200, slowCount: 3 }), api({ verb: 'LIST', scope: 'namespace', p99: 40_000 })]),
       result('prometheus', [api({ source: 'prometheus', p99: 900 })]),
+      result('apiserverSli', [api({ source: 'server', p99: 950, resolutionMs: 200 }), api({ source: 'server', verb: 'LIST', scope: 'namespace', p99: 300 })]),
       result('podLatency', [startup({ p99: 6200 })]),
     ]);
     const createPods = verdicts.filter((v) => v.key === 'POST pods (resource)');
-    expect(createPods.map((v) => [v.source, v.binding, v.passed])).toEqual([['prometheus', true, true], ['client', false, false]]);
+    expect(createPods.map((v) => [v.source, v.binding, v.state])).toEqual([['prometheus', true, 'pass'], ['server', false, 'pass'], ['client', false, 'fail']]);
     expect(createPods[0]).toMatchObject({ slo: 'Mutating API call latency', value: 900, threshold: 1000, margin: 100 });
-    expect(verdicts.find((v) => v.key === 'LIST pods (namespace)')).toMatchObject({ slo: 'Read-only API call latency (namespace)', threshold: 30_000, passed: true });
+    expect(createPods[1]!.message).toContain('buckets of 200ms');
+    expect(createPods[2]!.slo).toBe('Mutating API call latency');
+    // a client LIST p99 of 40 s does not fail the run: the server's own SLI grades it
+    const list = verdicts.filter((v) => v.key === 'LIST pods (namespace)');
+    expect(list.map((v) => [v.source, v.binding, v.state])).toEqual([['server', true, 'pass'], ['client', false, 'fail']]);
     const pod = verdicts.find((v) => v.slo === 'Pod startup latency')!;
-    expect(pod).toMatchObject({ passed: false, margin: -1200, binding: true, samples: 50 });
-    expect(pod.message).toContain('1200ms over');
+    expect(pod).toMatchObject({ state: 'fail', passed: false, margin: -1200, binding: true, samples: 50 });
+    expect(pod.message).toContain('p99 6.20s > 5.00s over 50 pods');
+    expect(pod.message).toContain('1.20s over');
+    expect(failedVerdicts(verdicts)).toEqual([pod]);
     expect(gradingExitCode(verdicts, [])).toBe(4);
+  });
+
+  it('never fails a run on client figures alone, unless the user set a threshold on them', () => {
+    const clientOnly = grade([result('apiLatency', [api({ p99: 1700, slowCount: 41 })])]);
+    expect(clientOnly.map((v) => [v.binding, v.state])).toEqual([[false, 'fail']]);
+    expect(gradingExitCode(clientOnly, [])).toBe(0);
+    expect(renderSloTable(clientOnly)).toMatch(/Mutating API call latency.*client.*1\.70s.*fail \(diagnostic\)/);
+    const [named] = grade([result('apiLatency', [api({ p99: 1700, slowCount: 41, thresholdMs: 1500 })])]);
+    expect(named).toMatchObject({ slo: 'API call latency threshold (client)', binding: true, state: 'fail', threshold: 1500, restsOn: ['burn'] });
+  });
+
+  it('calls a failure inconclusive when it rests on a saturated clock and fits within its loop delay, and exits 5', () => {
+    const burnSaturated = result('saturation', [], { saturation: [saturation('burn', 600)] });
+    const near = [result('podLatency', [startup({ p99: 5400 })]), burnSaturated];
+    const verdicts = grade(near);
+    const [pod] = verdicts;
+    expect(pod).toMatchObject({ state: 'inconclusive', passed: false, binding: true, restsOn: ['burn'] });
+    expect(pod!.message).toContain('inconclusive: it rests on the clock of burn (loop delay up to 600ms), which was saturated');
+    expect(failedVerdicts(verdicts)).toEqual([]);
+    expect(gradingExitCode(verdicts, near)).toBe(5);
+    expect(renderSloTable(verdicts)).toContain('SLOs: 1 inconclusive\n  INCONCLUSIVE Pod startup latency');
+    // far beyond what the saturation could add: the failure stands
+    const far = [result('podLatency', [startup({ p99: 8000 })]), burnSaturated];
+    expect(gradingExitCode(grade(far), far)).toBe(4);
+    // a clock that kept up changes nothing
+    const calm = [result('podLatency', [startup({ p99: 5400 })]), result('saturation', [], { saturation: [{ ...saturation('burn', 600), saturated: false }] })];
+    expect(gradingExitCode(grade(calm), calm)).toBe(4);
+  });
+
+  it('rests the server-side SLI on the simulator, not on burn', () => {
+    const slis = result('apiserverSli', [api({ source: 'server', p99: 1100 })]);
+    const burnOnly = [slis, result('saturation', [], { saturation: [saturation('burn', 900), { ...saturation('simulator', 10), saturated: false }] })];
+    expect(grade(burnOnly)[0]).toMatchObject({ state: 'fail', restsOn: ['simulator'] });
+    const simulator = [slis, result('saturation', [], { saturation: [saturation('simulator', 150)] })];
+    expect(grade(simulator)[0]).toMatchObject({ state: 'inconclusive' });
+    expect(gradingExitCode(grade(simulator), simulator)).toBe(5);
+  });
+
+  it('counts pods that never became ready beyond the threshold and says so', () => {
+    const [pod] = grade([result('podLatency', [startup({ count: 120, p99: Infinity, neverReady: 10 })])]);
+    expect(pod).toMatchObject({ state: 'fail', neverReady: 10 });
+    expect(pod!.message).toContain('10 of 120 pods never became ready');
+    expect(renderSloTable([pod!])).toMatch(/10 never ready/);
+  });
+
+  it('shows a P99 over fewer than 100 samples as the maximum, and passes a threshold with no samples', () => {
+    const few = grade([result('podLatency', [startup({ count: 40, p99: 3100, p99IsMax: true })])]);
+    expect(few[0]!.message).toContain('max 3.10s <= 5.00s over 40 pods');
+    expect(few[0]!.message).toContain('fewer than 100 samples: P99 is their maximum');
+    expect(renderSloTable(few)).toMatch(/max 3\.10s/);
+    const none = result('podLatency', [], { thresholds: [{ key: 'podLatency Ready P99', value: 0, threshold: 10_000, unit: 'ms', passed: true, noSamples: true, message: 'podLatency Ready P99: no samples (threshold 10000ms not applied)' }] });
+    const verdicts = grade([none]);
+    expect(verdicts[0]).toMatchObject({ state: 'pass', noSamples: true, samples: 0 });
+    expect(renderSloTable(verdicts)).toMatch(/podLatency Ready P99.*no samples.*10\.00s.*pass/);
+    expect(gradingExitCode(verdicts, [none])).toBe(0);
   });
 
   it('passes a slow key within allowedSlowCalls, and grades by a custom threshold', () => {
@@ -57,6 +122,10 @@ describe('SLO grading', () => {
     expect(verdicts.map((v) => [v.slo, v.passed])).toEqual([['podLatency threshold', false], ['podLatency valid', false]]);
     const alerting = result('prometheus', [], { alerts: [{ expr: 'up == 0', description: 'down', severity: 'error', firstMs: 0, lastMs: 0, message: 'down' }] });
     expect(gradingExitCode(grade([alerting]), [alerting])).toBe(3);
+    // an error alert outranks an inconclusive verdict; a real failure outranks both
+    const inconclusive = [result('podLatency', [startup({ p99: 5100 })]), result('saturation', [], { saturation: [saturation('burn', 500)] })];
+    expect(gradingExitCode(grade(inconclusive), [...inconclusive, alerting])).toBe(3);
+    expect(gradingExitCode(grade([r]), [r, alerting])).toBe(4);
     expect(gradingExitCode([], [])).toBe(0);
   });
 
@@ -64,14 +133,16 @@ describe('SLO grading', () => {
     const results = [result('apiLatency', [api({ p99: 80 })]), result('podLatency', [startup({ p99: 6200 })])];
     const verdicts = grade(results);
     const text = renderSloTable(verdicts);
-    expect(text).toMatch(/Pod startup latency.*watch.*6200ms.*5000ms.*-1200ms \(-24%\).*FAIL.*50/);
-    expect(text).toMatch(/Mutating API call latency.*POST pods \(resource\).*80ms.*1000ms.*\+920ms \(\+92%\).*pass/);
+    expect(text).toMatch(/Pod startup latency.*watch.*6\.20s.*5\.00s.*-1\.20s \(-24%\).*FAIL.*50/);
+    expect(text).toMatch(/Mutating API call latency.*POST pods \(resource\).*80ms.*1\.00s.*\+920ms \(\+92%\).*pass \(diagnostic\)/);
+    // the message and the table print the same figure through the same formatter
+    expect(text).toContain('FAIL Pod startup latency: p99 6.20s > 5.00s');
     expect(text).toContain('SLOs: 1 failed');
     const dir = await mkdtemp(join(tmpdir(), 'burn-slo-'));
     try {
       const path = await writeSloDocument(dir, sloDocument(verdicts, results, { uuid: 'u-1', generatedAtMs: 0 }));
       const doc = JSON.parse(await readFile(path, 'utf8'));
-      expect(doc).toMatchObject({ version: 'v1', uuid: 'u-1', passed: false, exitCode: 4, generatedAt: '1970-01-01T00:00:00.000Z' });
+      expect(doc).toMatchObject({ version: 'v1', uuid: 'u-1', state: 'fail', passed: false, exitCode: 4, generatedAt: '1970-01-01T00:00:00.000Z', saturation: [] });
       expect(doc.verdicts).toHaveLength(2);
     } finally {
       await rm(dir, { recursive: true, force: true });
