@@ -1,5 +1,5 @@
 import type { JobObject } from '../config/types.js';
-import type { KubeObject } from '../kube/index.js';
+import { isUncertainCreate, type KubeObject } from '../kube/index.js';
 import { UserError } from '../shared/errors.js';
 import { createsInIteration, namespaceForIteration } from '../config/plan.js';
 import { pause, type JobContext } from './context.js';
@@ -34,6 +34,11 @@ export async function createReplica(ctx: JobContext, object: JobObject, iteratio
       created = await ctx.progress.track(() => ctx.client.create(obj, { signal: ctx.signal, alreadyExistsOk: true, discardResponse: Boolean(obj.metadata.name) }));
     } catch (err) {
       if (ctx.signal.aborted) return;
+      if (isUncertainCreate(err)) {
+        // Not resent (that could make a second object) and not an error of the cluster: reported.
+        ctx.log.warn(`job ${job.name}: ${err.message}`);
+        continue;
+      }
       throw err;
     }
     const name = created?.metadata.name ?? obj.metadata.name!;

@@ -1,3 +1,4 @@
+import { isUncertainCreate } from '../kube/index.js';
 import { nowMs } from '../shared/clock.js';
 import type { Logger } from '../shared/log.js';
 
@@ -15,6 +16,8 @@ export class JobProgress {
   /** Requests of the job's own load (creates, deletes, patches, reads), for the achieved qps. */
   requests = 0;
   errors = 0;
+  /** Creates whose outcome is unknown (UncertainCreateError): not resent, not errors, reported. */
+  uncertainCreates = 0;
   phase = 'starting';
   private inFlight = 0;
   private busySinceMs = 0;
@@ -45,7 +48,8 @@ export class JobProgress {
       return result;
     } catch (err) {
       this.requests++;
-      this.errors++;
+      if (isUncertainCreate(err)) this.uncertainCreates++;
+      else this.errors++;
       throw err;
     } finally {
       if (--this.inFlight === 0) this.busyMs += nowMs() - this.busySinceMs;
@@ -73,6 +77,7 @@ export class JobProgress {
       `qps ${this.achievedQps().toFixed(1)}`,
       pods ? `pods ready ${this.podsReady()}/${pods}` : '',
       `errors ${this.errors}`,
+      this.uncertainCreates ? `uncertain creates ${this.uncertainCreates}` : '',
     ]
       .filter(Boolean)
       .join('  ');

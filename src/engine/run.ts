@@ -225,6 +225,7 @@ interface JobOutcome {
   achievedQps: number;
   sendingMs: number;
   objectsCreated: number;
+  uncertainCreates: number;
   churnCycles: number;
   results: MeasurementResult[];
 }
@@ -310,6 +311,7 @@ async function runOneJob(run: OneJob): Promise<JobOutcome> {
     achievedQps: progress.achievedQps(),
     sendingMs: progress.sendingMs(),
     objectsCreated: progress.objectsCreated,
+    uncertainCreates: progress.uncertainCreates,
     churnCycles,
     results,
   };

@@ -21,6 +21,8 @@ export interface JobSummaryInput {
   /** Time the job had requests in flight: achievedQps = requests / sendingMs. */
   sendingMs: number;
   objectsCreated: number;
+  /** Creates that may or may not have made their object (see UncertainCreateError). */
+  uncertainCreates?: number;
   churnCycles: number;
   cluster: ClusterFacts;
   metadata: Record<string, unknown>;
@@ -50,6 +52,7 @@ export function jobSummaryDocument(input: JobSummaryInput): Record<string, unkno
     achievedQps: Math.round(input.achievedQps * 100) / 100,
     sendingTime: Math.round(input.sendingMs) / 1000,
     objectsCreated: input.objectsCreated,
+    uncertainCreates: input.uncertainCreates ?? 0,
     churnCycles: input.churnCycles,
     target: input.cluster.target,
     k8sVersion: input.cluster.k8sVersion,

@@ -210,7 +210,9 @@ export class KubeClient {
 
   /**
    * Creates an object. Resolves the created object, or null when it already existed and
-   * `alreadyExistsOk` was asked. The body is serialized once, whatever the retries.
+   * `alreadyExistsOk` was asked. The body is serialized once, whatever the retries. A create whose
+   * name the server generates is never sent twice once the server may have acted on it: it throws
+   * UncertainCreateError instead (see Sender).
    */
   async create(
     obj: KubeObject,
@@ -234,6 +236,7 @@ export class KubeClient {
       signal: options.signal,
       timeoutMs: options.timeoutMs,
       alreadyExistsOk: options.alreadyExistsOk,
+      create: { name: obj.metadata?.name, labels: obj.metadata?.labels ?? {} },
       discard: options.discardResponse,
       objectName: obj.metadata?.name ?? obj.metadata?.generateName,
     });

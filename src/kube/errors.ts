@@ -21,6 +21,8 @@ export interface KubeApiErrorInit {
   name?: string;
   retries?: number;
   status?: KubeStatus;
+  /** Replaces the generated "VERB resource failed: code reason: message" sentence. */
+  summary?: string;
 }
 
 /**
@@ -39,7 +41,7 @@ export class KubeApiError extends UserError {
   readonly status?: KubeStatus;
 
   constructor(init: KubeApiErrorInit, options: { hint?: string; cause?: unknown } = {}) {
-    super(describe(init), { hint: options.hint ?? hintFor(init), cause: options.cause });
+    super(init.summary ?? describe(init), { hint: options.hint ?? hintFor(init), cause: options.cause });
     this.name = 'KubeApiError';
     this.code = init.code;
     this.reason = init.reason;
@@ -86,6 +88,32 @@ function hintFor(init: KubeApiErrorInit): string | undefined {
   }
   if (init.code === 401) return 'the credentials in the kubeconfig were rejected; refresh them (e.g. log in again) or pick another --kube-context';
   return undefined;
+}
+
+/**
+ * A create whose outcome is unknown: the request may have reached the server (a timeout or reset
+ * after it was sent, or a 5xx that may follow a committed write), and its object gets a name the
+ * server generates, so sending it again could make a second object. It is not sent again: the
+ * object exists or not, and if it does it carries the run's labels (gc and `burn destroy` find it).
+ * Not a failure of the cluster: callers count and report it apart from errors.
+ */
+export class UncertainCreateError extends KubeApiError {
+  constructor(init: Omit<KubeApiErrorInit, 'summary'>, what: string, cause?: unknown) {
+    const where = init.namespace ? ` in namespace "${init.namespace}"` : '';
+    const named = init.name ? ` (generateName "${init.name}")` : '';
+    super(
+      {
+        ...init,
+        summary: `create of ${init.resource}${named}${where} is uncertain: ${what}; the server may have created the object, so it was not sent again (a second create would make a second object)`,
+      },
+      { hint: 'if it exists it carries the run\'s labels, so gc and burn destroy remove it; raise requestTimeout if the API server is this slow', cause },
+    );
+    this.name = 'UncertainCreateError';
+  }
+}
+
+export function isUncertainCreate(err: unknown): err is UncertainCreateError {
+  return err instanceof UncertainCreateError;
 }
 
 /** KubeApiError reason when the client was closed under a request. */

@@ -56,7 +56,7 @@ export type {
   RawRequest,
 } from './client.js';
 export type { ApiResource } from './discovery.js';
-export { CLIENT_CLOSED, ClusterUnreachableError, KubeApiError, isAlreadyExists, isKubeApiError, isNotFound } from './errors.js';
+export { CLIENT_CLOSED, ClusterUnreachableError, KubeApiError, UncertainCreateError, isAlreadyExists, isKubeApiError, isNotFound, isUncertainCreate } from './errors.js';
 export { loadClusterTarget, type ClusterTarget, type KubeconfigOptions } from './kubeconfig.js';
 export { ConcurrencySlots, DEFAULT_BURST, DEFAULT_QPS, TokenBucket } from './limiter.js';
 export { apiScope, apiVerb, parseResourcePath, queryString, resourcePath, splitApiVersion } from './paths.js';

@@ -52,6 +52,25 @@ export function isRetryableStatus(status: number): boolean {
   return status === 429 || (status >= 500 && status !== 501);
 }
 
+/**
+ * Whether the server may have acted on an attempt that got no usable answer. Only a connection
+ * that never opened (refused, unreachable) proves nothing was sent; after a timeout or a reset the
+ * request may have been written, read and committed.
+ */
+export function mayHaveReachedServer(kind: TransportFailure): boolean {
+  return kind !== 'unreachable';
+}
+
+/**
+ * Whether an error status says the server did nothing with the request, so that sending it again
+ * cannot repeat a write: 429 (turned away before any work, by max-inflight or priority and fairness),
+ * or a 5xx carrying Retry-After (the server asks for the resend, as client-go honours). Any other 5xx
+ * may come after the write committed (an etcd timeout answers 500 although the write went through).
+ */
+export function refusedBeforeWork(status: number, retryAfter: string | string[] | undefined): boolean {
+  return status === 429 || (status >= 500 && retryAfter !== undefined && retryAfter !== '');
+}
+
 /** Retry-After as ms (delta-seconds or an HTTP date), or undefined. */
 export function retryAfterMs(header: string | string[] | undefined, nowWallMs: number): number | undefined {
   const value = Array.isArray(header) ? header[0] : header;

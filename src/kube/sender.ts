@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { nowMs } from '../shared/clock.js';
 import { UserError } from '../shared/errors.js';
 import type { Credential, CredentialSource } from './credentials.js';
-import { CLIENT_CLOSED, ClusterUnreachableError, KubeApiError, parseStatus } from './errors.js';
+import { CLIENT_CLOSED, ClusterUnreachableError, KubeApiError, parseStatus, UncertainCreateError, type KubeStatus } from './errors.js';
 import type { ClusterTarget } from './kubeconfig.js';
 import type { ConcurrencySlots, TokenBucket } from './limiter.js';
 import { apiScope, resourcePath, type ResourceTarget } from './paths.js';
@@ -11,6 +11,8 @@ import {
   classifyError,
   isRetryableFailure,
   isRetryableStatus,
+  mayHaveReachedServer,
+  refusedBeforeWork,
   retryAfterMs,
   sleep,
   type RetryPolicy,
@@ -39,11 +41,21 @@ export interface Call {
   signal?: AbortSignal;
   timeoutMs?: number;
   alreadyExistsOk?: boolean;
+  /** Set by create(): makes a resend safe (a name) and recognises the object an earlier attempt made. */
+  create?: CreateIdentity;
   tolerate?: number[];
   /** Discard a successful body (no parse, no string). */
   discard?: boolean;
   /** Name of the object being created, for error messages (a create's path names none). */
   objectName?: string;
+}
+
+/** What a create sends that identifies its object. */
+export interface CreateIdentity {
+  /** metadata.name; undefined when the server generates it (generateName). */
+  name?: string;
+  /** The labels sent: an existing object carrying all of them is the one an earlier attempt created. */
+  labels: Record<string, string>;
 }
 
 /** What every view of one cluster shares for sending. */
@@ -103,104 +115,180 @@ export class Sender {
 
   /** Slot, then token, then send; retries; records; throws typed errors. Resolves the body text, or undefined when tolerated or discarded. */
   async execute(call: Call): Promise<string | undefined> {
+    const slot = this.slots.acquire(call.signal);
+    if (slot) await slot;
+    try {
+      return await this.attempts(call);
+    } finally {
+      this.slots.release();
+    }
+  }
+
+  /**
+   * The attempts of one request, inside the slot the caller holds. A request is sent again only when
+   * that cannot repeat a write: a POST whose object gets a server-generated name (or any POST not
+   * made by create()) is never resent once the server may have acted on it; it ends in an
+   * UncertainCreateError instead. A named create may be resent (the name makes a second object
+   * impossible); its 409 AlreadyExists after such a resend is checked against what was sent.
+   */
+  private async attempts(call: Call): Promise<string | undefined> {
     const { settings, credentials, transport } = this.connection;
     const policy = settings.retry;
     const signal = call.signal;
-    const slot = this.slots.acquire(signal);
-    if (slot) await slot;
+    const resendable = call.method !== 'POST' || call.create?.name !== undefined;
     // The latency clock starts when the first attempt goes out: time queued for a slot or a token is
     // burn's own pacing, not the server's latency.
     let startMs = 0;
     let retries = 0;
     let refreshedAfter401 = false;
-    try {
-      for (;;) {
-        const token = this.bucket?.take(signal);
-        if (token) await token;
-        const credential: Credential = credentials.fresh() ?? (await credentials.get());
-        const attemptStart = nowMs();
-        startMs ||= attemptStart;
-        let response: Dispatcher.ResponseData;
-        try {
-          response = await transport.send(
-            {
-              method: call.method,
-              path: call.path,
-              body: call.body,
-              contentType: call.contentType,
-              timeoutMs: call.timeoutMs ?? settings.requestTimeoutMs,
-              signal,
-            },
-            credential,
-          );
-        } catch (err) {
-          if (signal?.aborted) throw err;
-          const kind = classifyError(err);
-          const code = (err as { code?: string }).code ?? '';
-          if (isRetryableFailure(kind, code) && retries < policy.maxRetries) {
-            await sleep(backoffMs(policy, retries), signal);
-            retries++;
-            continue;
+    /** An earlier attempt may have been acted on by the server. */
+    let mayHaveActed = false;
+    for (;;) {
+      const token = this.bucket?.take(signal);
+      if (token) await token;
+      const credential: Credential = credentials.fresh() ?? (await credentials.get());
+      const attemptStart = nowMs();
+      startMs ||= attemptStart;
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await transport.send(
+          {
+            method: call.method,
+            path: call.path,
+            body: call.body,
+            contentType: call.contentType,
+            timeoutMs: call.timeoutMs ?? settings.requestTimeoutMs,
+            signal,
+          },
+          credential,
+        );
+      } catch (err) {
+        if (signal?.aborted) throw err;
+        const kind = classifyError(err);
+        const code = (err as { code?: string }).code ?? '';
+        if (isRetryableFailure(kind, code) && mayHaveReachedServer(kind)) {
+          if (!resendable) {
+            this.record(call.target, call.verb, 0, startMs, attemptStart, nowMs(), retries);
+            throw this.uncertainCreate(call, describeFailure(kind, err), retries, 0, err);
           }
-          this.record(call.target, call.verb, 0, startMs, attemptStart, nowMs(), retries);
-          throw this.transportError(err, call.verb ?? call.method, call.target, retries);
+          mayHaveActed = true;
         }
-        const status = response.statusCode;
-        if (status < 300 && call.discard) {
-          await response.body.dump();
-          this.record(call.target, call.verb, status, startMs, attemptStart, nowMs(), retries);
-          return undefined;
-        }
-        let text: string;
-        try {
-          text = await response.body.text();
-        } catch (err) {
-          // The connection dropped mid-body: as good as a reset.
-          if (signal?.aborted) throw err;
-          if (retries < policy.maxRetries && isRetryableFailure(classifyError(err), '')) {
-            await sleep(backoffMs(policy, retries), signal);
-            retries++;
-            continue;
-          }
-          this.record(call.target, call.verb, 0, startMs, attemptStart, nowMs(), retries);
-          throw this.transportError(err, call.verb ?? call.method, call.target, retries);
-        }
-        const endMs = nowMs();
-        if (status < 300) {
-          this.record(call.target, call.verb, status, startMs, attemptStart, endMs, retries);
-          return text;
-        }
-        if (status === 401 && !refreshedAfter401) {
-          refreshedAfter401 = true;
-          await credentials.refresh();
+        if (isRetryableFailure(kind, code) && retries < policy.maxRetries) {
+          await sleep(backoffMs(policy, retries), signal);
           retries++;
           continue;
         }
-        if (isRetryableStatus(status) && retries < policy.maxRetries) {
-          const delay = retryAfterMs(response.headers['retry-after'], Date.now()) ?? backoffMs(policy, retries);
-          await sleep(delay, signal);
-          retries++;
-          continue;
-        }
-        this.record(call.target, call.verb, status, startMs, attemptStart, endMs, retries);
-        const { reason, message, status: body } = parseStatus(status, text);
-        if (call.tolerate?.includes(status)) return undefined;
-        if (status === 409 && call.alreadyExistsOk && reason === 'AlreadyExists') return undefined;
-        throw new KubeApiError({
-          code: status,
-          reason,
-          message,
-          verb: call.verb ?? call.method,
-          resource: describeResource(call),
-          namespace: call.target?.namespace,
-          name: call.target?.name ?? call.objectName,
-          retries,
-          status: body,
-        });
+        this.record(call.target, call.verb, 0, startMs, attemptStart, nowMs(), retries);
+        throw this.transportError(err, call.verb ?? call.method, call.target, retries);
       }
-    } finally {
-      this.slots.release();
+      const status = response.statusCode;
+      if (status < 300 && call.discard) {
+        await response.body.dump();
+        this.record(call.target, call.verb, status, startMs, attemptStart, nowMs(), retries);
+        return undefined;
+      }
+      let text: string;
+      try {
+        text = await response.body.text();
+      } catch (err) {
+        // The connection dropped mid-body: as good as a reset.
+        if (signal?.aborted) throw err;
+        if (!resendable) {
+          this.record(call.target, call.verb, 0, startMs, attemptStart, nowMs(), retries);
+          throw this.uncertainCreate(call, `the answer (${status}) was cut off: ${(err as Error).message}`, retries, 0, err);
+        }
+        mayHaveActed = true;
+        if (retries < policy.maxRetries && isRetryableFailure(classifyError(err), '')) {
+          await sleep(backoffMs(policy, retries), signal);
+          retries++;
+          continue;
+        }
+        this.record(call.target, call.verb, 0, startMs, attemptStart, nowMs(), retries);
+        throw this.transportError(err, call.verb ?? call.method, call.target, retries);
+      }
+      const endMs = nowMs();
+      if (status < 300) {
+        this.record(call.target, call.verb, status, startMs, attemptStart, endMs, retries);
+        return text;
+      }
+      if (status === 401 && !refreshedAfter401) {
+        refreshedAfter401 = true;
+        await credentials.refresh();
+        retries++;
+        continue;
+      }
+      const retryAfter = response.headers['retry-after'];
+      if (isRetryableStatus(status)) {
+        const refused = refusedBeforeWork(status, retryAfter);
+        if (!refused && !resendable) {
+          this.record(call.target, call.verb, status, startMs, attemptStart, endMs, retries);
+          const { reason, message, status: body } = parseStatus(status, text);
+          throw this.uncertainCreate(call, `the server answered ${status} ${reason} (${message})`, retries, status, undefined, body);
+        }
+        mayHaveActed ||= !refused;
+        if (retries < policy.maxRetries) {
+          await sleep(retryAfterMs(retryAfter, Date.now()) ?? backoffMs(policy, retries), signal);
+          retries++;
+          continue;
+        }
+      }
+      const { reason, message, status: body } = parseStatus(status, text);
+      if (status === 409 && reason === 'AlreadyExists' && mayHaveActed && call.create) {
+        const own = await this.ownObject(call, call.create);
+        if (own !== undefined) {
+          // An earlier attempt created it: recorded as the create it was, not as a conflict.
+          this.record(call.target, call.verb, 201, startMs, attemptStart, endMs, retries);
+          return call.discard ? undefined : own;
+        }
+      }
+      this.record(call.target, call.verb, status, startMs, attemptStart, endMs, retries);
+      if (call.tolerate?.includes(status)) return undefined;
+      if (status === 409 && call.alreadyExistsOk && reason === 'AlreadyExists') return undefined;
+      throw new KubeApiError({
+        code: status,
+        reason,
+        message,
+        verb: call.verb ?? call.method,
+        resource: describeResource(call),
+        namespace: call.target?.namespace,
+        name: call.target?.name ?? call.objectName,
+        retries,
+        status: body,
+      });
     }
+  }
+
+  /**
+   * Reads the object a named create found already there (409 after a resend) and returns its text
+   * when it is the one an earlier attempt made: it carries every label the create sent (the run's
+   * uuid among them). Without labels nothing proves it is ours.
+   */
+  private async ownObject(call: Call, create: CreateIdentity): Promise<string | undefined> {
+    const expected = Object.entries(create.labels);
+    if (expected.length === 0 || !call.target) return undefined;
+    const target: ResourceTarget = { ...call.target, name: create.name };
+    const text = await this.attempts({ method: 'GET', path: resourcePath(target), target, verb: 'GET', signal: call.signal, timeoutMs: call.timeoutMs, tolerate: [404] });
+    if (text === undefined) return undefined;
+    const labels = (JSON.parse(text) as { metadata?: { labels?: Record<string, string> } }).metadata?.labels ?? {};
+    return expected.every(([key, value]) => labels[key] === value) ? text : undefined;
+  }
+
+  private uncertainCreate(call: Call, what: string, retries: number, code: number, cause?: unknown, status?: KubeStatus): UncertainCreateError {
+    return new UncertainCreateError(
+      {
+        code,
+        reason: 'Uncertain',
+        message: what,
+        verb: call.verb ?? call.method,
+        resource: describeResource(call),
+        namespace: call.target?.namespace,
+        name: call.objectName,
+        retries,
+        status,
+      },
+      what,
+      cause,
+    );
   }
 
   private transportError(err: unknown, verb: string, target: ResourceTarget | undefined, retries: number): Error {
@@ -266,6 +354,11 @@ const FAILURE_REASONS: Partial<Record<TransportFailure, string>> = {
   reset: 'ConnectionReset',
   closed: CLIENT_CLOSED,
 };
+
+function describeFailure(kind: TransportFailure, err: unknown): string {
+  const detail = (err as Error).message;
+  return kind === 'timeout' ? `no answer within the request timeout after it was sent (${detail})` : `the connection failed after it was sent (${detail})`;
+}
 
 function describeResource(call: Call): string {
   if (!call.target) return call.path;

@@ -32,7 +32,7 @@ const defaultProfile: SimProfile = {
     deletecollection: ms(5, 50),
   },
   maxInflight: { readonly: 400, mutating: 200 },
-  faults: { throttleRate: 0, retryAfterSeconds: 1, errorRate: 0, watchCutMs: 0, watchWindow: 20_000 },
+  faults: { throttleRate: 0, retryAfterSeconds: 1, errorRate: 0, stallRate: 0, stallMs: 0, watchCutMs: 0, watchWindow: 20_000 },
 };
 
 function derive(name: string, changes: Partial<SimProfile>): SimProfile {
@@ -51,13 +51,13 @@ export const builtinProfiles: Record<string, SimProfile> = {
     readiness: ms(300, 900),
   }),
   flaky: derive('flaky', {
-    faults: { throttleRate: 0.03, retryAfterSeconds: 1, errorRate: 0.01, watchCutMs: 5000, watchWindow: 500 },
+    faults: { throttleRate: 0.03, retryAfterSeconds: 1, errorRate: 0.01, stallRate: 0, stallMs: 0, watchCutMs: 5000, watchWindow: 500 },
   }),
   // Thousands of nodes: cheaper requests, more inflight, a long watch history.
   large: derive('large', {
     serviceTime: { get: ms(0.2, 2), list: ms(5, 100), create: ms(0.5, 4), update: ms(0.5, 4), patch: ms(0.5, 4), delete: ms(0.5, 4), deletecollection: ms(10, 200) },
     maxInflight: { readonly: 1600, mutating: 800 },
-    faults: { throttleRate: 0, retryAfterSeconds: 1, errorRate: 0, watchCutMs: 0, watchWindow: 50_000 },
+    faults: { throttleRate: 0, retryAfterSeconds: 1, errorRate: 0, stallRate: 0, stallMs: 0, watchCutMs: 0, watchWindow: 50_000 },
   }),
 };
 
@@ -82,7 +82,7 @@ const FIELDS: Record<string, FieldKind> = {
 };
 
 const SERVICE_TIME_VERBS = ['get', 'list', 'create', 'update', 'patch', 'delete', 'deletecollection', 'watch'];
-const FAULT_FIELDS = ['throttleRate', 'retryAfterSeconds', 'errorRate', 'watchCutMs', 'watchWindow'];
+const FAULT_FIELDS = ['throttleRate', 'retryAfterSeconds', 'errorRate', 'stallRate', 'stallMs', 'watchCutMs', 'watchWindow'];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -149,7 +149,7 @@ class ProfileReader {
           const rec = this.record(key, value, FAULT_FIELDS);
           const faults = profile.faults as unknown as Record<string, number>;
           for (const [field, v] of Object.entries(rec)) {
-            const isRate = field === 'throttleRate' || field === 'errorRate';
+            const isRate = field === 'throttleRate' || field === 'errorRate' || field === 'stallRate';
             faults[field] = this.number(`${key}.${field}`, v, field === 'watchWindow' ? 1 : 0, isRate ? 1 : Number.POSITIVE_INFINITY);
           }
           break;

@@ -153,6 +153,12 @@ export interface SimProfile {
     retryAfterSeconds: number;
     /** Fraction (0..1) of non-watch requests answered 500. */
     errorRate: number;
+    /**
+     * Fraction (0..1) of non-watch requests whose answer is held `stallMs` after the work is done (a
+     * write has committed): what a client that times out meanwhile cannot tell from a lost request.
+     */
+    stallRate: number;
+    stallMs: number;
     /** Cut every watch stream after this many ms (0: never). */
     watchCutMs: number;
     /** How many resourceVersions of history watches can resume from; older ones get 410 Gone. */

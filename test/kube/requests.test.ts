@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isAlreadyExists, KubeApiError, type KubeObject, type RequestRecord } from '../../src/kube/index.js';
+import { isAlreadyExists, isUncertainCreate, KubeApiError, type KubeObject, type RequestRecord } from '../../src/kube/index.js';
 import { UserError } from '../../src/shared/errors.js';
 import { status, type SeenRequest } from './helpers/fake-apiserver.js';
 import { TestCluster } from './helpers/cluster.js';
@@ -209,6 +209,98 @@ describe('retries', () => {
     expect([err.code, err.reason]).toEqual([0, 'Timeout']);
     expect(records.at(-1)).toMatchObject({ code: 0, retries: 1 });
     for (const res of hung) res.destroy();
+  });
+});
+
+describe('creates are never sent twice when that could duplicate an object', () => {
+  const generated = (labels: Record<string, string> = { 'burn.dev/uuid': 'run-a' }): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { generateName: 'gen-', namespace: 'x', labels },
+    data: { k: 'v' },
+  });
+  const posts = () => cluster.server.requests.filter(isPost).length;
+
+  it('does not resend a generateName create after a reset: the outcome is uncertain, reported apart', async () => {
+    const client = await cluster.connect();
+    await client.serverVersion();
+    const records: RequestRecord[] = [];
+    client.onRequest((r) => records.push(r));
+    failFirst(1, isPost, (res) => res.socket!.destroy());
+    const err = await client.create(generated()).catch((e: unknown) => e);
+    expect(isUncertainCreate(err)).toBe(true);
+    expect(err).toBeInstanceOf(KubeApiError);
+    expect((err as Error).message).toMatch(/create of configmaps \(generateName "gen-"\) in namespace "x" is uncertain: the connection failed after it was sent/);
+    expect((err as KubeApiError).hint).toMatch(/gc and burn destroy/);
+    expect(posts()).toBe(1);
+    expect(records).toMatchObject([{ verb: 'POST', code: 0, retries: 0 }]);
+  });
+
+  it('does not resend a generateName create after a timeout', async () => {
+    const client = await cluster.connect({ requestTimeoutMs: 300 });
+    const hung: ServerResponse[] = [];
+    failFirst(1, isPost, (res) => hung.push(res));
+    const err = await client.create(generated()).catch((e: unknown) => e);
+    expect(isUncertainCreate(err)).toBe(true);
+    expect((err as Error).message).toMatch(/no answer within the request timeout after it was sent/);
+    expect(posts()).toBe(1);
+    for (const res of hung) res.destroy();
+  });
+
+  it('does not resend a generateName create answered 500 without Retry-After (the write may have committed)', async () => {
+    const client = await cluster.connect();
+    failFirst(1, isPost, (res) => status(res, 500, 'InternalError', 'etcdserver: request timed out'));
+    const err = (await client.create(generated()).catch((e: unknown) => e)) as KubeApiError;
+    expect(isUncertainCreate(err)).toBe(true);
+    expect(err.code).toBe(500);
+    expect(err.message).toMatch(/the server answered 500 InternalError \(etcdserver: request timed out\)/);
+    expect(posts()).toBe(1);
+  });
+
+  it('resends a generateName create the server turned away before any work: 429, or 5xx with Retry-After', async () => {
+    const client = await cluster.connect();
+    failFirst(1, isPost, (res) => status(res, 429, 'TooManyRequests', 'slow down', { 'retry-after': '0' }));
+    const first = await client.create(generated());
+    expect(first?.metadata.name).toMatch(/^gen-/);
+    expect(posts()).toBe(2);
+    failFirst(1, isPost, (res) => status(res, 503, 'ServiceUnavailable', 'apiserver is shutting down', { 'retry-after': '0' }));
+    await client.create(generated());
+    expect(posts()).toBe(4);
+  });
+
+  it('resends a named create; a 409 after that is success when the object carries every label sent (ours)', async () => {
+    const client = await cluster.connect();
+    await client.serverVersion();
+    const records: RequestRecord[] = [];
+    client.onRequest((r) => records.push(r));
+    const mine = configMap('made-by-first-attempt', 'x', { 'burn.dev/uuid': 'run-a', 'burn.dev/job': 'j' });
+    // The first attempt commits, then its connection dies before the answer.
+    failFirst(1, isPost, (res) => {
+      cluster.server.put(structuredClone(mine) as never);
+      res.socket!.destroy();
+    });
+    const created = await client.create(mine);
+    expect(created?.metadata.name).toBe('made-by-first-attempt');
+    expect(posts()).toBe(2);
+    expect(records.map((r) => [r.verb, r.code, r.retries])).toEqual([
+      ['GET', 200, 0],
+      ['POST', 201, 1],
+    ]);
+  });
+
+  it('a 409 after a resend is an error when the object is not ours (another run\'s uuid)', async () => {
+    const client = await cluster.connect();
+    await client.serverVersion();
+    failFirst(1, isPost, (res) => {
+      cluster.server.put(configMap('taken', 'x', { 'burn.dev/uuid': 'run-b' }) as never);
+      res.socket!.destroy();
+    });
+    const err = (await client.create(configMap('taken', 'x', { 'burn.dev/uuid': 'run-a' })).catch((e: unknown) => e)) as KubeApiError;
+    expect(isAlreadyExists(err)).toBe(true);
+    expect(err.retries).toBe(1);
+    // alreadyExistsOk still answers "it existed" (null), not "we made it"
+    failFirst(1, isPost, (res) => res.socket!.destroy());
+    await expect(client.create(configMap('taken', 'x', { 'burn.dev/uuid': 'run-a' }), { alreadyExistsOk: true })).resolves.toBeNull();
   });
 });
 

@@ -44,6 +44,18 @@ describe('sim faults and limits', () => {
     expect(sim!.store.get('configmaps', 'default', 'x')).toBeUndefined();
   });
 
+  it('holds the answer of a stalled request after its write committed', async () => {
+    const c = await withProfile((p) => {
+      p.faults.stallRate = 1;
+      p.faults.stallMs = 5000;
+    });
+    const pending = c.send('POST', '/api/v1/namespaces/default/configmaps', cmBody('stalled'));
+    await expect.poll(() => sim!.store.get('configmaps', 'default', 'stalled'), { timeout: 30_000 }).toBeDefined();
+    const settled = await Promise.race([pending.then(() => 'answered'), new Promise((resolve) => setTimeout(resolve, 200, 'held'))]);
+    expect(settled).toBe('held');
+    void pending.catch(() => undefined);
+  });
+
   it('turns away requests beyond max-inflight with 429 and Retry-After 1, read-only and mutating apart', async () => {
     const c = await withProfile((p) => {
       p.maxInflight = { readonly: 2, mutating: 50 };

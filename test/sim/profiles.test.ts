@@ -71,11 +71,12 @@ describe('sim profiles', () => {
   });
 
   it('reads a YAML file that overrides fields of a built-in profile', () => {
-    const path = file('mine.yaml', 'extends: slow-pods\npodsPerNode: 30\nfaults:\n  throttleRate: 0.5\nserviceTime:\n  create: {p50: 5, p99: 50}\n');
+    const path = file('mine.yaml', 'extends: slow-pods\npodsPerNode: 30\nfaults:\n  throttleRate: 0.5\n  stallRate: 0.25\n  stallMs: 4000\nserviceTime:\n  create: {p50: 5, p99: 50}\n');
     const p = loadProfile(path);
     expect(p.name).toBe('mine');
     expect(p.podsPerNode).toBe(30);
     expect(p.faults.throttleRate).toBe(0.5);
+    expect([p.faults.stallRate, p.faults.stallMs]).toEqual([0.25, 4000]);
     expect(p.faults.watchWindow).toBe(builtinProfiles['slow-pods']!.faults.watchWindow);
     expect(p.serviceTime.create).toEqual({ p50: 5, p99: 50 });
     expect(p.containerStart).toEqual(builtinProfiles['slow-pods']!.containerStart);
@@ -88,6 +89,8 @@ describe('sim profiles', () => {
     expect(userError(() => loadProfile(nested)).message).toContain(`profile ${nested}: faults.throttle: unknown key`);
     const badRate = file('rate.yaml', 'faults:\n  errorRate: 2\n');
     expect(userError(() => loadProfile(badRate)).message).toContain('faults.errorRate: must be a number from 0 to 1');
+    const badStall = file('stall.yaml', 'faults:\n  stallRate: 1.5\n');
+    expect(userError(() => loadProfile(badStall)).message).toContain('faults.stallRate: must be a number from 0 to 1');
     const inverted = file('inverted.yaml', 'sandbox: {p50: 100, p99: 10}\n');
     expect(userError(() => loadProfile(inverted)).message).toContain('sandbox: p99 (10) must not be below p50 (100)');
     const badBase = file('base.yaml', 'extends: nope\n');

@@ -17,7 +17,7 @@ import type { WatchHub, WatchShape } from './watch.js';
 
 /**
  * One HTTP request through the simulated apiserver: authentication, the max-inflight limit and
- * injected faults (429 with Retry-After, 500), the profile's service time, the verb, the response
+ * injected faults (429 with Retry-After, 500, answers stalled after the work), the profile's service time, the verb, the response
  * (JSON, Table or PartialObjectMetadata as the Accept header asks) and the request metrics.
  */
 
@@ -216,6 +216,7 @@ export class ApiHandler {
       if (delay >= 0.5) await new Promise((resolve) => setTimeout(resolve, delay));
       const reply = deps.verbs.run({ req: request, query, body, contentType: req.headers['content-type'] });
       code = reply.status;
+      if (faults.stallRate > 0 && deps.random() < faults.stallRate) await new Promise((resolve) => setTimeout(resolve, faults.stallMs));
       await this.send(res, request.info, reply, shapeFromAccept(req.headers.accept, query));
     } catch (err) {
       if (err instanceof StatusError) code = err.code;

@@ -49,6 +49,7 @@ export class FakeApiServer {
   /** Continue tokens issued before this rv are expired (410). */
   continueExpiredBefore = 0;
   private rv = 1;
+  private generated = 0;
   private readonly defs: ResourceDef[] = [
     { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false },
     { group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true },
@@ -218,6 +219,8 @@ export class FakeApiServer {
     switch (req.method) {
       case 'POST': {
         const obj = { ...body!, metadata: { ...body!.metadata, namespace } };
+        const generateName = (obj.metadata as Record<string, unknown>).generateName;
+        if (!obj.metadata.name && typeof generateName === 'string') obj.metadata.name = `${generateName}${++this.generated}`;
         if (this.objects.has(`${def.resource}|${namespace ?? ''}|${obj.metadata.name}`)) {
           return status(res, 409, 'AlreadyExists', `${def.resource} "${obj.metadata.name}" already exists`);
         }
