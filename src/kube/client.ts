@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { UserError } from '../shared/errors.js';
 import { CredentialSource } from './credentials.js';
@@ -169,6 +170,25 @@ export class KubeClient {
   unlimited(): KubeClient {
     this.shared.unlimited ??= new KubeClient(this.shared, { qps: Number.POSITIVE_INFINITY, burst: 1, maxConcurrency: this.sender.slots.capacity }, 'burn');
     return this.shared.unlimited;
+  }
+
+  /**
+   * A housekeeping client for one API server replica at address:port (an endpoint of the
+   * default/kubernetes EndpointSlice): the same credentials and TLS, the certificate checked
+   * against the kubeconfig server's host name. Its requests are not recorded. Close it when done.
+   */
+  replica(address: string, port: number): KubeClient {
+    const target = this.shared.target;
+    const url = new URL(target.origin);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const servername = target.tls.servername ?? (isIP(host) ? undefined : host);
+    const replicaTarget: ClusterTarget = {
+      ...target,
+      origin: `${url.protocol}//${isIP(address) === 6 ? `[${address}]` : address}:${port}`,
+      basePath: '',
+      tls: { ...target.tls, ...(servername ? { servername } : {}) },
+    };
+    return new KubeClient(replicaTarget, { qps: Number.POSITIVE_INFINITY, burst: 1 }, { ...this.shared.settings, maxConcurrency: 2 }).unlimited();
   }
 
   /** Who this view's requests are from, as RequestRecord.origin says. */

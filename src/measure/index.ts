@@ -8,6 +8,8 @@ import './job-latency.js';
 import './node-latency.js';
 import './scheduling-throughput.js';
 import './prometheus/measurement.js';
+import './apiserver-sli.js';
+import './saturation.js';
 
 export { createMeasurement, measurementNames, registerMeasurement } from './registry.js';
 export { withDefaultMeasurements } from './defaults.js';

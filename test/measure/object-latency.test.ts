@@ -60,10 +60,10 @@ describe('jobLatency, nodeLatency, schedulingThroughput', () => {
   });
 
   it('registers every measurement by its kube-burner name and adds the defaults SLO grading needs', () => {
-    expect(measurementNames()).toEqual(['apiLatency', 'jobLatency', 'nodeLatency', 'podLatency', 'prometheus', 'schedulingThroughput']);
+    expect(measurementNames()).toEqual(['apiLatency', 'apiServerSli', 'jobLatency', 'nodeLatency', 'podLatency', 'prometheus', 'saturation', 'schedulingThroughput']);
     expect(createMeasurement('podLatency').name).toBe('podLatency');
     expect(() => createMeasurement('podLatencies')).toThrow(UserError);
-    expect(withDefaultMeasurements([{ name: 'podLatency', thresholds: [] }], []).map((m) => m.name)).toEqual(['podLatency', 'apiLatency']);
-    expect(withDefaultMeasurements([], [{}]).map((m) => m.name)).toEqual(['apiLatency', 'podLatency', 'prometheus']);
+    expect(withDefaultMeasurements([{ name: 'podLatency', thresholds: [] }], []).map((m) => m.name)).toEqual(['podLatency', 'apiServerSli', 'apiLatency', 'saturation']);
+    expect(withDefaultMeasurements([], [{}]).map((m) => m.name)).toEqual(['apiServerSli', 'apiLatency', 'podLatency', 'saturation', 'prometheus']);
   });
 });

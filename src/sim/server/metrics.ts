@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { LoopDelayWindows } from '../../shared/loop-delay.js';
 import type { MemoryStore } from '../store.js';
 
 /**
@@ -26,6 +27,40 @@ export const schedulerScheduleAttempts = new Counter({
   labelNames: ['result', 'profile'] as const,
   registers: [clusterRegistry],
 });
+
+/**
+ * The simulator watching its own event loop, for burn's saturation report: each 1 s window's p99
+ * loop delay, and the process' CPU time. Process-wide, like the cluster metrics; sampled from the
+ * first simulator started in the process (an unref'd timer: it never keeps the process alive).
+ */
+const EVENT_LOOP_WINDOW_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+const eventLoopWindowP99 = new Histogram({
+  name: 'simulator_eventloop_delay_window_p99_seconds',
+  help: "p99 event-loop delay of each 1 s window of the simulator's process (a window above 0.05 s is saturated).",
+  buckets: EVENT_LOOP_WINDOW_BUCKETS,
+  registers: [clusterRegistry],
+});
+
+new Counter({
+  name: 'simulator_process_cpu_seconds_total',
+  help: "User and system CPU time of the simulator's process, seconds.",
+  registers: [clusterRegistry],
+  collect() {
+    const cpu = process.cpuUsage();
+    this.reset();
+    this.inc((cpu.user + cpu.system) / 1e6);
+  },
+});
+
+let loopWindows: LoopDelayWindows | undefined;
+
+function watchEventLoop(): void {
+  loopWindows ??= new LoopDelayWindows((p99Ms, windows) => {
+    for (let i = 0; i < windows; i++) eventLoopWindowP99.observe(p99Ms / 1000);
+  });
+  loopWindows.start();
+}
 
 /** What src/sim/cluster reports (structurally its ClusterMetrics interface). */
 export const clusterMetrics = {
@@ -57,6 +92,7 @@ export class ApiServerMetrics {
   readonly inflight: Gauge<string>;
 
   constructor(store: MemoryStore) {
+    watchEventLoop();
     const registers = [this.registry];
     this.duration = new Histogram({
       name: 'apiserver_request_duration_seconds',

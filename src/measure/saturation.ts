@@ -1,0 +1,134 @@
+/**
+ * saturation: burn watching itself (always on). Through each job it keeps burn's event-loop
+ * delay in 1 s windows (perf_hooks.monitorEventLoopDelay) and burn's CPU time; with the simulator
+ * it also reads the simulator's own windows from its /metrics (a histogram of each window's p99
+ * delay), at the job's start and end.
+ *
+ * Rule: a window is saturated when its p99 loop delay is above 50 ms; a process is saturated
+ * for a job when more than 10% of the job's windows were. A saturated burn makes its own clocks
+ * (client-side API latency, watch-ms pod times) unreliable; a saturated simulator makes
+ * everything it serves unreliable. The grader (src/slo) turns failures resting on them into
+ * "inconclusive".
+ */
+import { LoopDelayWindows } from '../shared/loop-delay.js';
+import { parseMetricsText } from './metrics-text.js';
+import { registerMeasurement } from './registry.js';
+import type { Measurement, MeasurementClient, MeasurementContext, MeasurementResult, SaturationReport } from './types.js';
+
+export const SATURATION_LOOP_DELAY_MS = 50;
+export const SATURATED_FRACTION = 0.1;
+/** The simulator's histogram of its 1 s windows' p99 loop delay, and its CPU counter (src/sim/server/metrics.ts). */
+export const SIM_LOOP_DELAY_METRIC = 'simulator_eventloop_delay_window_p99_seconds';
+export const SIM_CPU_METRIC = 'simulator_process_cpu_seconds_total';
+
+/** Windows seen, how many were saturated, the worst p99. */
+export class WindowTally {
+  samples = 0;
+  saturatedWindows = 0;
+  worstP99Ms = 0;
+
+  add(p99Ms: number, windows = 1): void {
+    this.samples += windows;
+    if (p99Ms > SATURATION_LOOP_DELAY_MS) this.saturatedWindows += windows;
+    if (p99Ms > this.worstP99Ms) this.worstP99Ms = p99Ms;
+  }
+}
+
+export function saturationReport(source: SaturationReport['source'], tally: WindowTally, cpuSeconds?: number): SaturationReport {
+  const saturatedFraction = tally.samples > 0 ? tally.saturatedWindows / tally.samples : 0;
+  return {
+    source,
+    samples: tally.samples,
+    loopDelayP99Ms: Math.round(tally.worstP99Ms * 10) / 10,
+    saturatedFraction: Math.round(saturatedFraction * 1000) / 1000,
+    ...(cpuSeconds !== undefined ? { cpuSeconds: Math.round(cpuSeconds * 100) / 100 } : {}),
+    saturated: saturatedFraction > SATURATED_FRACTION,
+  };
+}
+
+/** The simulator's window histogram and CPU counter in one /metrics text; undefined when the server is not the simulator. */
+export function simulatorCounters(metricsText: string): { cumulative: Map<number, number>; cpuSeconds: number } | undefined {
+  const samples = parseMetricsText(metricsText, (name) => name === `${SIM_LOOP_DELAY_METRIC}_bucket` || name === SIM_CPU_METRIC);
+  const cumulative = new Map<number, number>();
+  let cpuSeconds = 0;
+  for (const s of samples) {
+    if (s.name === SIM_CPU_METRIC) cpuSeconds = s.value;
+    else cumulative.set(s.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(s.labels.le), s.value);
+  }
+  return cumulative.size > 0 ? { cumulative, cpuSeconds } : undefined;
+}
+
+/** The simulator's windows between two scrapes: each bucket's windows count at the bucket's upper bound (the worst it can be). */
+export function simulatorTally(start: Map<number, number>, end: Map<number, number>): WindowTally {
+  const tally = new WindowTally();
+  const les = [...end.keys()].sort((a, b) => a - b);
+  let below = 0;
+  let lastFinite = 0;
+  for (const le of les) {
+    const cumulative = (end.get(le) ?? 0) - (start.get(le) ?? 0);
+    const inBucket = cumulative - below;
+    below = cumulative;
+    if (Number.isFinite(le)) lastFinite = le;
+    // Past the last bound the delay is known only to exceed it: count it as just above.
+    if (inBucket > 0) tally.add(Number.isFinite(le) ? le * 1000 : lastFinite * 1000 + 1, inBucket);
+  }
+  return tally;
+}
+
+async function scrapeMetrics(client: MeasurementClient): Promise<string | undefined> {
+  if (!client.request) return undefined;
+  return client.request<string>({ method: 'GET', path: '/metrics', responseType: 'text', timeoutMs: 30_000 });
+}
+
+function describe(r: SaturationReport): string {
+  const who = r.source === 'burn' ? "burn's event loop" : "the simulator's event loop";
+  const rests = r.source === 'burn' ? 'client-side API latency and watch-clock pod times are unreliable' : 'every figure the simulator served is unreliable';
+  return `${who} was saturated: p99 delay above ${SATURATION_LOOP_DELAY_MS} ms in ${(r.saturatedFraction * 100).toFixed(0)}% of ${r.samples} 1-s windows (worst ${r.loopDelayP99Ms} ms, more than ${SATURATED_FRACTION * 100}% is saturated): ${rests}`;
+}
+
+class SaturationMeasurement implements Measurement {
+  readonly name = 'saturation';
+  private burn = new WindowTally();
+  private windows?: LoopDelayWindows;
+  private cpuStart = process.cpuUsage();
+  private cpuSeconds = 0;
+  private client?: MeasurementClient;
+  private simStart?: { cumulative: Map<number, number>; cpuSeconds: number };
+  private simulator?: SaturationReport;
+  private readonly warnings: string[] = [];
+
+  async start(ctx: MeasurementContext): Promise<void> {
+    this.client = ctx.client;
+    this.burn = new WindowTally();
+    this.windows = new LoopDelayWindows((p99, n) => this.burn.add(p99, n));
+    this.windows.start();
+    this.cpuStart = process.cpuUsage();
+    try {
+      const text = await scrapeMetrics(ctx.client);
+      if (text) this.simStart = simulatorCounters(text);
+    } catch {
+      // /metrics not readable: a real cluster without the RBAC; apiServerSli says so. Nothing of the simulator's to read.
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.windows?.stop();
+    const cpu = process.cpuUsage(this.cpuStart);
+    this.cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    if (!this.simStart || !this.client) return;
+    try {
+      const end = simulatorCounters((await scrapeMetrics(this.client)) ?? '');
+      if (end) this.simulator = saturationReport('simulator', simulatorTally(this.simStart.cumulative, end.cumulative), end.cpuSeconds - this.simStart.cpuSeconds);
+    } catch (err) {
+      this.warnings.push(`saturation: cannot read the simulator's /metrics at the job's end (${(err as Error).message}): its saturation is unknown`);
+    }
+  }
+
+  async collect(): Promise<MeasurementResult> {
+    const saturation = [saturationReport('burn', this.burn, this.cpuSeconds), ...(this.simulator ? [this.simulator] : [])];
+    const warnings = [...this.warnings, ...saturation.filter((r) => r.saturated).map(describe)];
+    return { name: this.name, documents: [], quantiles: [], thresholds: [], slis: [], errors: [], warnings, saturation };
+  }
+}
+
+registerMeasurement('saturation', () => new SaturationMeasurement());

@@ -1,0 +1,66 @@
+/**
+ * The saturation rule on a real event loop: a busy loop in this process saturates it, an idle
+ * one does not. Classification only: no time is asserted.
+ */
+import { describe, expect, it } from 'vitest';
+import { createMeasurement } from '../../src/measure/index.js';
+import { SATURATION_LOOP_DELAY_MS, saturationReport, simulatorCounters, simulatorTally, WindowTally } from '../../src/measure/saturation.js';
+import type { MeasurementContext, MeasurementResult } from '../../src/measure/types.js';
+
+const ctx: MeasurementContext = {
+  client: { onRequest: () => undefined, watchResources: () => ({ synced: Promise.resolve(), stop: () => undefined }) },
+  uuid: 'u', runId: 'r', jobName: 'j', labelSelector: '', config: { name: 'saturation' }, metricsEndpoints: [], window: () => ({ startMs: 0 }),
+};
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function sample(work: () => Promise<void>): Promise<MeasurementResult> {
+  const m = createMeasurement('saturation');
+  await m.start(ctx);
+  await work();
+  await m.stop();
+  return m.collect();
+}
+
+describe('saturation', () => {
+  it('classifies windows by the rule: p99 above 50 ms in more than 10% of them', () => {
+    const tally = new WindowTally();
+    for (let i = 0; i < 9; i++) tally.add(3);
+    tally.add(SATURATION_LOOP_DELAY_MS + 1);
+    expect(saturationReport('burn', tally)).toMatchObject({ samples: 10, saturatedFraction: 0.1, saturated: false });
+    tally.add(200, 2);
+    expect(saturationReport('burn', tally)).toMatchObject({ samples: 12, saturated: true, loopDelayP99Ms: 200 });
+  });
+
+  it('reads the simulator windows from the difference of its histogram', () => {
+    const text = (c: number[]) => ['0.01', '0.05', '0.1', '+Inf'].map((le, i) => `simulator_eventloop_delay_window_p99_seconds_bucket{le="${le}"} ${c[i]}`).join('\n') + '\nsimulator_process_cpu_seconds_total 4.5\n';
+    const start = simulatorCounters(text([10, 10, 10, 10]))!;
+    const end = simulatorCounters(text([15, 16, 19, 20]))!;
+    const report = saturationReport('simulator', simulatorTally(start.cumulative, end.cumulative));
+    expect(report).toMatchObject({ samples: 10, saturatedFraction: 0.4, saturated: true, loopDelayP99Ms: 101 });
+    expect(simulatorCounters('apiserver_request_total 3\n')).toBeUndefined();
+  });
+
+  it('finds burn saturated when a busy loop blocks its event loop', async () => {
+    const result = await sample(async () => {
+      for (let i = 0; i < 12; i++) {
+        const until = performance.now() + 250;
+        while (performance.now() < until) { /* keep the loop busy */ }
+        await sleep(1);
+      }
+    });
+    const [burn] = result.saturation!;
+    expect(burn).toMatchObject({ source: 'burn', saturated: true });
+    expect(burn!.samples).toBeGreaterThan(0);
+    expect(burn!.cpuSeconds).toBeGreaterThan(0);
+    expect(result.warnings!.join('\n')).toMatch(/burn's event loop was saturated.*client-side API latency and watch-clock pod times are unreliable/);
+  }, 60_000);
+
+  it('finds burn not saturated on an idle event loop', async () => {
+    const result = await sample(() => sleep(3000));
+    expect(result.saturation).toEqual([expect.objectContaining({ source: 'burn', saturated: false })]);
+    expect(result.warnings).toEqual([]);
+  }, 60_000);
+});
