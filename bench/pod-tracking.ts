@@ -115,7 +115,7 @@ export async function benchPodAccuracy(pods = 2000, qps = 50): Promise<{ figures
     await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench-acc' } });
     const measurement = createMeasurement('podLatency');
     const window = { startMs: nowMs() };
-    const ctx: MeasurementContext = { client, uuid, runId: 'r', jobName: 'acc', labelSelector: `burn.dev/uuid=${uuid}`, config: { name: 'podLatency' }, metricsEndpoints: [], window: () => window };
+    const ctx: MeasurementContext = { client, uuid, runId: 'r', jobName: 'acc', labelSelector: `burn.dev/uuid=${uuid}`, metricsEndpoints: [], window: () => window };
     await measurement.start(ctx);
     await Promise.all(
       Array.from({ length: pods }, (_, i) =>

@@ -1,20 +1,23 @@
 import type { Command } from 'commander';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadConfig } from '../config/index.js';
-import type { MetricsEndpoint } from '../config/types.js';
+import type { Config, MeasurementConfig, MetricsEndpoint } from '../config/types.js';
+import { writeRunFolder, type RunRecord } from '../engine/results.js';
+import { clusterFacts } from '../engine/run.js';
 import { connectCluster } from '../kube/index.js';
-import { measurementNames } from '../measure/index.js';
-import { measureStandalone } from '../measure/standalone.js';
-import type { MeasurementResult } from '../measure/types.js';
-import { writeJsonAtomic } from '../report/atomic.js';
-import { renderSloTable, sloDocument, writeSloDocument } from '../report/slo-table.js';
-import { grade, gradingExitCode } from '../slo/index.js';
+import { MeasurementSet, findMeasurementPlugin, measurementNames, positionsOf, unknownMeasurement } from '../measure/index.js';
+import { terminalSummary, writeReports } from '../report/index.js';
 import { UserError } from '../shared/errors.js';
+import { createLogger } from '../shared/log.js';
 import { collect, durationFlag } from './flags.js';
+import { wantsColor } from './report.js';
 import { trapInterrupts } from './signals.js';
 
-/** `burn measure`: measurements only, no workload, for a duration or until Ctrl-C; documents and SLO verdicts to --report-dir. */
+/**
+ * `burn measure`: measurements only, no workload, for a duration or until Ctrl-C. Writes a run folder
+ * (the same writer as `burn init`) that `burn report` and `burn diff` read.
+ */
 
 interface MeasureFlags {
   config?: string;
@@ -28,50 +31,124 @@ interface MeasureFlags {
   reportDir?: string;
 }
 
+/** The pseudo-job burn measure's documents are filed under. */
+const JOB_NAME = 'measure';
 const DEFAULT_MEASUREMENTS = ['podLatency', 'schedulingThroughput'];
 
-async function plan(flags: MeasureFlags, uuid: string): Promise<{ entries: Array<{ name: string; [k: string]: unknown }>; endpoints: MetricsEndpoint[] }> {
-  if (!flags.config) {
-    return { entries: (flags.measurement.length ? flags.measurement : DEFAULT_MEASUREMENTS).map((name) => ({ name })), endpoints: [] };
-  }
-  const config = await loadConfig(flags.config, { uuid });
-  const entries: Array<{ name: string; [k: string]: unknown }> = [...config.global.measurements, ...flags.measurement.map((name) => ({ name }))];
-  if (config.metricsEndpoints.length > 0 && !entries.some((e) => e.name === 'prometheus')) entries.push({ name: 'prometheus' });
-  if (entries.length === 0) throw new UserError(`${flags.config}: global.measurements is empty and no --measurement was given`, { hint: `measurements: ${measurementNames().join(', ')}` });
-  return { entries, endpoints: config.metricsEndpoints };
+/** `--measurement NAME` entries, checked against the plugins; options are the plugin's defaults. */
+function fromFlags(names: string[]): MeasurementConfig[] {
+  return names.map((name) => {
+    const plugin = findMeasurementPlugin(name);
+    if (!plugin) {
+      const { message, hint } = unknownMeasurement(name);
+      throw new UserError(`--measurement ${name}: ${message}`, { hint });
+    }
+    return { name, options: plugin.parseOptions({}, positionsOf(`--measurement ${name}`)) as unknown };
+  });
 }
 
-async function writeDocuments(dir: string, results: MeasurementResult[]): Promise<void> {
-  const files = new Map<string, object[]>();
-  for (const r of results) for (const { fileName, docs } of r.documents) files.set(fileName, [...(files.get(fileName) ?? []), ...docs]);
-  for (const [fileName, docs] of files) await writeJsonAtomic(join(dir, fileName), docs);
+interface MeasurePlan {
+  entries: MeasurementConfig[];
+  endpoints: MetricsEndpoint[];
+  config?: Config;
+}
+
+async function plan(flags: MeasureFlags, uuid: string): Promise<MeasurePlan> {
+  if (!flags.config) return { entries: fromFlags(flags.measurement.length ? flags.measurement : DEFAULT_MEASUREMENTS), endpoints: [] };
+  const config = await loadConfig(flags.config, { uuid, runId: uuid });
+  const named = new Set(config.global.measurements.map((m) => m.name));
+  const entries = [...config.global.measurements, ...fromFlags(flags.measurement.filter((name) => !named.has(name)))];
+  if (config.metricsEndpoints.some((e) => e.endpoint !== '') && !entries.some((e) => e.name === 'prometheus')) entries.push(...fromFlags(['prometheus']));
+  if (entries.length === 0) throw new UserError(`${flags.config}: global.measurements is empty and no --measurement was given`, { hint: `add measurements to global.measurements, or -m NAME (burn measures: ${measurementNames().join(', ')})` });
+  return { entries, endpoints: config.metricsEndpoints, config };
+}
+
+/** Until `durationMs` passed or `signal` aborted (Ctrl-C); without a duration, only the signal ends it. */
+function waitFor(durationMs: number | undefined, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = durationMs === undefined ? undefined : setTimeout(done, durationMs);
+    signal.addEventListener('abort', done, { once: true });
+    function done(): void {
+      if (timer) clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }
 
 export async function runMeasure(flags: MeasureFlags): Promise<number> {
+  const log = createLogger('info');
   const uuid = flags.uuid ?? randomUUID();
-  const { entries, endpoints } = await plan(flags, uuid);
+  const { entries, endpoints, config } = await plan(flags, uuid);
   const client = await connectCluster({ kubeconfig: flags.kubeconfig, context: flags.kubeContext, skipTlsVerify: flags.skipTlsVerify });
-  const interrupts = trapInterrupts((name) => process.stderr.write(`${name}: stopping measurements, writing results\n`));
+  const interrupts = trapInterrupts((name) => log.info(`${name}: stopping measurements, writing results`));
   try {
-    process.stderr.write(`measuring ${entries.map((e) => e.name).join(', ')}${flags.duration ? ` for ${Math.round(flags.duration / 1000)}s` : ''} (Ctrl-C to stop)\n`);
-    const { results } = await measureStandalone({ client: client.unlimited(), entries, metricsEndpoints: endpoints, uuid, labelSelector: flags.selector, durationMs: flags.duration, signal: interrupts.signal });
+    const housekeeping = client.unlimited();
+    const cluster = await clusterFacts(housekeeping, 'real');
+    const set = new MeasurementSet({ entries, metricsEndpoints: endpoints, client: housekeeping, uuid, runId: uuid, jobName: JOB_NAME, labelSelector: flags.selector, log });
+    await set.preflight();
+    const errors: string[] = [];
+    try {
+      await set.start();
+      log.info(`measuring ${set.names.join(', ')}${flags.duration ? ` for ${Math.round(flags.duration / 1000)}s` : ''} (Ctrl-C to stop)`);
+      await waitFor(flags.duration, interrupts.signal);
+    } catch (err) {
+      errors.push(err instanceof Error ? err.message : String(err));
+    }
+    const results = await set.stopAndCollect();
+    const { startMs, endMs } = set.window();
+    const record: RunRecord = {
+      uuid,
+      runId: uuid,
+      configFile: flags.config ? resolve(flags.config) : '',
+      startMs,
+      endMs,
+      reason: errors.length ? 'failed' : 'completed',
+      errors,
+      explanations: [],
+      cluster,
+      summaries: [measureSummary({ uuid, startMs, endMs, errors, selector: flags.selector, names: set.names, cluster })],
+      results,
+      created: 'nothing (burn measure only watches)',
+    };
     const reportDir = flags.reportDir ?? join('reports', uuid);
-    await writeDocuments(reportDir, results);
-    const verdicts = grade(results);
-    await writeSloDocument(reportDir, sloDocument(verdicts, results, { uuid, reason: interrupts.signal.aborted ? 'interrupted' : undefined }));
-    for (const r of results) for (const w of r.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
-    process.stdout.write(`${renderSloTable(verdicts)}results in ${reportDir}\n`);
-    return gradingExitCode(verdicts, results);
+    const graded = await writeRunFolder(reportDir, record, config);
+    await writeReports(reportDir).catch((err: unknown) => log.error(`reports: ${err instanceof Error ? err.message : String(err)}`));
+    process.stdout.write(`${await terminalSummary(reportDir, { color: wantsColor(undefined) })}\nresults in ${reportDir}\n`);
+    return errors.length ? 1 : graded.exitCode;
   } finally {
     interrupts.dispose();
     await client.close();
   }
 }
 
+/** A jobSummary document for the measuring window, so reports list it like a job that sent nothing. */
+function measureSummary(input: { uuid: string; startMs: number; endMs: number; errors: string[]; selector: string; names: string[]; cluster: RunRecord['cluster'] }): Record<string, unknown> {
+  return {
+    timestamp: new Date(input.startMs).toISOString(),
+    endTimestamp: new Date(input.endMs).toISOString(),
+    elapsedTime: Math.round(input.endMs - input.startMs) / 1000,
+    uuid: input.uuid,
+    runId: input.uuid,
+    metricName: 'jobSummary',
+    jobName: JOB_NAME,
+    jobConfig: { name: JOB_NAME, jobType: 'measure', selector: input.selector, measurements: input.names },
+    passed: input.errors.length === 0,
+    executionErrors: input.errors.join('; '),
+    requests: 0,
+    achievedQps: 0,
+    objectsCreated: 0,
+    target: input.cluster.target,
+    k8sVersion: input.cluster.k8sVersion,
+    totalNodes: input.cluster.totalNodes,
+  };
+}
+
 export function register(program: Command): void {
   program
     .command('measure')
-    .description('run measurements without a workload, for a duration or until Ctrl-C, and grade what was seen')
+    .description('run measurements without a workload, for a duration or until Ctrl-C; writes a run folder burn report and burn diff read')
     .option('-c, --config <file>', 'take measurements and metricsEndpoints from this config (its jobs are not run)')
     .option('-m, --measurement <name>', `measurement to run (repeatable; default ${DEFAULT_MEASUREMENTS.join(', ')} without -c)`, collect, [])
     .option('--duration <duration>', 'stop after this long (default: until Ctrl-C)', durationFlag)
@@ -80,7 +157,7 @@ export function register(program: Command): void {
     .option('--kube-context <name>', 'kubeconfig context (default: the current one)')
     .option('--skip-tls-verify', 'do not verify the API server certificate')
     .option('--uuid <uuid>', 'uuid of the documents (default: a new one)')
-    .option('--report-dir <dir>', 'where the documents go (default: reports/<uuid>)')
+    .option('--report-dir <dir>', 'where the run folder goes (default: reports/<uuid>)')
     .action(async (flags: MeasureFlags) => {
       process.exitCode = await runMeasure(flags);
     });

@@ -1,6 +1,9 @@
 import { extname } from 'node:path';
-import { isMap, isSeq, type Node } from 'yaml';
-import type { ConfigPath, SourcePos } from './diagnostics.js';
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import { appliesTo } from '../measure/plugin.js';
+import { findMeasurementPlugin, measurementNames, unknownMeasurement } from '../measure/plugins.js';
+import { MeasurementOptionError, type OptionPath, type OptionPositions } from '../measure/options.js';
+import { formatPos, type ConfigPath, type SourcePos } from './diagnostics.js';
 import { MapReader, positionOf, type ReadContext } from './reader.js';
 import { resolveReference } from './references.js';
 import type {
@@ -88,18 +91,67 @@ function readGlobal(input: DecodeInput, r: MapReader | undefined): GlobalConfig 
   return global;
 }
 
-function readMeasurements(r: MapReader): MeasurementConfig[] {
+/** Measurement entries, each checked against its plugin: the name, the job types it applies to, its options. */
+function readMeasurements(r: MapReader, jobType?: JobType): MeasurementConfig[] {
+  const listed = new Set<string>();
   return r.list('measurements', (node, path, i) => {
     const m = MapReader.of(r.ctx, node, path, `measurement ${i + 1} of ${r.what}`);
     if (!m) return undefined;
     const name = m.string('name');
     if (!name) {
-      m.error(undefined, `measurement ${i + 1} of ${r.what} has no name`, 'add name: podLatency (or another measurement)');
+      m.error(undefined, `measurement ${i + 1} of ${r.what} has no name`, `add name: podLatency (burn measures: ${measurementNames().join(', ')})`);
       return undefined;
     }
-    // the measurement validates its own options; here they are kept as written
-    return { ...(node.toJS(r.ctx.doc) as Record<string, unknown>), name };
+    const plugin = findMeasurementPlugin(name);
+    if (!plugin) {
+      const { message, hint } = unknownMeasurement(name);
+      m.error('name', `${message} in ${r.what}`, hint);
+      return undefined;
+    }
+    if (listed.has(name)) {
+      m.warn('name', `measurement ${name} is listed twice in ${r.what}; the first entry is used`, 'remove one of them');
+      return undefined;
+    }
+    listed.add(name);
+    if (jobType && !appliesTo(plugin, jobType)) {
+      const types = plugin.jobTypes === 'all' ? 'all' : plugin.jobTypes.join(', ');
+      m.warn('name', `${name} measures nothing on a ${jobType} job, so it does not run for ${r.what}`, `it runs on ${types} jobs: remove it from this job`);
+    }
+    const { name: _name, ...raw } = node.toJS(r.ctx.doc) as Record<string, unknown>;
+    try {
+      return { name, options: plugin.parseOptions(raw, optionPositions(r.ctx, path, node)) as unknown };
+    } catch (err) {
+      if (!(err instanceof MeasurementOptionError)) throw err;
+      r.ctx.diags.error(optionPos(r.ctx, path, node, err.path), err.problem, err.hint);
+      return undefined;
+    }
   });
+}
+
+/** Where a measurement option is written: its key in a mapping, its item in a list, else the closest written ancestor. */
+function optionPos(ctx: ReadContext, entryPath: ConfigPath, entry: Node, path: OptionPath | undefined): SourcePos {
+  const full = [...entryPath, ...(path ?? [])];
+  for (let n = full.length; n > entryPath.length; n--) {
+    const parent = ctx.doc.getIn(full.slice(0, n - 1), true) as Node | undefined;
+    const last = full[n - 1];
+    if (isMap(parent)) {
+      const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(last));
+      if (pair) return positionOf(ctx, pair.key as Node);
+    } else if (isSeq(parent) && typeof last === 'number' && parent.items[last]) {
+      return positionOf(ctx, parent.items[last] as Node);
+    }
+  }
+  return positionOf(ctx, entry);
+}
+
+function optionPositions(ctx: ReadContext, entryPath: ConfigPath, entry: Node): OptionPositions {
+  return {
+    where: (path) => formatPos(optionPos(ctx, entryPath, entry, path)),
+    error(path, message, hint) {
+      throw new MeasurementOptionError(path, message, hint);
+    },
+    warn: (path, message, hint) => ctx.diags.warn(optionPos(ctx, entryPath, entry, path), message, hint),
+  };
 }
 
 function readMetricsEndpoint(input: DecodeInput, node: Node, path: ConfigPath, i: number): MetricsEndpoint | undefined {
@@ -210,7 +262,7 @@ function readJob(input: DecodeInput, global: GlobalConfig, node: Node, path: Con
     metricsAggregate: r.bool('metricsAggregate', false),
     metricsClosing: r.oneOf('metricsClosing', ['afterJobPause', 'afterMeasurements', 'afterJob'], 'afterJobPause'),
     gc: r.bool('gc', false),
-    measurements: readMeasurements(r),
+    measurements: readMeasurements(r, declaredType),
     watchers: r.list('watchers', (n, p, i) => readWatcher(r, n, p, i)),
     hooks: r.raw('hooks'),
     incrementalLoad: r.raw('incrementalLoad'),

@@ -46,10 +46,11 @@ export interface GlobalConfig {
   deletionStrategy: DeletionStrategy; // default
 }
 
-/** A measurement as written in the config: its `name` plus options the measurement checks itself. */
+/** A measurement entry of the config: its name and its options as its plugin parsed and checked them (src/measure/plugins.ts). */
 export interface MeasurementConfig {
   name: string;
-  [option: string]: unknown;
+  /** The plugin's own typed options object. */
+  options: unknown;
 }
 
 export interface MetricsEndpoint {

@@ -45,7 +45,7 @@ function documentsByFile(results: MeasurementResult[]): Map<string, object[]> {
  * Writes the run folder: kube-burner's documents (jobSummary.json and each measurement's), slo.json
  * and run.json (burn's metadata: versions, target, reason, exit code). Every file atomically.
  */
-export async function writeRunFolder(dir: string, record: RunRecord, config: Config): Promise<{ exitCode: number; verdicts: Verdict[] }> {
+export async function writeRunFolder(dir: string, record: RunRecord, config?: Pick<Config, 'global' | 'jobs' | 'metricsEndpoints'>): Promise<{ exitCode: number; verdicts: Verdict[] }> {
   const verdicts = grade(record.results);
   const gradingCode = gradingExitCode(verdicts, record.results);
   await writeJsonAtomic(join(dir, 'jobSummary.json'), record.summaries);
@@ -56,7 +56,7 @@ export async function writeRunFolder(dir: string, record: RunRecord, config: Con
     runId: record.runId,
     burnVersion: version,
     configFile: record.configFile,
-    config: { global: config.global, jobs: config.jobs.map((j) => j.name), metricsEndpoints: config.metricsEndpoints.map((m) => m.endpoint) },
+    config: config ? { global: config.global, jobs: config.jobs.map((j) => j.name), metricsEndpoints: config.metricsEndpoints.map((m) => m.endpoint) } : {},
     start: new Date(record.startMs).toISOString(),
     end: new Date(record.endMs).toISOString(),
     reason: record.reason,
@@ -67,6 +67,8 @@ export async function writeRunFolder(dir: string, record: RunRecord, config: Con
     gradingExitCode: gradingCode,
     burnProcess: processCost(),
     measurements: record.results.map((r) => ({ name: r.name, quantiles: r.quantiles, errors: r.errors, warnings: r.warnings ?? [], invalid: r.invalid })),
+    // Every alert that fired, whatever its severity (error and critical also set the exit code).
+    alerts: record.results.flatMap((r) => r.alerts ?? []),
   });
   return { exitCode: gradingCode, verdicts };
 }

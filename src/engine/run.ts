@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { loadConfig } from '../config/load.js';
 import type { Config, Job } from '../config/types.js';
 import { connectCluster, type KubeClient } from '../kube/index.js';
-import type { MeasurementResult } from '../measure/types.js';
+import { MeasurementSet, type MeasurementResult } from '../measure/index.js';
 import { writeReports } from '../report/index.js';
 import { nowMs } from '../shared/clock.js';
 import { ExitCode, UserError, isUserError } from '../shared/errors.js';
@@ -18,7 +18,6 @@ import { explainPods } from './explain.js';
 import { collectGarbage } from './gc.js';
 import { runSelector } from './labels.js';
 import { Ledger } from './ledger.js';
-import { JobMeasurements } from './measurements.js';
 import { ObjectRenderer } from './objects.js';
 import { preloadImages } from './preload.js';
 import { JobProgress } from './progress.js';
@@ -75,7 +74,8 @@ async function readUserMetadata(path: string | undefined): Promise<Record<string
   return data as Record<string, unknown>;
 }
 
-async function clusterFacts(client: KubeClient, target: ClusterFacts['target']): Promise<ClusterFacts> {
+/** Kubernetes version, node count and server of the target, for the run folder. */
+export async function clusterFacts(client: KubeClient, target: ClusterFacts['target']): Promise<ClusterFacts> {
   const version = await client.serverVersion();
   let totalNodes = 0;
   for await (const page of client.listPages('v1', 'Node', { limit: 500 })) totalNodes = page.restarted ? page.items.length : totalNodes + page.items.length;
@@ -137,6 +137,8 @@ async function runJobs(options: RunOptions, config: Config, client: KubeClient, 
   const housekeeping = client.unlimited();
   const cluster = await clusterFacts(housekeeping, target);
   log.info(`run ${uuid}: ${config.jobs.length} job(s) against ${cluster.target === 'sim' ? 'the simulated cluster' : cluster.server} (Kubernetes ${cluster.k8sVersion}, ${cluster.totalNodes} nodes)`);
+  // Metrics endpoints, credentials and queries are checked before anything is created.
+  await MeasurementSet.preflightRun(config, housekeeping, log);
 
   const stop = new RunStop();
   const timeoutMs = options.timeoutMs ?? config.global.timeoutMs;
@@ -261,7 +263,7 @@ async function runOneJob(run: OneJob): Promise<JobOutcome> {
     signal: run.signal,
     errors: [],
   };
-  const measurements = new JobMeasurements(config, job, run.housekeeping, log);
+  const measurements = MeasurementSet.forJob(config, job, run.housekeeping, log, runSelector(config.global.uuid, job.name));
   const explanations: string[] = [];
   let churnCycles = 0;
   log.info(`job ${job.name}: ${job.jobType}, ${job.jobIterations} iteration(s) at qps ${job.qps} burst ${job.burst}`);
@@ -294,7 +296,6 @@ async function runOneJob(run: OneJob): Promise<JobOutcome> {
   }
   const endMs = nowMs();
   const results = await measurements.stopAndCollect();
-  for (const result of results) for (const warning of result.warnings ?? []) log.warn(`job ${job.name}: ${result.name}: ${warning}`);
   await tracker.stop();
   if (job.gc && !ctx.signal.aborted) {
     await collectGarbage(run.housekeeping, { uuid: config.global.uuid, job: job.name, strategy: config.global.deletionStrategy, waitMs: job.maxWaitTimeoutMs, log });

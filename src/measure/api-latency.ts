@@ -11,10 +11,11 @@
  * `apiLatencyBurnMeasurement`, for reports to show apart.
  */
 import type { RequestRecord } from '../kube/types.js';
-import { apiKeyString, countsTowardApiSli, customThresholdFor, parseAllowedSlowCalls, parseCustomThresholds, sloThresholdMs, type ApiKey, type CustomThreshold } from './api-sli.js';
+import { apiKeyString, countsTowardApiSli, customThresholdFor, readAllowedSlowCalls, readCustomThresholds, sloThresholdMs, type ApiKey, type CustomThreshold } from './api-sli.js';
 import { collectTimestamp, documentFile } from './documents.js';
 import { histogramOf, SampleBuffer, summarize } from './quantiles.js';
-import { registerMeasurement } from './registry.js';
+import { OptionReader } from './options.js';
+import type { MeasurementPlugin } from './plugin.js';
 import type { ApiCallSli, Measurement, MeasurementContext, MeasurementResult, QuantileSummary } from './types.js';
 
 interface KeyStats {
@@ -178,15 +179,14 @@ class ApiLatencyMeasurement implements Measurement {
   private recorder = new ApiLatencyRecorder();
   private unsubscribe?: () => void;
   private listening = false;
-  private options: ApiLatencyOptions = { uuid: '', jobName: '', customThresholds: [], allowedSlowCalls: 0 };
+  private options: ApiLatencyOptions;
+
+  constructor(private readonly config: ApiLatencyConfig) {
+    this.options = { uuid: '', jobName: '', ...config };
+  }
 
   async start(ctx: MeasurementContext): Promise<void> {
-    this.options = {
-      uuid: ctx.uuid,
-      jobName: ctx.jobName,
-      customThresholds: parseCustomThresholds('apiLatency', ctx.config.customThresholds),
-      allowedSlowCalls: parseAllowedSlowCalls('apiLatency', ctx.config.allowedSlowCalls),
-    };
+    this.options = { uuid: ctx.uuid, jobName: ctx.jobName, ...this.config };
     this.recorder = new ApiLatencyRecorder();
     this.listening = true;
     const off = ctx.client.onRequest((r) => {
@@ -205,4 +205,17 @@ class ApiLatencyMeasurement implements Measurement {
   }
 }
 
-registerMeasurement('apiLatency', () => new ApiLatencyMeasurement());
+/** apiLatency's options as the config gives them (ClusterLoader2's names). */
+export type ApiLatencyConfig = Pick<ApiLatencyOptions, 'customThresholds' | 'allowedSlowCalls'>;
+
+export const apiLatencyPlugin: MeasurementPlugin<ApiLatencyConfig> = {
+  name: 'apiLatency',
+  jobTypes: 'all',
+  parseOptions(raw, at) {
+    const options = new OptionReader(raw, at, [], 'apiLatency', ['name']);
+    const config = { customThresholds: readCustomThresholds(options), allowedSlowCalls: readAllowedSlowCalls(options) };
+    options.finish();
+    return config;
+  },
+  create: (config) => new ApiLatencyMeasurement(config),
+};

@@ -4,9 +4,8 @@
  * ClusterLoader2's customThresholds. Shared by apiLatency (client side) and the Prometheus
  * measurement (server side), and read by src/slo.
  */
-import { UserError } from '../shared/errors.js';
 import type { ApiScope } from '../kube/types.js';
-import { parseDurationMs } from './duration.js';
+import type { OptionReader } from './options.js';
 
 export const EXCLUDED_VERBS: readonly string[] = ['WATCH', 'CONNECT', 'WATCHLIST'];
 export const EXCLUDED_SUBRESOURCES: readonly string[] = ['log', 'exec', 'portforward', 'attach', 'proxy'];
@@ -52,30 +51,30 @@ export interface CustomThreshold {
   thresholdMs: number;
 }
 
-/** Reads `customThresholds` (a list, or a YAML string of one as ClusterLoader2 takes it, already parsed). */
-export function parseCustomThresholds(measurement: string, raw: unknown): CustomThreshold[] {
-  if (raw === undefined || raw === null) return [];
-  if (!Array.isArray(raw)) {
-    throw new UserError(`${measurement}.customThresholds must be a list`, { hint: 'customThresholds: [{verb: PUT, resource: leases, scope: namespace, threshold: 500ms}]' });
-  }
-  return raw.map((entry: any, i: number) => {
-    const where = `${measurement}.customThresholds[${i}]`;
-    if (typeof entry !== 'object' || entry === null) throw new UserError(`${where} must be a map with verb, resource, threshold`);
-    return {
-      verb: String(entry.verb ?? '').toUpperCase(),
-      resource: String(entry.resource ?? ''),
-      subresource: String(entry.subresource ?? ''),
-      scope: String(entry.scope ?? ''),
-      thresholdMs: parseDurationMs(entry.threshold, `${where}.threshold`),
-    };
-  });
+const SCOPES = ['resource', 'namespace', 'cluster'] as const;
+
+/** Reads ClusterLoader2's `customThresholds: [{verb, resource, subresource, scope, threshold}]`. */
+export function readCustomThresholds(options: OptionReader): CustomThreshold[] {
+  return options.list(
+    'customThresholds',
+    (c) => {
+      const threshold = {
+        verb: c.string('verb', '').toUpperCase(),
+        resource: c.string('resource', ''),
+        subresource: c.string('subresource', ''),
+        scope: c.oneOf<(typeof SCOPES)[number] | ''>('scope', SCOPES, ''),
+        thresholdMs: c.duration('threshold', -1),
+      };
+      if (threshold.thresholdMs < 0) c.fail(undefined, `${c.what} has no threshold`, 'add threshold: 500ms');
+      return threshold;
+    },
+    '[{verb: PUT, resource: leases, scope: namespace, threshold: 500ms}]',
+  );
 }
 
-export function parseAllowedSlowCalls(measurement: string, raw: unknown): number {
-  if (raw === undefined || raw === null) return 0;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new UserError(`${measurement}.allowedSlowCalls: "${String(raw)}" must be a whole number >= 0`);
-  return n;
+/** ClusterLoader2's `allowedSlowCalls`: a key passes while its slow calls stay within it. */
+export function readAllowedSlowCalls(options: OptionReader): number {
+  return options.int('allowedSlowCalls', 0, 0);
 }
 
 /** The custom threshold for a key, when one matches (the first that does). */

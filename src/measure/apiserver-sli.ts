@@ -16,11 +16,12 @@
  * API servers"): one replica is never graded silently as the whole control plane. A Prometheus
  * endpoint with API responsiveness grades ahead of this figure (src/slo ranks prometheus first).
  */
-import { apiKeyString, countsTowardApiSli, customThresholdFor, parseAllowedSlowCalls, parseCustomThresholds, sloThresholdMs, type ApiKey, type CustomThreshold } from './api-sli.js';
+import { apiKeyString, countsTowardApiSli, customThresholdFor, readAllowedSlowCalls, readCustomThresholds, sloThresholdMs, type ApiKey, type CustomThreshold } from './api-sli.js';
 import { collectTimestamp, documentFile } from './documents.js';
 import { parseMetricsText } from './metrics-text.js';
 import { histogramCountAbove, histogramQuantile, MIN_SAMPLES_FOR_P99, type BucketHistogram } from './quantiles.js';
-import { registerMeasurement } from './registry.js';
+import { OptionReader } from './options.js';
+import type { MeasurementPlugin } from './plugin.js';
 import type { ApiCallSli, Measurement, MeasurementClient, MeasurementContext, MeasurementResult } from './types.js';
 
 export const SLI_METRIC = 'apiserver_request_sli_duration_seconds';
@@ -192,19 +193,16 @@ class ApiServerSliMeasurement implements Measurement {
   readonly name = 'apiServerSli';
   private targets: ScrapeTarget[] = [];
   private replicas = 1;
-  private options: ServerSliOptions = { customThresholds: [], allowedSlowCalls: 0 };
   private jobName = '';
   private prometheusConfigured = false;
   private readonly warnings: string[] = [];
   private readonly errors: string[] = [];
 
+  constructor(private readonly options: ServerSliOptions) {}
+
   async start(ctx: MeasurementContext): Promise<void> {
     this.jobName = ctx.jobName;
-    this.prometheusConfigured = ctx.metricsEndpoints.length > 0;
-    this.options = {
-      customThresholds: parseCustomThresholds('apiServerSli', ctx.config.customThresholds),
-      allowedSlowCalls: parseAllowedSlowCalls('apiServerSli', ctx.config.allowedSlowCalls),
-    };
+    this.prometheusConfigured = ctx.metricsEndpoints.some((e) => e.endpoint !== '');
     const client = ctx.client;
     if (!client.request) {
       this.errors.push('apiServerSli: this client cannot send raw requests, so /metrics cannot be scraped');
@@ -271,4 +269,14 @@ class ApiServerSliMeasurement implements Measurement {
   }
 }
 
-registerMeasurement('apiServerSli', () => new ApiServerSliMeasurement());
+export const apiServerSliPlugin: MeasurementPlugin<ServerSliOptions> = {
+  name: 'apiServerSli',
+  jobTypes: 'all',
+  parseOptions(raw, at) {
+    const options = new OptionReader(raw, at, [], 'apiServerSli', ['name']);
+    const parsed = { customThresholds: readCustomThresholds(options), allowedSlowCalls: readAllowedSlowCalls(options) };
+    options.finish();
+    return parsed;
+  },
+  create: (options) => new ApiServerSliMeasurement(options),
+};

@@ -1,17 +1,11 @@
 /**
- * Measurements: one interface (types.ts), each registered by the name users write in
- * `measurements:`. Importing this module registers all of them.
+ * Measurements: one interface (types.ts); each one a plugin in the explicit map of plugins.ts
+ * (name, job types, typed options checked at load, factory); MeasurementSet runs a job's.
  */
-import './pod-latency.js';
-import './api-latency.js';
-import './job-latency.js';
-import './node-latency.js';
-import './scheduling-throughput.js';
-import './prometheus/measurement.js';
-import './apiserver-sli.js';
-import './saturation.js';
-
-export { createMeasurement, measurementNames, registerMeasurement } from './registry.js';
+export { measurementPlugins, measurementNames, createMeasurement, findMeasurementPlugin, unknownMeasurement, KUBE_BURNER_ONLY } from './plugins.js';
+export { appliesTo, type MeasurementPlugin } from './plugin.js';
+export { MeasurementOptionError, OptionReader, positionsOf, type OptionPath, type OptionPositions } from './options.js';
+export { MeasurementSet, measurementsFor, type MeasurementSetPlan } from './set.js';
 export { withDefaultMeasurements } from './defaults.js';
 export { nearestRankQuantile, interpolatedRankQuantile, summarize, type QuantileMethod } from './quantiles.js';
 export { PrometheusClient, PrometheusQueryError, type PrometheusConnection } from './prometheus/client.js';

@@ -2,8 +2,7 @@
  * jobLatency: this run's Jobs, from creation to status.startTime (StartTime) and to the
  * Complete condition (Complete), like kube-burner's jobLatency.
  */
-import { ObjectLatencyMeasurement, baseSnapshot, conditionTimeMs, type ObjectLatencySpec } from './object-latency.js';
-import { registerMeasurement } from './registry.js';
+import { baseSnapshot, conditionTimeMs, objectLatencyPlugin, type ObjectLatencySpec } from './object-latency.js';
 
 export const JOB_LATENCY: ObjectLatencySpec = {
   measurement: 'jobLatency',
@@ -20,4 +19,4 @@ export const JOB_LATENCY: ObjectLatencySpec = {
   },
 };
 
-registerMeasurement('jobLatency', () => new ObjectLatencyMeasurement(JOB_LATENCY));
+export const jobLatencyPlugin = objectLatencyPlugin(JOB_LATENCY, ['create']);

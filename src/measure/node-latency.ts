@@ -3,8 +3,7 @@
  * (MemoryPressure, DiskPressure, PIDPressure: any status; Ready: True), like kube-burner's nodeLatency.
  * Nodes carry no run labels: every node of the cluster is watched; pre-existing ones have no watch times.
  */
-import { ObjectLatencyMeasurement, baseSnapshot, conditionTimeMs, type ObjectLatencySpec } from './object-latency.js';
-import { registerMeasurement } from './registry.js';
+import { baseSnapshot, conditionTimeMs, objectLatencyPlugin, type ObjectLatencySpec } from './object-latency.js';
 
 export const NODE_LATENCY: ObjectLatencySpec = {
   measurement: 'nodeLatency',
@@ -21,4 +20,4 @@ export const NODE_LATENCY: ObjectLatencySpec = {
     baseSnapshot(node, [conditionTimeMs(node, 'MemoryPressure'), conditionTimeMs(node, 'DiskPressure'), conditionTimeMs(node, 'PIDPressure'), conditionTimeMs(node, 'Ready', 'True')]),
 };
 
-registerMeasurement('nodeLatency', () => new ObjectLatencyMeasurement(NODE_LATENCY));
+export const nodeLatencyPlugin = objectLatencyPlugin(NODE_LATENCY, 'all');

@@ -6,7 +6,10 @@
 import { nowMs } from '../shared/clock.js';
 import { collectTimestamp, documentFile, isoTime, quantileDocument } from './documents.js';
 import { summarize } from './quantiles.js';
-import { checkLatencyThresholds, parseLatencyThresholds, type LatencyThreshold } from './thresholds.js';
+import type { JobType } from '../config/types.js';
+import { OptionReader } from './options.js';
+import type { MeasurementPlugin } from './plugin.js';
+import { checkLatencyThresholds, readLatencyThresholds, type LatencyThreshold } from './thresholds.js';
 import type { Measurement, MeasurementContext, MeasurementResult, QuantileSummary } from './types.js';
 
 export interface ObjectSnapshot {
@@ -114,7 +117,7 @@ export class ObjectLatencyMeasurement implements Measurement {
   private watch?: { stop(): unknown };
   private meta = { uuid: '', jobName: '', thresholds: [] as LatencyThreshold[] };
 
-  constructor(private readonly spec: ObjectLatencySpec) {
+  constructor(private readonly spec: ObjectLatencySpec, private readonly thresholds: LatencyThreshold[] = []) {
     this.tracker = new ObjectLatencyTracker(spec.phases.length, nowMs());
   }
 
@@ -123,8 +126,7 @@ export class ObjectLatencyMeasurement implements Measurement {
   }
 
   async start(ctx: MeasurementContext): Promise<void> {
-    const phaseNames = this.spec.phases.map((p) => p.name);
-    this.meta = { uuid: ctx.uuid, jobName: ctx.jobName, thresholds: parseLatencyThresholds(this.spec.measurement, ctx.config.thresholds, phaseNames) };
+    this.meta = { uuid: ctx.uuid, jobName: ctx.jobName, thresholds: this.thresholds };
     this.tracker = new ObjectLatencyTracker(this.spec.phases.length, nowMs());
     const tracker = this.tracker;
     const handle = ctx.client.watchResources({
@@ -145,6 +147,21 @@ export class ObjectLatencyMeasurement implements Measurement {
   async collect(): Promise<MeasurementResult> {
     return objectLatencyResult(this.spec, this.tracker, this.meta);
   }
+}
+
+/** The plugin of a spec'd measurement: its only option is kube-burner's `thresholds` on its phases. */
+export function objectLatencyPlugin(spec: ObjectLatencySpec, jobTypes: readonly JobType[] | 'all'): MeasurementPlugin<{ thresholds: LatencyThreshold[] }> {
+  return {
+    name: spec.measurement,
+    jobTypes,
+    parseOptions(raw, at) {
+      const options = new OptionReader(raw, at, [], spec.measurement, ['name']);
+      const thresholds = readLatencyThresholds(options, spec.phases.map((p) => p.name));
+      options.finish();
+      return { thresholds };
+    },
+    create: ({ thresholds }) => new ObjectLatencyMeasurement(spec, thresholds),
+  };
 }
 
 /** Server time a condition of `type` last changed to `status` (any status when omitted). */

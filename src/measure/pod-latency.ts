@@ -19,8 +19,9 @@ import { nowMs } from '../shared/clock.js';
 import { collectTimestamp, documentFile, isoTime, quantileDocument } from './documents.js';
 import { PHASES, PHASE_INDEX, PodTracker, projectPod, type Phase, type PodRecord } from './pod-tracker.js';
 import { summarize } from './quantiles.js';
-import { registerMeasurement } from './registry.js';
-import { checkLatencyThresholds, parseLatencyThresholds, type LatencyThreshold } from './thresholds.js';
+import { OptionReader } from './options.js';
+import type { MeasurementPlugin } from './plugin.js';
+import { checkLatencyThresholds, readLatencyThresholds, type LatencyThreshold } from './thresholds.js';
 import type { Measurement, MeasurementContext, MeasurementResult, PodStartupSli, QuantileSummary } from './types.js';
 
 /** kube-burner fails the measurement above this fraction of invalid pods. */
@@ -183,6 +184,13 @@ export function projectPullEvent(event: any): { namespace: string; name: string;
   return { namespace: String(event.involvedObject.namespace ?? event.metadata?.namespace ?? ''), name: String(event.involvedObject.name ?? ''), edge };
 }
 
+/** podLatency's options as the config gives them. */
+export interface PodLatencyConfig {
+  thresholds: LatencyThreshold[];
+  /** Subtract image pull time from the pod startup SLI (default true). */
+  excludeImagePulls: boolean;
+}
+
 class PodLatencyMeasurement implements Measurement {
   readonly name = 'podLatency';
   private tracker = new PodTracker(nowMs());
@@ -190,8 +198,10 @@ class PodLatencyMeasurement implements Measurement {
   private readonly warnings: string[] = [];
   private options?: PodLatencyOptions;
 
+  constructor(private readonly config: PodLatencyConfig) {}
+
   async start(ctx: MeasurementContext): Promise<void> {
-    this.options = { uuid: ctx.uuid, jobName: ctx.jobName, thresholds: parseLatencyThresholds('podLatency', ctx.config.thresholds, [...PHASES]) };
+    this.options = { uuid: ctx.uuid, jobName: ctx.jobName, thresholds: this.config.thresholds };
     this.tracker = new PodTracker(nowMs());
     const tracker = this.tracker;
     const pods = ctx.client.watchResources({
@@ -205,7 +215,7 @@ class PodLatencyMeasurement implements Measurement {
       },
     });
     this.watches.push(pods);
-    if (ctx.config.excludeImagePulls !== false) {
+    if (this.config.excludeImagePulls) {
       // Two narrow watches (a field selector has no OR): the pull's start and its end.
       for (const reason of ['Pulling', 'Pulled']) {
         const events = ctx.client.watchResources({
@@ -236,4 +246,15 @@ class PodLatencyMeasurement implements Measurement {
   }
 }
 
-registerMeasurement('podLatency', () => new PodLatencyMeasurement());
+export const podLatencyPlugin: MeasurementPlugin<PodLatencyConfig> = {
+  name: 'podLatency',
+  // Pods of the run appear when a job creates or patches their owners.
+  jobTypes: ['create', 'patch'],
+  parseOptions(raw, at) {
+    const options = new OptionReader(raw, at, [], 'podLatency', ['name']);
+    const config = { thresholds: readLatencyThresholds(options, PHASES), excludeImagePulls: options.bool('excludeImagePulls', true) };
+    options.finish();
+    return config;
+  },
+  create: (config) => new PodLatencyMeasurement(config),
+};

@@ -12,7 +12,8 @@
  */
 import { LoopDelayWindows } from '../shared/loop-delay.js';
 import { parseMetricsText } from './metrics-text.js';
-import { registerMeasurement } from './registry.js';
+import { OptionReader } from './options.js';
+import type { MeasurementPlugin } from './plugin.js';
 import type { Measurement, MeasurementClient, MeasurementContext, MeasurementResult, SaturationReport } from './types.js';
 
 export const SATURATION_LOOP_DELAY_MS = 50;
@@ -131,4 +132,12 @@ class SaturationMeasurement implements Measurement {
   }
 }
 
-registerMeasurement('saturation', () => new SaturationMeasurement());
+export const saturationPlugin: MeasurementPlugin<Record<string, never>> = {
+  name: 'saturation',
+  jobTypes: 'all',
+  parseOptions(raw, at) {
+    new OptionReader(raw, at, [], 'saturation', ['name']).finish();
+    return {};
+  },
+  create: () => new SaturationMeasurement(),
+};

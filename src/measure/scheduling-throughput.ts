@@ -5,7 +5,8 @@
  */
 import { collectTimestamp, documentFile } from './documents.js';
 import { nearestRankFigures } from './quantiles.js';
-import { registerMeasurement } from './registry.js';
+import { OptionReader } from './options.js';
+import type { MeasurementPlugin } from './plugin.js';
 import type { Measurement, MeasurementContext, MeasurementResult } from './types.js';
 
 /** Counts first-seen scheduling per pod into 1 s buckets. */
@@ -83,4 +84,12 @@ class SchedulingThroughputMeasurement implements Measurement {
   }
 }
 
-registerMeasurement('schedulingThroughput', () => new SchedulingThroughputMeasurement());
+export const schedulingThroughputPlugin: MeasurementPlugin<Record<string, never>> = {
+  name: 'schedulingThroughput',
+  jobTypes: ['create', 'patch'],
+  parseOptions(raw, at) {
+    new OptionReader(raw, at, [], 'schedulingThroughput', ['name']).finish();
+    return {};
+  },
+  create: () => new SchedulingThroughputMeasurement(),
+};

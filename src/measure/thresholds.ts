@@ -1,6 +1,5 @@
 /** kube-burner's latency thresholds: `{conditionType, metric: P99|P95|P50|Avg|Max, threshold: "2s"}`. */
-import { UserError } from '../shared/errors.js';
-import { parseDurationMs } from './duration.js';
+import type { OptionReader } from './options.js';
 import type { QuantileSummary, ThresholdResult } from './types.js';
 
 export const THRESHOLD_METRICS = ['P99', 'P95', 'P50', 'Avg', 'Max'] as const;
@@ -12,21 +11,20 @@ export interface LatencyThreshold {
   thresholdMs: number;
 }
 
-/** Reads `thresholds:` from a measurement's config entry; UserErrors name the entry and the fix. */
-export function parseLatencyThresholds(measurement: string, raw: unknown, conditionTypes: readonly string[]): LatencyThreshold[] {
-  if (raw === undefined || raw === null) return [];
-  if (!Array.isArray(raw)) throw new UserError(`${measurement}.thresholds must be a list`, { hint: 'thresholds: [{conditionType: Ready, metric: P99, threshold: 2s}]' });
-  return raw.map((entry: any, i: number) => {
-    const where = `${measurement}.thresholds[${i}]`;
-    if (!conditionTypes.includes(entry?.conditionType)) {
-      throw new UserError(`${where}.conditionType: "${entry?.conditionType}" is not one of ${conditionTypes.join(', ')}`);
-    }
-    const metric = entry.metric ?? 'P99';
-    if (!THRESHOLD_METRICS.includes(metric)) {
-      throw new UserError(`${where}.metric: "${metric}" is not one of ${THRESHOLD_METRICS.join(', ')}`);
-    }
-    return { conditionType: entry.conditionType, metric, thresholdMs: parseDurationMs(entry.threshold, `${where}.threshold`) };
-  });
+/** Reads `thresholds:` of a measurement entry; each problem is reported at its key. */
+export function readLatencyThresholds(options: OptionReader, conditionTypes: readonly string[]): LatencyThreshold[] {
+  return options.list(
+    'thresholds',
+    (t) => {
+      const conditionType = t.oneOf('conditionType', conditionTypes, '');
+      if (!conditionType) t.fail(undefined, `${t.what} has no conditionType`, `add conditionType: one of ${conditionTypes.join(', ')}`);
+      const metric = t.oneOf('metric', THRESHOLD_METRICS, 'P99');
+      const thresholdMs = t.duration('threshold', -1);
+      if (thresholdMs < 0) t.fail(undefined, `${t.what} has no threshold`, 'add threshold: 2s');
+      return { conditionType, metric, thresholdMs };
+    },
+    `[{conditionType: ${conditionTypes.includes('Ready') ? 'Ready' : conditionTypes[0]}, metric: P99, threshold: 2s}]`,
+  );
 }
 
 function metricValue(summary: QuantileSummary, metric: ThresholdMetric): number {

@@ -46,15 +46,21 @@ export interface MeasurementContext {
   jobName: string;
   /** Selects this run's (and job's) objects: burn.dev/uuid=<uuid>,burn.dev/job=<job>. */
   labelSelector: string;
-  /** The measurement's entry from the config: `name` plus its own keys. */
-  config: Record<string, unknown>;
   metricsEndpoints: MetricsEndpoint[];
   /** The job's window so far; endMs is set once the job (and its waits) ended. */
   window(): { startMs: number; endMs?: number };
 }
 
+/** What a preflight check may look at: no job has started yet. */
+export type PreflightContext = Pick<MeasurementContext, 'client' | 'uuid' | 'runId' | 'metricsEndpoints'>;
+
 export interface Measurement {
   readonly name: string;
+  /**
+   * Before any job creates anything: checks what the measurement depends on outside the cluster
+   * (endpoints reachable, credentials, queries parse) and throws a UserError naming the fix.
+   */
+  preflight?(ctx: PreflightContext): Promise<void>;
   /** Before the job's first request. Resolves once its watches are synced. */
   start(ctx: MeasurementContext): Promise<void>;
   /** After the job (and its waits) end. */
@@ -202,5 +208,3 @@ export interface MeasurementResult {
   /** The saturation sampler's findings (burn, and the simulator with --sim). */
   saturation?: SaturationReport[];
 }
-
-export type MeasurementFactory = () => Measurement;

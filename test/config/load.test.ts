@@ -66,7 +66,7 @@ jobs:
     metricsAggregate: true
     metricsClosing: afterJob
     gc: false
-    measurements: [{name: serviceLatency, svcTimeout: 10s}]
+    measurements: [{name: jobLatency, thresholds: [{conditionType: Complete, threshold: 10s}]}]
     watchers: [{kind: Pod, apiVersion: v1, labelSelector: {app: x}, replicas: 2}]
     hooks: [{cmd: ["echo", "hi"], when: beforeJobExecution}]
     incrementalLoad: {startIterations: 1, stepIterations: 1, stepDelay: 1m}
@@ -124,7 +124,7 @@ describe('loadConfig', () => {
     expect(config.global).toEqual({
       uuid: 'test-uuid',
       runId: 'test-run',
-      measurements: [{ name: 'podLatency', thresholds: [{ conditionType: 'Ready', metric: 'P99', threshold: '5s' }] }],
+      measurements: [{ name: 'podLatency', options: { thresholds: [{ conditionType: 'Ready', metric: 'P99', thresholdMs: 5000 }], excludeImagePulls: true } }],
       requestTimeoutMs: 30_000,
       gc: true,
       gcMetrics: true,
@@ -169,7 +169,7 @@ describe('loadConfig', () => {
       metricsAggregate: true,
       metricsClosing: 'afterJob',
       gc: false,
-      measurements: [{ name: 'serviceLatency', svcTimeout: '10s' }],
+      measurements: [{ name: 'jobLatency', options: { thresholds: [{ conditionType: 'Complete', metric: 'P99', thresholdMs: 10_000 }] } }],
       watchers: [{ kind: 'Pod', apiVersion: 'v1', labelSelector: { app: 'x' }, replicas: 2 }],
       hooks: [{ cmd: ['echo', 'hi'], when: 'beforeJobExecution' }],
       incrementalLoad: { startIterations: 1, stepIterations: 1, stepDelay: '1m' },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiLatencyRecorder, apiLatencyResult } from '../../src/measure/api-latency.js';
-import { parseCustomThresholds } from '../../src/measure/api-sli.js';
+import { apiLatencyPlugin } from '../../src/measure/api-latency.js';
+import { positionsOf } from '../../src/measure/options.js';
 import type { RequestRecord } from '../../src/kube/types.js';
 
 function req(partial: Partial<RequestRecord>): RequestRecord {
@@ -60,9 +61,11 @@ describe('apiLatency', () => {
   it('applies ClusterLoader2 customThresholds and allowedSlowCalls to the SLI', () => {
     const rec = new ApiLatencyRecorder();
     for (let i = 0; i < 10; i++) rec.record(req({ verb: 'PUT', resource: 'leases', scope: 'resource', attemptLatencyMs: i < 8 ? 100 : 700 }));
-    const custom = parseCustomThresholds('apiLatency', [{ verb: 'put', resource: 'leases', threshold: '500ms' }]);
-    const result = apiLatencyResult(rec, { ...options, customThresholds: custom, allowedSlowCalls: 3 });
+    const at = positionsOf('config.yaml:3:5');
+    const parsed = apiLatencyPlugin.parseOptions({ customThresholds: [{ verb: 'put', resource: 'leases', threshold: '500ms' }], allowedSlowCalls: 3 }, at);
+    const result = apiLatencyResult(rec, { ...options, ...parsed });
     expect(result.slis[0]).toMatchObject({ thresholdMs: 500, slowCount: 2, allowedSlowCalls: 3 });
-    expect(() => parseCustomThresholds('apiLatency', [{ verb: 'PUT', threshold: 'fast' }])).toThrow(/apiLatency.customThresholds\[0\].threshold/);
+    expect(() => apiLatencyPlugin.parseOptions({ customThresholds: [{ verb: 'PUT', threshold: 'fast' }] }, at)).toThrow(/"threshold" of apiLatency customThresholds\[0\] must be a duration/);
+    expect(() => apiLatencyPlugin.parseOptions({ allowedSlowCals: 3 }, at)).toThrow(/unknown option "allowedSlowCals" of apiLatency/);
   });
 });

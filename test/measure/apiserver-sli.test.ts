@@ -84,8 +84,8 @@ describe('apiServerSli on the simulator', () => {
   });
 
   async function measure(work: () => Promise<unknown>): Promise<{ server: MeasurementResult; clientSide: MeasurementResult }> {
-    const ctx = (name: string): MeasurementContext => ({
-      client: client.unlimited(), uuid: 'u', runId: 'r', jobName: 'j', labelSelector: 'burn.dev/uuid=u', config: { name }, metricsEndpoints: [], window: () => ({ startMs: 0 }),
+    const ctx = (_name: string): MeasurementContext => ({
+      client: client.unlimited(), uuid: 'u', runId: 'r', jobName: 'j', labelSelector: 'burn.dev/uuid=u', metricsEndpoints: [], window: () => ({ startMs: 0 }),
     });
     const server = createMeasurement('apiServerSli');
     const clientSide = createMeasurement('apiLatency');

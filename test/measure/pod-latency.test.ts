@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PodTracker, projectPod } from '../../src/measure/pod-tracker.js';
 import { podLatencyResult, projectPullEvent } from '../../src/measure/pod-latency.js';
-import { parseLatencyThresholds } from '../../src/measure/thresholds.js';
+import { podLatencyPlugin } from '../../src/measure/pod-latency.js';
+import { positionsOf } from '../../src/measure/options.js';
 import { PHASES } from '../../src/measure/pod-tracker.js';
 import { UserError } from '../../src/shared/errors.js';
 import { podJson, type PodTimes } from './pod-fixture.js';
@@ -101,10 +102,10 @@ describe('podLatency', () => {
   it('checks kube-burner thresholds against the server-clock quantiles', () => {
     const tracker = new PodTracker(T0 - 10);
     for (let i = 0; i < 10; i++) feed(tracker, `p-${i}`, times(T0, 600 + i * 100));
-    const thresholds = parseLatencyThresholds('podLatency', [
+    const { thresholds } = podLatencyPlugin.parseOptions({ thresholds: [
       { conditionType: 'Ready', metric: 'P99', threshold: '3s' },
       { conditionType: 'PodScheduled', metric: 'Max', threshold: '2s' },
-    ], PHASES);
+    ] }, positionsOf('config.yaml:3:5'));
     const result = podLatencyResult(tracker, { ...options, thresholds });
     expect(result.thresholds).toEqual([
       // Ready at 2,2,3,3,4,4,4,5,5,6 s: rank 9.9 -> mean of the 9th and 10th (kube-burner's method)
@@ -132,7 +133,7 @@ describe('podLatency', () => {
   });
 
   it('passes a threshold with no samples and says so (kube-burner passes it)', () => {
-    const thresholds = parseLatencyThresholds('podLatency', [{ conditionType: 'Ready', metric: 'P99', threshold: '10s' }], PHASES);
+    const { thresholds } = podLatencyPlugin.parseOptions({ thresholds: [{ conditionType: 'Ready', metric: 'P99', threshold: '10s' }] }, positionsOf('config.yaml:3:5'));
     const result = podLatencyResult(new PodTracker(T0), { ...options, thresholds });
     expect(result.thresholds).toEqual([expect.objectContaining({ key: 'podLatency Ready P99', passed: true, noSamples: true })]);
     expect(result.thresholds[0]!.message).toContain('no samples');
@@ -144,7 +145,12 @@ describe('podLatency', () => {
   });
 
   it('rejects a malformed threshold with the entry it came from', () => {
-    expect(() => parseLatencyThresholds('podLatency', [{ conditionType: 'Ready', metric: 'P98', threshold: '1s' }], PHASES)).toThrow(UserError);
-    expect(() => parseLatencyThresholds('podLatency', [{ conditionType: 'Ready', threshold: 'soon' }], PHASES)).toThrow(/podLatency.thresholds\[0\].threshold: "soon" is not a duration/);
+    const parse = (thresholds: unknown) => () => podLatencyPlugin.parseOptions({ thresholds }, positionsOf('config.yaml:3:5'));
+    expect(parse([{ conditionType: 'Ready', metric: 'P98', threshold: '1s' }])).toThrow(UserError);
+    expect(parse([{ conditionType: 'Ready', threshold: 'soon' }])).toThrow(/config.yaml:3:5: "threshold" of podLatency thresholds\[0\] must be a duration/);
+    expect(parse([{ conditionType: 'Ready', threshold: 2000 }])).toThrow(/must be a duration with a unit, got 2000/);
+    expect(parse([{ conditionType: 'Redy', threshold: '1s' }])).toThrow(/"conditionType" of podLatency thresholds\[0\] is "Redy"/);
+    expect(parse([{ metric: 'P99', threshold: '1s' }])).toThrow(/thresholds\[0\] has no conditionType/);
+    expect(parse({ conditionType: 'Ready' })).toThrow(/"thresholds" of podLatency must be a list/);
   });
 });

@@ -13,8 +13,8 @@ describe('metrics and alert profiles', () => {
       '  instant: true',
     ].join('\n'));
     expect(queries).toEqual([
-      { query: 'sum(rate(apiserver_request_total[2m])) by (verb)', metricName: 'apiRequestRate', instant: false },
-      { query: 'max_over_time(etcd_db_total_size_in_bytes[{{.elapsed}}])', metricName: 'etcdDbSize', instant: true },
+      { query: 'sum(rate(apiserver_request_total[2m])) by (verb)', metricName: 'apiRequestRate', instant: false, origin: 'metrics.yaml:1:3' },
+      { query: 'max_over_time(etcd_db_total_size_in_bytes[{{.elapsed}}])', metricName: 'etcdDbSize', instant: true, origin: 'metrics.yaml:3:3' },
     ]);
     expect(parseMetricsProfile('empty.yaml', '')).toEqual([]);
   });
@@ -47,7 +47,7 @@ describe('APIResponsivenessPrometheus pieces', () => {
   });
 
   it('uses full mode for windows of 10 minutes or more unless told', () => {
-    expect(chooseMode(undefined, 5 * 60_000)).toBe('simple');
+    expect(chooseMode('auto', 5 * 60_000)).toBe('simple');
     expect(chooseMode('auto', 10 * 60_000)).toBe('full');
     expect(chooseMode('simple', 60 * 60_000)).toBe('simple');
     expect(quantileQuery(0.99, 'full', 600)).toContain('quantile_over_time(0.99, (histogram_quantile(0.99, sum(rate(apiserver_request_sli_duration_seconds_bucket{verb!~"WATCH|CONNECT|WATCHLIST", subresource!~"log|exec|portforward|attach|proxy"}[1m]))');

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Gauge, Histogram, Registry } from 'prom-client';
 import { startPrometheus, type RunningPrometheus } from './prometheus-harness.js';
-import { collectFromEndpoints, openEndpoint } from '../../src/measure/prometheus/measurement.js';
+import { collectFromEndpoints, gatherersFor } from '../../src/measure/prometheus/measurement.js';
+import { openEndpoint } from '../../src/measure/prometheus/endpoint.js';
 import { apiResponsiveness } from '../../src/measure/prometheus/api-responsiveness.js';
 import { PrometheusClient, PrometheusQueryError } from '../../src/measure/prometheus/client.js';
 import { alertsFail } from '../../src/measure/prometheus/alerts.js';
@@ -88,7 +89,8 @@ describe('prometheus measurement against a real Prometheus', () => {
       '  severity: critical',
     ].join('\n'));
     const endpoint: MetricsEndpoint = { endpoint: prometheus.url, token: '', username: '', password: '', stepMs: 1000, skipTLSVerify: true, metrics: [join(dir, 'metrics.yaml')], alerts: [join(dir, 'alerts.yaml')], alias: '', indexer: {} };
-    result = await collectFromEndpoints([await openEndpoint(endpoint)], { uuid: 'u-1', jobName: 'job-a', window, sli: { mode: 'simple', customThresholds: [], allowedSlowCalls: 0 } });
+    const gatherers = gatherersFor({ sli: { mode: 'simple', customThresholds: [], allowedSlowCalls: 0 } });
+    result = await collectFromEndpoints([await openEndpoint(endpoint)], gatherers, { uuid: 'u-1', jobName: 'job-a', window });
   });
 
   afterAll(async () => {

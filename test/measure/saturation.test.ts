@@ -9,7 +9,7 @@ import type { MeasurementContext, MeasurementResult } from '../../src/measure/ty
 
 const ctx: MeasurementContext = {
   client: { onRequest: () => undefined, watchResources: () => ({ synced: Promise.resolve(), stop: () => undefined }) },
-  uuid: 'u', runId: 'r', jobName: 'j', labelSelector: '', config: { name: 'saturation' }, metricsEndpoints: [], window: () => ({ startMs: 0 }),
+  uuid: 'u', runId: 'r', jobName: 'j', labelSelector: '', metricsEndpoints: [], window: () => ({ startMs: 0 }),
 };
 
 function sleep(ms: number): Promise<void> {

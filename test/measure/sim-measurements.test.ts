@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { startSimProcess, type SimProcess } from './sim-process.js';
 import { connectCluster, type KubeClient } from '../../src/kube/index.js';
 import { createMeasurement } from '../../src/measure/index.js';
-import { collectFromEndpoints, openEndpoint } from '../../src/measure/prometheus/measurement.js';
+import { collectFromEndpoints, gatherersFor } from '../../src/measure/prometheus/measurement.js';
+import { openEndpoint } from '../../src/measure/prometheus/endpoint.js';
 import { grade } from '../../src/slo/index.js';
 import type { ApiCallSli, Measurement, MeasurementContext, MeasurementResult } from '../../src/measure/types.js';
 import { startPrometheus, type RunningPrometheus } from './prometheus-harness.js';
@@ -53,11 +54,11 @@ describe('measurements against the simulator', () => {
     await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'burn-accuracy' } });
     await prometheus.waitForScrapes(1);
     window.startMs = Date.now();
-    const ctx = (config: Record<string, unknown>): MeasurementContext => ({
-      client, uuid: UUID, runId: 'r', jobName: JOB, labelSelector: `burn.dev/uuid=${UUID},burn.dev/job=${JOB}`, config, metricsEndpoints: [], window: () => window,
-    });
-    const measurements: Measurement[] = ['podLatency', 'apiLatency', 'schedulingThroughput'].map(createMeasurement);
-    for (const m of measurements) await m.start(ctx({ name: m.name }));
+    const ctx: MeasurementContext = {
+      client, uuid: UUID, runId: 'r', jobName: JOB, labelSelector: `burn.dev/uuid=${UUID},burn.dev/job=${JOB}`, metricsEndpoints: [], window: () => window,
+    };
+    const measurements: Measurement[] = ['podLatency', 'apiLatency', 'schedulingThroughput'].map((name) => createMeasurement(name));
+    for (const m of measurements) await m.start(ctx);
     await Promise.all(Array.from({ length: PODS }, (_, i) => client.create(pod(i), { discardResponse: true })));
     for (;;) {
       truth = (await client.request<{ pods: typeof truth }>({ method: 'GET', path: '/debug/sim/truth' })).pods;
@@ -115,7 +116,8 @@ describe('measurements against the simulator', () => {
 
   it('Prometheus server-side API latency agrees with the client side within bucket resolution', async () => {
     const endpoint = await openEndpoint({ endpoint: prometheus.url, token: '', username: '', password: '', stepMs: 1000, skipTLSVerify: true, metrics: [], alerts: [], alias: '', indexer: {} });
-    const server = await collectFromEndpoints([endpoint], { uuid: UUID, jobName: JOB, window, sli: { mode: 'simple', customThresholds: [], allowedSlowCalls: 0 } });
+    const gatherers = gatherersFor({ sli: { mode: 'simple', customThresholds: [], allowedSlowCalls: 0 } });
+    const server = await collectFromEndpoints([endpoint], gatherers, { uuid: UUID, jobName: JOB, window });
     await endpoint.client.close();
     const serverCreates = server.slis.find((s): s is ApiCallSli => s.sli === 'apiCall' && s.verb === 'POST' && s.resource === 'pods')!;
     const clientCreates = results.get('apiLatency')!.slis.find((s): s is ApiCallSli => s.sli === 'apiCall' && s.verb === 'POST' && s.resource === 'pods')!;

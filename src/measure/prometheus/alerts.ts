@@ -1,14 +1,14 @@
 /**
  * kube-burner's alert profiles: each expression is a range query over the window; every series
- * it returns is an alert, described by the rendered description. Severity error makes the run
- * exit 3; critical also ends the run.
+ * it returns is an alert of the rule's severity, whatever it is, described by the rendered
+ * description. Severity error makes the run exit 3; critical also ends the run.
  */
 import type { AlertOutcome } from '../types.js';
 import type { PrometheusClient } from './client.js';
-import type { MetricWindow } from './metrics.js';
+import { PREFLIGHT_ELAPSED, type GatherWindow, type PrometheusGatherer } from './gatherer.js';
 import { renderAlertDescription, renderElapsed, type AlertRule } from './profiles.js';
 
-export async function evaluateAlerts(prometheus: PrometheusClient, rules: AlertRule[], window: MetricWindow, elapsed: string): Promise<{ alerts: AlertOutcome[]; warnings: string[] }> {
+export async function evaluateAlerts(prometheus: PrometheusClient, rules: AlertRule[], window: GatherWindow, elapsed: string): Promise<{ alerts: AlertOutcome[]; warnings: string[] }> {
   const alerts: AlertOutcome[] = [];
   const warnings: string[] = [];
   for (const rule of rules) {
@@ -32,6 +32,14 @@ export async function evaluateAlerts(prometheus: PrometheusClient, rules: AlertR
   }
   return { alerts, warnings };
 }
+
+export const alertsGatherer: PrometheusGatherer = {
+  name: 'alerts',
+  endpoints: 'all',
+  plannedQueries: (endpoint) =>
+    endpoint.rules.map((r) => ({ expr: renderElapsed(r.expr, PREFLIGHT_ELAPSED), origin: `alert profile ${r.origin}${r.description ? ` ("${r.description}")` : ''}` })),
+  gather: ({ endpoint, window, elapsed }) => evaluateAlerts(endpoint.client, endpoint.rules, window, elapsed),
+};
 
 /** An alert of severity error or critical makes the run exit 3 (kube-burner). */
 export function alertsFail(alerts: AlertOutcome[]): boolean {

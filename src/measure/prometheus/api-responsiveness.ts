@@ -14,6 +14,8 @@ import type { ApiScope } from '../../kube/types.js';
 import { PROMQL_SLI_FILTER, customThresholdFor, isBuiltInGroup, sloThresholdMs, type ApiKey, type CustomThreshold } from '../api-sli.js';
 import type { ApiCallSli } from '../types.js';
 import type { PrometheusClient } from './client.js';
+import { documentFile } from '../documents.js';
+import { PREFLIGHT_RANGE_SECONDS, type PrometheusGatherer } from './gatherer.js';
 import { rangeSecondsOf, windowDelta } from './promql.js';
 
 export const SLI_HISTOGRAM = 'apiserver_request_sli_duration_seconds';
@@ -32,7 +34,7 @@ export interface ResponsivenessOptions {
   fullModeStepSeconds?: number;
 }
 
-export function chooseMode(configured: unknown, windowMs: number): ResponsivenessMode {
+export function chooseMode(configured: ResponsivenessMode | 'auto', windowMs: number): ResponsivenessMode {
   if (configured === 'simple' || configured === 'full') return configured;
   return windowMs >= FULL_MODE_MIN_WINDOW_MS ? 'full' : 'simple';
 }
@@ -141,4 +143,26 @@ export async function apiResponsiveness(prometheus: PrometheusClient, window: { 
   }
   dataItems.sort((a, b) => b.data.Perc99 - a.data.Perc99);
   return { slis, document: { version: 'v1', dataItems } };
+}
+
+/** The server-side API call SLIs from the first endpoint; `mode: auto` picks by the window's length. */
+export function apiResponsivenessGatherer(options: Omit<ResponsivenessOptions, 'mode'> & { mode: ResponsivenessMode | 'auto' }): PrometheusGatherer {
+  return {
+    name: 'API responsiveness',
+    endpoints: 'first',
+    plannedQueries: () => {
+      const modes: ResponsivenessMode[] = options.mode === 'auto' ? ['simple', 'full'] : [options.mode];
+      const exprs = [bucketDeltaQuery(PREFLIGHT_RANGE_SECONDS), ...modes.map((m) => quantileQuery(0.99, m, PREFLIGHT_RANGE_SECONDS, options.fullModeStepSeconds))];
+      return exprs.map((expr) => ({ expr, origin: 'API responsiveness (burn\'s own query)' }));
+    },
+    async gather({ endpoint, window, jobName }) {
+      try {
+        const mode = chooseMode(options.mode, window.endMs - window.startMs);
+        const api = await apiResponsiveness(endpoint.client, window, { ...options, mode });
+        return { slis: api.slis, documents: [documentFile(`APIResponsivenessPrometheus_${mode}`, jobName, [api.document])] };
+      } catch (err) {
+        return { errors: [`API responsiveness from ${endpoint.client.endpoint}: ${(err as Error).message}`] };
+      }
+    },
+  };
 }

@@ -78,6 +78,15 @@ export class PrometheusClient {
     return (data.result as Array<{ metric: Labels; value: [number, string] }>).map((r) => ({ metric: r.metric, ...sampleValue(r.value) }));
   }
 
+  /**
+   * Checks that Prometheus accepts `expr` without making it do work: evaluated at the Unix epoch,
+   * where no block holds data, so only parsing and planning cost anything. (Prometheus 2.42, the
+   * Debian version, has no /api/v1/parse_query.) Throws PrometheusQueryError when it is refused.
+   */
+  async checkQuery(expr: string): Promise<void> {
+    await this.post('/api/v1/query', expr, { query: expr, time: '0' });
+  }
+
   /** Range query over [startMs, endMs] at `stepMs` resolution. */
   async queryRange(expr: string, startMs: number, endMs: number, stepMs: number): Promise<RangeSeries[]> {
     const data = await this.post('/api/v1/query_range', expr, {

@@ -1,100 +1,88 @@
 /**
- * The `prometheus` measurement: for each of kube-burner's metricsEndpoints, its metrics profiles
- * (documents) and alert profiles (alerts) over the job's window; from the first endpoint, the
- * server-side SLIs (APIResponsivenessPrometheus and the kubelet's pod startup SLI).
+ * The `prometheus` measurement: for each of kube-burner's metricsEndpoints that has a URL, its
+ * metric profiles and alert profiles over the job's window; from the first one, the server-side
+ * SLIs (API responsiveness and the kubelet's pod startup). Each of the four is a gatherer of its
+ * own module; this one chooses which run and merges what they return.
  * Options: `apiResponsiveness: false`, `mode: auto|simple|full`, `customThresholds`,
  * `allowedSlowCalls`, `settleDelay` (wait after the job so the last scrape lands; default 5s).
  */
 import { nowMs } from '../../shared/clock.js';
-import type { MetricsEndpoint } from '../../config/types.js';
-import { parseAllowedSlowCalls, parseCustomThresholds, type CustomThreshold } from '../api-sli.js';
-import { documentFile } from '../documents.js';
-import { formatSeconds, parseDurationMs } from '../duration.js';
-import { registerMeasurement } from '../registry.js';
-import type { AlertOutcome, Measurement, MeasurementContext, MeasurementResult, Sli } from '../types.js';
-import { alertsAbort, evaluateAlerts } from './alerts.js';
-import { apiResponsiveness, chooseMode } from './api-responsiveness.js';
-import { PrometheusClient } from './client.js';
-import { collectMetricsProfile } from './metrics.js';
-import { kubeletPodStartup } from './pod-startup.js';
-import { loadAlertProfile, loadMetricsProfile, type AlertRule, type MetricQuery } from './profiles.js';
+import { readAllowedSlowCalls, readCustomThresholds, type CustomThreshold } from '../api-sli.js';
+import { formatSeconds } from '../duration.js';
+import { OptionReader } from '../options.js';
+import type { MeasurementPlugin } from '../plugin.js';
+import type { Measurement, MeasurementContext, MeasurementResult, PreflightContext } from '../types.js';
+import { alertsAbort, alertsGatherer } from './alerts.js';
+import { apiResponsivenessGatherer, type ResponsivenessMode } from './api-responsiveness.js';
+import { hasPrometheus, openEndpoint, preflightEndpoint } from './endpoint.js';
+import type { GatherWindow, Gathered, PrometheusEndpoint, PrometheusGatherer } from './gatherer.js';
+import { metricsProfileGatherer } from './metrics.js';
+import { kubeletPodStartupGatherer } from './pod-startup.js';
 
 const DEFAULT_STEP_MS = 30_000;
 const DEFAULT_SETTLE_MS = 5000;
 
-interface Endpoint {
-  settings: MetricsEndpoint;
-  client: PrometheusClient;
-  queries: MetricQuery[];
-  rules: AlertRule[];
+export interface PrometheusOptions {
+  /** The server-side SLIs: false turns them off. */
+  sli: false | { mode: ResponsivenessMode | 'auto'; customThresholds: CustomThreshold[]; allowedSlowCalls: number };
+  settleMs: number;
 }
 
-export interface PrometheusCollectOptions {
-  uuid: string;
-  jobName: string;
-  window: { startMs: number; endMs: number };
-  sli: false | { mode: unknown; customThresholds: CustomThreshold[]; allowedSlowCalls: number };
+/** The gatherers the options ask for, in the order their figures are reported. */
+export function gatherersFor(options: Pick<PrometheusOptions, 'sli'>): PrometheusGatherer[] {
+  return [metricsProfileGatherer, alertsGatherer, ...(options.sli ? [apiResponsivenessGatherer(options.sli), kubeletPodStartupGatherer] : [])];
 }
 
-export async function openEndpoint(settings: MetricsEndpoint): Promise<Endpoint> {
-  const queries = (await Promise.all(settings.metrics.map(loadMetricsProfile))).flat();
-  const rules = (await Promise.all(settings.alerts.map(loadAlertProfile))).flat();
-  const client = new PrometheusClient({ endpoint: settings.endpoint, token: settings.token, username: settings.username, password: settings.password, skipTLSVerify: settings.skipTLSVerify });
-  return { settings, client, queries, rules };
-}
-
-/** Everything the measurement gathers from its endpoints over one window. */
-export async function collectFromEndpoints(endpoints: Endpoint[], options: PrometheusCollectOptions): Promise<MeasurementResult> {
-  const { uuid, jobName, window } = options;
-  const elapsed = formatSeconds(window.endMs - window.startMs);
-  const documents: MeasurementResult['documents'] = [];
-  const warnings: string[] = [];
-  const errors: string[] = [];
-  const alerts: AlertOutcome[] = [];
-  const slis: Sli[] = [];
-  for (const [i, e] of endpoints.entries()) {
-    const metricWindow = { ...window, stepMs: e.settings.stepMs || DEFAULT_STEP_MS };
-    const metrics = await collectMetricsProfile(e.client, e.queries, metricWindow, { uuid, jobName, elapsed, alias: e.settings.alias || undefined });
-    documents.push(...metrics.documents);
-    warnings.push(...metrics.warnings);
-    const fired = await evaluateAlerts(e.client, e.rules, metricWindow, elapsed);
-    alerts.push(...fired.alerts);
-    warnings.push(...fired.warnings);
-    if (i === 0 && options.sli) {
-      try {
-        const mode = chooseMode(options.sli.mode, window.endMs - window.startMs);
-        const api = await apiResponsiveness(e.client, window, { ...options.sli, mode });
-        slis.push(...api.slis);
-        documents.push(documentFile(`APIResponsivenessPrometheus_${mode}`, jobName, [api.document]));
-        const pods = await kubeletPodStartup(e.client, window);
-        if (pods.sli) slis.push(pods.sli);
-        else warnings.push(`${e.client.endpoint} has no kubelet_pod_start_sli_duration_seconds samples in the window (no kubelet metrics scraped, e.g. kwok nodes): pod startup is graded from burn's watch only`);
-        documents.push(documentFile('PodStartupLatencyPrometheus', jobName, [pods.document]));
-      } catch (err) {
-        errors.push(`prometheus SLIs from ${e.client.endpoint}: ${(err as Error).message}`);
-      }
+/** Everything the gatherers return from the endpoints over one window. */
+export async function collectFromEndpoints(
+  endpoints: PrometheusEndpoint[],
+  gatherers: PrometheusGatherer[],
+  meta: { uuid: string; jobName: string; window: { startMs: number; endMs: number } },
+): Promise<MeasurementResult> {
+  const elapsed = formatSeconds(meta.window.endMs - meta.window.startMs);
+  const merged: Required<Gathered> = { documents: [], slis: [], alerts: [], warnings: [], errors: [] };
+  for (const [i, endpoint] of endpoints.entries()) {
+    const window: GatherWindow = { ...meta.window, stepMs: endpoint.settings.stepMs || DEFAULT_STEP_MS };
+    for (const gatherer of gatherers) {
+      if (gatherer.endpoints === 'first' && i > 0) continue;
+      const got = await gatherer.gather({ endpoint, window, elapsed, uuid: meta.uuid, jobName: meta.jobName });
+      merged.documents.push(...(got.documents ?? []));
+      merged.slis.push(...(got.slis ?? []));
+      merged.alerts.push(...(got.alerts ?? []));
+      merged.warnings.push(...(got.warnings ?? []));
+      merged.errors.push(...(got.errors ?? []));
     }
   }
-  return { name: 'prometheus', documents, quantiles: [], thresholds: [], slis, alerts, errors, warnings, abortRun: alertsAbort(alerts) };
+  return { name: 'prometheus', quantiles: [], thresholds: [], ...merged, abortRun: alertsAbort(merged.alerts) };
+}
+
+async function openAll(ctx: Pick<PreflightContext, 'metricsEndpoints'>): Promise<PrometheusEndpoint[]> {
+  return Promise.all(ctx.metricsEndpoints.filter(hasPrometheus).map(openEndpoint));
+}
+
+async function closeAll(endpoints: PrometheusEndpoint[]): Promise<void> {
+  await Promise.all(endpoints.map((e) => e.client.close()));
 }
 
 class PrometheusMeasurement implements Measurement {
   readonly name = 'prometheus';
-  private endpoints: Endpoint[] = [];
+  private endpoints: PrometheusEndpoint[] = [];
   private ctx?: MeasurementContext;
-  private settleMs = DEFAULT_SETTLE_MS;
-  private sli: PrometheusCollectOptions['sli'] = false;
+
+  constructor(private readonly options: PrometheusOptions) {}
+
+  async preflight(ctx: PreflightContext): Promise<void> {
+    const endpoints = await openAll(ctx);
+    try {
+      for (const endpoint of endpoints) await preflightEndpoint(endpoint, gatherersFor(this.options));
+    } finally {
+      await closeAll(endpoints);
+    }
+  }
 
   async start(ctx: MeasurementContext): Promise<void> {
     this.ctx = ctx;
-    const c = ctx.config;
-    this.settleMs = c.settleDelay === undefined ? DEFAULT_SETTLE_MS : parseDurationMs(c.settleDelay, 'prometheus.settleDelay');
-    this.sli = c.apiResponsiveness === false ? false : {
-      mode: c.mode ?? 'auto',
-      customThresholds: parseCustomThresholds('prometheus', c.customThresholds),
-      allowedSlowCalls: parseAllowedSlowCalls('prometheus', c.allowedSlowCalls),
-    };
-    this.endpoints = await Promise.all(ctx.metricsEndpoints.map(openEndpoint));
+    this.endpoints = await openAll(ctx);
   }
 
   async stop(): Promise<void> {}
@@ -102,17 +90,33 @@ class PrometheusMeasurement implements Measurement {
   async collect(): Promise<MeasurementResult> {
     const ctx = this.ctx!;
     const { startMs, endMs = nowMs() } = ctx.window();
-    const wait = endMs + this.settleMs - nowMs();
+    const wait = endMs + this.options.settleMs - nowMs();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     try {
       if (this.endpoints.length === 0) {
-        return { name: this.name, documents: [], quantiles: [], thresholds: [], slis: [], errors: [], warnings: ['prometheus: no metricsEndpoints configured, nothing collected'] };
+        return { name: this.name, documents: [], quantiles: [], thresholds: [], slis: [], errors: [], warnings: ['prometheus: no metricsEndpoints with an endpoint URL configured, nothing collected'] };
       }
-      return await collectFromEndpoints(this.endpoints, { uuid: ctx.uuid, jobName: ctx.jobName, window: { startMs, endMs: endMs + this.settleMs }, sli: this.sli });
+      return await collectFromEndpoints(this.endpoints, gatherersFor(this.options), { uuid: ctx.uuid, jobName: ctx.jobName, window: { startMs, endMs: endMs + this.options.settleMs } });
     } finally {
-      await Promise.all(this.endpoints.map((e) => e.client.close()));
+      await closeAll(this.endpoints);
     }
   }
 }
 
-registerMeasurement('prometheus', () => new PrometheusMeasurement());
+export const prometheusPlugin: MeasurementPlugin<PrometheusOptions> = {
+  name: 'prometheus',
+  jobTypes: 'all',
+  parseOptions(raw, at) {
+    const options = new OptionReader(raw, at, [], 'prometheus', ['name']);
+    const sliOn = options.bool('apiResponsiveness', true);
+    const sli = {
+      mode: options.oneOf<ResponsivenessMode | 'auto'>('mode', ['auto', 'simple', 'full'], 'auto'),
+      customThresholds: readCustomThresholds(options),
+      allowedSlowCalls: readAllowedSlowCalls(options),
+    };
+    const settleMs = options.duration('settleDelay', DEFAULT_SETTLE_MS);
+    options.finish();
+    return { sli: sliOn ? sli : false, settleMs };
+  },
+  create: (options) => new PrometheusMeasurement(options),
+};

@@ -12,12 +12,16 @@ export interface MetricQuery {
   query: string;
   metricName: string;
   instant: boolean;
+  /** Where the entry is written: "metrics.yaml:12:3". */
+  origin: string;
 }
 
 export interface AlertRule {
   expr: string;
   description: string;
   severity: AlertSeverity;
+  /** Where the entry is written: "alerts.yaml:4:3". */
+  origin: string;
 }
 
 const SEVERITIES: readonly AlertSeverity[] = ['info', 'warning', 'error', 'critical'];
@@ -71,7 +75,7 @@ export function parseMetricsProfile(source: string, text: string): MetricQuery[]
   return parseProfileList(source, text, (entry, where) => {
     const instant = entry.instant ?? false;
     if (typeof instant !== 'boolean') throw new UserError(`${where('instant')}: "instant" must be true or false`);
-    return { query: requireString(entry, 'query', where), metricName: requireString(entry, 'metricName', where), instant };
+    return { query: requireString(entry, 'query', where), metricName: requireString(entry, 'metricName', where), instant, origin: where() };
   });
 }
 
@@ -81,7 +85,7 @@ export function parseAlertProfile(source: string, text: string): AlertRule[] {
     if (!SEVERITIES.includes(severity)) {
       throw new UserError(`${where('severity')}: severity "${String(entry.severity ?? '')}" is not one of ${SEVERITIES.join(', ')}`);
     }
-    return { expr: requireString(entry, 'expr', where), description: String(entry.description ?? ''), severity };
+    return { expr: requireString(entry, 'expr', where), description: String(entry.description ?? ''), severity, origin: where() };
   });
 }
 

@@ -1,0 +1,132 @@
+/**
+ * The measurements of one job (or of `burn measure`'s window): which run, made from their plugins,
+ * and their lifecycle: preflight before any load, start before the first request, stop and collect
+ * after the waits. `burn init` and `burn measure` both use it.
+ */
+import type { Config, Job, MeasurementConfig, MetricsEndpoint } from '../config/types.js';
+import { nowMs } from '../shared/clock.js';
+import type { Logger } from '../shared/log.js';
+import { withDefaultMeasurements } from './defaults.js';
+import { appliesTo } from './plugin.js';
+import { measurementPlugins } from './plugins.js';
+import type { Measurement, MeasurementClient, MeasurementResult } from './types.js';
+
+export interface MeasurementSetPlan {
+  entries: MeasurementConfig[];
+  metricsEndpoints: MetricsEndpoint[];
+  client: MeasurementClient;
+  uuid: string;
+  runId: string;
+  jobName: string;
+  /** Selects the objects measured: this run's and job's, or what `burn measure --selector` names ("" for all). */
+  labelSelector: string;
+  log: Logger;
+}
+
+/** The entries of a job: global ones, the job's own winning by name, plus those SLO grading needs; only those that apply to its type. */
+export function measurementsFor(config: Config, job: Job): MeasurementConfig[] {
+  const byName = new Map<string, MeasurementConfig>();
+  for (const m of config.global.measurements) byName.set(m.name, m);
+  for (const m of job.measurements) byName.set(m.name, m);
+  return withDefaultMeasurements([...byName.values()], config.metricsEndpoints).filter((m) => appliesTo(measurementPlugins[m.name]!, job.jobType));
+}
+
+function failedResult(name: string, message: string): MeasurementResult {
+  return { name, documents: [], quantiles: [], thresholds: [], slis: [], errors: [message] };
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class MeasurementSet {
+  private readonly measurements: Measurement[];
+  private readonly running: Measurement[] = [];
+  private readonly failedToStart: MeasurementResult[] = [];
+  private startMs = 0;
+  private endMs: number | undefined;
+
+  constructor(private readonly plan: MeasurementSetPlan) {
+    this.measurements = plan.entries.map((entry) => {
+      const plugin = measurementPlugins[entry.name];
+      // Names are checked when the config loads; reaching this is a bug, not a user error.
+      if (!plugin) throw new Error(`measurement "${entry.name}" has no plugin`);
+      return plugin.create(entry.options);
+    });
+  }
+
+  /** A job's measurements, selecting the job's own objects by `labelSelector` (burn's run labels). */
+  static forJob(config: Config, job: Job, client: MeasurementClient, log: Logger, labelSelector: string): MeasurementSet {
+    return new MeasurementSet({
+      entries: measurementsFor(config, job),
+      metricsEndpoints: config.metricsEndpoints,
+      client,
+      uuid: config.global.uuid,
+      runId: config.global.runId,
+      jobName: job.name,
+      labelSelector,
+      log,
+    });
+  }
+
+  /**
+   * Checks every measurement of every job before the first job starts (each measurement once):
+   * metrics endpoints reachable, credentials accepted, every PromQL parses. Throws a UserError.
+   */
+  static async preflightRun(config: Config, client: MeasurementClient, log: Logger): Promise<void> {
+    const checked = new Set<string>();
+    for (const job of config.jobs) await MeasurementSet.forJob(config, job, client, log, '').preflight(checked);
+  }
+
+  get names(): string[] {
+    return this.measurements.map((m) => m.name);
+  }
+
+  /** Throws a UserError naming the endpoint or profile and the fix; `checked` skips names already checked. */
+  async preflight(checked = new Set<string>()): Promise<void> {
+    const { client, uuid, runId, metricsEndpoints } = this.plan;
+    for (const m of this.measurements) {
+      if (checked.has(m.name)) continue;
+      checked.add(m.name);
+      await m.preflight?.({ client, uuid, runId, metricsEndpoints });
+    }
+  }
+
+  /** Starts each measurement, resolving once their watches are synced. A failure stops the start and is thrown; stopAndCollect still collects what started. */
+  async start(): Promise<void> {
+    this.startMs = nowMs();
+    const { client, uuid, runId, jobName, labelSelector, metricsEndpoints } = this.plan;
+    for (const m of this.measurements) {
+      try {
+        await m.start({ client, uuid, runId, jobName, labelSelector, metricsEndpoints, window: () => ({ startMs: this.startMs, endMs: this.endMs }) });
+      } catch (err) {
+        this.failedToStart.push(failedResult(m.name, `${m.name} did not start: ${messageOf(err)}`));
+        throw err;
+      }
+      this.running.push(m);
+    }
+  }
+
+  /** Never throws: a measurement that fails gives a result with the error; warnings are logged. */
+  async stopAndCollect(): Promise<MeasurementResult[]> {
+    this.endMs = nowMs();
+    const { jobName, log } = this.plan;
+    const results = [...this.failedToStart.splice(0)];
+    for (const m of this.running.splice(0)) {
+      try {
+        await m.stop();
+        results.push(await m.collect());
+      } catch (err) {
+        log.error(`measurement ${m.name} of job ${jobName} failed: ${messageOf(err)}`);
+        results.push(failedResult(m.name, messageOf(err)));
+      }
+    }
+    for (const result of results) for (const warning of result.warnings ?? []) log.warn(`job ${jobName}: ${result.name}: ${warning}`);
+    return results;
+  }
+
+  /** The window the measurements covered (start to stop). */
+  window(): { startMs: number; endMs: number } {
+    return { startMs: this.startMs, endMs: this.endMs ?? nowMs() };
+  }
+}
