@@ -41,7 +41,7 @@ describe('measurement plugins', () => {
       'config.yaml:4:7: unknown option "thresholdz" of podLatency (did you mean "thresholds"?)',
       expect.stringMatching(/^config\.yaml:11:45: "metric" of nodeLatency thresholds\[0\] is "P98"; it must be one of P99, P95, P50, Avg, Max \(did you mean "P99"\?\)$/),
       expect.stringMatching(/^config\.yaml:19:15: unknown measurement "podLatencyy" in job "second" \(did you mean "podLatency"\? burn measures: apiLatency, .*\)$/),
-      expect.stringMatching(/^config\.yaml:27:15: measurement "serviceLatency" is a kube-burner measurement burn does not implement in job "third" \(remove this entry; burn measures: apiLatency, jobLatency, nodeLatency, podLatency, prometheus, schedulingThroughput\)$/),
+      expect.stringMatching(/^config\.yaml:27:15: measurement "serviceLatency" is a kube-burner measurement burn does not implement in job "third" \(remove this entry; burn measures: apiLatency, apiServerSli, jobLatency, nodeLatency, podLatency, prometheus, saturation, schedulingThroughput\)$/),
       expect.stringMatching(/^config\.yaml:28:15: unknown measurement "none" in job "third" \(kube-burner skips names it does not know with a warning, burn refuses them/),
       expect.stringMatching(/^config\.yaml:30:48: "threshold" of jobLatency thresholds\[0\] must be a duration with a unit, got 2000 \(write "2000ms" or "2000s"\)$/),
     ]);
@@ -50,7 +50,7 @@ describe('measurement plugins', () => {
   it('says when a job lists a measurement that measures nothing on its type, and leaves it out there', async () => {
     const loaded = await load(config('    - name: jobLatency', job('    measurements:\n      - name: podLatency', 'delete')));
     expect(loaded.warnings.map((w) => `${w.pos.line}: ${w.message}`)).toContainEqual('9: podLatency measures nothing on a delete job, so it does not run for job "web"');
-    expect(measurementsFor(loaded, loaded.jobs[0]!).map((m) => m.name)).toEqual(['apiLatency']);
+    expect(measurementsFor(loaded, loaded.jobs[0]!).map((m) => m.name)).toEqual(['apiServerSli', 'apiLatency', 'saturation']);
   });
 
   it('accepts a metrics endpoint that only names an indexer, and runs no prometheus measurement for it', async () => {
@@ -58,6 +58,6 @@ describe('measurement plugins', () => {
     files['config.yaml'] = `metricsEndpoints:\n  - indexer: {type: local, metricsDirectory: collected-metrics}\n${files['config.yaml']}`;
     const loaded = await load(files);
     expect(loaded.metricsEndpoints[0]).toMatchObject({ endpoint: '', indexer: { type: 'local' } });
-    expect(measurementsFor(loaded, loaded.jobs[0]!).map((m) => m.name)).toEqual(['podLatency', 'apiLatency']);
+    expect(measurementsFor(loaded, loaded.jobs[0]!).map((m) => m.name)).toEqual(['podLatency', 'apiServerSli', 'apiLatency', 'saturation']);
   });
 });
