@@ -79,7 +79,9 @@ export const statusErrors = {
     });
   },
   invalid(group: string, kind: string, name: string, causes: StatusCause[]): StatusError {
-    const list = causes.map((c) => `${c.field}: ${c.message}`).join(', ');
+    // One error reads as itself; several as the apiserver's aggregate: "[a, b]".
+    const messages = [...new Set(causes.map((c) => `${c.field}: ${c.message}`))];
+    const list = messages.length === 1 ? messages[0] : `[${messages.join(', ')}]`;
     return new StatusError(422, 'Invalid', `${kind}${group ? `.${group}` : ''} "${name}" is invalid: ${list}`, { name, group: group || undefined, kind, causes });
   },
   badRequest(message: string): StatusError {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DeleteOptions, KubeObject, ResourceInfo, SimStore, StoreEvent } from './types.js';
+import { generatedName, validateLabelsAndAnnotations, validateObjectMeta } from './object-meta.js';
 import { StatusError, statusErrors } from './status.js';
 import { applyCreateDefaults, ClusterIpAllocator } from './server/defaults.js';
 import { apiVersionOf } from './server/resources.js';
@@ -29,9 +30,6 @@ const GENERATION_RESOURCES = new Set(['pods', 'apps/deployments', 'apps/replicas
 /** Resources whose default deletion propagation is Orphan (kept for backward compatibility by the apiserver). */
 const ORPHAN_BY_DEFAULT = new Set(['batch/jobs']);
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_LABEL_RESOURCES = new Set(['namespaces', 'services']);
 const NAME_SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 let lastSecond = -1;
@@ -219,11 +217,12 @@ export class MemoryStore implements SimStore {
         throw statusErrors.invalid(info.group, info.kind, '', [{ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' }]);
       }
       let name: string;
-      do name = meta.generateName + this.suffix();
+      do name = generatedName(meta.generateName, this.suffix());
       while (bucket.has(name));
       meta.name = name;
     }
-    this.validateName(info, meta.name);
+    const causes = validateObjectMeta(info, meta);
+    if (causes.length) throw statusErrors.invalid(info.group, info.kind, meta.name, causes);
     if (bucket.has(meta.name)) throw statusErrors.alreadyExists(info.group, info.resource, meta.name);
     meta.uid = randomUUID();
     meta.creationTimestamp = kubeTime(this.now());
@@ -379,6 +378,10 @@ export class MemoryStore implements SimStore {
       delete next.metadata.deletionGracePeriodSeconds;
     }
     if (next.metadata.finalizers && next.metadata.finalizers.length === 0) delete next.metadata.finalizers;
+    if (!sameStrings(next.metadata.labels, old.labels) || !sameStrings(next.metadata.annotations, old.annotations)) {
+      const causes = validateLabelsAndAnnotations(next.metadata);
+      if (causes.length) throw statusErrors.invalid(info.group, info.kind, old.name ?? '', causes);
+    }
     const shared = share(existing, next) as KubeObject;
     if (shared === existing) return existing;
     const generation = old.generation !== undefined && specChanged(existing, shared) ? old.generation + 1 : shared.metadata.generation;
@@ -424,16 +427,6 @@ export class MemoryStore implements SimStore {
       err.details!.causes = [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }];
       throw err;
     }
-  }
-
-  private validateName(info: ResourceInfo, name: string): void {
-    const label = DNS_LABEL_RESOURCES.has(info.key);
-    const ok = label ? name.length <= 63 && DNS_LABEL.test(name) : name.length <= 253 && DNS_SUBDOMAIN.test(name);
-    if (ok) return;
-    const rule = label
-      ? "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character"
-      : "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
-    throw statusErrors.invalid(info.group, info.kind, name, [{ reason: 'FieldValueInvalid', message: `Invalid value: "${name}": ${rule}`, field: 'metadata.name' }]);
   }
 
   private suffix(): string {
@@ -505,4 +498,12 @@ export class MemoryStore implements SimStore {
 
 export function createStore(resources: ResourceInfo[], options: StoreOptions = {}): MemoryStore {
   return new MemoryStore(resources, options);
+}
+
+/** Two string maps hold the same entries (absent and empty are the same). */
+function sameStrings(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  if (a === b) return true;
+  const ak = Object.keys(a ?? {});
+  if (ak.length !== Object.keys(b ?? {}).length) return false;
+  return ak.every((k) => b![k] === a![k]);
 }
