@@ -2,7 +2,12 @@
  * The saturation rule on a real event loop: a busy loop in this process saturates it, an idle
  * one does not. Classification only: no time is asserted.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { connectCluster } from '../../src/kube/index.js';
+import { startSim } from '../../src/sim/index.js';
 import { createMeasurement } from '../../src/measure/index.js';
 import { SATURATION_LOOP_DELAY_MS, saturationReport, simulatorCounters, simulatorTally, WindowTally } from '../../src/measure/saturation.js';
 import type { MeasurementContext, MeasurementResult } from '../../src/measure/types.js';
@@ -62,5 +67,26 @@ describe('saturation', () => {
     const result = await sample(() => sleep(3000));
     expect(result.saturation).toEqual([expect.objectContaining({ source: 'burn', saturated: false })]);
     expect(result.warnings).toEqual([]);
+  }, 60_000);
+
+  it("reads the simulator's own windows from its /metrics", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'burn-sat-'));
+    const sim = await startSim({ nodes: 1, seed: 1, kubeconfigOut: join(dir, 'kubeconfig') });
+    const client = await connectCluster({ kubeconfig: join(dir, 'kubeconfig'), env: {} });
+    try {
+      const m = createMeasurement('saturation');
+      await m.start({ ...ctx, client: client.unlimited() });
+      await sleep(2500);
+      await m.stop();
+      const result = await m.collect();
+      const simulator = result.saturation!.find((r) => r.source === 'simulator')!;
+      expect(simulator.samples).toBeGreaterThan(0);
+      expect(typeof simulator.saturated).toBe('boolean');
+      expect(simulator.cpuSeconds).toBeGreaterThanOrEqual(0);
+    } finally {
+      await client.close();
+      await sim.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
