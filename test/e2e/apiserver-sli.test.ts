@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectCluster, type KubeClient } from '../../src/kube/index.js';
 import { createMeasurement } from '../../src/measure/index.js';
-import { collectFromEndpoints, openEndpoint } from '../../src/measure/prometheus/measurement.js';
+import { openEndpoint } from '../../src/measure/prometheus/endpoint.js';
+import { collectFromEndpoints, gatherersFor } from '../../src/measure/prometheus/measurement.js';
 import type { ApiCallSli, MeasurementContext, MeasurementResult } from '../../src/measure/types.js';
 import { e2eTarget, eventually } from './cluster.js';
 
@@ -50,7 +51,7 @@ describe.skipIf(!prometheusUrl)('API latency graded from a direct /metrics scrap
     const window = { startMs: 0, endMs: 0 };
     const measurement = createMeasurement('apiServerSli');
     const ctx: MeasurementContext = {
-      client: client.unlimited(), uuid: 'e2e', runId: 'e2e', jobName: 'sli', labelSelector: '', config: { name: 'apiServerSli' }, metricsEndpoints: [], window: () => window,
+      client: client.unlimited(), uuid: 'e2e', runId: 'e2e', jobName: 'sli', labelSelector: '', metricsEndpoints: [], window: () => window,
     };
     await measurement.start(ctx);
     // Prometheus' window starts at its first scrape after burn's: nothing of ours happens in between.
@@ -68,7 +69,8 @@ describe.skipIf(!prometheusUrl)('API latency graded from a direct /metrics scrap
     expect(direct.warnings).toEqual([]);
 
     const endpoint = await openEndpoint({ endpoint: prometheusUrl!, token: '', username: '', password: '', stepMs: 5000, skipTLSVerify: true, metrics: [], alerts: [], alias: '', indexer: {} });
-    const viaPrometheus = await collectFromEndpoints([endpoint], { uuid: 'e2e', jobName: 'sli', window, sli: { mode: 'simple', customThresholds: [], allowedSlowCalls: 0 } });
+    const gatherers = gatherersFor({ sli: { mode: 'simple', customThresholds: [], allowedSlowCalls: 0 } });
+    const viaPrometheus = await collectFromEndpoints([endpoint], gatherers, { uuid: 'e2e', jobName: 'sli', window });
     await endpoint.client.close();
 
     const server = posts(direct);
