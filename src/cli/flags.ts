@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { parseGoDuration } from '../config/duration.js';
+import { UserError } from '../shared/errors.js';
 
 /** Flag parsers shared by the commands. */
 
@@ -25,4 +26,26 @@ export function nonNegativeInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`"${value}" is not a whole number`);
   return n;
+}
+
+/** A Kubernetes label value: at most 63 characters, alphanumerics with "-", "_" and "." inside. */
+const labelValue = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
+
+/**
+ * Checks that concern one flag's meaning for a run or several flags together; main runs them before
+ * every command's action, so a bad combination is refused before anything starts.
+ */
+export function checkFlags(flags: Record<string, unknown>): void {
+  if (flags.sim === true) {
+    const clash = flags.kubeconfig !== undefined ? '--kubeconfig' : flags.kubeContext !== undefined ? '--kube-context' : undefined;
+    if (clash)
+      throw new UserError(`--sim and ${clash} cannot be used together: --sim runs against a simulated cluster it starts itself, so ${clash} would be ignored`, {
+        hint: `drop ${clash} to run on the simulator, or drop --sim to run against the cluster of the kubeconfig`,
+      });
+  }
+  if (typeof flags.uuid === 'string' && (flags.uuid.length > 63 || !labelValue.test(flags.uuid))) {
+    throw new UserError(`--uuid ${JSON.stringify(flags.uuid)} cannot be used: burn labels every object it creates with the uuid (and names the run folder after it), and this is not a valid Kubernetes label value`, {
+      hint: 'use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit, or leave --uuid out for a new one',
+    });
+  }
 }

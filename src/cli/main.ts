@@ -1,4 +1,5 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { checkFlags } from './flags.js';
 import { isUserError, ExitCode } from '../shared/errors.js';
 import { commands } from './commands.js';
 import { version } from '../shared/version.js';
@@ -9,7 +10,31 @@ export function buildProgram(): Command {
     .version(version, '-v, --version')
     .showHelpAfterError('(run with --help for usage)');
   for (const register of commands) register(program);
+  program.hook('preAction', (_program, command) => checkFlags(command.opts()));
+  for (const command of program.commands) reportFlagErrors(command);
   return program;
+}
+
+/**
+ * Every subcommand reports a flag error by throwing (so `main` sets the exit code, as for the top level,
+ * instead of commander exiting the process), and a flag parser that throws means a bad value for that
+ * flag: commander then names the flag, with no stack trace.
+ */
+function reportFlagErrors(command: Command): void {
+  command.exitOverride();
+  for (const option of command.options) {
+    const parse = option.parseArg;
+    if (!parse) continue;
+    option.parseArg = <T>(value: string, previous: T): T => {
+      try {
+        return parse(value, previous) as T;
+      } catch (err) {
+        if (err instanceof InvalidArgumentError || !(err instanceof Error)) throw err;
+        throw new InvalidArgumentError(err.message);
+      }
+    };
+  }
+  for (const sub of command.commands) reportFlagErrors(sub);
 }
 
 /** Prints user errors as one readable message; anything else is a bug and keeps its stack. */

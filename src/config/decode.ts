@@ -5,6 +5,7 @@ import { findMeasurementPlugin, measurementNames, unknownMeasurement } from '../
 import { MeasurementOptionError, type OptionPath, type OptionPositions } from '../measure/options.js';
 import { formatPos, type ConfigPath, type SourcePos } from './diagnostics.js';
 import { MapReader, positionOf, type ReadContext } from './reader.js';
+import { formatCount, MAX_JOB_ITERATIONS, MAX_JOB_OBJECTS } from './limits.js';
 import { resolveReference } from './references.js';
 import type {
   ChurnConfig,
@@ -201,6 +202,12 @@ function checkReference(input: DecodeInput, ref: string, pos: SourcePos, what: s
     case 'missing':
       input.ctx.diags.error(pos, `${what} "${ref}" not found (looked at ${found.tried.join(' and ')})`, 'paths are relative to the config file\'s folder');
       return undefined;
+    case 'folder':
+      input.ctx.diags.error(pos, `${what} "${ref}" is a folder (${found.path}), not a file`, 'name a file inside it');
+      return undefined;
+    case 'unreadable':
+      input.ctx.diags.error(pos, `${what} "${ref}" cannot be read: ${found.reason}`, `make it readable for this user (chmod u+r ${found.path})`);
+      return undefined;
   }
 }
 
@@ -277,6 +284,7 @@ function readJob(input: DecodeInput, global: GlobalConfig, node: Node, path: Con
 
   if ((jobType === 'create' || jobType === 'read') && job.jobIterations < 1)
     r.error('jobIterations', `jobIterations of ${what} is ${job.jobIterations}; a ${jobType} job needs at least 1`);
+  checkJobSize(r, job);
   if (job.churnConfig.enabled && jobType !== 'create')
     r.error('churnConfig', `churn is only supported for create jobs; ${what} is a ${jobType} job`, 'remove churnConfig or make it a create job');
   if (job.churnConfig.enabled && job.churnConfig.mode === 'namespaces' && !job.namespacedIterations)
@@ -289,6 +297,18 @@ function readJob(input: DecodeInput, global: GlobalConfig, node: Node, path: Con
     r.warn(undefined, `${what} has no namespace`, 'objects without metadata.namespace need one: add namespace: <name>');
   r.finish();
   return job;
+}
+
+/** Refuses jobs bigger than the engine can hold (see limits.ts): before anything is rendered or created. */
+function checkJobSize(r: MapReader, job: Job): void {
+  if (job.jobIterations > MAX_JOB_ITERATIONS) {
+    r.error('jobIterations', `jobIterations of ${r.what} is ${formatCount(job.jobIterations)}; burn runs at most ${formatCount(MAX_JOB_ITERATIONS)} iterations per job`, 'split the load into several jobs; see Limits in the README');
+    return;
+  }
+  if (job.jobType !== 'create') return;
+  const objects = job.objects.reduce((total, o) => total + (o.runOnce ? 1 : Math.ceil(job.jobIterations / o.repeatEveryNIterations)) * o.replicas, 0);
+  if (objects > MAX_JOB_OBJECTS)
+    r.error('objects', `${r.what} would create ${formatCount(objects)} objects (jobIterations x replicas); burn creates at most ${formatCount(MAX_JOB_OBJECTS)} per job`, 'lower replicas or jobIterations, or split the load into several jobs');
 }
 
 /** The job's type, or undefined (reported) when burn does not know it. */

@@ -12,6 +12,10 @@ export function formatPlan(plan: RunPlan): string {
     '',
     `total: ${count(plan.totalObjects, 'object')} in ${count(plan.totalNamespaces, 'namespace')}, ${count(plan.totalRequests, 'request')}; ` +
       `least time ${formatDuration(Math.round(plan.leastTimeMs))}${plan.jobs.some((j) => j.plus.length) ? ' plus waits' : ''}`,
+    '',
+    'checked offline: the config; every object template rendered for its first and last iteration and three between',
+    '  (and first, middle, last replica); apiVersion and kind of built-in kinds; object names and generateName per kind',
+    `needs a cluster: ${[...(plan.needsCluster.length ? [`kinds of other API groups (${plan.needsCluster.join(', ')})`] : []), 'RBAC, quotas, admission webhooks, CRDs installed, what the nodes can run'].join('; ')}`,
   );
   return `${lines.join('\n')}\n`;
 }
@@ -19,12 +23,13 @@ export function formatPlan(plan: RunPlan): string {
 function formatJob(job: JobPlan): string[] {
   const out = [`job "${job.name}" (${job.jobType}): ${count(job.iterations, 'iteration')}, qps ${job.qps}, burst ${job.burst}`];
   if (job.jobType === 'create') {
-    out.push(`  namespaces: ${formatNamespaces(job.namespaces)}`);
+    out.push(`  namespaces: ${formatNamespaces(job.namespaces, job.namespaceCount)}`);
     for (const o of job.objects) {
       const repeat = o.runOnce ? ', once' : o.repeatEveryNIterations > 1 ? `, every ${o.repeatEveryNIterations} iterations` : '';
       const docs = o.documentsPerReplica > 1 ? ` x ${o.documentsPerReplica} documents` : '';
       const kinds = o.kinds.length ? ` ${[...new Set(o.kinds)].join('+')}` : o.rendered ? '' : ' (URL: rendered at run time)';
       out.push(`  object ${o.index + 1}: ${o.template}${kinds}, ${o.replicas} per iteration${docs}${repeat}: ${count(o.total, 'object')}${o.pods ? `, ${count(o.pods, 'pod')}` : ''}`);
+      if (o.checkedIterations.length) out.push(`    rendered and checked: iteration ${o.checkedIterations.join(', ')} x replica ${o.checkedReplicas.join(', ')}`);
     }
     const first = job.objectsFirstIteration !== job.objectsPerIteration ? ` (${job.objectsFirstIteration} in the first)` : '';
     out.push(`  objects: ${job.objectsPerIteration} per iteration${first}, ${job.totalObjects} in total${job.totalPods ? `; ${count(job.totalPods, 'pod')}` : ''}`);
@@ -37,10 +42,10 @@ function formatJob(job: JobPlan): string[] {
   return out;
 }
 
-function formatNamespaces(names: readonly string[]): string {
-  if (names.length === 0) return 'none (objects go where their templates say)';
-  if (names.length <= 3) return `${names.length}: ${names.join(', ')}`;
-  return `${names.length}: ${names[0]}, ${names[1]}, ..., ${names[names.length - 1]}`;
+function formatNamespaces(names: readonly string[], total: number): string {
+  if (total === 0) return 'none (objects go where their templates say)';
+  if (total <= 3) return `${total}: ${names.join(', ')}`;
+  return `${total}: ${names[0]}, ${names[1]}, ..., ${names[names.length - 1]}`;
 }
 
 function count(n: number, noun: string): string {

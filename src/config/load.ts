@@ -11,6 +11,7 @@ import { applySetAssignments, parseSetFlags } from './overrides.js';
 import type { ReadContext } from './reader.js';
 import type { Config } from './types.js';
 import { describeYamlError } from './yaml-errors.js';
+import { aliasProblem, sizeProblem, type YamlLimitProblem } from './yaml-limits.js';
 
 export interface LoadOptions {
   /** `--user-data FILE`: YAML or JSON mapping whose keys become template variables of the config. */
@@ -43,7 +44,9 @@ export async function loadConfig(path: string, options: LoadOptions): Promise<Co
   data.UUID = options.uuid;
   data.RunID = runId;
 
+  refuseOverLimit(sizeProblem(source, `the config ${shown}`), shown);
   const rendered = renderConfigText(source, data, shown, dirname(file), options.allowMissing ?? false);
+  refuseOverLimit(sizeProblem(rendered, `the config ${shown} as rendered`), shown);
 
   const lineCounter = new LineCounter();
   const doc = parseDocument(rendered, { lineCounter, prettyErrors: true, uniqueKeys: true });
@@ -53,6 +56,12 @@ export async function loadConfig(path: string, options: LoadOptions): Promise<Co
     const at = err.linePos?.[0] ?? { line: 1, col: 1 };
     const { message, hint } = describeYamlError(err);
     diags.error({ file: shown, line: lineMap(at.line), col: at.col }, `YAML: ${message}`, hint);
+  }
+  diags.throwIfAny(shown);
+  const aliases = aliasProblem(doc);
+  if (aliases) {
+    const { line, col } = lineCounter.linePos(aliases.offset ?? 0);
+    diags.error({ file: shown, line: lineMap(line), col }, `YAML: ${aliases.message}`, aliases.hint);
   }
   diags.throwIfAny(shown);
 
@@ -90,6 +99,7 @@ async function readText(file: string, shown: string, flag: string): Promise<stri
 async function readUserData(path: string, cwd?: string): Promise<Record<string, unknown>> {
   const text = await readText(resolve(cwd ?? process.cwd(), path), path, '--user-data');
   if (text.trim() === '') throw new UserError(`${path}: the user data file is empty`, { hint: '--user-data takes a YAML or JSON mapping, e.g. ITERATIONS: 10' });
+  refuseOverLimit(sizeProblem(text, `the user data file ${path}`), path);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   const diags = new DiagnosticList();
@@ -98,9 +108,15 @@ async function readUserData(path: string, cwd?: string): Promise<Record<string, 
     const { message, hint } = describeYamlError(err);
     diags.error({ file: path, line: at.line, col: at.col }, `YAML: ${message}`, hint);
   }
+  const aliases = diags.empty ? aliasProblem(doc) : undefined;
+  if (aliases) diags.error({ file: path, ...lineCounter.linePos(aliases.offset ?? 0) }, `YAML: ${aliases.message}`, aliases.hint);
   if (diags.empty && !isMap(doc.contents)) diags.error({ file: path, line: 1, col: 1 }, 'user data must be a mapping of names to values', 'e.g. ITERATIONS: 10');
   if (!diags.empty) throw new ConfigError(path, diags.items);
-  return doc.toJS() as Record<string, unknown>;
+  return doc.toJS({ maxAliasCount: -1 }) as Record<string, unknown>; // aliasProblem bounds the expansion
+}
+
+function refuseOverLimit(problem: YamlLimitProblem | undefined, file: string): void {
+  if (problem) throw new ConfigError(file, [{ pos: { file, line: 1, col: 1 }, message: problem.message, hint: problem.hint }]);
 }
 
 function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {

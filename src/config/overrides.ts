@@ -9,6 +9,9 @@ export interface SetAssignment {
   flag: string;
 }
 
+/** Names JavaScript gives every object: as keys they would change objects instead of setting a value. */
+const prototypeKeys = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** An assignment starts at a comma followed by `key=`; commas inside values stay in the value. */
 const assignmentStart = /,(?=\s*[A-Za-z0-9_.\-]+=)/;
 
@@ -24,6 +27,11 @@ export function parseSetFlags(flags: readonly string[], diags: DiagnosticList, f
       const path = eq > 0 ? text.slice(0, eq).trim().split('.') : [];
       if (eq <= 0 || path.some((segment) => segment === '')) {
         diags.error({ file, line: 0, col: 0, flag }, `"${text}" is not key=value`, 'write --set jobs.0.qps=50 (dots between keys, numbers index lists)');
+        continue;
+      }
+      const refused = path.find((segment) => prototypeKeys.has(segment));
+      if (refused) {
+        diags.error({ file, line: 0, col: 0, flag }, `"${refused}" is not a config key burn accepts`, 'name a key of the config, e.g. --set jobs.0.qps=50');
         continue;
       }
       out.push({ path, value: parseScalar(text.slice(eq + 1).trim()), flag });

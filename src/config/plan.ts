@@ -1,6 +1,6 @@
 import { ConfigError, type Diagnostic } from './diagnostics.js';
 import { TokenBucketClock } from './least-time.js';
-import { renderFirstIteration, type RenderedObject } from './render-check.js';
+import { renderSample, type RenderedObject } from './render-check.js';
 import type { Config, Job, JobObject, JobType } from './types.js';
 
 export interface ObjectPlan {
@@ -19,6 +19,11 @@ export interface ObjectPlan {
   total: number;
   pods: number;
   rendered: boolean;
+  /** The iterations and replicas validate rendered and checked (a sample: first, last, three between). */
+  checkedIterations: number[];
+  checkedReplicas: number[];
+  /** Kinds of this object only a cluster can check. */
+  needsCluster: string[];
 }
 
 export interface JobPlan {
@@ -27,8 +32,12 @@ export interface JobPlan {
   iterations: number;
   qps: number;
   burst: number;
-  /** Namespaces the job creates: `<namespace>-<iteration / iterationsPerNamespace>`, or `<namespace>`. */
+  /**
+   * Namespaces the job creates: `<namespace>-<iteration / iterationsPerNamespace>`, or `<namespace>`.
+   * All of them up to MAX_LISTED_NAMESPACES; beyond, the first two and the last (namespaceCount has the number).
+   */
   namespaces: string[];
+  namespaceCount: number;
   /** Objects created in iteration 0 and in a later, ordinary iteration (runOnce and repeats differ). */
   objectsFirstIteration: number;
   objectsPerIteration: number;
@@ -55,19 +64,23 @@ export interface RunPlan {
   totalRequests: number;
   leastTimeMs: number;
   warnings: Diagnostic[];
+  /** Kinds only a cluster can check (CRDs, aggregated APIs), as "group/version Kind". */
+  needsCluster: string[];
 }
 
+export const MAX_LISTED_NAMESPACES = 1000;
+
 /**
- * Checks what loading cannot (every object template of the first iteration renders to Kubernetes
- * objects) and works out what the run will do. Touches no cluster. Throws a ConfigError with every
- * template problem.
+ * Checks what loading cannot (every object template renders to Kubernetes objects the API server would
+ * take, for a sample of iterations and replicas) and works out what the run will do. Touches no cluster;
+ * costs the same for 10 iterations and ten million. Throws a ConfigError with every template problem.
  */
 export async function planRun(config: Config): Promise<RunPlan> {
   const problems: Diagnostic[] = [];
   const jobs: JobPlan[] = [];
   for (const job of config.jobs) {
     const rendered: RenderedObject[] = [];
-    for (const object of job.objects) rendered.push(await renderFirstIteration(config, job, object, problems));
+    for (const object of job.objects) rendered.push(await renderSample(config, job, object, problems));
     jobs.push(planJob(job, rendered));
   }
   if (problems.length) throw new ConfigError(config.source.file, problems);
@@ -77,17 +90,18 @@ export async function planRun(config: Config): Promise<RunPlan> {
     runId: config.global.runId,
     jobs,
     totalObjects: sum(jobs.map((j) => j.totalObjects)),
-    totalNamespaces: sum(jobs.map((j) => j.namespaces.length)),
+    totalNamespaces: sum(jobs.map((j) => j.namespaceCount)),
     totalRequests: sum(jobs.map((j) => j.requests)),
     leastTimeMs: sum(jobs.map((j) => j.leastTimeMs)),
     warnings: config.warnings,
+    needsCluster: [...new Set(jobs.flatMap((j) => j.objects.flatMap((o) => o.needsCluster)))],
   };
 }
 
 export function planJob(job: Job, rendered: readonly RenderedObject[]): JobPlan {
   const creates = job.jobType === 'create';
   const objects = job.objects.map((object, i) => planObject(job, object, rendered[i]));
-  const namespaces = creates ? namespaceNames(job) : [];
+  const namespaceCount = creates ? countNamespaces(job) : 0;
   const clock = new TokenBucketClock(job.qps, job.burst);
   if (creates) simulateCreate(job, objects, clock);
   else simulateSelectJob(job, clock);
@@ -109,7 +123,8 @@ export function planJob(job: Job, rendered: readonly RenderedObject[]): JobPlan 
     iterations: job.jobIterations,
     qps: job.qps,
     burst: job.burst,
-    namespaces,
+    namespaces: creates ? listNamespaces(job, namespaceCount) : [],
+    namespaceCount,
     objectsFirstIteration: creates ? sum(objects.map((o) => o.replicas * o.documentsPerReplica)) : 0,
     objectsPerIteration: creates ? sum(ordinary.map((o) => o.replicas * o.documentsPerReplica)) : 0,
     totalObjects: creates ? sum(objects.map((o) => o.total)) : 0,
@@ -139,6 +154,9 @@ function planObject(job: Job, object: JobObject, rendered: RenderedObject | unde
     total,
     pods: job.jobType === 'create' ? iterations * object.replicas * (rendered?.podsPerReplica ?? 0) : 0,
     rendered: rendered?.rendered ?? false,
+    checkedIterations: rendered?.iterations ?? [],
+    checkedReplicas: rendered?.replicas ?? [],
+    needsCluster: rendered?.needsCluster ?? [],
   };
 }
 
@@ -153,18 +171,58 @@ export function createsInIteration(object: Pick<JobObject, 'runOnce' | 'repeatEv
   return object.runOnce ? iteration === 0 : iteration % object.repeatEveryNIterations === 0;
 }
 
+function countNamespaces(job: Job): number {
+  if (!job.namespace || job.jobIterations < 1) return 0;
+  return job.namespacedIterations ? Math.ceil(job.jobIterations / job.iterationsPerNamespace) : 1;
+}
+
+/** Every namespace name up to MAX_LISTED_NAMESPACES, else the first two and the last. */
+function listNamespaces(job: Job, count: number): string[] {
+  const at = (k: number) => namespaceForIteration(job, k * job.iterationsPerNamespace)!;
+  if (count === 0) return [];
+  if (!job.namespacedIterations) return [job.namespace];
+  if (count <= MAX_LISTED_NAMESPACES) return Array.from({ length: count }, (_, k) => at(k));
+  return [at(0), at(1), at(count - 1)];
+}
+
+/** All the job's namespace names (for the engine, which creates them; the plan lists a sample beyond 1000). */
 export function namespaceNames(job: Job): string[] {
-  const names = new Set<string>();
-  for (let i = 0; i < job.jobIterations; i++) {
-    const ns = namespaceForIteration(job, i);
-    if (ns) names.add(ns);
+  const count = countNamespaces(job);
+  if (!job.namespacedIterations) return count ? [job.namespace] : [];
+  return Array.from({ length: count }, (_, k) => namespaceForIteration(job, k * job.iterationsPerNamespace)!);
+}
+
+/** Iterations simulated one by one; beyond, the rest follows from the last whole period of the pattern. */
+const SIMULATED_ITERATIONS = 20_000;
+
+/**
+ * Runs `step(iteration)` for every iteration up to SIMULATED_ITERATIONS; for longer jobs, the bucket has
+ * reached its steady state by then, so each further `period` of iterations costs what the last one did.
+ */
+function simulateIterations(n: number, period: number, clock: TokenBucketClock, step: (iteration: number) => void): void {
+  const window = period <= SIMULATED_ITERATIONS / 4 ? period : Math.floor(SIMULATED_ITERATIONS / 2);
+  const simulated = n <= SIMULATED_ITERATIONS ? n : Math.floor(SIMULATED_ITERATIONS / window) * window;
+  let windowStart = { ms: 0, requests: 0 };
+  for (let iteration = 0; iteration < simulated; iteration++) {
+    if (iteration === simulated - window) windowStart = { ms: clock.elapsedMs, requests: clock.requests };
+    step(iteration);
   }
-  return [...names];
+  if (simulated === n) return;
+  const windows = Math.floor((n - simulated - 1) / window); // the last iteration is stepped: it has no pause after it
+  clock.elapsedMs += windows * (clock.elapsedMs - windowStart.ms);
+  clock.requests += windows * (clock.requests - windowStart.requests);
+  for (let iteration = simulated + windows * window; iteration < n; iteration++) step(iteration);
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
 }
 
 function simulateCreate(job: Job, objects: readonly ObjectPlan[], clock: TokenBucketClock): void {
   const namespaced = Boolean(job.namespace) && job.namespacedIterations;
-  for (let iteration = 0; iteration < job.jobIterations; iteration++) {
+  // the pattern of what an iteration does repeats every lcm(repeatEveryNIterations..., iterationsPerNamespace) iterations
+  const period = [...objects.map((o) => o.repeatEveryNIterations), namespaced ? job.iterationsPerNamespace : 1].reduce((a, b) => Math.min(SIMULATED_ITERATIONS, (a / gcd(a, b)) * b), 1);
+  simulateIterations(job.jobIterations, period, clock, (iteration) => {
     // namespaces are created outside the job's token bucket (the article's timings in seed 003 confirm it)
     if (namespaced && iteration > 0 && iteration % job.iterationsPerNamespace === 0) clock.pause(job.namespaceDelayMs);
     const due = objects.filter((o) => createsInIteration(o, iteration));
@@ -173,18 +231,18 @@ function simulateCreate(job: Job, objects: readonly ObjectPlan[], clock: TokenBu
       if (i < due.length - 1) clock.pause(job.objectDelayMs);
     });
     if (iteration < job.jobIterations - 1) clock.pause(job.jobIterationDelayMs);
-  }
+  });
 }
 
 /** delete, read and patch jobs list each object's selector once per iteration before acting on what they find. */
 function simulateSelectJob(job: Job, clock: TokenBucketClock): void {
-  for (let iteration = 0; iteration < job.jobIterations; iteration++) {
+  simulateIterations(job.jobIterations, 1, clock, (iteration) => {
     job.objects.forEach((_, i) => {
       clock.send(1);
       if (i < job.objects.length - 1) clock.pause(job.objectDelayMs);
     });
     if (iteration < job.jobIterations - 1) clock.pause(job.jobIterationDelayMs);
-  }
+  });
 }
 
 /** Churn stops at its duration or after its cycles (each at least `delay` apart), whichever is first. */

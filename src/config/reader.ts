@@ -236,13 +236,13 @@ export class MapReader {
       this.typeError(key, node, 'a mapping');
       return {};
     }
-    return node.toJS(this.ctx.doc) as Record<string, unknown>;
+    return node.toJS(this.ctx.doc, { maxAliasCount: -1 }) as Record<string, unknown>; // load bounded the aliases
   }
 
   /** Any value, kept as plain data, for keys burn passes through without interpreting. */
   raw(key: string): unknown {
     const node = this.valueNode(key);
-    return node === undefined ? undefined : node.toJS(this.ctx.doc);
+    return node === undefined ? undefined : node.toJS(this.ctx.doc, { maxAliasCount: -1 });
   }
 
   /** A nested mapping read by `read`; absent means `read` is given undefined so it can apply defaults. */

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 
 /** What a file reference in a config (object template, profile, function template) points at. */
@@ -6,6 +6,8 @@ export type Reference =
   | { kind: 'file'; path: string }
   | { kind: 'url'; url: string }
   | { kind: 'missing'; tried: string[] }
+  | { kind: 'folder'; path: string }
+  | { kind: 'unreadable'; path: string; reason: string }
   | { kind: 'bad-url'; reason: string };
 
 const schemePattern = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -31,8 +33,21 @@ export function resolveReference(ref: string, baseDir: string, cwd: string = pro
     return { kind: 'url', url: url.href };
   }
   const candidates = isAbsolute(ref) ? [ref] : [...new Set([resolve(baseDir, ref), resolve(cwd, ref)])];
+  let folder: string | undefined;
   for (const path of candidates) {
-    if (existsSync(path) && statSync(path).isFile()) return { kind: 'file', path };
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat?.isFile()) return readable(path);
+    if (stat?.isDirectory()) folder ??= path;
   }
-  return { kind: 'missing', tried: candidates };
+  return folder ? { kind: 'folder', path: folder } : { kind: 'missing', tried: candidates };
+}
+
+function readable(path: string): Reference {
+  try {
+    accessSync(path, constants.R_OK);
+    return { kind: 'file', path };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { kind: 'unreadable', path, reason: code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? String(err)) };
+  }
 }

@@ -1,4 +1,5 @@
 import jsyaml from 'js-yaml';
+import { renderedYamlProblem } from '../config/yaml-limits.js';
 
 /**
  * Parses what an object template rendered: the hot path of a create job, once per object.
@@ -16,10 +17,16 @@ export class RenderedYamlError extends Error {
 }
 
 export function parseRenderedDocuments(text: string): unknown[] {
+  const tooBig = renderedYamlProblem(text);
+  if (tooBig) throw new RenderedYamlError(tooBig.message, tooBig.line);
   try {
-    return jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA }).filter((doc) => doc !== null && doc !== undefined);
+    const docs = jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA }).filter((doc) => doc !== null && doc !== undefined);
+    const aliased = renderedYamlProblem(text, docs);
+    if (aliased) throw new RenderedYamlError(aliased.message, aliased.line);
+    return docs;
   } catch (err) {
     if (err instanceof jsyaml.YAMLException) throw new RenderedYamlError(err.reason, (err.mark?.line ?? 0) + 1);
     throw err;
   }
 }
+

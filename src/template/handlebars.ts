@@ -7,6 +7,7 @@ import { TemplateError } from './errors.js';
 import type { SourceFile } from './source.js';
 import type { FunctionTable, TemplateFunction } from './funcs/types.js';
 import { isTrue, kindOf, numberOf } from './go/values.js';
+import { formatCount, MAX_OUTPUT_CHARS } from './limits.js';
 
 /** Handlebars' own block helpers keep their meaning. */
 const RESERVED = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log', 'blockHelperMissing', 'helperMissing']);
@@ -60,11 +61,16 @@ export function compileHandlebarsTemplate(source: SourceFile, settings: Handleba
   }
   return {
     render(data) {
+      let out: string;
       try {
-        return render(data);
+        out = render(data);
       } catch (err) {
         throw toTemplateError(source, err);
       }
+      if (out.length > MAX_OUTPUT_CHARS) {
+        throw new TemplateError(`the template's output passed ${formatCount(MAX_OUTPUT_CHARS)} characters`, { file: source.name, line: 1, column: 1 }, 'a template may render at most 16 MiB; see Limits in the README');
+      }
+      return out;
     },
   };
 }
@@ -77,6 +83,7 @@ interface HandlebarsException {
 
 function toTemplateError(source: SourceFile, err: unknown): Error {
   if (err instanceof TemplateError) return err;
+  if (err instanceof RangeError) return new TemplateError('the template nests too deeply (or grows too large) to render', { file: source.name, line: 1, column: 1 }, 'see Limits in the README');
   const e = err as HandlebarsException;
   if (typeof e?.message !== 'string') return err as Error;
   const lines = source.text.split('\n');

@@ -66,10 +66,15 @@ function readData(path: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** Names JavaScript gives every object: as keys they would change objects instead of setting a value. */
+const prototypeKeys = new Set(['__proto__', 'constructor', 'prototype']);
+
 function applySet(data: Record<string, unknown>, pair: string): void {
   const eq = pair.indexOf('=');
   if (eq <= 0) throw new UserError(`--set ${pair}: expected key=value`, { hint: 'for example --set replicas=3 or --set labels.app=web' });
   const path = pair.slice(0, eq).split('.');
+  const refused = path.find((key) => prototypeKeys.has(key));
+  if (refused) throw new UserError(`--set ${pair}: "${refused}" is not a variable name burn accepts`, { hint: 'name a template variable, e.g. --set replicas=3' });
   const raw = pair.slice(eq + 1);
   let target = data;
   for (const key of path.slice(0, -1)) {

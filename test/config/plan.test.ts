@@ -156,8 +156,8 @@ describe('planRun', () => {
 `;
     const problems = await problemsOf(planOf({ 'config.yaml': config, 'no-kind.yaml': noKind, 'pod.yaml': podTemplate, 'no-name.yaml': noName }));
     expect(problems).toEqual([
-      expect.stringMatching(/no-kind\.yaml:1:1: rendered object of job "broken" object 1, replica 1 has no kind \(every object needs apiVersion, kind and metadata\.name\)$/),
-      expect.stringMatching(/no-name\.yaml:1:1: rendered object of job "broken" object 3, replica 1 has no metadata\.name \(or generateName\) \(every object needs apiVersion, kind and metadata\.name\)$/),
+      expect.stringMatching(/no-kind\.yaml:1:1: rendered object of job "broken" object 1, iteration 0, replica 1 has no kind \(every object needs apiVersion, kind and metadata\.name\)$/),
+      expect.stringMatching(/no-name\.yaml:1:1: rendered object of job "broken" object 3, iteration 0, replica 1 has no metadata\.name \(or generateName\) \(every object needs apiVersion, kind and metadata\.name\)$/),
     ]);
   });
 
@@ -168,10 +168,15 @@ describe('planRun', () => {
 job "create-deployments" (create): 10 iterations, qps 1, burst 10
   namespaces: 10: kube-burner-test-0, kube-burner-test-1, ..., kube-burner-test-9
   object 1: deployment.yaml Deployment, 2 per iteration: 20 objects, 20 pods
+    rendered and checked: iteration 0, 2, 4, 6, 9 x replica 1, 2
   objects: 2 per iteration, 20 in total; 20 pods
   least time: 10s for 20 requests, plus waiting for objects at the end (waitWhenFinished)
 
 total: 20 objects in 10 namespaces, 20 requests; least time 10s plus waits
+
+checked offline: the config; every object template rendered for its first and last iteration and three between
+  (and first, middle, last replica); apiVersion and kind of built-in kinds; object names and generateName per kind
+needs a cluster: RBAC, quotas, admission webhooks, CRDs installed, what the nodes can run
 `);
   });
 });
@@ -210,14 +215,14 @@ data:
     const broken = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x-{{ .Replica }\n';
     const problems = await problemsOf(planOf({ 'config.yaml': job('      - objectTemplate: broken.yaml\n'), 'funcs.tpl': funcs, 'broken.yaml': broken }));
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/broken\.yaml:4:\d+: .*\(template of job "t" object 1, replica 1\)/);
+    expect(problems[0]).toMatch(/broken\.yaml:4:\d+: .*\(template of job "t" object 1\)/);
   });
 
   it('fails on a missing template variable unless the job sets defaultMissingKeysWithZero', async () => {
     const template = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x-{{ .Replica }}\ndata:\n  color: "{{ .color }}"\n';
     const files = { 'funcs.tpl': funcs, 'cm.yaml': template };
     const problems = await problemsOf(planOf({ ...files, 'config.yaml': job('      - objectTemplate: cm.yaml\n') }));
-    expect(problems).toEqual([expect.stringMatching(/cm\.yaml:6:\d+: .*color.*\(template of job "t" object 1, replica 1\)/)]);
+    expect(problems).toEqual([expect.stringMatching(/cm\.yaml:6:\d+: .*color.*\(template of job "t" object 1, iteration 0, replica 1\)/)]);
     const plan = await planOf({ ...files, 'config.yaml': job('      - objectTemplate: cm.yaml\n', '    defaultMissingKeysWithZero: true\n') });
     expect(plan.jobs[0]!.totalObjects).toBe(1);
   });
@@ -235,6 +240,6 @@ data:
 `;
     const problems = await problemsOf(planOf({ 'config.yaml': job('      - objectTemplate: cm.yaml\n'), 'funcs.tpl': funcs, 'cm.yaml': template }));
     // the parser notices at the end of the text: the rendered line maps back past the removed block
-    expect(problems).toEqual([expect.stringMatching(/cm\.yaml:10:1: rendered template of job "t" object 1, replica 1 is not valid YAML: Flow sequence .* must be sufficiently indented and end with a \] \(/)]);
+    expect(problems).toEqual([expect.stringMatching(/cm\.yaml:10:1: rendered template of job "t" object 1, iteration 0, replica 1 is not valid YAML: Flow sequence .* must be sufficiently indented and end with a \] \(/)]);
   });
 });

@@ -1,5 +1,5 @@
 /** Functions kube-burner adds to sprig: combinatorics for spreading objects, subnet/address helpers and ReadFile. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { kindOf } from '../go/values.js';
 import { strval } from './convert.js';
@@ -59,16 +59,31 @@ export function ipAddresses(pool: unknown, iteration: number, perIteration: numb
   return addresses.slice(first, first + perIteration).join(' ');
 }
 
+/** The real path (symbolic links resolved) of `path`, or `path` itself when it does not exist. */
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+function isInside(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return !(rel === '..' || rel.startsWith('../') || rel.startsWith('..\\') || isAbsolute(rel));
+}
+
 function readFileFunction(ctx: FunctionContext): (path: string) => string {
   return (path: string) => {
     const full = resolve(ctx.baseDir, path);
-    const rel = relative(ctx.baseDir, full);
-    const outside = rel === '..' || rel.startsWith('../') || rel.startsWith('..\\') || isAbsolute(rel);
-    if (outside && !ctx.allowReadOutsideBaseDir) {
-      throw new FunctionError(`${path} is outside the config folder ${ctx.baseDir}; move the file under it or allow reads outside it`);
+    // compared as real paths (a symbolic link inside the folder may point outside it), and the real path is what is read
+    const real = realPath(full);
+    if (!ctx.allowReadOutsideBaseDir && !isInside(realPath(ctx.baseDir), real)) {
+      const via = isInside(ctx.baseDir, full) ? ` (through a symbolic link, to ${real})` : '';
+      throw new FunctionError(`${path} is outside the config folder ${ctx.baseDir}${via}; move the file under it or allow reads outside it`);
     }
     try {
-      return readFileSync(full, 'utf8');
+      return readFileSync(real, 'utf8');
     } catch (err) {
       throw new FunctionError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
     }

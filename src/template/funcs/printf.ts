@@ -1,5 +1,7 @@
 /** Go's fmt.Sprintf, Sprint and Sprintln over template values: verbs, flags, width, precision and Go's error markers. */
 import { formatFloatV, formatGoTimeString, formatV, kindOf, numberOf, sortedKeys, typeName } from '../go/values.js';
+import { formatCount, MAX_BUILT_LENGTH } from '../limits.js';
+import { FunctionError } from './types.js';
 
 interface Spec {
   minus: boolean;
@@ -155,6 +157,7 @@ function formatArg(a: unknown, verb: string, spec: Spec): string {
 
 function pad(s: string, spec: Spec, zeroAllowed: boolean): string {
   const w = spec.width ?? 0;
+  if (w > MAX_BUILT_LENGTH) throw new FunctionError(`width ${formatCount(w)} is more than the ${formatCount(MAX_BUILT_LENGTH)} characters a template may build; see Limits in the README`);
   const len = [...s].length;
   if (len >= w) return s;
   if (spec.minus) return s + ' '.repeat(w - len);

@@ -1,10 +1,13 @@
 /** sprig's integer math: every operand goes through cast.ToInt64, so "3" and 3.9 count as 3. */
 import { FunctionError, fn, variadic, type TemplateFunction } from './types.js';
 import { int64, toInt64 } from './convert.js';
+import { formatCount, MAX_BUILT_LENGTH } from '../limits.js';
 
 function untilStep(start: number, stop: number, step: number): number[] {
   const out: number[] = [];
   if (step === 0) return out;
+  const length = Math.ceil((stop - start) / step);
+  if (length > MAX_BUILT_LENGTH) throw new FunctionError(`a list of ${formatCount(length)} numbers is more than the ${formatCount(MAX_BUILT_LENGTH)} a template may build; see Limits in the README`);
   if (stop < start) {
     if (step >= 0) return out;
     for (let i = start; i > stop; i += step) out.push(i);

@@ -2,6 +2,7 @@
 import type { GoMap } from '../go/values.js';
 import { strval } from './convert.js';
 import { quoteGo } from './printf.js';
+import { formatCount, MAX_BUILT_LENGTH } from '../limits.js';
 import { FunctionError, fn, variadic, type TemplateFunction } from './types.js';
 
 function indent(spaces: number, s: string): string {
@@ -100,6 +101,7 @@ export const stringFunctions: Record<string, TemplateFunction> = {
   join: fn(['string', 'any'], (sep: string, v: unknown) => strslice(v).join(sep)),
   repeat: fn(['int', 'string'], (count: number, s: string) => {
     if (count < 0) throw new FunctionError('strings: negative Repeat count');
+    if (count * s.length > MAX_BUILT_LENGTH) throw new FunctionError(`${formatCount(count * s.length)} characters is more than the ${formatCount(MAX_BUILT_LENGTH)} repeat may build; see Limits in the README`);
     return s.repeat(count);
   }),
   substr: fn(['int', 'int', 'string'], (start: number, end: number, s: string) => {

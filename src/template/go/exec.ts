@@ -4,6 +4,7 @@ import type { SourceFile } from '../source.js';
 import { type FunctionTable, type ParamType, type TemplateFunction } from '../funcs/types.js';
 import type { ArgNode, CommandNode, IdentifierNode, ListNode, Node, NumberNode, PipeNode, TemplateDefinition } from './ast.js';
 import { nodeString } from './node-string.js';
+import { formatCount, MAX_OUTPUT_CHARS, MAX_RENDER_MS } from '../limits.js';
 import { GoFloat, GoInt64, formatV, isPlainMap, isTrue, kindOf, numberOf, sortedKeys, typeName, type GoMap } from './values.js';
 
 export interface ExecEnv {
@@ -59,9 +60,15 @@ export function execute(root: ListNode, name: string, source: SourceFile, data: 
   return state.out;
 }
 
+const LIMIT_HINT = 'a template must render in ' + `${MAX_RENDER_MS / 1000}s to at most ${formatCount(MAX_OUTPUT_CHARS)} characters; see Limits in the README; look for a range over a huge count`;
+/** Steps between two looks at the clock. */
+const CLOCK_EVERY = 1024;
+
 class State {
   out = '';
   private depth = 0;
+  private steps = 0;
+  private readonly deadline = Date.now() + MAX_RENDER_MS;
 
   constructor(
     private readonly env: ExecEnv,
@@ -82,10 +89,17 @@ class State {
 
   walkList(dot: unknown, list: ListNode): Signal {
     for (const node of list.nodes) {
+      this.tick(node.pos, node.type);
       const signal = this.walk(dot, node);
+      if (this.out.length > MAX_OUTPUT_CHARS) this.failAt(node.pos, node.type, `the template's output passed ${formatCount(MAX_OUTPUT_CHARS)} characters`, LIMIT_HINT);
       if (signal !== Signal.None) return signal;
     }
     return Signal.None;
+  }
+
+  /** Counts a step (a node, a range iteration) and fails once the render has run too long. */
+  private tick(pos: number, at: string): void {
+    if (++this.steps % CLOCK_EVERY === 0 && Date.now() > this.deadline) this.failAt(pos, at, `the template ran longer than ${MAX_RENDER_MS / 1000}s`, LIMIT_HINT);
   }
 
   private walk(dot: unknown, node: Node): Signal {
@@ -131,6 +145,7 @@ class State {
       const value = this.evalPipeline(dot, pipe);
       const iterMark = this.vars.length;
       const one = (key: unknown, elem: unknown): Signal => {
+        this.tick(pipe.pos, 'range');
         if (pipe.decl.length > 0) {
           const last = pipe.decl.length - 1;
           this.setDeclared(pipe, last, elem);

@@ -16,6 +16,7 @@ import type {
 import { lex, type Token } from './lexer.js';
 import { parseGoNumber, unquoteGo } from './literals.js';
 import { closest } from '../suggest.js';
+import { MAX_NESTING } from '../limits.js';
 
 export interface ParsedFile {
   /** The body outside any {{define}}. */
@@ -25,7 +26,13 @@ export interface ParsedFile {
 }
 
 export function parseTemplate(source: SourceFile, funcs: FunctionTable): ParsedFile {
-  return new Parser(source, funcs).parseFile();
+  try {
+    return new Parser(source, funcs).parseFile();
+  } catch (err) {
+    // MAX_NESTING keeps the parser within the stack; should a smaller stack run out first, say so
+    if (err instanceof RangeError) throw TemplateError.at(source, 0, 'the template nests too deeply to parse', `keep blocks and parentheses under ${MAX_NESTING} levels`);
+    throw err;
+  }
 }
 
 type Control = 'if' | 'with' | 'range';
@@ -35,6 +42,8 @@ class Parser {
   private i = 0;
   private vars: string[] = ['$'];
   private rangeDepth = 0;
+  /** Open blocks and parentheses: their recursion is bounded so deep input is an error, not a stack overflow. */
+  private depth = 0;
   private readonly definitions: TemplateDefinition[] = [];
 
   constructor(
@@ -178,7 +187,22 @@ class Parser {
     return { kind: 'node', node: { type: 'action', pos: t.pos, pipe } };
   }
 
+  /** Parses something nested (a block, a parenthesized pipeline) one level deeper. */
+  private nested<T>(at: Token, parse: () => T): T {
+    if (this.depth >= MAX_NESTING) this.fail(at, `blocks and parentheses nest more than ${MAX_NESTING} deep`);
+    this.depth++;
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
+
   private control(kind: Control, at: Token): Node {
+    return this.nested(at, () => this.controlBody(kind, at));
+  }
+
+  private controlBody(kind: Control, at: Token): Node {
     const varsMark = this.vars.length;
     const pipe = this.pipeline(kind, 'right');
     if (kind === 'range') this.rangeDepth++;
@@ -362,7 +386,7 @@ class Parser {
         return this.stringNode(t);
       case 'lparen': {
         this.i++;
-        return this.pipeline('parenthesized pipeline', 'rparen');
+        return this.nested(t, () => this.pipeline('parenthesized pipeline', 'rparen'));
       }
       default:
         return undefined;
