@@ -1,0 +1,154 @@
+/**
+ * The bad-input corpus: each case is a small fixture (files written into a fresh folder), the burn
+ * command line, the exit code it must end with and a pattern its message must contain (the file:line
+ * or the flag at fault). corpus.test.ts runs them through the real CLI.
+ *
+ * In args and files, {{SIM_KUBECONFIG}} is the kubeconfig of the simulator the test serves and
+ * {{HTTP}} the base URL of a 127.0.0.1 server answering 404 to everything, {{CLOSED}} one where nothing listens.
+ */
+
+import { podTemplate } from '../config/helpers.js';
+
+export interface Case {
+  name: string;
+  files: Record<string, string>;
+  args: string[];
+  exit: number;
+  /** What the message must contain: the file:line, the flag, and the point. */
+  message: RegExp;
+  /** Run as its own `node bin/burn.js` process rather than in the shared runner. */
+  spawn?: boolean;
+  /** Make these files unreadable before the run. */
+  unreadable?: string[];
+  /** Symbolic links to create: link path -> target. */
+  symlinks?: Record<string, string>;
+}
+
+
+/** A one-job config: `job` lines go into the job (indented for it), `object` lines into its one object. */
+function config(job: string[] = [], object: string[] = [], template = 'pod.yaml'): string {
+  return ['jobs:', '  - name: j', '    namespace: corpus', ...job.map((l) => `    ${l}`), '    objects:', `      - objectTemplate: ${template}`, '        replicas: 1', ...object.map((l) => `        ${l}`), ''].join('\n');
+}
+
+/** A config whose object template is `text` (t.yaml). */
+function withTemplate(text: string, job: string[] = []): Record<string, string> {
+  return { 'c.yaml': config(job, [], 't.yaml'), 't.yaml': text };
+}
+
+function object(kind: string, apiVersion: string, metadata: string): string {
+  return `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n${metadata}\n`;
+}
+
+const aliasBomb = (indent: string) =>
+  ['a', 'b', 'c', 'd', 'e', 'f', 'g']
+    .map((name, i, names) => `${indent}${name}: &${name} [${i === 0 ? Array(10).fill('"x"').join(',') : Array(10).fill(`*${names[i - 1]}`).join(',')}]`)
+    .join('\n');
+
+const nested = (depth: number, open: string, close: string, middle: string) => `${open.repeat(depth)}${middle}${close.repeat(depth)}`;
+
+const validate = ['validate', '-c', 'c.yaml'];
+const basic = { 'c.yaml': config(), 'pod.yaml': podTemplate };
+
+export const cases: Case[] = [
+  // ---- configs: YAML
+  { name: 'config alias bomb', files: { 'c.yaml': `${aliasBomb('')}\n${config()}`, 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:5:\d+: YAML: aliases expand to more than 100,000 nodes/ },
+  { name: 'config alias bomb used by inputVars', files: { 'c.yaml': `${aliasBomb('')}\n${config([], ['inputVars: {x: *g}'])}`, 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:\d+:\d+: YAML: aliases expand/ },
+  { name: 'config alias without anchor', files: { 'c.yaml': `x: *nowhere\n${config()}`, 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:1:\d+: .*nowhere/ },
+  { name: 'config alias inside its own anchor', files: { 'c.yaml': `x: &a [1, *a]\n${config()}`, 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:1:\d+: .*(refers to the block that contains it|alias)/ },
+  { name: 'config over the size limit', files: { 'c.yaml': `# ${'x'.repeat(17 * 1024 * 1024)}\n${config()}`, 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:1:1: the config c\.yaml is 17,8\d\d,\d\d\d characters; burn parses YAML of at most 16,777,216/ },
+  { name: 'config with a tab indent', files: { 'c.yaml': 'jobs:\n\t- name: j\n', 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:2:\d+: YAML: .*tab/i },
+  { name: 'config with a duplicate key', files: { 'c.yaml': config(['qps: 5', 'qps: 6']), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:5:\d+: YAML: .*unique/i },
+  { name: 'empty config', files: { 'c.yaml': '' }, args: validate, exit: 1, message: /c\.yaml:1:1: the config must be a mapping/ },
+  { name: 'config is a list', files: { 'c.yaml': '- a\n- b\n' }, args: validate, exit: 1, message: /c\.yaml:1:1: the config must be a mapping/ },
+  { name: 'config without jobs', files: { 'c.yaml': 'global:\n  gc: true\n' }, args: validate, exit: 1, message: /c\.yaml:1:1: the config has no "jobs"/ },
+  { name: 'config that is a folder', files: { 'c.yaml/keep': '' }, args: validate, exit: 1, message: /c\.yaml: is a folder/ },
+  { name: 'config file missing', files: {}, args: validate, exit: 1, message: /c\.yaml: not found.*\n.*-c\/--config/ },
+  // ---- configs: Go template of the config itself
+  { name: 'config variable missing', files: { 'c.yaml': config(['jobIterations: {{.ITERATIONS}}']), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:4:\d+: .*"ITERATIONS"/ },
+  { name: 'config template syntax error', files: { 'c.yaml': config(['jobIterations: {{ if }}3{{ end }}']), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:4:\d+: missing value for if/ },
+  { name: 'config template nested 5000 deep', files: { 'c.yaml': `${nested(5000, '{{if true}}', '{{end}}', '')}\n${config()}`, 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:1:\d+: blocks and parentheses nest more than 1000 deep/ },
+  // ---- configs: values
+  { name: 'jobIterations 1e12', files: { 'c.yaml': config(['jobIterations: 1000000000000']), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:4:\d+: jobIterations of job "j" is 1,000,000,000,000; burn runs at most 10,000,000/ },
+  { name: 'jobIterations one over the limit', files: { 'c.yaml': config(['jobIterations: 10000001']), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:4:\d+: jobIterations .* at most 10,000,000/ },
+  { name: 'jobIterations written 1e400', files: { 'c.yaml': config(['jobIterations: 1e400']), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:4:\d+: "jobIterations" of job "j" must be a whole number/ },
+  { name: 'jobIterations negative', files: { 'c.yaml': config(['jobIterations: -3']), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:4:\d+: jobIterations of job "j" is -3/ },
+  { name: 'jobIterations as text', files: { 'c.yaml': config(['jobIterations: ten']), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:4:\d+: "jobIterations" of job "j" must be a whole number/ },
+  { name: 'replicas times iterations over the object limit', files: { 'c.yaml': config(['jobIterations: 1000'], ['replicas: 100000']).replace('        replicas: 1\n', ''), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:\d+:\d+: job "j" would create 100,000,000 objects/ },
+  { name: 'qps not a number', files: { 'c.yaml': config(['qps: fast']), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:4:\d+: "qps" of job "j" must be a number/ },
+  { name: 'duration without unit', files: { 'c.yaml': config(['maxWaitTimeout: 30']), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:4:\d+: .*duration with a unit/ },
+  { name: 'unknown job key', files: { 'c.yaml': config(['jobIteration: 3']), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:4:\d+: unknown key "jobIteration".*jobIterations/ },
+  { name: 'unknown jobType', files: { 'c.yaml': config(['jobType: crate']), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:4:\d+: "jobType" of job "j" is "crate".*create/ },
+  { name: 'job name with capitals', files: { 'c.yaml': config().replace('name: j', 'name: MyJob'), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:2:\d+: job name "MyJob" is not a valid DNS-1123 name/ },
+  { name: 'namespace not a DNS label', files: { 'c.yaml': config().replace('namespace: corpus', 'namespace: Corpus_NS'), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:3:\d+: namespace "Corpus_NS"/ },
+  { name: 'churn percent out of range', files: { 'c.yaml': config(['churnConfig: {cycles: 1, percent: 200}']), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:4:\d+: percent of churnConfig/ },
+  // ---- configs: references
+  { name: 'objectTemplate missing', files: { 'c.yaml': config() }, args: validate, exit: 1, message: /c\.yaml:5:\d+: objectTemplate "pod\.yaml" not found/ },
+  { name: 'objectTemplate is a folder', files: { 'c.yaml': config(), 'pod.yaml/inside.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:5:\d+: objectTemplate "pod\.yaml" is a folder .*not a file/ },
+  { name: 'objectTemplate unreadable', files: basic, unreadable: ['pod.yaml'], args: validate, exit: 1, message: /c\.yaml:5:\d+: objectTemplate "pod\.yaml" cannot be read: permission denied.*chmod/ },
+  { name: 'objectTemplate URL on a closed port', files: { 'c.yaml': config([], [], '{{CLOSED}}/pod.yaml') }, args: validate, exit: 1, message: /c\.yaml:5:\d+: objectTemplate http:\/\/127\.0\.0\.1:\d+\/pod\.yaml cannot be fetched \(ECONNREFUSED\)/ },
+  { name: 'objectTemplate URL answering 404', files: { 'c.yaml': config([], [], '{{HTTP}}/pod.yaml') }, args: validate, exit: 1, message: /c\.yaml:5:\d+: objectTemplate http:\/\/127\.0\.0\.1:\d+\/pod\.yaml answered HTTP 404/ },
+  { name: 'objectTemplate URL of another scheme', files: { 'c.yaml': config([], [], 'ftp://example.com/pod.yaml') }, args: validate, exit: 1, message: /c\.yaml:5:\d+: objectTemplate "ftp:\/\/example\.com\/pod\.yaml": only http and https/ },
+  { name: 'user data alias bomb', files: { ...basic, 'data.yaml': aliasBomb('') }, args: [...validate, '--user-data', 'data.yaml'], exit: 1, message: /data\.yaml:5:\d+: YAML: aliases expand/ },
+  { name: 'user data not a mapping', files: { ...basic, 'data.yaml': '- 1\n' }, args: [...validate, '--user-data', 'data.yaml'], exit: 1, message: /data\.yaml:1:1: user data must be a mapping/ },
+  // ---- templates: what they render
+  { name: 'template alias bomb', files: withTemplate(`${object('ConfigMap', 'v1', '  name: cm-{{.Iteration}}')}data:\n${aliasBomb('  ')}\n`), args: validate, exit: 1, message: /t\.yaml:10:\d+: rendered template of job "j" object 1, iteration 0, replica 1: aliases expand to more than 100,000 nodes/ },
+  { name: 'template alias inside its own anchor', files: withTemplate(`${object('ConfigMap', 'v1', '  name: cm')}data: &d {a: *d}\n`), args: validate, exit: 1, message: /t\.yaml:5:\d+: .*(refers to the block that contains it|alias)/ },
+  { name: 'template nested 5000 ifs', files: withTemplate(nested(5000, '{{if true}}', '{{end}}', podTemplate)), args: validate, exit: 1, message: /t\.yaml:1:\d+: blocks and parentheses nest more than 1000 deep/ },
+  { name: 'template nested 5000 parentheses', files: withTemplate(`${podTemplate}# {{ ${nested(5000, '(', ')', '1')} }}\n`), args: validate, exit: 1, message: /t\.yaml:9:\d+: blocks and parentheses nest more than 1000 deep/ },
+  { name: 'template range until 100000000', files: withTemplate(`${podTemplate}{{ range until 100000000 }}x{{ end }}\n`), args: validate, exit: 1, message: /t\.yaml:9:\d+: .*error calling until: a list of 100,000,000 numbers is more than the 1,000,000/ },
+  { name: 'template output over 16 MiB', files: withTemplate(`${podTemplate}# {{ range $i, $e := until 1000000 }}{{ repeat 999999 "x" }}{{ end }}\n`), args: validate, exit: 1, message: /t\.yaml:9:\d+: .*(output passed 16,777,216 characters|ran longer than 10s)/ },
+  { name: 'template running over 10 s', files: withTemplate(`${podTemplate}{{ range until 1000000 }}{{ range until 1000000 }}{{ end }}{{ end }}\n`), args: validate, exit: 1, message: /t\.yaml:9:\d+: .*the template ran longer than 10s/ },
+  { name: 'template repeat 100 million', files: withTemplate(`${podTemplate}# {{ repeat 100000000 "x" }}\n`), args: validate, exit: 1, message: /t\.yaml:9:\d+: .*error calling repeat: 100,000,000 characters/ },
+  { name: 'template printf width 1e9', files: withTemplate(`${podTemplate}# {{ printf "%1000000000d" 1 }}\n`), args: validate, exit: 1, message: /t\.yaml:9:\d+: .*error calling printf: width 1,000,000,000/ },
+  { name: 'template ReadFile through a symbolic link', files: { ...withTemplate(`${object('ConfigMap', 'v1', '  name: cm')}data:\n  secret: {{ ReadFile "link.txt" | quote }}\n`), '../outside.txt': 'secret' }, symlinks: { 'link.txt': '../outside.txt' }, args: validate, exit: 1, message: /t\.yaml:6:\d+: .*link\.txt is outside the config folder .* \(through a symbolic link/ },
+  { name: 'template ReadFile of ../', files: { ...withTemplate(`${object('ConfigMap', 'v1', '  name: cm')}data:\n  secret: {{ ReadFile "../outside.txt" | quote }}\n`), '../outside.txt': 'secret' }, args: validate, exit: 1, message: /t\.yaml:6:\d+: .*\.\.\/outside\.txt is outside the config folder/ },
+  { name: 'template unknown function', files: withTemplate(`${podTemplate}# {{ uper "x" }}\n`), args: validate, exit: 1, message: /t\.yaml:9:\d+: function "uper" not defined/ },
+  { name: 'template unclosed action', files: withTemplate(`${podTemplate}# {{ .Iteration \n`), args: validate, exit: 1, message: /t\.yaml:(9|10):\d+: unclosed action/ },
+  { name: 'template missing key', files: withTemplate(`${podTemplate}# {{ .Missing }}\n`), args: validate, exit: 1, message: /t\.yaml:9:\d+: .*"Missing"/ },
+  { name: 'template renders to nothing', files: withTemplate('{{/* nothing */}}\n'), args: validate, exit: 1, message: /t\.yaml:1:1: template of job "j" object 1, iteration 0, replica 1 renders to nothing/ },
+  { name: 'template renders invalid YAML', files: withTemplate(`${podTemplate}  bad: [\n`), args: validate, exit: 1, message: /t\.yaml:\d+:\d+: rendered template .* is not valid YAML/ },
+  { name: 'template without apiVersion', files: withTemplate('kind: Pod\nmetadata:\n  name: p\n'), args: validate, exit: 1, message: /t\.yaml:1:1: rendered object .* has no apiVersion/ },
+  // ---- templates: objects the API server would refuse
+  { name: 'Service name of 64 characters', files: withTemplate(object('Service', 'v1', `  name: ${'s'.repeat(64)}`)), args: validate, exit: 1, message: /t\.yaml:4:\d+: metadata\.name "s{64}" of the Service .* is 64 characters long; at most 63/ },
+  { name: 'Service name starting with a digit', files: withTemplate(object('Service', 'v1', '  name: 1svc')), args: validate, exit: 1, message: /t\.yaml:4:\d+: metadata\.name "1svc" of the Service .* DNS-1035 label/ },
+  { name: 'Namespace name of 64 characters', files: withTemplate(object('Namespace', 'v1', `  name: ${'n'.repeat(64)}`)), args: validate, exit: 1, message: /t\.yaml:4:\d+: metadata\.name "n{64}" of the Namespace .* at most 63/ },
+  { name: 'Pod name with capitals', files: withTemplate(object('Pod', 'v1', '  name: MyPod')), args: validate, exit: 1, message: /t\.yaml:4:\d+: metadata\.name "MyPod" of the Pod .* DNS-1123 subdomain/ },
+  { name: 'ConfigMap name of 254 characters', files: withTemplate(object('ConfigMap', 'v1', `  name: ${'c'.repeat(254)}`)), args: validate, exit: 1, message: /t\.yaml:4:\d+: metadata\.name "c+" of the ConfigMap .* 254 characters long; at most 253/ },
+  { name: 'CronJob name of 53 characters', files: withTemplate(object('CronJob', 'batch/v1', `  name: ${'j'.repeat(53)}`)), args: validate, exit: 1, message: /t\.yaml:4:\d+: .* of the CronJob .* at most 52/ },
+  { name: 'name too long only in the last iteration', files: withTemplate(object('Service', 'v1', `  name: svc-{{ if eq .Iteration 9999 }}${'x'.repeat(70)}{{ else }}{{ .Iteration }}{{ end }}`), ['jobIterations: 10000']), args: validate, exit: 1, message: /t\.yaml:4:\d+: metadata\.name "svc-x+" of the Service rendered for job "j" object 1, iteration 9999/ },
+  { name: 'name that is a number', files: withTemplate(object('ConfigMap', 'v1', '  name: 12345')), args: validate, exit: 1, message: /t\.yaml:4:\d+: metadata\.name "12345" of the ConfigMap .* must be text/ },
+  { name: 'generateName with capitals', files: withTemplate(object('Pod', 'v1', '  generateName: Pod-')), args: validate, exit: 1, message: /t\.yaml:4:\d+: metadata\.generateName "Pod-" of the Pod/ },
+  { name: 'generateName with a slash', files: withTemplate(object('ConfigMap', 'v1', '  generateName: a/b-')), args: validate, exit: 1, message: /t\.yaml:4:\d+: metadata\.generateName "a\/b-" of the ConfigMap/ },
+  { name: 'kind List', files: withTemplate('apiVersion: v1\nkind: List\nmetadata:\n  name: l\nitems: []\n'), args: validate, exit: 1, message: /t\.yaml:2:\d+: .*kind List is a list, which the API server does not create/ },
+  { name: 'kind misspelled', files: withTemplate(object('Deploymnet', 'apps/v1', '  name: d')), args: validate, exit: 1, message: /t\.yaml:2:\d+: .*apps\/v1 has no kind Deploymnet/ },
+  { name: 'kind in the wrong case', files: withTemplate(object('pod', 'v1', '  name: p')), args: validate, exit: 1, message: /t\.yaml:2:\d+: .*v1 has no kind pod.*did you mean Pod/ },
+  { name: 'kind of a removed version', files: withTemplate(object('Deployment', 'apps/v1beta1', '  name: d')), args: validate, exit: 1, message: /t\.yaml:2:\d+: .*Deployment is not served as apps\/v1beta1.*apps\/v1/ },
+  // ---- flags
+  { name: '--set __proto__', files: basic, args: [...validate, '--set', '__proto__.x=1'], exit: 1, message: /--set __proto__\.x=1: "__proto__" is not a config key/ },
+  { name: '--set constructor.prototype', files: basic, args: [...validate, '--set', 'constructor.prototype.x=1'], exit: 1, message: /--set constructor\.prototype\.x=1: "constructor" is not a config key/ },
+  { name: '--set index out of the list', files: basic, args: [...validate, '--set', 'jobs.5.qps=1'], exit: 1, message: /--set jobs\.5\.qps=1: .*list of 1 item/ },
+  { name: '--set without =', files: basic, args: [...validate, '--set', 'jobs'], exit: 1, message: /--set jobs: "jobs" is not key=value/ },
+  { name: '--uuid with a path', files: basic, args: [...validate, '--uuid', '../../x'], exit: 1, message: /--uuid "\.\.\/\.\.\/x" cannot be used/ },
+  { name: '--uuid of 64 characters', files: basic, args: [...validate, '--uuid', 'u'.repeat(64)], exit: 1, message: /--uuid "u{64}" cannot be used/ },
+  { name: 'init --uuid with a path', files: basic, args: ['init', '-c', 'c.yaml', '--uuid', '../../x', '--kubeconfig', '{{SIM_KUBECONFIG}}'], exit: 1, message: /--uuid "\.\.\/\.\.\/x" cannot be used/ },
+  { name: 'init --sim with --kubeconfig', files: basic, args: ['init', '-c', 'c.yaml', '--sim', '--kubeconfig', '{{SIM_KUBECONFIG}}'], exit: 1, message: /--sim and --kubeconfig cannot be used together/ },
+  { name: 'init --sim with --kube-context', files: basic, args: ['init', '-c', 'c.yaml', '--sim', '--kube-context', 'x'], exit: 1, message: /--sim and --kube-context cannot be used together/ },
+  { name: 'init --log-level bogus', files: basic, args: ['init', '-c', 'c.yaml', '--log-level', 'bogus'], exit: 1, message: /option '--log-level <level>' argument 'bogus' is invalid.*error, warn, info, debug/ },
+  { name: 'destroy --log-level bogus', files: {}, args: ['destroy', '--uuid', 'x', '--log-level', 'bogus'], exit: 1, message: /'--log-level <level>' argument 'bogus' is invalid/ },
+  { name: 'init --timeout not a duration', files: basic, args: ['init', '-c', 'c.yaml', '--timeout', 'soon'], exit: 1, message: /'--timeout <duration>' argument 'soon' is invalid/ },
+  { name: 'init --sim-nodes 0', files: basic, args: ['init', '-c', 'c.yaml', '--sim', '--sim-nodes', '0'], exit: 1, message: /'--sim-nodes <n>' argument '0' is invalid/ },
+  { name: 'render --iteration not a number', files: { 'pod.yaml': podTemplate }, args: ['render', 'pod.yaml', '--iteration', 'x'], exit: 1, message: /'--iteration <n>' argument 'x' is invalid/ },
+  { name: 'render --set __proto__', files: { 'pod.yaml': podTemplate }, args: ['render', 'pod.yaml', '--set', '__proto__.polluted=1'], exit: 1, message: /--set __proto__\.polluted=1: "__proto__" is not a variable name/ },
+  { name: 'render a folder', files: { 'dir/pod.yaml': podTemplate }, args: ['render', 'dir'], exit: 1, message: /template dir: EISDIR/ },
+  { name: 'validate without -c', files: {}, args: ['validate'], exit: 1, message: /required option '-c, --config <file>'/ },
+  { name: 'unknown command', files: {}, args: ['int'], exit: 1, message: /unknown command 'int'/ },
+  // ---- kubeconfigs (init; nothing may be created)
+  { name: 'kubeconfig missing', files: basic, args: ['init', '-c', 'c.yaml', '--kubeconfig', 'nope.kubeconfig'], exit: 1, message: /nope\.kubeconfig/ },
+  { name: 'kubeconfig not YAML', files: { ...basic, 'k.yaml': 'clusters: [\n' }, args: ['init', '-c', 'c.yaml', '--kubeconfig', 'k.yaml'], exit: 1, message: /k\.yaml/ },
+  { name: 'kubeconfig context missing', files: basic, args: ['init', '-c', 'c.yaml', '--kubeconfig', '{{SIM_KUBECONFIG}}', '--kube-context', 'nope'], exit: 1, message: /nope/ },
+  { name: 'kubeconfig server on a closed port', files: { ...basic, 'k.yaml': 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n' }, args: ['init', '-c', 'c.yaml', '--kubeconfig', 'k.yaml'], exit: 1, message: /127\.0\.0\.1:1/ },
+  // ---- run time on the simulator (spawned: the real bin/burn.js, start to end)
+  { name: 'init with jobIterations 1e12', spawn: true, files: { 'c.yaml': config(['jobIterations: 1000000000000']), 'pod.yaml': podTemplate }, args: ['init', '-c', 'c.yaml', '--kubeconfig', '{{SIM_KUBECONFIG}}'], exit: 1, message: /c\.yaml:4:\d+: jobIterations of job "j" is 1,000,000,000,000/ },
+  { name: 'init with a config alias bomb', spawn: true, files: { 'c.yaml': `${aliasBomb('')}\n${config()}`, 'pod.yaml': podTemplate }, args: ['init', '-c', 'c.yaml', '--kubeconfig', '{{SIM_KUBECONFIG}}'], exit: 1, message: /c\.yaml:5:\d+: YAML: aliases expand/ },
+  { name: 'init --log-level bogus (spawned)', spawn: true, files: basic, args: ['init', '-c', 'c.yaml', '--log-level', 'bogus'], exit: 1, message: /'--log-level <level>' argument 'bogus' is invalid/ },
+];
