@@ -2,7 +2,7 @@
  * burn's request path against the simulator in its own process: creates/s of small objects at
  * unlimited qps over real HTTPS, and burn's CPU per request.
  */
-import { startSimTarget } from '../src/engine/sim-target.js';
+import { startSimTarget } from '../src/cli/sim-child.js';
 import { connectCluster } from '../src/kube/index.js';
 
 export interface SimRequestPathFigure {

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
-import { runBenchmark, type RunOutcome } from '../engine/run.js';
+import { prepareRun, runBenchmark, type RunOptions, type RunOutcome } from '../engine/run.js';
 import { terminalSummary } from '../report/index.js';
 import { createLogger, parseLogLevel, type LogLevel } from '../shared/log.js';
 import { wantsColor } from './report.js';
 import { collect, durationFlag, nonNegativeInt, positiveInt } from './flags.js';
 import { trapInterrupts } from './signals.js';
+import { startSimTarget, type SimTarget } from './sim-child.js';
 
 export interface InitFlags {
   config: string;
@@ -33,28 +34,37 @@ async function printOutcome(outcome: RunOutcome): Promise<void> {
 export async function runInit(flags: InitFlags): Promise<number> {
   const log = createLogger(flags.logLevel);
   const interrupts = trapInterrupts((name) => log.warn(`${name}: stopping; results will be written (press again to skip gc)`));
+  const options: RunOptions = {
+    configPath: flags.config,
+    uuid: flags.uuid,
+    userData: flags.userData,
+    userMetadata: flags.userMetadata,
+    set: flags.set,
+    allowMissing: flags.allowMissing,
+    kubeconfig: flags.kubeconfig,
+    context: flags.kubeContext,
+    skipTlsVerify: flags.skipTlsVerify,
+    timeoutMs: flags.timeout,
+    reportDir: flags.reportDir,
+    simProfile: flags.sim ? flags.simProfile : undefined,
+    log,
+    tty: Boolean(process.stderr.isTTY),
+    interrupt: interrupts.signal,
+    skipGc: interrupts.skipGc,
+  };
+  let sim: SimTarget | undefined;
   try {
-    const outcome = await runBenchmark({
-      configPath: flags.config,
-      uuid: flags.uuid,
-      userData: flags.userData,
-      userMetadata: flags.userMetadata,
-      set: flags.set,
-      allowMissing: flags.allowMissing,
-      kubeconfig: flags.kubeconfig,
-      context: flags.kubeContext,
-      skipTlsVerify: flags.skipTlsVerify,
-      timeoutMs: flags.timeout,
-      reportDir: flags.reportDir,
-      sim: flags.sim ? { nodes: flags.simNodes, profile: flags.simProfile, seed: flags.simSeed } : undefined,
-      log,
-      tty: Boolean(process.stderr.isTTY),
-      interrupt: interrupts.signal,
-      skipGc: interrupts.skipGc,
-    });
+    // Everything checkable is checked before the simulator starts or anything is created.
+    const prepared = await prepareRun(options);
+    if (flags.sim) {
+      log.info(`starting the simulated cluster (${flags.simNodes} nodes, profile ${flags.simProfile})`);
+      sim = await startSimTarget({ nodes: flags.simNodes, profile: flags.simProfile, seed: flags.simSeed });
+    }
+    const outcome = await runBenchmark(sim ? { ...options, kubeconfig: sim.kubeconfigPath, context: undefined } : options, prepared);
     await printOutcome(outcome);
     return outcome.exitCode;
   } finally {
+    await sim?.stop();
     interrupts.dispose();
   }
 }

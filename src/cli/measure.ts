@@ -1,13 +1,15 @@
 import type { Command } from 'commander';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import type { Config, MeasurementConfig, MetricsEndpoint } from '../config/types.js';
-import { writeRunFolder, type RunRecord } from '../engine/results.js';
-import { clusterFacts } from '../engine/run.js';
+import { clusterFacts, processCost } from '../engine/run.js';
 import { connectCluster } from '../kube/index.js';
 import { MeasurementSet, findMeasurementPlugin, measurementNames, positionsOf, unknownMeasurement } from '../measure/index.js';
 import { terminalSummary, writeReports } from '../report/index.js';
+import { documentFiles, firedAlerts, measurementRecords, writeRunFolder, type RunRecord } from '../report/run-folder.js';
+import { version } from '../shared/version.js';
 import { UserError } from '../shared/errors.js';
 import { createLogger } from '../shared/log.js';
 import { collect, durationFlag } from './flags.js';
@@ -98,22 +100,49 @@ export async function runMeasure(flags: MeasureFlags): Promise<number> {
     }
     const results = await set.stopAndCollect();
     const { startMs, endMs } = set.window();
+    const start = new Date(startMs).toISOString();
+    const end = new Date(endMs).toISOString();
     const record: RunRecord = {
       uuid,
       runId: uuid,
+      burnVersion: version,
       configFile: flags.config ? resolve(flags.config) : '',
-      startMs,
-      endMs,
+      configDigest: flags.config ? createHash('sha256').update(await readFile(flags.config)).digest('hex') : '',
+      config: { global: config ? { ...config.global } : {}, jobs: [], metricsEndpoints: endpoints.map((e) => e.endpoint) },
+      start,
+      end,
       reason: errors.length ? 'failed' : 'completed',
       errors,
       explanations: [],
       cluster,
-      summaries: [measureSummary({ uuid, startMs, endMs, errors, selector: flags.selector, names: set.names, cluster })],
-      results,
+      metadata: {},
       created: 'nothing (burn measure only watches)',
+      burnProcess: processCost(),
+      alerts: firedAlerts(results),
+      // The measuring window, listed like a job that sent nothing.
+      jobs: [
+        {
+          name: JOB_NAME,
+          jobType: 'measure',
+          jobConfig: { name: JOB_NAME, jobType: 'measure', selector: flags.selector, measurements: set.names },
+          start,
+          end,
+          passed: errors.length === 0,
+          errors,
+          explanations: [],
+          requests: 0,
+          achievedQps: 0,
+          sendingMs: 0,
+          objectsCreated: 0,
+          uncertainCreates: 0,
+          churnCycles: 0,
+          measurements: measurementRecords(results),
+        },
+      ],
+      documentFiles: documentFiles(results),
     };
     const reportDir = flags.reportDir ?? join('reports', uuid);
-    const graded = await writeRunFolder(reportDir, record, config);
+    const graded = await writeRunFolder(reportDir, record);
     await writeReports(reportDir).catch((err: unknown) => log.error(`reports: ${err instanceof Error ? err.message : String(err)}`));
     process.stdout.write(`${await terminalSummary(reportDir, { color: wantsColor(undefined) })}\nresults in ${reportDir}\n`);
     return errors.length ? 1 : graded.exitCode;
@@ -121,28 +150,6 @@ export async function runMeasure(flags: MeasureFlags): Promise<number> {
     interrupts.dispose();
     await client.close();
   }
-}
-
-/** A jobSummary document for the measuring window, so reports list it like a job that sent nothing. */
-function measureSummary(input: { uuid: string; startMs: number; endMs: number; errors: string[]; selector: string; names: string[]; cluster: RunRecord['cluster'] }): Record<string, unknown> {
-  return {
-    timestamp: new Date(input.startMs).toISOString(),
-    endTimestamp: new Date(input.endMs).toISOString(),
-    elapsedTime: Math.round(input.endMs - input.startMs) / 1000,
-    uuid: input.uuid,
-    runId: input.uuid,
-    metricName: 'jobSummary',
-    jobName: JOB_NAME,
-    jobConfig: { name: JOB_NAME, jobType: 'measure', selector: input.selector, measurements: input.names },
-    passed: input.errors.length === 0,
-    executionErrors: input.errors.join('; '),
-    requests: 0,
-    achievedQps: 0,
-    objectsCreated: 0,
-    target: input.cluster.target,
-    k8sVersion: input.cluster.k8sVersion,
-    totalNodes: input.cluster.totalNodes,
-  };
 }
 
 export function register(program: Command): void {

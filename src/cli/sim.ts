@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UserError } from '../shared/errors.js';
 import { startSim, type RunningSim } from '../sim/index.js';
 import { nonNegativeInt } from './flags.js';
@@ -13,6 +13,23 @@ interface ServeFlags {
   kubeconfigOut?: string;
   profile: string;
   seed?: number;
+  /** Exit when the parent process goes away (stdin closes, or the parent pid changes): `burn init --sim` starts it so. */
+  exitWithParent?: boolean;
+}
+
+/** Resolves when the process that started this one is gone: its end of our stdin closed, or we were re-parented. */
+function parentGone(): Promise<string> {
+  return new Promise((resolve) => {
+    const parent = process.ppid;
+    process.stdin.on('end', () => resolve('parent closed the pipe'));
+    process.stdin.on('close', () => resolve('parent closed the pipe'));
+    process.stdin.on('error', () => resolve('parent pipe failed'));
+    process.stdin.resume();
+    const timer = setInterval(() => {
+      if (process.ppid !== parent) resolve('parent exited');
+    }, 500);
+    timer.unref();
+  });
 }
 
 function portFlag(value: string): number {
@@ -46,13 +63,18 @@ export async function serve(flags: ServeFlags): Promise<void> {
   out.write(`kubeconfig: ${sim.kubeconfigPath}\n`);
   out.write(`  kubectl --kubeconfig ${sim.kubeconfigPath} get nodes\n`);
   out.write('press Ctrl-C to stop\n');
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  out.write(`burn sim: ${signal}, stopping\n`);
+  const why = await Promise.race([
+    new Promise<string>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    }),
+    ...(flags.exitWithParent ? [parentGone()] : []),
+  ]);
+  out.write(`burn sim: ${why}, stopping\n`);
   await sim.stop();
   process.exitCode = 0;
+  // The stdin watch would keep the process alive.
+  if (flags.exitWithParent) process.exit(0);
 }
 
 export function register(program: Command): void {
@@ -65,5 +87,6 @@ export function register(program: Command): void {
     .option('--kubeconfig-out <file>', 'write the kubeconfig here (default: a file in the temp folder)')
     .option('--profile <name|file>', 'latency and fault profile: default, slow-pods, flaky, large, or a YAML file', 'default')
     .option('--seed <n>', 'seed for the simulated latencies (same seed, same draws)', nonNegativeInt)
+    .addOption(new Option('--exit-with-parent', 'exit when the process that started it exits (its stdin closes)').hideHelp())
     .action(async (flags: ServeFlags) => serve(flags));
 }

@@ -2,9 +2,10 @@ import { nowMs } from '../shared/clock.js';
 import { runSelector } from './labels.js';
 import { namespaceForIteration } from '../config/plan.js';
 import { pause, type JobContext } from './context.js';
-import { createIterations, createReplica, ensureNamespace, WaitTimeout } from './create-job.js';
+import { createIterations, createReplica, ensureNamespace } from './create-job.js';
 import type { CreatedObject } from './ledger.js';
 import { waitUntilGone } from './select-jobs.js';
+import { waitReadyOrThrow } from './wait-ready.js';
 
 /** Picks `percent` % of `items` (at least one), at random. */
 function pick<T>(items: readonly T[], percent: number): T[] {
@@ -15,11 +16,6 @@ function pick<T>(items: readonly T[], percent: number): T[] {
     [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
   }
   return shuffled.slice(0, count);
-}
-
-async function waitReady(ctx: JobContext, iterations: number[]): Promise<void> {
-  const ready = await ctx.tracker.waitReady(iterations, ctx.job.maxWaitTimeoutMs, ctx.signal);
-  if (!ready && !ctx.signal.aborted) throw new WaitTimeout(ctx.job.name, ctx.job.maxWaitTimeoutMs, ctx.tracker.pending(iterations));
 }
 
 /** Deletes a share of the job's namespaces, waits until they are gone, creates their iterations again. */
@@ -44,7 +40,7 @@ async function churnNamespaces(ctx: JobContext): Promise<void> {
   const iterations = chosen.flatMap((ns) => byNamespace.get(ns)!);
   for (const ns of chosen) await ensureNamespace(ctx, ns);
   await createIterations(ctx, iterations, { waitEachIteration: false });
-  await waitReady(ctx, iterations);
+  await waitReadyOrThrow(ctx, iterations);
 }
 
 /** Deletes a share of the job's churnable objects (whole replicas), waits until gone, creates them again. */
@@ -74,7 +70,7 @@ async function churnObjects(ctx: JobContext): Promise<void> {
     const first = unit[0]!;
     await createReplica(ctx, job.objects[first.objectIndex]!, first.iteration, first.replica);
   }
-  await waitReady(ctx, [...new Set(chosen.map((u) => u[0]!.iteration))]);
+  await waitReadyOrThrow(ctx, [...new Set(chosen.map((u) => u[0]!.iteration))]);
 }
 
 /** kube-burner's churn: cycles of delete and re-create, until `cycles` or `duration`, whichever comes first. */

@@ -5,8 +5,13 @@ import { createsInIteration, namespaceForIteration } from '../config/plan.js';
 import { pause, type JobContext } from './context.js';
 import { Dispatcher, dispatchWindow } from './dispatch.js';
 import { applyLabels, LABEL } from './labels.js';
+import { waitReadyOrThrow } from './wait-ready.js';
 
-/** Creates a namespace labelled for the run; an existing one is reused. */
+/**
+ * Creates a namespace labelled for the run. An existing one is reused when it is this run's or
+ * no burn run's (a user's own namespace: objects go in, gc leaves it); one that carries another
+ * run's uuid is an error, so two runs never share (and gc never deletes) each other's namespaces.
+ */
 export async function ensureNamespace(ctx: JobContext, name: string): Promise<void> {
   if (ctx.ledger.namespaces.has(name)) return;
   const { job, config } = ctx;
@@ -17,8 +22,29 @@ export async function ensureNamespace(ctx: JobContext, name: string): Promise<vo
   };
   applyLabels(ns, { [LABEL.uuid]: config.global.uuid, [LABEL.runId]: config.global.runId, [LABEL.job]: job.name });
   // Namespaces are set-up, not the job's load: like kube-burner, they do not take the job's tokens.
-  await ctx.housekeeping.create(ns, { signal: ctx.signal, alreadyExistsOk: true, discardResponse: true });
+  const created = await ctx.housekeeping.create(ns, { signal: ctx.signal, alreadyExistsOk: true });
+  if (created === null) {
+    const existing = await ctx.housekeeping.get('v1', 'Namespace', name, undefined, { notFoundOk: true, signal: ctx.signal });
+    const owner = existing?.metadata.labels?.[LABEL.uuid];
+    if (owner && owner !== config.global.uuid) throw new NamespaceOwnedElsewhere(name, owner, existing?.metadata.labels?.[LABEL.runId]);
+    if (existing?.metadata.deletionTimestamp) {
+      throw new UserError(`job "${job.name}": namespace ${name} exists and is being deleted`, { hint: 'wait until it is gone (kubectl get namespace ' + name + '), then run again' });
+    }
+  }
   ctx.ledger.addNamespace(name);
+}
+
+/** A namespace the run would reuse belongs to another burn run. */
+export class NamespaceOwnedElsewhere extends UserError {
+  constructor(
+    readonly namespace: string,
+    readonly owner: string,
+    runId?: string,
+  ) {
+    super(`namespace ${namespace} exists and belongs to another burn run (uuid ${owner}${runId ? `, runId ${runId}` : ''}); this run will not use or delete it`, {
+      hint: `if that run is still going, give this one other namespace names (the job's namespace); if it is over, remove what it left with: burn destroy --uuid ${owner}`,
+    });
+  }
 }
 
 /** Sends the creates of one object replica's documents. */
@@ -79,9 +105,8 @@ export async function createIterations(ctx: JobContext, iterations: Iterable<num
       await dispatcher.drain();
       if (failed()) break;
       ctx.progress.phase = `waiting (iteration ${iteration + 1})`;
-      const ready = await ctx.tracker.waitReady([iteration], job.maxWaitTimeoutMs, ctx.signal);
+      await waitReadyOrThrow(ctx, [iteration]);
       ctx.progress.phase = 'creating';
-      if (!ready && !ctx.signal.aborted) throw new WaitTimeout(job.name, job.maxWaitTimeoutMs, ctx.tracker.pending([iteration]));
     }
     if (job.jobIterationDelayMs > 0) {
       await dispatcher.drain();
@@ -106,25 +131,6 @@ export async function runCreateJob(ctx: JobContext): Promise<void> {
   await createIterations(ctx, all, { waitEachIteration: job.podWait });
   if (!job.podWait && job.waitWhenFinished && !ctx.signal.aborted) {
     ctx.progress.phase = 'waiting';
-    const ready = await ctx.tracker.waitReady(undefined, job.maxWaitTimeoutMs, ctx.signal);
-    if (!ready && !ctx.signal.aborted) throw new WaitTimeout(job.name, job.maxWaitTimeoutMs, ctx.tracker.pending());
+    await waitReadyOrThrow(ctx);
   }
 }
-
-/** The job's objects did not all become ready in time; the run explains why from the pods' state. */
-export class WaitTimeout extends UserError {
-  constructor(
-    readonly job: string,
-    readonly timeoutMs: number,
-    readonly pending: number,
-  ) {
-    super(`job "${job}": ${pending} object${pending === 1 ? '' : 's'} not ready after maxWaitTimeout ${Math.round(timeoutMs / 1000)}s`, {
-      hint: 'see the reasons below; raise maxWaitTimeout in the job if the cluster is just slow',
-    });
-  }
-}
-
-export function isWaitTimeout(err: unknown): err is WaitTimeout {
-  return err instanceof WaitTimeout;
-}
-

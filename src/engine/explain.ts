@@ -1,5 +1,7 @@
 import type { KubeObject } from '../kube/index.js';
 import type { JobContext } from './context.js';
+import { LABEL } from './labels.js';
+import type { VanishedObject } from './tracker.js';
 import { explainNotReady, formatNotReady, type WarningEvent } from './not-ready.js';
 
 /** Namespaces whose events are read to explain not-ready pods: enough for every reason to show, bounded for huge runs. */
@@ -26,4 +28,29 @@ export async function explainPods(ctx: JobContext): Promise<string[]> {
   const events: WarningEvent[] = [];
   for (const ns of namespaces) events.push(...(await warningEvents(ctx, ns).catch(() => [])));
   return formatNotReady(explainNotReady(notReady, events));
+}
+
+/**
+ * Who deleted objects a wait was waiting for, as far as the cluster says: their namespace gone or
+ * terminating (and which burn run owns it, by its label), or the objects deleted on their own.
+ */
+export async function explainVanished(ctx: JobContext, vanished: VanishedObject[]): Promise<string[]> {
+  const byNamespace = new Map<string, VanishedObject[]>();
+  for (const v of vanished) byNamespace.set(v.namespace ?? '', [...(byNamespace.get(v.namespace ?? '') ?? []), v]);
+  const lines: string[] = [];
+  for (const [namespace, objects] of [...byNamespace].slice(0, MAX_EVENT_NAMESPACES)) {
+    const what = `${objects.length} object${objects.length === 1 ? '' : 's'} (${objects.slice(0, 3).map((o) => `${o.kind} ${o.name}`).join(', ')}${objects.length > 3 ? ', ...' : ''})`;
+    if (!namespace) {
+      lines.push(`${what} deleted while the job waited for them`);
+      continue;
+    }
+    const ns = await ctx.housekeeping.get('v1', 'Namespace', namespace, undefined, { notFoundOk: true }).catch(() => undefined);
+    const owner = ns?.metadata.labels?.[LABEL.uuid];
+    const ownerText = owner && owner !== ctx.config.global.uuid ? `; the namespace belongs to burn run ${owner}` : '';
+    if (ns === null) lines.push(`${what} in namespace ${namespace}: the namespace was deleted`);
+    else if (!ns) lines.push(`${what} in namespace ${namespace} deleted while the job waited for them`);
+    else if (ns.metadata.deletionTimestamp) lines.push(`${what} in namespace ${namespace}: the namespace is being deleted (since ${ns.metadata.deletionTimestamp})${ownerText}`);
+    else lines.push(`${what} in namespace ${namespace} deleted while the job waited for them${ownerText}`);
+  }
+  return lines;
 }

@@ -20,7 +20,12 @@ export interface ObjectOrigin {
 
 async function readTemplateSource(ref: string): Promise<string> {
   if (!isUrl(ref)) return readFile(ref, 'utf8');
-  const response = await fetch(ref);
+  const response = await fetch(ref).catch((err: unknown) => {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new UserError(`objectTemplate ${ref}: cannot fetch it (${cause?.code ?? cause?.message ?? (err as Error).message})`, {
+      hint: 'check the URL and that its server is up, or download the template and point objectTemplate at the file',
+    });
+  });
   if (!response.ok) throw new UserError(`objectTemplate ${ref}: HTTP ${response.status} ${response.statusText}`, { hint: 'check the URL, or download the template and point objectTemplate at the file' });
   return response.text();
 }
@@ -105,6 +110,22 @@ export class ObjectRenderer {
     }
     for (const obj of objects) applyLabels(obj, labels);
     return objects;
+  }
+
+  /**
+   * Fetches and renders every object template of every job once (first iteration, first replica),
+   * so a template that cannot be fetched or rendered stops the run before it creates anything.
+   * Delete and read jobs have no templates.
+   */
+  async prepare(jobs: readonly Job[]): Promise<void> {
+    for (const job of jobs) {
+      for (const object of job.objects) {
+        if (!object.objectTemplate) continue;
+        const origin = { job, object, iteration: 0, replica: 1 };
+        if (job.jobType === 'create') await this.render(origin);
+        else if (job.jobType === 'patch') await this.renderText(origin);
+      }
+    }
   }
 
   /** Container images the job's objects use, from their first iteration (for preLoadImages). */

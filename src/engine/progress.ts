@@ -7,7 +7,15 @@ export interface ProgressOptions {
   tty: boolean;
   intervalMs?: number;
   write?: (text: string) => void;
+  /** The run's stop: requests cut by it (queued for a token, or on the wire) are not counted. */
+  signal?: AbortSignal;
 }
+
+/**
+ * Rates are per second: a job that sent everything within one second (all of it in the client's
+ * burst, typically) achieved the requests it sent, not requests over a few milliseconds.
+ */
+const MIN_RATE_WINDOW_MS = 1000;
 
 /** One job's progress: what it has done so far, shown live on a terminal and as periodic lines in CI. */
 export class JobProgress {
@@ -37,8 +45,10 @@ export class JobProgress {
   }
 
   /**
-   * Sends one request of the job's load and counts it. Achieved qps is requests over the time the job
-   * had requests in flight, so waits for readiness between iterations (podWait) do not dilute it.
+   * Sends one request of the job's load and counts it once the cluster answered (or failed it).
+   * A request the run's stop cut short (still waiting for a token, or on the wire) is neither a
+   * request nor an error. Sending time is the time the job had requests in flight, so waits for
+   * readiness between iterations (podWait) do not dilute the achieved qps.
    */
   async track<T>(request: () => Promise<T>): Promise<T> {
     if (this.inFlight++ === 0) this.busySinceMs = nowMs();
@@ -47,19 +57,24 @@ export class JobProgress {
       this.requests++;
       return result;
     } catch (err) {
-      this.requests++;
-      if (isUncertainCreate(err)) this.uncertainCreates++;
-      else this.errors++;
+      if (!this.options.signal?.aborted) {
+        this.requests++;
+        if (isUncertainCreate(err)) this.uncertainCreates++;
+        else this.errors++;
+      }
       throw err;
     } finally {
       if (--this.inFlight === 0) this.busyMs += nowMs() - this.busySinceMs;
     }
   }
 
-  /** Requests per second while the job was sending; 0 before any request completed. */
+  /**
+   * Requests sent per second of sending time, the time counted as at least one second: never more
+   * than the requests actually sent, however fast a burst went out. 0 before any request.
+   */
   achievedQps(): number {
     const busyMs = this.busyMs + (this.inFlight > 0 ? nowMs() - this.busySinceMs : 0);
-    return busyMs > 0 ? (this.requests * 1000) / busyMs : 0;
+    return this.requests > 0 ? (this.requests * 1000) / Math.max(busyMs, MIN_RATE_WINDOW_MS) : 0;
   }
 
   /** Milliseconds the job spent with requests in flight. */

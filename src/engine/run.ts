@@ -1,33 +1,25 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig } from '../config/load.js';
-import type { Config, Job } from '../config/types.js';
+import type { Config } from '../config/types.js';
 import { connectCluster, type KubeClient } from '../kube/index.js';
-import { MeasurementSet, type MeasurementResult } from '../measure/index.js';
+import { MeasurementSet } from '../measure/index.js';
 import { writeReports } from '../report/index.js';
-import { nowMs } from '../shared/clock.js';
-import { ExitCode, UserError, isUserError } from '../shared/errors.js';
+import type { MeasurementResult } from '../measure/types.js';
+import { checkRunFolderWritable, documentFiles, firedAlerts, writeRunFolder, type ClusterFacts, type EndReason, type JobRecord, type ProcessCost, type RunRecord } from '../report/run-folder.js';
+import { ExitCode, UserError } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
-import { pause, type JobContext } from './context.js';
-import { isWaitTimeout, runCreateJob } from './create-job.js';
-import { runChurn } from './churn.js';
-import { explainPods } from './explain.js';
+import { version } from '../shared/version.js';
 import { collectGarbage } from './gc.js';
-import { runSelector } from './labels.js';
+import { failureMessage, runOneJob } from './job.js';
 import { Ledger } from './ledger.js';
 import { ObjectRenderer } from './objects.js';
-import { preloadImages } from './preload.js';
-import { JobProgress } from './progress.js';
-import { writeRunFolder, type RunRecord } from './results.js';
-import { runDeleteJob, runPatchJob, runReadJob } from './select-jobs.js';
-import { startSimTarget, type SimTarget } from './sim-target.js';
-import { jobSummaryDocument, type ClusterFacts } from './summary.js';
-import { ReadinessTracker } from './tracker.js';
 import { settingsNotActedOn } from './unsupported.js';
-import { verifyObjects } from './verify.js';
+
+export type { EndReason } from '../report/run-folder.js';
 
 export interface RunOptions {
   configPath: string;
@@ -44,8 +36,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Where the run folder goes; reports/<uuid> when omitted. */
   reportDir?: string;
-  /** --sim: run against a simulated cluster in a child process. */
-  sim?: { nodes: number; profile: string; seed?: number };
+  /** The kubeconfig points at burn's simulator (started by the CLI) running this profile. */
+  simProfile?: string;
   log: Logger;
   tty: boolean;
   /** Aborted by the CLI on SIGINT/SIGTERM. */
@@ -53,8 +45,6 @@ export interface RunOptions {
   /** True once a second signal asked to skip gc. */
   skipGc?: () => boolean;
 }
-
-export type EndReason = 'completed' | 'failed' | 'timeout' | 'interrupted' | 'aborted-by-alert';
 
 export interface RunOutcome {
   uuid: string;
@@ -75,11 +65,11 @@ async function readUserMetadata(path: string | undefined): Promise<Record<string
 }
 
 /** Kubernetes version, node count and server of the target, for the run folder. */
-export async function clusterFacts(client: KubeClient, target: ClusterFacts['target']): Promise<ClusterFacts> {
+export async function clusterFacts(client: KubeClient, target: ClusterFacts['target'], simProfile?: string): Promise<ClusterFacts> {
   const version = await client.serverVersion();
   let totalNodes = 0;
   for await (const page of client.listPages('v1', 'Node', { limit: 500 })) totalNodes = page.restarted ? page.items.length : totalNodes + page.items.length;
-  return { target, k8sVersion: version.gitVersion, totalNodes, server: client.server };
+  return { target, k8sVersion: version.gitVersion, totalNodes, server: client.server, ...(simProfile ? { simProfile } : {}) };
 }
 
 /** What stopped the run early, if anything: set by the timeout, a signal or a critical alert. */
@@ -99,8 +89,22 @@ class RunStop {
   }
 }
 
-/** `burn init`: runs a config's jobs against a cluster, measures, grades, writes the run folder. */
-export async function runBenchmark(options: RunOptions): Promise<RunOutcome> {
+/** A run checked and ready to start: nothing has been created, no cluster contacted. */
+export interface PreparedRun {
+  options: RunOptions;
+  config: Config;
+  configDigest: string;
+  metadata: Record<string, unknown>;
+  reportDir: string;
+  renderer: ObjectRenderer;
+}
+
+/**
+ * Everything that can be checked before the first object: the config, --user-metadata, that the
+ * run folder can be written, and every object template fetched and rendered (first iteration).
+ * Throws a UserError; creates nothing.
+ */
+export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
   const log = options.log;
   const uuid = options.uuid ?? randomUUID();
   const config = await loadConfig(options.configPath, { uuid, userData: options.userData, set: options.set, allowMissing: options.allowMissing });
@@ -108,38 +112,47 @@ export async function runBenchmark(options: RunOptions): Promise<RunOutcome> {
   for (const note of settingsNotActedOn(config)) log.warn(note);
   const metadata = await readUserMetadata(options.userMetadata);
   const reportDir = options.reportDir ?? join('reports', uuid);
+  await checkRunFolderWritable(reportDir);
+  const renderer = new ObjectRenderer(config);
+  await renderer.prepare(config.jobs);
+  const configDigest = createHash('sha256').update(await readFile(config.file)).digest('hex');
+  return { options, config, configDigest, metadata, reportDir, renderer };
+}
 
-  let sim: SimTarget | undefined;
-  if (options.sim) {
-    log.info(`starting the simulated cluster (${options.sim.nodes} nodes, profile ${options.sim.profile})`);
-    sim = await startSimTarget(options.sim);
-  }
+/** `burn init`: runs a config's jobs against a cluster, measures, grades, writes the run folder. */
+export async function runBenchmark(options: RunOptions, prepared?: PreparedRun): Promise<RunOutcome> {
+  const run = prepared ?? (await prepareRun(options));
+  const client = await connectCluster({
+    kubeconfig: options.kubeconfig,
+    context: options.context,
+    skipTlsVerify: options.skipTlsVerify,
+    requestTimeoutMs: run.config.global.requestTimeoutMs,
+  });
   try {
-    const client = await connectCluster({
-      kubeconfig: sim?.kubeconfigPath ?? options.kubeconfig,
-      context: sim ? undefined : options.context,
-      skipTlsVerify: options.skipTlsVerify,
-      requestTimeoutMs: config.global.requestTimeoutMs,
-    });
-    try {
-      return await runJobs(options, config, client, sim ? 'sim' : 'real', reportDir, metadata);
-    } finally {
-      await client.close();
-    }
+    // Metrics endpoints, credentials and queries are checked before anything is created.
+    await MeasurementSet.preflightRun(run.config, client.unlimited(), options.log);
+    return await runJobs(run, client);
   } finally {
-    await sim?.stop();
+    await client.close();
   }
 }
 
-async function runJobs(options: RunOptions, config: Config, client: KubeClient, target: ClusterFacts['target'], reportDir: string, metadata: Record<string, unknown>): Promise<RunOutcome> {
+/** What burn itself cost: so a user can see burn was not the bottleneck of its own benchmark. */
+export function processCost(): ProcessCost {
+  const usage = process.resourceUsage();
+  return { cpuUserMs: Math.round(usage.userCPUTime / 1000), cpuSystemMs: Math.round(usage.systemCPUTime / 1000), maxRssMb: Math.round(usage.maxRSS / 1024) };
+}
+
+/**
+ * Runs the jobs in order. Whatever happens (a job that fails, an internal error, a timeout or a
+ * signal), the run then runs gc when configured, writes its folder with what every job did so far,
+ * and says what it left on the cluster.
+ */
+async function runJobs(run: PreparedRun, client: KubeClient): Promise<RunOutcome> {
+  const { options, config, reportDir } = run;
   const log = options.log;
   const uuid = config.global.uuid;
   const housekeeping = client.unlimited();
-  const cluster = await clusterFacts(housekeeping, target);
-  log.info(`run ${uuid}: ${config.jobs.length} job(s) against ${cluster.target === 'sim' ? 'the simulated cluster' : cluster.server} (Kubernetes ${cluster.k8sVersion}, ${cluster.totalNodes} nodes)`);
-  // Metrics endpoints, credentials and queries are checked before anything is created.
-  await MeasurementSet.preflightRun(config, housekeeping, log);
-
   const stop = new RunStop();
   const timeoutMs = options.timeoutMs ?? config.global.timeoutMs;
   const timer = setTimeout(() => stop.stop('timeout'), timeoutMs);
@@ -147,29 +160,32 @@ async function runJobs(options: RunOptions, config: Config, client: KubeClient, 
   options.interrupt?.addEventListener('abort', onInterrupt, { once: true });
   if (options.interrupt?.aborted) onInterrupt();
 
-  const startMs = nowMs();
+  const start = new Date().toISOString();
   const ledger = new Ledger();
-  const renderer = new ObjectRenderer(config);
-  const summaries: Record<string, unknown>[] = [];
+  const jobs: JobRecord[] = [];
   const results: MeasurementResult[] = [];
-  const explanations: string[] = [];
-  const errors: string[] = [];
+  const runErrors: string[] = [];
+  let cluster: ClusterFacts = { target: options.simProfile ? 'sim' : 'real', k8sVersion: '?', totalNodes: 0, server: client.server, ...(options.simProfile ? { simProfile: options.simProfile } : {}) };
   try {
+    cluster = await clusterFacts(housekeeping, cluster.target, options.simProfile);
+    log.info(`run ${uuid}: ${config.jobs.length} job(s) against ${cluster.target === 'sim' ? 'the simulated cluster' : cluster.server} (Kubernetes ${cluster.k8sVersion}, ${cluster.totalNodes} nodes)`);
     for (const job of config.jobs) {
       if (stop.reason) break;
-      const outcome = await runOneJob({ config, job, client, housekeeping, renderer, ledger, log, signal: stop.controller.signal, tty: options.tty });
-      results.push(...outcome.results);
-      explanations.push(...outcome.explanations);
-      errors.push(...outcome.errors.map((e) => `job ${job.name}: ${e}`));
-      summaries.push(jobSummaryDocument({ ...outcome, uuid, runId: config.global.runId, job, cluster, metadata }));
-      if (outcome.results.some((r) => r.abortRun)) stop.stop('aborted-by-alert');
-      if (!outcome.passed && !stop.reason) break;
+      const { record, results: jobResults } = await runOneJob({ config, job, client, housekeeping, renderer: run.renderer, ledger, log, signal: stop.controller.signal, tty: options.tty });
+      jobs.push(record);
+      results.push(...jobResults);
+      if (record.measurements.some((r) => r.abortRun)) stop.stop('aborted-by-alert');
+      if (!record.passed && !stop.reason) break;
     }
+  } catch (err) {
+    runErrors.push(failureMessage(err, log));
+    log.error(runErrors.at(-1)!);
   } finally {
     clearTimeout(timer);
     options.interrupt?.removeEventListener('abort', onInterrupt);
   }
 
+  const errors = [...jobs.flatMap((j) => j.errors.map((e) => `job ${j.name}: ${e}`)), ...runErrors];
   const reason: EndReason = stop.reason ?? (errors.length ? 'failed' : 'completed');
   let gcRan = false;
   if (config.global.gc && !options.skipGc?.()) {
@@ -184,24 +200,36 @@ async function runJobs(options: RunOptions, config: Config, client: KubeClient, 
   const record: RunRecord = {
     uuid,
     runId: config.global.runId,
+    burnVersion: version,
     configFile: config.file,
-    startMs,
-    endMs: nowMs(),
+    configDigest: run.configDigest,
+    config: { global: { ...config.global }, jobs: config.jobs.map((j) => j.name), metricsEndpoints: config.metricsEndpoints.map((m) => m.endpoint) },
+    start,
+    end: new Date().toISOString(),
     reason,
     errors,
-    explanations,
+    explanations: jobs.flatMap((j) => j.explanations),
     cluster,
-    summaries,
-    results,
+    metadata: run.metadata,
     created: gcRan ? 'nothing (gc ran)' : ledger.describe(),
+    burnProcess: processCost(),
+    alerts: firedAlerts(results),
+    jobs,
+    documentFiles: documentFiles(results),
   };
-  const graded = await writeRunFolder(reportDir, record, config);
-  await writeReports(reportDir).catch((err: unknown) => log.error(`reports: ${err instanceof Error ? err.message : String(err)}`));
-  const exitCode = exitCodeFor(reason, errors, graded.exitCode);
+  let gradingCode: number = ExitCode.Error;
+  try {
+    gradingCode = (await writeRunFolder(reportDir, record)).exitCode;
+    await writeReports(reportDir).catch((err: unknown) => log.error(`reports: ${err instanceof Error ? err.message : String(err)}`));
+  } catch (err) {
+    log.error(`writing the run folder ${reportDir} failed: ${err instanceof Error ? err.message : String(err)}`);
+    errors.push(`writing the run folder failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const exitCode = exitCodeFor(reason, errors, gradingCode);
   if (!gcRan && !ledger.isEmpty() && (reason !== 'completed' || exitCode === ExitCode.Error)) {
     log.warn(`this run created ${ledger.describe()}; remove it with: burn destroy --uuid ${uuid}`);
   }
-  return { uuid, exitCode, reason, reportDir, record: { ...record, verdicts: graded.verdicts } };
+  return { uuid, exitCode, reason, reportDir, record };
 }
 
 /** A signal that aborts when `predicate` turns true (a second Ctrl-C during gc). */
@@ -217,103 +245,3 @@ function exitCodeFor(reason: EndReason, errors: string[], gradingCode: number): 
   return gradingCode;
 }
 
-interface JobOutcome {
-  startMs: number;
-  endMs: number;
-  passed: boolean;
-  errors: string[];
-  explanations: string[];
-  requests: number;
-  achievedQps: number;
-  sendingMs: number;
-  objectsCreated: number;
-  uncertainCreates: number;
-  churnCycles: number;
-  results: MeasurementResult[];
-}
-
-interface OneJob {
-  config: Config;
-  job: Job;
-  client: KubeClient;
-  housekeeping: KubeClient;
-  renderer: ObjectRenderer;
-  ledger: Ledger;
-  log: Logger;
-  signal: AbortSignal;
-  tty: boolean;
-}
-
-async function runOneJob(run: OneJob): Promise<JobOutcome> {
-  const { config, job, log } = run;
-  const startMs = nowMs();
-  const customStatusPaths = job.objects.find((o) => o.waitOptions.customStatusPaths.length)?.waitOptions.customStatusPaths ?? [];
-  const tracker = new ReadinessTracker(run.housekeeping, runSelector(config.global.uuid, job.name), customStatusPaths);
-  const progress = new JobProgress(job.name, job.jobIterations, () => tracker.readyPods, () => tracker.pods.size, { tty: run.tty }, log);
-  const ctx: JobContext = {
-    config,
-    job,
-    client: run.client.withLimits({ qps: job.qps, burst: job.burst }),
-    housekeeping: run.housekeeping,
-    renderer: run.renderer,
-    tracker,
-    ledger: run.ledger,
-    progress,
-    log,
-    signal: run.signal,
-    errors: [],
-  };
-  const measurements = MeasurementSet.forJob(config, job, run.housekeeping, log, runSelector(config.global.uuid, job.name));
-  const explanations: string[] = [];
-  let churnCycles = 0;
-  log.info(`job ${job.name}: ${job.jobType}, ${job.jobIterations} iteration(s) at qps ${job.qps} burst ${job.burst}`);
-  await tracker.start();
-  await measurements.start();
-  progress.start();
-  try {
-    if (job.jobType === 'create') {
-      if (job.preLoadImages) await preloadImages(ctx);
-      await runCreateJob(ctx);
-      churnCycles = await runChurn(ctx);
-    } else if (job.jobType === 'delete') await runDeleteJob(ctx);
-    else if (job.jobType === 'patch') await runPatchJob(ctx);
-    else await runReadJob(ctx);
-    if (job.jobType === 'create' && job.verifyObjects && !ctx.signal.aborted) {
-      const mismatches = await verifyObjects(ctx);
-      if (mismatches.length && job.errorOnVerify) ctx.errors.push(...mismatches);
-      else for (const m of mismatches) log.warn(`job ${job.name}: ${m}`);
-    }
-    await pause(job.jobPauseMs, ctx.signal);
-  } catch (err) {
-    if (!isUserError(err) && !ctx.signal.aborted) throw err;
-    if (!ctx.signal.aborted) ctx.errors.push(err instanceof Error ? err.message : String(err));
-    if (isWaitTimeout(err)) {
-      explanations.push(...(await explainPods(ctx)));
-      for (const line of explanations) log.error(`job ${job.name}: ${line}`);
-    }
-  } finally {
-    progress.stop();
-  }
-  const endMs = nowMs();
-  const results = await measurements.stopAndCollect();
-  await tracker.stop();
-  if (job.gc && !ctx.signal.aborted) {
-    await collectGarbage(run.housekeeping, { uuid: config.global.uuid, job: job.name, strategy: config.global.deletionStrategy, waitMs: job.maxWaitTimeoutMs, log });
-  }
-  // Measurement failures are graded (slo), not job errors.
-  const errors = ctx.errors;
-  return {
-    startMs,
-    endMs,
-    passed: errors.length === 0 && !ctx.signal.aborted,
-    errors,
-    explanations,
-    requests: progress.requests,
-    achievedQps: progress.achievedQps(),
-    sendingMs: progress.sendingMs(),
-    objectsCreated: progress.objectsCreated,
-    uncertainCreates: progress.uncertainCreates,
-    churnCycles,
-    results,
-  };
-}

@@ -7,6 +7,17 @@ interface Expected {
   ready: boolean;
 }
 
+/** An object the job waited for that was deleted by someone else than burn. */
+export interface VanishedObject {
+  kind: string;
+  namespace?: string;
+  name: string;
+  iteration: number;
+}
+
+/** How a wait ended. */
+export type WaitEnd = 'ready' | 'timeout' | 'vanished' | 'aborted';
+
 interface KindWatch {
   synced: Promise<void>;
   stop(): Promise<void>;
@@ -48,6 +59,8 @@ export class ReadinessTracker {
   private readonly pendingByIteration = new Map<number, number>();
   private readonly watches = new Map<string, KindWatch>();
   private readonly waiters = new Set<() => void>();
+  /** Expected objects deleted while expected (burn forgets what it deletes itself first). */
+  readonly vanished: VanishedObject[] = [];
   readonly pods = new Map<string, PodState>();
   private podsReady = 0;
 
@@ -99,23 +112,36 @@ export class ReadinessTracker {
     return total;
   }
 
-  /** Resolves true when nothing in `iterations` is pending, false at the deadline or on abort. */
-  async waitReady(iterations: Iterable<number> | undefined, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+  /** Expected objects of the given iterations (all when omitted) that were deleted by someone else. */
+  vanishedIn(iterations?: Iterable<number>): VanishedObject[] {
+    if (!iterations) return [...this.vanished];
+    const wanted = new Set(iterations);
+    return this.vanished.filter((v) => wanted.has(v.iteration));
+  }
+
+  /**
+   * Resolves 'ready' when nothing in `iterations` is pending, 'vanished' as soon as one of their
+   * objects was deleted under the wait, 'timeout' at the deadline, 'aborted' on abort.
+   */
+  async waitReady(iterations: Iterable<number> | undefined, timeoutMs: number, signal?: AbortSignal): Promise<WaitEnd> {
     await Promise.all([...this.watches.values()].map((w) => w.synced));
     const list = iterations ? [...iterations] : undefined;
-    if (this.pending(list) === 0) return true;
-    return new Promise<boolean>((resolve) => {
-      const finish = (ok: boolean) => {
+    const state = (): WaitEnd | undefined => (signal?.aborted ? 'aborted' : this.vanishedIn(list).length ? 'vanished' : this.pending(list) === 0 ? 'ready' : undefined);
+    const now = state();
+    if (now) return now;
+    return new Promise<WaitEnd>((resolve) => {
+      const finish = (end: WaitEnd) => {
         clearTimeout(timer);
         this.waiters.delete(check);
         signal?.removeEventListener('abort', onAbort);
-        resolve(ok);
+        resolve(end);
       };
       const check = () => {
-        if (this.pending(list) === 0) finish(true);
+        const end = state();
+        if (end) finish(end);
       };
-      const onAbort = () => finish(false);
-      const timer = setTimeout(() => finish(false), timeoutMs);
+      const onAbort = () => finish('aborted');
+      const timer = setTimeout(() => finish('timeout'), timeoutMs);
       this.waiters.add(check);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
@@ -142,6 +168,17 @@ export class ReadinessTracker {
     this.adjust(entry.iteration, ready ? -1 : +1);
   }
 
+  private deleted(key: string): void {
+    this.observedReady.delete(key);
+    const entry = this.expected.get(key);
+    if (!entry) return;
+    this.expected.delete(key);
+    const [kind, namespace, name] = key.split('/') as [string, string, string];
+    this.vanished.push({ kind, namespace: namespace || undefined, name, iteration: entry.iteration });
+    if (!entry.ready) this.adjust(entry.iteration, -1);
+    else for (const wake of [...this.waiters]) wake();
+  }
+
   private watchKind(apiVersion: string, kind: string): void {
     if (this.watches.has(kind)) return;
     const isReady = readinessOf(kind, this.customStatusPaths) ?? (() => true);
@@ -156,7 +193,7 @@ export class ReadinessTracker {
       }),
       onEvent: (type, { key, ready, pod }) => {
         if (pod) this.trackPod(type, pod);
-        if (type === 'DELETED') this.observedReady.delete(key);
+        if (type === 'DELETED') this.deleted(key);
         else this.observe(key, ready);
       },
     });

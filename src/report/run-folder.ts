@@ -1,32 +1,109 @@
 /**
- * Reads a run folder (what src/engine/results.ts `writeRunFolder` writes) back into plain data.
- * Reports and diffs are built from the folder, never from a run's memory, so `burn report DIR`,
- * `burn diff` and the end of `burn init` see the same thing.
+ * The run folder, written and read in one place. A run (and `burn measure`) hands `writeRunFolder`
+ * one typed RunRecord; it grades the measurements, writes slo.json, kube-burner's jobSummary.json
+ * and measurement documents, and run.json (the record itself). `readRunFolder` reads the same
+ * record back, so reports, `burn report`, `burn diff` and the end of `burn init` all see what the
+ * folder says, never a run's memory. Every field of the record is written and read back
+ * (test/report/run-folder.test.ts round-trips it).
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { constants } from 'node:fs';
+import { access, readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { AlertOutcome, MeasurementResult, SaturationReport } from '../measure/types.js';
 import { UserError } from '../shared/errors.js';
-import type { SaturationReport } from '../measure/types.js';
 import type { Verdict } from '../slo/grade.js';
+import { grade, gradingExitCode } from '../slo/index.js';
+import { writeJsonAtomic } from './atomic.js';
 import { isObject, num, str, type JsonObject } from './json.js';
-import { sloFromJson } from './slo-table.js';
+import { sloDocument, sloFromJson, writeSloDocument } from './slo-table.js';
 
 export { isObject, num, str, type JsonObject } from './json.js';
 
-/** run.json: burn's metadata about the run. */
-export interface RunMeta {
+export type EndReason = 'completed' | 'failed' | 'timeout' | 'interrupted' | 'aborted-by-alert';
+
+/** The cluster a run talked to. */
+export interface ClusterFacts {
+  target: 'sim' | 'real';
+  k8sVersion: string;
+  totalNodes: number;
+  server: string;
+  /** The simulator's profile, when target is sim. */
+  simProfile?: string;
+}
+
+/** What burn itself cost: so a user can see burn was not the bottleneck of its own benchmark. */
+export interface ProcessCost {
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  maxRssMb: number;
+}
+
+/** A measurement's result without its documents (those are files of their own), naming the files it wrote. */
+export interface MeasurementRecord extends Omit<MeasurementResult, 'documents'> {
+  files: string[];
+}
+
+/** One kube-burner measurement file: `<fileName>` in the run folder holds `docs`. */
+export interface DocumentFile {
+  fileName: string;
+  docs: JsonObject[];
+}
+
+/** One job as it ran (or as far as it got). */
+export interface JobRecord {
+  name: string;
+  jobType: string;
+  /** The job as the user configured it (without burn's bookkeeping): jobSummary.json's jobConfig. */
+  jobConfig: JsonObject;
+  start: string;
+  end: string;
+  passed: boolean;
+  errors: string[];
+  /** Why waited-for objects never became ready, when a wait timed out or its objects vanished. */
+  explanations: string[];
+  /** Requests of the job's load actually sent (never ones aborted while waiting for a token). */
+  requests: number;
+  /** requests / sending time; never more than what was sent. */
+  achievedQps: number;
+  /** From the first request sent to the last response, ms. */
+  sendingMs: number;
+  objectsCreated: number;
+  /** Creates that may or may not have made their object (timed out after sending: never resent). */
+  uncertainCreates: number;
+  churnCycles: number;
+  measurements: MeasurementRecord[];
+}
+
+/** run.json: everything a run produced, apart from the documents (which are files of their own). */
+export interface RunRecord {
   uuid: string;
   runId: string;
   burnVersion: string;
   configFile: string;
-  config: { global?: JsonObject; jobs?: string[]; metricsEndpoints?: string[] };
+  /** sha256 of the config file's bytes, so diffs can say when two runs ran different configs. */
+  configDigest: string;
+  config: { global: JsonObject; jobs: string[]; metricsEndpoints: string[] };
   start: string;
   end: string;
-  reason: string;
+  reason: EndReason;
+  /** Every error: each job's (prefixed "job <name>: ") and the run's own. */
   errors: string[];
+  /** Every job's not-ready explanations. */
   explanations: string[];
-  cluster: { target?: string; k8sVersion?: string; totalNodes?: number; server?: string };
+  cluster: ClusterFacts;
+  /** --user-metadata: added to every jobSummary document. */
+  metadata: JsonObject;
+  /** What the run left on the cluster, in words ("nothing (gc ran)" or counts and the destroy command). */
   created: string;
+  burnProcess: ProcessCost;
+  /** Every alert that fired, whatever its severity (error and critical also set the exit code). */
+  alerts: AlertOutcome[];
+  jobs: JobRecord[];
+  documentFiles: DocumentFile[];
+}
+
+/** run.json as read back: the record plus the grading exit code the writer derived. */
+export interface RunMeta extends RunRecord {
   gradingExitCode: number;
 }
 
@@ -56,6 +133,111 @@ export interface RunFolder {
 
 const OWN_FILES = new Set(['run.json', 'jobSummary.json', 'slo.json']);
 
+// ---------------------------------------------------------------------------------------------
+// Building a record from what a run has in memory
+
+/** A job's measurement results as the record keeps them, and the document files they add. */
+export function measurementRecords(results: MeasurementResult[]): MeasurementRecord[] {
+  return results.map(({ documents, ...rest }) => ({ ...rest, files: documents.map((d) => d.fileName) }));
+}
+
+/** Measurement documents of every result, merged by file name (kube-burner writes one file per metric), sorted by name. */
+export function documentFiles(results: MeasurementResult[]): DocumentFile[] {
+  const files = new Map<string, JsonObject[]>();
+  for (const result of results) {
+    for (const { fileName, docs } of result.documents) files.set(fileName, [...(files.get(fileName) ?? []), ...(docs as JsonObject[])]);
+  }
+  return [...files.keys()].sort().map((fileName) => ({ fileName, docs: files.get(fileName)! }));
+}
+
+/** Every alert the jobs' measurements saw fire, for the run-level list. */
+export function firedAlerts(results: MeasurementResult[]): AlertOutcome[] {
+  return results.flatMap((r) => r.alerts ?? []);
+}
+
+/** The results the SLO grader reads, from the record's measurements (grading never reads documents). */
+export function gradedResults(record: Pick<RunRecord, 'jobs'>): MeasurementResult[] {
+  return record.jobs.flatMap((j) => j.measurements.map(({ files: _files, ...m }) => ({ ...m, documents: [] })));
+}
+
+/** kube-burner's jobSummary document of one job, plus what kube-burner does not say: achieved qps and the target. */
+export function jobSummaryDocument(record: RunRecord, job: JobRecord): JsonObject {
+  const startMs = Date.parse(job.start);
+  const endMs = Date.parse(job.end);
+  return {
+    timestamp: job.start,
+    endTimestamp: job.end,
+    elapsedTime: Math.round(endMs - startMs) / 1000,
+    uuid: record.uuid,
+    runId: record.runId,
+    metricName: 'jobSummary',
+    jobName: job.name,
+    jobConfig: job.jobConfig,
+    version: `burn ${record.burnVersion}`,
+    passed: job.passed,
+    executionErrors: job.errors.join('; '),
+    requests: job.requests,
+    achievedQps: Math.round(job.achievedQps * 100) / 100,
+    sendingTime: Math.round(job.sendingMs) / 1000,
+    objectsCreated: job.objectsCreated,
+    uncertainCreates: job.uncertainCreates,
+    churnCycles: job.churnCycles,
+    target: record.cluster.target,
+    k8sVersion: record.cluster.k8sVersion,
+    totalNodes: record.cluster.totalNodes,
+    ...record.metadata,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+/**
+ * Writes the run folder: slo.json (the grading of every job's measurements), jobSummary.json, each
+ * measurement document file, and run.json last (a folder with run.json is complete). Every file
+ * atomically. The one place a run is graded and slo.json written.
+ */
+export async function writeRunFolder(dir: string, record: RunRecord): Promise<{ exitCode: number; verdicts: Verdict[] }> {
+  const results = gradedResults(record);
+  const verdicts = grade(results);
+  const exitCode = gradingExitCode(verdicts, results);
+  await writeSloDocument(dir, sloDocument(verdicts, results, { uuid: record.uuid, reason: record.reason === 'completed' ? undefined : record.reason }));
+  await writeJsonAtomic(join(dir, 'jobSummary.json'), record.jobs.map((job) => jobSummaryDocument(record, job)));
+  for (const file of record.documentFiles) await writeJsonAtomic(join(dir, file.fileName), file.docs);
+  const { documentFiles: files, ...meta } = record;
+  await writeJsonAtomic(join(dir, 'run.json'), { ...meta, documentFiles: files.map((f) => f.fileName), gradingExitCode: exitCode } satisfies Omit<RunMeta, 'documentFiles'> & { documentFiles: string[] });
+  return { exitCode, verdicts };
+}
+
+/**
+ * Checks, before a run creates anything, that its folder can be written later, creating nothing:
+ * `dir` is a writable folder, or its nearest existing ancestor is one. A file in the way is a
+ * UserError naming the flag.
+ */
+export async function checkRunFolderWritable(dir: string, flag = '--report-dir'): Promise<void> {
+  const hint = 'give a folder you can write to (it is created when missing)';
+  let path = resolve(dir);
+  for (;;) {
+    const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return undefined;
+      throw new UserError(`${flag} ${dir}: cannot use ${path} (${err.code ?? err.message})`, { hint });
+    });
+    if (info) {
+      if (!info.isDirectory()) throw new UserError(`${flag} ${dir}: ${path === resolve(dir) ? 'exists and is not a folder' : `${path} is a file, not a folder`}`, { hint: `${hint}; or remove the file ${path}` });
+      await access(path, constants.W_OK).catch(() => {
+        throw new UserError(`${flag} ${dir}: ${path} is not writable`, { hint });
+      });
+      return;
+    }
+    const parent = dirname(path);
+    if (parent === path) return;
+    path = parent;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
 async function readJson(path: string): Promise<unknown> {
   const text = await readFile(path, 'utf8');
   try {
@@ -75,21 +257,81 @@ async function requireRunFolder(dir: string): Promise<void> {
   }
 }
 
-function runMetaOf(raw: unknown, path: string): RunMeta {
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
+const objectOr = (value: unknown): JsonObject => (isObject(value) ? value : {});
+const END_REASONS: readonly EndReason[] = ['completed', 'failed', 'timeout', 'interrupted', 'aborted-by-alert'];
+
+function clusterOf(raw: unknown): ClusterFacts {
+  const c = objectOr(raw);
+  return {
+    target: c.target === 'sim' ? 'sim' : 'real',
+    k8sVersion: str(c.k8sVersion, '?'),
+    totalNodes: num(c.totalNodes, 0),
+    server: str(c.server),
+    ...(typeof c.simProfile === 'string' ? { simProfile: c.simProfile } : {}),
+  };
+}
+
+function measurementOf(raw: JsonObject): MeasurementRecord {
+  // Measurement results are plain JSON written by burn itself: their inner shape is the measurement's contract.
+  const { files, ...rest } = raw;
+  return {
+    ...(rest as unknown as Omit<MeasurementResult, 'documents'>),
+    name: str(raw.name),
+    quantiles: Array.isArray(raw.quantiles) ? raw.quantiles : [],
+    thresholds: Array.isArray(raw.thresholds) ? raw.thresholds : [],
+    slis: Array.isArray(raw.slis) ? raw.slis : [],
+    errors: strings(raw.errors),
+    files: strings(files),
+  };
+}
+
+function jobRecordOf(raw: JsonObject): JobRecord {
+  return {
+    name: str(raw.name, '(unnamed)'),
+    jobType: str(raw.jobType),
+    jobConfig: objectOr(raw.jobConfig),
+    start: str(raw.start),
+    end: str(raw.end),
+    passed: raw.passed !== false,
+    errors: strings(raw.errors),
+    explanations: strings(raw.explanations),
+    requests: num(raw.requests, 0),
+    achievedQps: num(raw.achievedQps, 0),
+    sendingMs: num(raw.sendingMs, 0),
+    objectsCreated: num(raw.objectsCreated, 0),
+    uncertainCreates: num(raw.uncertainCreates, 0),
+    churnCycles: num(raw.churnCycles, 0),
+    measurements: (Array.isArray(raw.measurements) ? raw.measurements : []).filter(isObject).map(measurementOf),
+  };
+}
+
+function runMetaOf(raw: unknown, path: string, documentFiles: DocumentFile[]): RunMeta {
   if (!isObject(raw) || typeof raw.uuid !== 'string') throw new UserError(`${path}: not a burn run.json (no uuid)`, { hint: 'burn init writes run.json; was this file edited?' });
+  const config = objectOr(raw.config);
+  const cost = objectOr(raw.burnProcess);
+  const listed = new Set(strings(raw.documentFiles));
   return {
     uuid: raw.uuid,
     runId: str(raw.runId),
     burnVersion: str(raw.burnVersion, 'unknown'),
     configFile: str(raw.configFile),
-    config: isObject(raw.config) ? (raw.config as RunMeta['config']) : {},
+    configDigest: str(raw.configDigest),
+    config: { global: objectOr(config.global), jobs: strings(config.jobs), metricsEndpoints: strings(config.metricsEndpoints) },
     start: str(raw.start),
     end: str(raw.end),
-    reason: str(raw.reason, 'unknown'),
-    errors: Array.isArray(raw.errors) ? raw.errors.map(String) : [],
-    explanations: Array.isArray(raw.explanations) ? raw.explanations.map(String) : [],
-    cluster: isObject(raw.cluster) ? (raw.cluster as RunMeta['cluster']) : {},
+    reason: END_REASONS.find((r) => r === raw.reason) ?? 'failed',
+    errors: strings(raw.errors),
+    explanations: strings(raw.explanations),
+    cluster: clusterOf(raw.cluster),
+    metadata: objectOr(raw.metadata),
     created: str(raw.created),
+    burnProcess: { cpuUserMs: num(cost.cpuUserMs, 0), cpuSystemMs: num(cost.cpuSystemMs, 0), maxRssMb: num(cost.maxRssMb, 0) },
+    // Alerts are burn's own plain JSON (measure/types AlertOutcome).
+    alerts: (Array.isArray(raw.alerts) ? raw.alerts : []).filter(isObject) as unknown as AlertOutcome[],
+    jobs: (Array.isArray(raw.jobs) ? raw.jobs : []).filter(isObject).map(jobRecordOf),
+    // Folders written before run.json listed its files: every document file in the folder.
+    documentFiles: listed.size ? documentFiles.filter((f) => listed.has(f.fileName)) : documentFiles,
     gradingExitCode: num(raw.gradingExitCode, 0),
   };
 }
@@ -108,27 +350,29 @@ function jobSummaryOf(raw: JsonObject): JobSummary {
   };
 }
 
+async function readOptionalJson(path: string, missing: unknown): Promise<unknown> {
+  return readJson(path).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return missing;
+    throw err;
+  });
+}
+
 /** Reads a run folder; a UserError names the folder when it is not one. */
 export async function readRunFolder(dir: string): Promise<RunFolder> {
   await requireRunFolder(dir);
-  const meta = runMetaOf(await readJson(join(dir, 'run.json')), join(dir, 'run.json'));
-  const jobsRaw = await readJson(join(dir, 'jobSummary.json')).catch((err: unknown) => {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  });
+  const files: DocumentFile[] = [];
+  for (const fileName of (await readdir(dir)).filter((f) => f.endsWith('.json') && !OWN_FILES.has(f)).sort()) {
+    const docs = await readJson(join(dir, fileName));
+    if (Array.isArray(docs)) files.push({ fileName, docs: docs.filter(isObject) });
+  }
+  const meta = runMetaOf(await readJson(join(dir, 'run.json')), join(dir, 'run.json'), files);
+  const jobsRaw = await readOptionalJson(join(dir, 'jobSummary.json'), []);
   const jobs = (Array.isArray(jobsRaw) ? jobsRaw : []).filter(isObject).map(jobSummaryOf);
-  const sloRaw = await readJson(join(dir, 'slo.json')).catch((err: unknown) => {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw err;
-  });
+  const sloRaw = await readOptionalJson(join(dir, 'slo.json'), {});
   const { verdicts, saturation } = sloFromJson(sloRaw);
   const documents = new Map<string, JsonObject[]>();
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.json') && !OWN_FILES.has(f)).sort();
-  for (const file of files) {
-    const docs = await readJson(join(dir, file));
-    if (!Array.isArray(docs)) continue;
-    for (const doc of docs) {
-      if (!isObject(doc)) continue;
+  for (const file of meta.documentFiles) {
+    for (const doc of file.docs) {
       const metricName = str(doc.metricName);
       if (!metricName) continue;
       const list = documents.get(metricName);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDestroy } from '../../src/cli/destroy.js';
+import { startSimTarget } from '../../src/cli/sim-child.js';
 import { runBenchmark, type RunOptions } from '../../src/engine/run.js';
 import { connectCluster } from '../../src/kube/index.js';
 import { createLogger } from '../../src/shared/log.js';
@@ -197,9 +198,16 @@ describe('burn init against the simulator', () => {
 });
 
 describe('burn init --sim', () => {
-  it('starts the simulator in a child process, runs against it and says the target was simulated', async () => {
-    const outcome = await runBenchmark({ configPath: 'configs/quickstart.yaml', set: ['jobs.0.jobIterations=2'], sim: { nodes: 3, profile: 'default' }, reportDir: join(dir, 'sim-child'), log, tty: false });
+  it('runs against the simulator child the CLI starts, given only its kubeconfig, and says the target was simulated', async () => {
+    const sim = await startSimTarget({ nodes: 3, profile: 'default' });
+    let outcome;
+    try {
+      outcome = await runBenchmark({ configPath: 'configs/quickstart.yaml', set: ['jobs.0.jobIterations=2'], kubeconfig: sim.kubeconfigPath, simProfile: 'default', reportDir: join(dir, 'sim-child'), log, tty: false });
+    } finally {
+      await sim.stop();
+    }
     expect(outcome.exitCode).toBe(0);
+    expect(JSON.parse(await readFile(join(outcome.reportDir, 'run.json'), 'utf8')).cluster).toMatchObject({ target: 'sim', simProfile: 'default' });
     const [summary] = JSON.parse(await readFile(join(outcome.reportDir, 'jobSummary.json'), 'utf8'));
     expect(summary.target).toBe('sim');
     expect(summary.k8sVersion).toMatch(/sim/);

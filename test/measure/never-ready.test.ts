@@ -34,7 +34,7 @@ describe('pods that never became ready', () => {
       tty: false,
       set: ['jobs.0.jobIterations=120', 'jobs.0.maxWaitTimeout=6s'],
     });
-    const startup = outcome.record.results.flatMap((r) => r.slis).find((s): s is PodStartupSli => s.sli === 'podStartup' && s.source === 'watch')!;
+    const startup = outcome.record.jobs.flatMap((j) => j.measurements).flatMap((r) => r.slis).find((s): s is PodStartupSli => s.sli === 'podStartup' && s.source === 'watch')!;
     // The node holds 110 pods, some of them system pods: at least 10 of the 120 stay Pending.
     expect(startup.neverReady).toBeGreaterThanOrEqual(10);
     expect(startup.count).toBe(120);

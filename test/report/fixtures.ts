@@ -6,9 +6,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Config, Job } from '../../src/config/types.js';
-import { writeRunFolder, type RunRecord } from '../../src/engine/results.js';
-import { jobSummaryDocument, type ClusterFacts } from '../../src/engine/summary.js';
+import { documentFiles, firedAlerts, measurementRecords, writeRunFolder, type ClusterFacts, type RunRecord } from '../../src/report/run-folder.js';
 import { ApiLatencyRecorder, apiLatencyResult } from '../../src/measure/api-latency.js';
 import { PodTracker, projectPod } from '../../src/measure/pod-tracker.js';
 import { podLatencyResult } from '../../src/measure/pod-latency.js';
@@ -98,26 +96,51 @@ export async function writeFixtureRun(run: FixtureRun, dir?: string): Promise<st
   const runDir = dir ?? (await mkdtemp(join(tmpdir(), 'burn-report-')));
   const jobName = run.jobName ?? 'create-pods';
   const t0 = run.startMs ?? Date.parse('2026-11-22T10:00:00.000Z');
-  const { results, endMs, requests } = measure(run, jobName, t0);
-  const job = { name: jobName, qps: run.qps ?? 20, burst: 20, jobIterations: run.pods, jobType: 'create', objects: [] } as unknown as Job;
+  const measured = measure(run, jobName, t0);
+  const { endMs, requests } = measured;
+  const results = [...measured.results, ...(run.extraResults ?? [])];
   const sendingMs = (run.pods * 1000) / (run.qps ?? 20);
-  const summary = jobSummaryDocument({ uuid: run.uuid, runId: 'run-1', job, startMs: t0, endMs, passed: true, errors: [], requests, achievedQps: requests / (sendingMs / 1000), sendingMs, objectsCreated: run.pods, churnCycles: 0, cluster: CLUSTER, metadata: {} });
+  const reason = (run.reason ?? 'completed') as RunRecord['reason'];
+  const errors = reason !== 'completed' ? [`job ${jobName}: the run ended: ${reason}`] : [];
   const record: RunRecord = {
     uuid: run.uuid,
     runId: 'run-1',
+    burnVersion: '0.1.0',
     configFile: 'configs/quickstart.yml',
-    startMs: t0,
-    endMs,
-    reason: run.reason ?? 'completed',
-    errors: run.reason && run.reason !== 'completed' ? [`job ${jobName}: the run ended: ${run.reason}`] : [],
+    configDigest: 'f'.repeat(64),
+    config: { global: { gc: true, measurements: [{ name: 'podLatency' }] }, jobs: [jobName], metricsEndpoints: [] },
+    start: new Date(t0).toISOString(),
+    end: new Date(endMs).toISOString(),
+    reason,
+    errors,
     explanations: [],
     cluster: CLUSTER,
-    summaries: [summary],
-    results: [...results, ...(run.extraResults ?? [])],
+    metadata: {},
     created: 'nothing (gc ran)',
+    burnProcess: { cpuUserMs: 100, cpuSystemMs: 10, maxRssMb: 80 },
+    alerts: firedAlerts(results),
+    jobs: [
+      {
+        name: jobName,
+        jobType: 'create',
+        jobConfig: { name: jobName, qps: run.qps ?? 20, burst: 20, jobIterations: run.pods, jobType: 'create', objects: [] },
+        start: new Date(t0).toISOString(),
+        end: new Date(endMs).toISOString(),
+        passed: true,
+        errors: [],
+        explanations: [],
+        requests,
+        achievedQps: requests / (sendingMs / 1000),
+        sendingMs,
+        objectsCreated: run.pods,
+        uncertainCreates: 0,
+        churnCycles: 0,
+        measurements: measurementRecords(results),
+      },
+    ],
+    documentFiles: documentFiles(results),
   };
-  const config = { global: { gc: true, measurements: [{ name: 'podLatency' }] }, jobs: [job], metricsEndpoints: [] } as unknown as Config;
-  await writeRunFolder(runDir, record, config);
+  await writeRunFolder(runDir, record);
   return runDir;
 }
 

@@ -20,16 +20,27 @@ export interface SimTarget {
 
 const BURN_BIN = fileURLToPath(new URL('../../bin/burn.js', import.meta.url));
 
+/** The child's pid, for tests that check it dies with burn. */
+export interface SimChild extends SimTarget {
+  pid: number;
+}
+
 /**
- * Runs `burn sim serve` in a child process, so the engine talks to the simulator over HTTPS exactly
- * as to a real cluster and the simulator's work does not share the engine's event loop.
+ * Runs `burn sim serve` in a child process for `burn init --sim`, so the engine talks to the
+ * simulator over HTTPS exactly as to any cluster (it only gets the kubeconfig) and the simulator's
+ * work does not share the engine's event loop. The child holds the read end of a pipe from burn and
+ * exits when it closes: it dies with burn, even after `kill -9`.
  */
-export async function startSimTarget(options: SimTargetOptions): Promise<SimTarget> {
+export async function startSimTarget(options: SimTargetOptions): Promise<SimChild> {
   const dir = await mkdtemp(join(tmpdir(), 'burn-sim-'));
   const kubeconfigPath = join(dir, 'kubeconfig');
-  const args = [BURN_BIN, 'sim', 'serve', '--port', '0', '--nodes', String(options.nodes), '--profile', options.profile, '--kubeconfig-out', kubeconfigPath];
+  const args = [BURN_BIN, 'sim', 'serve', '--exit-with-parent', '--port', '0', '--nodes', String(options.nodes), '--profile', options.profile, '--kubeconfig-out', kubeconfigPath];
   if (options.seed !== undefined) args.push('--seed', String(options.seed));
-  const child = spawn(process.execPath, ['--max-old-space-size=4096', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--max-old-space-size=4096', ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    // Its own process group: a Ctrl-C at the terminal reaches burn only, which still needs the cluster for gc.
+    detached: true,
+  });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -43,7 +54,7 @@ export async function startSimTarget(options: SimTargetOptions): Promise<SimTarg
     await stop();
     throw err;
   }
-  return { kubeconfigPath, stop };
+  return { kubeconfigPath, stop, pid: child.pid! };
 }
 
 async function waitForKubeconfig(child: ChildProcess, path: string, timeoutMs: number, output: () => string): Promise<void> {

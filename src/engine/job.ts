@@ -1,0 +1,162 @@
+/**
+ * One job's lifecycle: tracker and measurements started, the job type's runner, verification and
+ * pause, then measurements stopped and collected, tracker stopped, job gc, whatever happened in
+ * between. A job never throws: what went wrong (an internal error included) is in its record.
+ */
+import type { Config, Job, JobType } from '../config/types.js';
+import type { KubeClient } from '../kube/index.js';
+import { MeasurementSet, type MeasurementResult } from '../measure/index.js';
+import { measurementRecords, type JobRecord } from '../report/run-folder.js';
+import { nowMs } from '../shared/clock.js';
+import { isUserError } from '../shared/errors.js';
+import type { Logger } from '../shared/log.js';
+import { runChurn } from './churn.js';
+import { pause, type JobContext } from './context.js';
+import { runCreateJob } from './create-job.js';
+import { explainPods, explainVanished } from './explain.js';
+import { collectGarbage } from './gc.js';
+import { runSelector } from './labels.js';
+import type { Ledger } from './ledger.js';
+import type { ObjectRenderer } from './objects.js';
+import { preloadImages } from './preload.js';
+import { JobProgress } from './progress.js';
+import { runDeleteJob, runPatchJob, runReadJob } from './select-jobs.js';
+import { jobConfigOf } from './summary.js';
+import { ReadinessTracker } from './tracker.js';
+import { verifyObjects } from './verify.js';
+import { ObjectsVanished, WaitTimeout } from './wait-ready.js';
+
+/** Runs a job's load; resolves its churn cycles (0 for job types without churn). */
+export type JobRunner = (ctx: JobContext) => Promise<{ churnCycles: number }>;
+
+async function createJob(ctx: JobContext): Promise<{ churnCycles: number }> {
+  if (ctx.job.preLoadImages) await preloadImages(ctx);
+  await runCreateJob(ctx);
+  const churnCycles = await runChurn(ctx);
+  if (ctx.job.verifyObjects && !ctx.signal.aborted) {
+    const mismatches = await verifyObjects(ctx);
+    if (mismatches.length && ctx.job.errorOnVerify) ctx.errors.push(...mismatches);
+    else for (const m of mismatches) ctx.log.warn(`job ${ctx.job.name}: ${m}`);
+  }
+  return { churnCycles };
+}
+
+const noChurn = (run: (ctx: JobContext) => Promise<void>): JobRunner => async (ctx) => {
+  await run(ctx);
+  return { churnCycles: 0 };
+};
+
+/** Every job type has a runner: the compiler insists. */
+export const JOB_RUNNERS: Record<JobType, JobRunner> = {
+  create: createJob,
+  delete: noChurn(runDeleteJob),
+  patch: noChurn(runPatchJob),
+  read: noChurn(runReadJob),
+};
+
+export interface OneJob {
+  config: Config;
+  job: Job;
+  client: KubeClient;
+  housekeeping: KubeClient;
+  renderer: ObjectRenderer;
+  ledger: Ledger;
+  log: Logger;
+  signal: AbortSignal;
+  tty: boolean;
+}
+
+/** A failure's message for the record: a UserError as the user sees it, anything else as an internal error. */
+export function failureMessage(err: unknown, log: Logger): string {
+  if (isUserError(err)) return err.message;
+  log.debug(err instanceof Error && err.stack ? err.stack : String(err));
+  return `internal error: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+/** Collects what a step failed with, unless the run was stopped (then the stop is the reason). */
+async function settle(what: string, step: () => Promise<unknown>, errors: string[], log: Logger): Promise<void> {
+  try {
+    await step();
+  } catch (err) {
+    errors.push(`${what}: ${failureMessage(err, log)}`);
+  }
+}
+
+/** Runs one job; never throws. Resolves its record and its measurements' results (with their documents). */
+export async function runOneJob(run: OneJob): Promise<{ record: JobRecord; results: MeasurementResult[] }> {
+  const { config, job, log } = run;
+  const startMs = Date.now();
+  const startedAt = nowMs();
+  const customStatusPaths = job.objects.find((o) => o.waitOptions.customStatusPaths.length)?.waitOptions.customStatusPaths ?? [];
+  const tracker = new ReadinessTracker(run.housekeeping, runSelector(config.global.uuid, job.name), customStatusPaths);
+  const progress = new JobProgress(job.name, job.jobIterations, () => tracker.readyPods, () => tracker.pods.size, { tty: run.tty, signal: run.signal }, log);
+  const ctx: JobContext = {
+    config,
+    job,
+    client: run.client.withLimits({ qps: job.qps, burst: job.burst }),
+    housekeeping: run.housekeeping,
+    renderer: run.renderer,
+    tracker,
+    ledger: run.ledger,
+    progress,
+    log,
+    signal: run.signal,
+    errors: [],
+  };
+  const measurements = MeasurementSet.forJob(config, job, run.housekeeping, log, runSelector(config.global.uuid, job.name));
+  const explanations: string[] = [];
+  let churnCycles = 0;
+  let results: MeasurementResult[] = [];
+  let endMs = startMs;
+  log.info(`job ${job.name}: ${job.jobType}, ${job.jobIterations} iteration(s) at qps ${job.qps} burst ${job.burst}`);
+  try {
+    await tracker.start();
+    await measurements.start();
+    progress.start();
+    ({ churnCycles } = await JOB_RUNNERS[job.jobType](ctx));
+    await pause(job.jobPauseMs, ctx.signal);
+  } catch (err) {
+    if (!ctx.signal.aborted) ctx.errors.push(failureMessage(err, log));
+    if (err instanceof WaitTimeout) await settle('explaining not-ready pods', async () => explanations.push(...(await explainPods(ctx))), ctx.errors, log);
+    if (err instanceof ObjectsVanished) await settle('explaining deleted objects', async () => explanations.push(...(await explainVanished(ctx, err.objects))), ctx.errors, log);
+    for (const line of explanations) log.error(`job ${job.name}: ${line}`);
+  } finally {
+    progress.stop();
+    endMs = Date.now();
+    // stopAndCollect stops only what started and turns each measurement's failure into its result's errors.
+    await settle('measurements', async () => (results = await measurements.stopAndCollect()), ctx.errors, log);
+    await settle('readiness watches', () => tracker.stop(), ctx.errors, log);
+  }
+  if (job.gc && !ctx.signal.aborted) {
+    await settle('job gc', () => collectGarbage(run.housekeeping, { uuid: config.global.uuid, job: job.name, strategy: config.global.deletionStrategy, waitMs: job.maxWaitTimeoutMs, log }), ctx.errors, log);
+  }
+  const record: JobRecord = {
+    name: job.name,
+    jobType: job.jobType,
+    jobConfig: jobConfigOf(job),
+    start: new Date(startMs).toISOString(),
+    end: new Date(endMs).toISOString(),
+    // Measurement failures are graded (slo), not job errors.
+    passed: ctx.errors.length === 0 && !ctx.signal.aborted,
+    errors: ctx.errors,
+    explanations,
+    requests: progress.requests,
+    achievedQps: progress.achievedQps(),
+    sendingMs: progress.sendingMs(),
+    objectsCreated: progress.objectsCreated,
+    uncertainCreates: progress.uncertainCreates,
+    churnCycles,
+    measurements: measurementRecords(results),
+  };
+  log.info(`job ${job.name}: ${sendingLine(record, job)} (${Math.round(nowMs() - startedAt) / 1000}s in all)`);
+  return { record, results };
+}
+
+/** The job's load in one line: what was sent, how fast, and what the burst did to that figure. */
+export function sendingLine(record: Pick<JobRecord, 'requests' | 'sendingMs' | 'achievedQps'>, job: Pick<Job, 'qps' | 'burst'>): string {
+  const { requests, sendingMs, achievedQps } = record;
+  if (requests === 0) return 'no requests sent';
+  const base = `${requests} request${requests === 1 ? '' : 's'} sent in ${(sendingMs / 1000).toFixed(2)}s, achieved qps ${achievedQps.toFixed(1)} (limit qps ${job.qps}, burst ${job.burst}`;
+  if (requests <= job.burst) return `${base}: all of them fit in the burst and went out without waiting; a rate is counted over at least 1s)`;
+  return `${base}: the first ${job.burst} went out at once as the burst, the rest at up to qps ${job.qps})`;
+}
