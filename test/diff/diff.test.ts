@@ -31,8 +31,12 @@ describe('burn diff', () => {
     expect(report.exitCode).toBe(0);
     expect(report.summary.regressions).toBe(0);
     expect(report.summary.improvements).toBe(0);
-    expect(report.summary.unchanged).toBe(report.comparison.metrics.length);
+    expect(report.summary.notEnoughData).toBe(0);
+    // achieved qps is shown, never judged
+    expect(report.summary.notJudged).toBe(1);
+    expect(report.summary.unchanged).toBe(report.comparison.metrics.length - 1);
     for (const m of report.comparison.metrics) expect(m.change).toBe(0);
+    expect(report.warnings).toEqual([]);
     // every kind of metric is compared
     for (const prefix of ['podStartup/', 'podLatency/', 'apiLatency/', 'schedulingThroughput/', 'achievedQps/', 'elapsedTime/', 'sloMargin/']) {
       expect(report.comparison.metrics.some((m) => m.id.startsWith(prefix)), prefix).toBe(true);
@@ -71,6 +75,43 @@ describe('burn diff', () => {
     const reverse = await diffRuns({ baseline: candidate, candidate: baseline });
     expect(metric(reverse, 'podStartup/create-pods/P99').verdict).toBe('improvement');
     expect(reverse.exitCode).toBe(0);
+  });
+
+  it('stays quiet about what is not the cluster: burn\'s own calls, achieved qps, metrics with too few samples', async () => {
+    const baseline = await run('quiet-a', { pods: 3, startupMs: around(1000), seed: 51, burnCallMs: 180, achievedQps: 20 });
+    const candidate = await run('quiet-b', { pods: 3, startupMs: around(3000), seed: 52, burnCallMs: 450, achievedQps: 170 });
+    const report = await diffRuns({ baseline, candidate });
+    // burn's LIST events calls are never compared
+    expect(report.comparison.metrics.some((m) => m.label.includes('events'))).toBe(false);
+    const qps = metric(report, 'achievedQps/create-pods');
+    expect(qps).toMatchObject({ verdict: 'not judged' });
+    expect(qps.changePercent).toBeGreaterThan(700);
+    // three pods a side cannot tell a tripled startup from noise
+    const p99 = metric(report, 'podStartup/create-pods/P99');
+    expect(p99.verdict).toBe('not enough data');
+    expect(p99.reason).toBe('beyond tolerance, but 3 samples on a side (fewer than 5) cannot tell it from noise');
+    expect(metric(report, 'elapsedTime/create-pods').verdict).toMatch(/^(unchanged|not enough data)$/);
+    expect(report.summary.regressions).toBe(0);
+    expect(report.exitCode).toBe(0);
+  });
+
+  it('tests API latency on the calls\' histograms', async () => {
+    const baseline = await run('api-a', { pods: 300, startupMs: around(1500), seed: 61, requestMs: (r) => 20 + 10 * r() });
+    const candidate = await run('api-b', { pods: 300, startupMs: around(1500), seed: 62, requestMs: (r) => 220 + 40 * r() });
+    const report = await diffRuns({ baseline, candidate });
+    const post = metric(report, 'apiLatency/create-pods/POST pods (namespace)/P99');
+    expect(post.noise.method).not.toBe('none');
+    expect(post.verdict).toBe('regression');
+    const same = await diffRuns({ baseline, candidate: baseline });
+    expect(metric(same, 'apiLatency/create-pods/POST pods (namespace)/P99').verdict).toBe('unchanged');
+  });
+
+  it('warns when the runs ran different configs', async () => {
+    const baseline = await run('cfg-a', { pods: 20, startupMs: around(1500), seed: 71 });
+    const candidate = await run('cfg-b', { pods: 20, startupMs: around(1500), seed: 72, configFile: 'configs/node-density.yaml' });
+    const report = await diffRuns({ baseline, candidate });
+    expect(report.warnings).toEqual(['the runs ran different configs (configs/quickstart.yml vs configs/node-density.yaml): a change may come from that, not from the cluster']);
+    expect(renderDiff(report, 'table')).toContain('WARNING: the runs ran different configs');
   });
 
   it('calls a change within the tolerance unchanged', async () => {
@@ -155,13 +196,15 @@ describe('burn diff output', () => {
     report = await diffRuns({ baseline, candidate });
   });
 
-  it('as a table: verdict line, both values, change, verdict, interval, and the method', () => {
+  it('as a table within 120 columns: verdict line, what each side ran on, both values, change, verdict, interval, and the method', () => {
     const text = renderDiff(report, 'table');
-    expect(text).toMatch(/^burn diff: REGRESSION: \d+ regressions, 0 improvements, \d+ unchanged\n/);
+    expect(text).toMatch(/^burn diff: REGRESSION: \d+ regressions, 0 improvements, \d+ unchanged/);
+    expect(text).toMatch(/\nbaseline .*fmt-fast \(run fmt-fast\)\n  burn \d+\.\d+\.\d+, sim, Kubernetes v1\.33\.0, 10 nodes, config configs\/quickstart\.yml\n/);
+    for (const line of text.split('\n')) expect(line.length, line).toBeLessThanOrEqual(120);
     const line = text.split('\n').find((l) => l.includes('pod startup P99 (create-pods, SLI)'))!;
-    expect(line).toMatch(/│\s+1\.\d\ds │\s+9\.\d\ds │\s+\+[78]\.\d\ds \(\+\d{3}\.\d%\) │ regression │ Mann-Whitney p=<0\.001 \(pods\)/);
+    expect(line).toMatch(/\s1\.\d\ds\s+9\.\d\ds\s+\+[78]\.\d\ds \(\+\d{3}%\)\s+regression\s+MW p<0\.001$/);
     const p50 = text.split('\n').find((l) => l.includes('pod startup P50 (create-pods, SLI)'))!;
-    expect(p50).toMatch(/│ regression │ 95% CI \+\d\.\d\ds\.\.\+\d\.\d\ds \(pods\)/);
+    expect(p50).toMatch(/\sregression\s+CI \+\d\.\d\ds\.\.\+\d\.\d\ds$/);
     expect(text).toContain('REGRESSION pod startup P99 (create-pods, SLI): 1.');
     expect(text).toContain('bootstrap confidence interval');
     expect(text).toContain('1000 resamples, seed 1');
@@ -172,6 +215,8 @@ describe('burn diff output', () => {
     expect(md.startsWith('### burn diff: REGRESSION')).toBe(true);
     expect(md).toContain('| metric | baseline | candidate | change | verdict | noise |\n|---|---:|---:|---:|---|---|');
     expect(md).toMatch(/\| pod startup P99 \(create-pods, SLI\) \| 1\.\d\ds \| 9\.\d\ds \| .* \| \*\*regression\*\* \|/);
+    // unchanged rows folded away
+    expect(md).toMatch(/<details><summary>\d+ unchanged metrics<\/summary>/);
     expect(md).toContain('<sub>Significance:');
   });
 

@@ -29,6 +29,11 @@ export interface FixtureRun {
   seed?: number;
   reason?: string;
   startMs?: number;
+  /** burn's own calls (origin burn): a LIST of events per pod with this latency, ms. */
+  burnCallMs?: number;
+  configFile?: string;
+  /** Achieved qps written to the job summary (default: requests over the sending time). */
+  achievedQps?: number;
   /** Results of other measurements of the job (saturation, alerts...), written beside the generated ones. */
   extraResults?: MeasurementResult[];
 }
@@ -78,6 +83,7 @@ function measure(run: FixtureRun, jobName: string, t0: number): { results: Measu
     const record: RequestRecord = { verb: 'POST', origin: 'workload', group: '', version: 'v1', resource: 'pods', subresource: '', scope: 'namespace', namespace: 'burn-test', code: 201, startMs: created, latencyMs: latency, attemptLatencyMs: latency, retries: 0 };
     recorder.record(record);
     recorder.record({ ...record, verb: 'GET', code: 200, latencyMs: latency / 2, attemptLatencyMs: latency / 2 });
+    if (run.burnCallMs !== undefined) recorder.record({ ...record, origin: 'burn', verb: 'LIST', resource: 'events', scope: 'cluster', namespace: undefined, code: 200, latencyMs: run.burnCallMs, attemptLatencyMs: run.burnCallMs });
   }
   const meta = { uuid: run.uuid, jobName };
   return {
@@ -106,7 +112,7 @@ export async function writeFixtureRun(run: FixtureRun, dir?: string): Promise<st
     uuid: run.uuid,
     runId: 'run-1',
     burnVersion: '0.1.0',
-    configFile: 'configs/quickstart.yml',
+    configFile: run.configFile ?? 'configs/quickstart.yml',
     configDigest: 'f'.repeat(64),
     config: { global: { gc: true, measurements: [{ name: 'podLatency' }] }, jobs: [jobName], metricsEndpoints: [] },
     start: new Date(t0).toISOString(),
@@ -130,7 +136,7 @@ export async function writeFixtureRun(run: FixtureRun, dir?: string): Promise<st
         errors: [],
         explanations: [],
         requests,
-        achievedQps: requests / (sendingMs / 1000),
+        achievedQps: run.achievedQps ?? requests / (sendingMs / 1000),
         sendingMs,
         objectsCreated: run.pods,
         uncertainCreates: 0,

@@ -7,7 +7,13 @@ import { mannWhitneyP } from './rank-test.js';
 import type { Direction, MetricUnit, RunMetric } from './metrics.js';
 import { toleranceFor, type DiffRules, type ToleranceRule } from './rules.js';
 
-export type Verdict = 'regression' | 'improvement' | 'unchanged';
+/**
+ * regression/improvement: beyond tolerance and beyond noise; unchanged: within either;
+ * 'not enough data': beyond tolerance, but too few samples (or one run per side without samples)
+ * to tell the change from noise, never a regression; 'not judged': a figure of burn's own pace
+ * (achieved qps), shown, never a regression of the cluster.
+ */
+export type Verdict = 'regression' | 'improvement' | 'unchanged' | 'not enough data' | 'not judged';
 
 /**
  * How the noise was judged: bootstrap interval over per-pod samples, over repeated runs' figures,
@@ -18,13 +24,17 @@ export type NoiseMethod = 'bootstrap-samples' | 'bootstrap-runs' | 'mann-whitney
 /** A bootstrap interval of a quantile needs this many samples beyond it on each side (the P99 of 20 pods is their maximum). */
 export const MIN_TAIL_SAMPLES = 5;
 
+/** Fewer samples than this on a side: no test can tell a change from noise ("not enough data"). */
+export const MIN_SAMPLES = 5;
+
 export interface Noise {
   method: NoiseMethod;
   confidence: number;
   /** Bootstrap interval of candidate - baseline. */
   interval?: Interval;
-  /** Mann-Whitney two-sided p-value. */
+  /** Mann-Whitney two-sided p-value, and the level it had to beat (Bonferroni over the diff's rank tests). */
   pValue?: number;
+  alpha?: number;
 }
 
 export interface MetricComparison {
@@ -113,9 +123,13 @@ function tailIsThin(ms: RunMetric[], q: number): boolean {
 
 type NoisePlan = { kind: 'bootstrap-samples'; base: number[][]; cand: number[][]; q: number } | { kind: 'bootstrap-runs' } | { kind: 'mann-whitney' } | { kind: 'none' };
 
+function sampleCount(ms: RunMetric[]): number {
+  return ms.reduce((sum, m) => sum + (m.samples?.values.length ?? 0), 0);
+}
+
 /** Which noise judgement the sides allow. */
 function planNoise(base: RunMetric[], cand: RunMetric[]): NoisePlan {
-  const withSamples = (ms: RunMetric[]) => ms.every((m) => m.samples && m.samples.values.length > 0);
+  const withSamples = (ms: RunMetric[]) => ms.every((m) => m.samples && m.samples.values.length > 0) && sampleCount(ms) >= MIN_SAMPLES;
   const sampled = withSamples(base) && withSamples(cand);
   const q = base[0]!.samples?.q ?? 0.5;
   if (sampled && !tailIsThin(base, q) && !tailIsThin(cand, q)) return { kind: 'bootstrap-samples', base: base.map((m) => m.samples!.values), cand: cand.map((m) => m.samples!.values), q };
@@ -124,7 +138,16 @@ function planNoise(base: RunMetric[], cand: RunMetric[]): NoisePlan {
 }
 
 /** Judges run-to-run noise with what the sides have; `beyond` says whether the change is larger than it. */
-function judgeNoise(base: RunMetric[], cand: RunMetric[], rules: DiffRules, intervals: SampleIntervals): Noise & { beyond: boolean } {
+/**
+ * The p-value a Mann-Whitney test must beat: 1 - confidence shared among all the diff's rank tests
+ * (Bonferroni), so that two runs of the same cluster, compared on a few dozen metrics, do not turn
+ * up a "significant" change by chance alone.
+ */
+function rankTestAlpha(rules: DiffRules, rankTests: number): number {
+  return (1 - rules.confidence) / Math.max(1, rankTests);
+}
+
+function judgeNoise(base: RunMetric[], cand: RunMetric[], rules: DiffRules, intervals: SampleIntervals, alpha: number): Noise & { beyond: boolean } {
   const confidence = rules.confidence;
   const plan = planNoise(base, cand);
   const excludesZero = (i: Interval) => i.low > 0 || i.high < 0;
@@ -139,18 +162,30 @@ function judgeNoise(base: RunMetric[], cand: RunMetric[], rules: DiffRules, inte
     }
     case 'mann-whitney': {
       const pValue = mannWhitneyP(base.flatMap((m) => m.samples!.values), cand.flatMap((m) => m.samples!.values));
-      return { method: plan.kind, confidence, pValue, beyond: pValue < 1 - confidence };
+      return { method: plan.kind, confidence, pValue, alpha, beyond: pValue < alpha };
     }
     default:
       return { method: 'none', confidence, beyond: true };
   }
 }
 
+/** 0.05 -> "0.05", 0.0025 -> "0.0025". */
+export function formatAlpha(alpha: number): string {
+  return String(Number(alpha.toPrecision(2)));
+}
+
 function formatTolerance(t: ToleranceRule, unit: MetricUnit): string {
   return t.absolute > 0 ? `${t.percent}% and ${t.absolute} ${unit}` : `${t.percent}%`;
 }
 
-function compareOne(id: string, base: RunMetric[], cand: RunMetric[], rules: DiffRules, intervals: SampleIntervals): MetricComparison | undefined {
+/** Why a change beyond tolerance cannot be judged. */
+function notEnoughData(base: RunMetric[], cand: RunMetric[]): string {
+  const fewest = Math.min(sampleCount(base), sampleCount(cand));
+  if (base[0]!.samples || cand[0]!.samples) return `beyond tolerance, but ${fewest} sample${fewest === 1 ? '' : 's'} on a side (fewer than ${MIN_SAMPLES}) cannot tell it from noise`;
+  return 'beyond tolerance, but one run per side and no samples cannot tell it from noise: repeat the runs';
+}
+
+function compareOne(id: string, base: RunMetric[], cand: RunMetric[], rules: DiffRules, intervals: SampleIntervals, alpha: number): MetricComparison | undefined {
   const tolerance = toleranceFor(id, rules);
   if (tolerance.ignore) return undefined;
   const first = base[0]!;
@@ -161,22 +196,28 @@ function compareOne(id: string, base: RunMetric[], cand: RunMetric[], rules: Dif
   const changePercent = scale > 0 ? (100 * change) / scale : change === 0 ? 0 : Math.sign(change) * Infinity;
   const worse = first.direction === 'lower-is-better' ? change > 0 : change < 0;
   const beyondTolerance = Math.abs(changePercent) > tolerance.percent && Math.abs(change) > tolerance.absolute;
-  const { beyond: beyondNoise, ...noise } = judgeNoise(base, cand, rules, intervals);
+  const { beyond: beyondNoise, ...noise } = judgeNoise(base, cand, rules, intervals, alpha);
   const nowFails = first.threshold !== undefined && base.every((m) => m.passed) && cand.some((m) => m.passed === false);
   let verdict: Verdict = 'unchanged';
   let reason: string;
-  if (nowFails) {
+  if (first.notJudged) {
+    verdict = 'not judged';
+    reason = first.notJudged;
+  } else if (nowFails) {
     verdict = 'regression';
     reason = 'passed in the baseline, fails in the candidate';
   } else if (!beyondTolerance) {
     reason = `within tolerance (${formatTolerance(tolerance, first.unit)})`;
+  } else if (noise.method === 'none') {
+    verdict = 'not enough data';
+    reason = notEnoughData(base, cand);
   } else if (!beyondNoise) {
     reason = noise.interval
       ? `within noise (the ${Math.round(rules.confidence * 100)}% interval of the change includes 0)`
-      : `within noise (Mann-Whitney p = ${noise.pValue!.toFixed(3)} >= ${(1 - rules.confidence).toFixed(2)})`;
+      : `within noise (Mann-Whitney p = ${noise.pValue!.toFixed(3)} >= ${formatAlpha(noise.alpha!)})`;
   } else {
     verdict = worse ? 'regression' : 'improvement';
-    reason = `beyond tolerance (${formatTolerance(tolerance, first.unit)})${noise.method === 'none' ? '' : ' and noise'}`;
+    reason = `beyond tolerance (${formatTolerance(tolerance, first.unit)}) and noise`;
   }
   return {
     id,
@@ -200,13 +241,16 @@ export function compareSides(baseline: RunMetric[][], candidate: RunMetric[][], 
   const cand = byId(candidate);
   const pairs = [...base].filter(([id]) => cand.has(id) && !toleranceFor(id, rules).ignore).map(([id, b]) => ({ id, b, c: cand.get(id)! }));
   const intervals = new SampleIntervals(rules);
+  let rankTests = 0;
   for (const { b, c } of pairs) {
     const plan = planNoise(b, c);
     if (plan.kind === 'bootstrap-samples') intervals.request(plan.base, plan.cand, plan.q);
+    if (plan.kind === 'mann-whitney') rankTests++;
   }
+  const alpha = rankTestAlpha(rules, rankTests);
   const metrics: MetricComparison[] = [];
   for (const { id, b, c } of pairs) {
-    const compared = compareOne(id, b, c, rules, intervals);
+    const compared = compareOne(id, b, c, rules, intervals, alpha);
     if (compared) metrics.push(compared);
   }
   const ignored = (id: string) => toleranceFor(id, rules).ignore === true;

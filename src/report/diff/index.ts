@@ -4,6 +4,7 @@ import { compareSides, type Comparison } from './compare.js';
 import { runMetrics } from './metrics.js';
 import { loadRules, type DiffRules } from './rules.js';
 import { readSide } from './sides.js';
+import type { RunFolder } from '../run-folder.js';
 
 export { renderDiff, DIFF_FORMATS, type DiffFormat } from './render.js';
 export { parseRules, DEFAULT_TOLERANCES, type DiffRules, type ToleranceRule } from './rules.js';
@@ -17,9 +18,23 @@ export interface DiffOptions {
   rulesFile?: string;
 }
 
+/** What a run ran on, from its run record: the diff header names it, and warns when the sides differ. */
+export interface RunFacts {
+  dir: string;
+  uuid: string;
+  burnVersion: string;
+  target: string;
+  k8sVersion: string;
+  nodes: number;
+  simProfile?: string;
+  configFile: string;
+  /** sha256 of the config file's bytes; empty when the run folder does not say. */
+  configDigest: string;
+}
+
 export interface DiffSide {
   spec: string;
-  runs: Array<{ dir: string; uuid: string }>;
+  runs: RunFacts[];
 }
 
 export interface DiffReport {
@@ -27,9 +42,44 @@ export interface DiffReport {
   candidate: DiffSide;
   rules: DiffRules;
   comparison: Comparison;
-  summary: { regressions: number; improvements: number; unchanged: number };
+  summary: { regressions: number; improvements: number; unchanged: number; notEnoughData: number; notJudged: number };
+  /** The sides ran different configs, versions or clusters: a change may come from that. */
+  warnings: string[];
   /** 4 when a metric regressed, else 0. */
   exitCode: number;
+}
+
+function runFacts(folder: RunFolder): RunFacts {
+  const { meta } = folder;
+  const c = meta.cluster;
+  return {
+    dir: folder.dir,
+    uuid: meta.uuid,
+    burnVersion: meta.burnVersion,
+    target: c.target ?? '?',
+    k8sVersion: c.k8sVersion ?? '?',
+    nodes: c.totalNodes ?? NaN,
+    configFile: meta.configFile,
+    configDigest: '',
+  };
+}
+
+const FACTS: Array<{ name: string; of: (r: RunFacts) => string }> = [
+  { name: 'configs', of: (r) => r.configDigest || r.configFile },
+  { name: 'burn versions', of: (r) => r.burnVersion },
+  { name: 'targets', of: (r) => r.target },
+  { name: 'Kubernetes versions', of: (r) => r.k8sVersion },
+  { name: 'node counts', of: (r) => String(r.nodes) },
+  { name: 'simulator profiles', of: (r) => r.simProfile ?? '-' },
+];
+
+/** One warning per fact the runs do not share ("the runs ran different configs: ..."). */
+function sideWarnings(base: DiffSide, cand: DiffSide): string[] {
+  const runs = [...base.runs, ...cand.runs];
+  return FACTS.flatMap(({ name, of }) => {
+    const values = [...new Set(runs.map(of))];
+    return values.length > 1 ? [`the runs ran different ${name} (${values.join(' vs ')}): a change may come from that, not from the cluster`] : [];
+  });
 }
 
 export async function diffRuns(options: DiffOptions): Promise<DiffReport> {
@@ -38,14 +88,16 @@ export async function diffRuns(options: DiffOptions): Promise<DiffReport> {
   const candidate = await readSide(options.candidate, 'CANDIDATE');
   const comparison = compareSides(baseline.map(runMetrics), candidate.map(runMetrics), rules);
   const count = (v: string) => comparison.metrics.filter((m) => m.verdict === v).length;
-  const summary = { regressions: count('regression'), improvements: count('improvement'), unchanged: count('unchanged') };
-  const side = (spec: string, folders: typeof baseline): DiffSide => ({ spec, runs: folders.map((f) => ({ dir: f.dir, uuid: f.meta.uuid })) });
+  const summary = { regressions: count('regression'), improvements: count('improvement'), unchanged: count('unchanged'), notEnoughData: count('not enough data'), notJudged: count('not judged') };
+  const base = { spec: options.baseline, runs: baseline.map(runFacts) };
+  const cand = { spec: options.candidate, runs: candidate.map(runFacts) };
   return {
-    baseline: side(options.baseline, baseline),
-    candidate: side(options.candidate, candidate),
+    baseline: base,
+    candidate: cand,
     rules,
     comparison,
     summary,
+    warnings: sideWarnings(base, cand),
     exitCode: summary.regressions > 0 ? ExitCode.Violation : ExitCode.Passed,
   };
 }

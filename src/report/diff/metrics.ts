@@ -5,7 +5,7 @@
  */
 import { POD_CONDITIONS, conditionValues, podDocuments, type SampleClock } from '../pod-samples.js';
 import { apiKeyLabel } from '../summary.js';
-import { docsOf, num, str, type JsonObject, type RunFolder } from '../run-folder.js';
+import { docsOf, isObject, num, str, type JsonObject, type RunFolder } from '../run-folder.js';
 
 export type MetricUnit = 'ms' | 's' | 'pods/s' | 'qps';
 export type Direction = 'lower-is-better' | 'higher-is-better';
@@ -21,6 +21,8 @@ export interface RunMetric {
   /** SLO margins: the threshold (a change is in % of it) and whether the verdict passed. */
   threshold?: number;
   passed?: boolean;
+  /** Shown but never a regression or improvement, for this reason (burn's own pace). */
+  notJudged?: string;
 }
 
 const QUANTILE_FIELDS = [
@@ -79,17 +81,46 @@ function podStartupMetrics(folder: RunFolder): RunMetric[] {
   return out;
 }
 
+/** Most values a histogram is expanded to: past it, counts are scaled down (a bootstrap of 20,000 samples takes about a second). */
+const MAX_HISTOGRAM_SAMPLES = 20_000;
+
+/**
+ * A per-bucket histogram ({boundsMs, counts}) as samples: each count becomes its bucket's upper
+ * bound (the overflow bucket its lower one). Both sides of a diff share the bounds, so the
+ * quantisation is the same on both.
+ */
+export function histogramSamples(raw: unknown): number[] {
+  if (!isObject(raw) || !Array.isArray(raw.boundsMs) || !Array.isArray(raw.counts)) return [];
+  const bounds = raw.boundsMs.map((b) => num(b));
+  const counts = raw.counts.map((c) => num(c, 0));
+  const total = counts.reduce((sum, c) => sum + c, 0);
+  if (bounds.length === 0 || !bounds.every(Number.isFinite)) return [];
+  const scale = total > MAX_HISTOGRAM_SAMPLES ? MAX_HISTOGRAM_SAMPLES / total : 1;
+  const out: number[] = [];
+  counts.forEach((count, i) => {
+    const value = bounds[Math.min(i, bounds.length - 1)]!;
+    const n = count > 0 ? Math.max(1, Math.round(count * scale)) : 0;
+    for (let k = 0; k < n; k++) out.push(value);
+  });
+  return out;
+}
+
 function apiLatencyMetrics(folder: RunFolder): RunMetric[] {
-  // WATCH and the other calls the SLI leaves out have no meaningful latency (they stay open).
+  // WATCH and the other calls the SLI leaves out have no meaningful latency (they stay open);
+  // burn's own calls (origin burn) are kept apart by apiLatency and never compared.
   return docsOf(folder, 'apiLatencyMeasurement')
-    .filter((d) => num(d.count, 0) > 0 && d.countsTowardSli !== false)
-    .map((d: JsonObject) => ({
-      id: `apiLatency/${str(d.jobName)}/${apiKeyLabel(d)}/P99`,
-      label: `API ${apiKeyLabel(d)} P99 (${str(d.jobName)})`,
-      unit: 'ms' as const,
-      direction: 'lower-is-better' as const,
-      value: num(d.P99),
-    }));
+    .filter((d) => num(d.count, 0) > 0 && d.countsTowardSli !== false && d.origin !== 'burn')
+    .map((d: JsonObject) => {
+      const values = histogramSamples(d.histogram);
+      return {
+        id: `apiLatency/${str(d.jobName)}/${apiKeyLabel(d)}/P99`,
+        label: `API ${apiKeyLabel(d)} P99 (${str(d.jobName)}, client)`,
+        unit: 'ms' as const,
+        direction: 'lower-is-better' as const,
+        value: num(d.P99),
+        ...(values.length > 0 ? { samples: { values, q: 0.99 } } : {}),
+      };
+    });
 }
 
 function throughputMetrics(folder: RunFolder): RunMetric[] {
@@ -105,15 +136,26 @@ function throughputMetrics(folder: RunFolder): RunMetric[] {
 
 function jobMetrics(folder: RunFolder): RunMetric[] {
   return folder.jobs.flatMap((j): RunMetric[] => [
-    { id: `achievedQps/${j.jobName}`, label: `achieved qps (${j.jobName})`, unit: 'qps', direction: 'higher-is-better', value: j.achievedQps },
+    {
+      id: `achievedQps/${j.jobName}`,
+      label: `achieved qps (${j.jobName})`,
+      unit: 'qps',
+      direction: 'higher-is-better',
+      value: j.achievedQps,
+      notJudged: "burn's own sending pace (configured qps, burst, waits), not the cluster's: never a regression",
+    },
     { id: `elapsedTime/${j.jobName}`, label: `elapsed time (${j.jobName})`, unit: 's', direction: 'lower-is-better', value: j.elapsedTime },
   ]);
 }
 
-/** Headroom of each SLO verdict (threshold - value); verdicts in % or counts are left out (no common scale). */
+/**
+ * Headroom of each graded SLO verdict (threshold - value); verdicts in % or counts are left out (no
+ * common scale), and so are diagnostics and second sources (they never decide a run) and
+ * inconclusive verdicts (their figure rests on a saturated clock).
+ */
 function sloMarginMetrics(folder: RunFolder): RunMetric[] {
   return folder.verdicts
-    .filter((v) => v.unit === 'ms' && Number.isFinite(v.margin) && v.threshold > 0)
+    .filter((v) => v.binding && v.state !== 'inconclusive' && !v.noSamples && v.unit === 'ms' && Number.isFinite(v.margin) && v.threshold > 0)
     .map((v) => ({
       id: `sloMargin/${v.slo}/${v.key}/${v.source}`,
       // The key names verb and scope already; the SLO's own scope suffix would repeat it.

@@ -1,12 +1,15 @@
-/** `burn diff` output: a terminal table, Markdown for a pull-request comment, or JSON. */
-import Table from 'cli-table3';
+/** `burn diff` output: a terminal table within 120 columns, Markdown for a pull-request comment, or JSON. */
 import { formatMs, formatNumber, formatPercent } from '../format.js';
-import { MIN_TAIL_SAMPLES, type MetricComparison } from './compare.js';
+import { MIN_SAMPLES, MIN_TAIL_SAMPLES, formatAlpha, type MetricComparison } from './compare.js';
 import type { MetricUnit } from './metrics.js';
-import type { DiffReport } from './index.js';
+import type { DiffReport, DiffSide, RunFacts } from './index.js';
+import { textTable, wrap } from '../text-table.js';
 
 export type DiffFormat = 'table' | 'markdown' | 'json';
 export const DIFF_FORMATS: DiffFormat[] = ['table', 'markdown', 'json'];
+
+/** The terminal table never grows wider than this: the metric column wraps first. */
+export const TABLE_WIDTH = 120;
 
 function formatValue(value: number, unit: MetricUnit, signed = false): string {
   const sign = signed && value > 0 ? '+' : '';
@@ -21,37 +24,56 @@ function formatValue(value: number, unit: MetricUnit, signed = false): string {
 }
 
 function changeCell(m: MetricComparison): string {
-  return `${formatValue(m.change, m.unit, true)} (${formatPercent(m.changePercent)}${m.id.startsWith('sloMargin/') ? ' of threshold' : ''})`;
+  const pct = Math.abs(m.changePercent) >= 100 ? `${m.changePercent > 0 ? '+' : ''}${Math.round(m.changePercent)}%` : formatPercent(m.changePercent);
+  return `${formatValue(m.change, m.unit, true)} (${pct})`;
 }
 
+/** "CI +1.20s..+2.10s" (over samples), "runs CI ..." (over repeated runs), "MW p<0.001", "-". */
 function noiseCell(m: MetricComparison): string {
-  if (m.noise.pValue !== undefined) return `Mann-Whitney p=${m.noise.pValue < 0.001 ? '<0.001' : m.noise.pValue.toFixed(3)} (pods)`;
+  if (m.noise.pValue !== undefined) return `MW p${m.noise.pValue < 0.001 ? '<0.001' : `=${m.noise.pValue.toFixed(3)}`}`;
   if (!m.noise.interval) return '-';
   const { low, high } = m.noise.interval;
-  const over = m.noise.method === 'bootstrap-samples' ? 'pods' : 'runs';
-  return `${Math.round(m.noise.confidence * 100)}% CI ${formatValue(low, m.unit, true)}..${formatValue(high, m.unit, true)} (${over})`;
+  return `${m.noise.method === 'bootstrap-runs' ? 'runs ' : ''}CI ${formatValue(low, m.unit, true)}..${formatValue(high, m.unit, true)}`;
 }
 
-function sideLine(report: DiffReport, side: 'baseline' | 'candidate'): string {
-  const runs = report[side].runs;
-  return `${side} ${report[side].spec} (${runs.length} run${runs.length === 1 ? '' : 's'}: ${runs.map((r) => r.uuid).join(', ')})`;
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function facts(r: RunFacts): string {
+  const target = r.target === 'sim' ? `sim${r.simProfile ? ` (${r.simProfile})` : ''}` : r.target;
+  const config = `${r.configFile || '?'}${r.configDigest ? ` sha256:${r.configDigest.slice(0, 12)}` : ''}`;
+  return `burn ${r.burnVersion}, ${target}, Kubernetes ${r.k8sVersion}, ${Number.isFinite(r.nodes) ? plural(r.nodes, 'node') : '? nodes'}, config ${config}`;
+}
+
+/** "baseline reports/a (run d1cc1e42)", then per run what it ran on: burn version, target, Kubernetes, nodes, config. */
+function sideLines(side: DiffSide, name: 'baseline' | 'candidate'): string[] {
+  if (side.runs.length === 1) return [`${name} ${side.spec} (run ${side.runs[0]!.uuid})`, `  ${facts(side.runs[0]!)}`];
+  return [`${name} ${side.spec} (${plural(side.runs.length, 'run')})`, ...side.runs.map((r) => `  ${r.uuid}: ${facts(r)}`)];
 }
 
 function headline(report: DiffReport): string {
-  const { regressions, improvements, unchanged } = report.summary;
+  const { regressions, improvements, unchanged, notEnoughData } = report.summary;
   const verdict = regressions > 0 ? 'REGRESSION' : 'no regression';
-  return `burn diff: ${verdict}: ${regressions} regression${regressions === 1 ? '' : 's'}, ${improvements} improvement${improvements === 1 ? '' : 's'}, ${unchanged} unchanged`;
+  const few = notEnoughData ? `, ${notEnoughData} not enough data` : '';
+  return `burn diff: ${verdict}: ${plural(regressions, 'regression')}, ${plural(improvements, 'improvement')}, ${unchanged} unchanged${few}`;
 }
 
 export function methodText(report: DiffReport): string {
   const { confidence, resamples, seed } = report.rules;
   return (
-    `Significance: a change counts when it is beyond the metric's tolerance and, where per-pod samples or repeated runs exist, ` +
-    `the ${Math.round(confidence * 100)}% bootstrap confidence interval of the difference excludes 0 ` +
-    `(${resamples} resamples, seed ${seed}; runs, then pods within each run, drawn with replacement; quantiles by nearest rank; "pods": per-pod samples, "runs": figures of repeated runs). ` +
-    `A quantile with fewer than ${MIN_TAIL_SAMPLES} samples beyond it (the P99 of a few hundred pods) is judged by a two-sided Mann-Whitney U test of the pods' samples instead (p < ${(1 - confidence).toFixed(2)}). ` +
-    `Without samples or repeated runs, tolerance only. With repeated runs, values are medians over the runs.`
+    `Significance: a change (in % of the baseline; of the threshold for SLO margins) counts when it is beyond the metric's tolerance and beyond noise. Latencies are tested on their samples ` +
+    `(per-pod latencies; API calls' histograms): the ${Math.round(confidence * 100)}% bootstrap confidence interval (CI) of the difference must exclude 0 ` +
+    `(${resamples} resamples, seed ${seed}; runs, then samples within each run, drawn with replacement; quantiles by nearest rank). ` +
+    `A quantile with fewer than ${MIN_TAIL_SAMPLES} samples beyond it (the P99 of a few hundred) is judged by a two-sided Mann-Whitney U test (MW) instead: p must be below ${(1 - confidence).toFixed(2)} divided by the number of such tests in the diff (Bonferroni${rankAlpha(report)}). ` +
+    `Repeated runs without samples: the CI of the runs' medians ("runs CI"). Fewer than ${MIN_SAMPLES} samples on a side, or one run per side without samples: "not enough data", never a regression. ` +
+    `burn's own calls are never compared; achieved qps is burn's pace, shown, not judged. With repeated runs, values are medians over the runs.`
   );
+}
+
+function rankAlpha(report: DiffReport): string {
+  const alpha = report.comparison.metrics.find((m) => m.noise.alpha !== undefined)?.noise.alpha;
+  return alpha === undefined ? '' : `: p < ${formatAlpha(alpha)} here`;
 }
 
 function missingLines(report: DiffReport): string[] {
@@ -61,48 +83,73 @@ function missingLines(report: DiffReport): string[] {
   return lines;
 }
 
-function rows(report: DiffReport): string[][] {
-  return report.comparison.metrics.map((m) => [m.label, formatValue(m.baseline, m.unit), formatValue(m.candidate, m.unit), changeCell(m), m.verdict, noiseCell(m)]);
-}
-
 const HEAD = ['metric', 'baseline', 'candidate', 'change', 'verdict', 'noise'];
 
+function cells(m: MetricComparison): string[] {
+  return [m.label, formatValue(m.baseline, m.unit), formatValue(m.candidate, m.unit), changeCell(m), m.verdict, noiseCell(m)];
+}
+
 function renderTable(report: DiffReport): string {
-  const table = new Table({
-    head: HEAD,
-    style: { head: [], border: [] },
-    colAligns: ['left', 'right', 'right', 'right', 'left', 'left'],
-    // No rule between rows: a diff has many.
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-  });
-  for (const row of rows(report)) table.push(row);
-  const regressions = report.comparison.metrics.filter((m) => m.verdict === 'regression').map((m) => `  REGRESSION ${m.label}: ${formatValue(m.baseline, m.unit)} -> ${formatValue(m.candidate, m.unit)}, ${changeCell(m)}; ${m.reason}`);
-  return [headline(report), sideLine(report, 'baseline'), sideLine(report, 'candidate'), table.toString(), ...regressions, ...missingLines(report), methodText(report), ''].join('\n');
+  const table = textTable([HEAD, ...report.comparison.metrics.map(cells)], { right: new Set([1, 2, 3]), maxWidth: TABLE_WIDTH });
+  const regressions = report.comparison.metrics
+    .filter((m) => m.verdict === 'regression')
+    .map((m) => `  REGRESSION ${m.label}: ${formatValue(m.baseline, m.unit)} -> ${formatValue(m.candidate, m.unit)}${m.reason.startsWith('passed') ? `, ${m.reason}` : ''}`);
+  const text = [
+    headline(report),
+    ...sideLines(report.baseline, 'baseline'),
+    ...sideLines(report.candidate, 'candidate'),
+    ...report.warnings.map((w) => `WARNING: ${w}`),
+    '',
+    table,
+    '',
+    ...regressions,
+    ...missingLines(report),
+    methodText(report),
+  ].join('\n');
+  return `${text
+    .split('\n')
+    .flatMap((line) => (line.length > TABLE_WIDTH ? wrap(line, TABLE_WIDTH) : [line]))
+    .join('\n')}\n`;
 }
 
 function mdCell(text: string): string {
   return text.replace(/\|/g, '\\|');
 }
 
-const MD_VERDICT: Record<MetricComparison['verdict'], string> = { regression: '**regression**', improvement: 'improvement', unchanged: 'unchanged' };
+const MD_VERDICT: Record<MetricComparison['verdict'], string> = {
+  regression: '**regression**',
+  improvement: 'improvement',
+  unchanged: 'unchanged',
+  'not enough data': 'not enough data',
+  'not judged': 'not judged',
+};
 
+function mdTable(metrics: MetricComparison[]): string[] {
+  return [
+    `| ${HEAD.join(' | ')} |`,
+    '|---|---:|---:|---:|---|---|',
+    ...metrics.map((m) => {
+      const row = cells(m);
+      row[4] = MD_VERDICT[m.verdict];
+      return `| ${row.map(mdCell).join(' | ')} |`;
+    }),
+  ];
+}
+
+/** Changed metrics in the table; the unchanged ones folded away, so the comment stays short. */
 function renderMarkdown(report: DiffReport): string {
-  const header = `| ${HEAD.join(' | ')} |\n|---|---:|---:|---:|---|---|`;
-  const table = rows(report);
-  const body = report.comparison.metrics.map((m, i) => {
-    const cells = table[i]!;
-    cells[4] = MD_VERDICT[m.verdict];
-    return `| ${cells.map(mdCell).join(' | ')} |`;
-  });
+  const changed = report.comparison.metrics.filter((m) => m.verdict !== 'unchanged');
+  const unchanged = report.comparison.metrics.filter((m) => m.verdict === 'unchanged');
   return [
     `### ${headline(report)}`,
     '',
-    `- ${sideLine(report, 'baseline')}`,
-    `- ${sideLine(report, 'candidate')}`,
+    ...sideLines(report.baseline, 'baseline').map((l) => `- ${l.trim()}`),
+    ...sideLines(report.candidate, 'candidate').map((l) => `- ${l.trim()}`),
+    ...report.warnings.map((w) => `- **warning**: ${w}`),
     '',
-    header,
-    ...body,
+    ...(changed.length ? mdTable(changed) : ['No metric changed beyond its tolerance and noise.']),
     '',
+    ...(unchanged.length ? ['<details><summary>' + plural(unchanged.length, 'unchanged metric') + '</summary>', '', ...mdTable(unchanged), '', '</details>', ''] : []),
     ...missingLines(report).map((l) => `- ${l}`),
     `<sub>${methodText(report)}</sub>`,
     '',
