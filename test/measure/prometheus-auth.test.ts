@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrometheus, type RunningPrometheus } from './prometheus-harness.js';
 import { PrometheusClient } from '../../src/measure/prometheus/client.js';
 import { UserError } from '../../src/shared/errors.js';
+import { createMeasurement } from '../../src/measure/index.js';
+import type { MetricsEndpoint } from '../../src/config/types.js';
+import type { MeasurementClient } from '../../src/measure/types.js';
 
 /** bcrypt (cost 4) of PASSWORD, for Prometheus' basic_auth_users. */
 const PASSWORD = 'burn-test-password';
@@ -36,5 +39,15 @@ describe('Prometheus behind basic auth (a real Prometheus with --web.config.file
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).message).toBe(`Prometheus at ${prometheus.url} refused the credentials (HTTP 401)`);
     expect((err as UserError).message).not.toContain('wrong-password');
+  });
+
+  it('the prometheus measurement checks the credentials before any load', async () => {
+    const endpoint = (password: string): MetricsEndpoint => ({ endpoint: prometheus.url, token: '', username: 'burn', password, stepMs: 1000, skipTLSVerify: true, metrics: [], alerts: [], alias: '', indexer: {} });
+    const preflight = (password: string) => createMeasurement('prometheus').preflight!({ client: {} as MeasurementClient, uuid: 'u', runId: 'r', metricsEndpoints: [endpoint(password)] });
+    await expect(preflight(PASSWORD)).resolves.toBeUndefined();
+    const err = await preflight('wrong-password').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).message).toBe(`Prometheus at ${prometheus.url} refused the credentials (HTTP 401)`);
+    expect((err as UserError).hint).toContain('username and password');
   });
 });

@@ -2,7 +2,7 @@
  * A small client for Prometheus' HTTP API (instant and range queries) over undici, with a bearer
  * token or basic auth and optional TLS verification, as kube-burner's metricsEndpoints configure it.
  */
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { UserError } from '../../shared/errors.js';
 
 export interface PrometheusConnection {
@@ -41,7 +41,8 @@ function sampleValue(raw: [number, string]): { timeMs: number; value: number } {
 
 export class PrometheusClient {
   private readonly base: string;
-  private readonly dispatcher: Agent;
+  /** Made on the first query: undici is loaded only by commands that query Prometheus (not `burn validate`). */
+  private dispatcher?: Promise<{ agent: Agent; request: typeof import('undici').request }>;
   private readonly headers: Record<string, string>;
 
   constructor(private readonly connection: PrometheusConnection) {
@@ -57,7 +58,6 @@ export class PrometheusClient {
     url.username = '';
     url.password = '';
     this.base = url.toString().replace(/\/+$/, '');
-    this.dispatcher = new Agent({ connect: { rejectUnauthorized: !connection.skipTLSVerify }, keepAliveTimeout: 10_000 });
     this.headers = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
     if (connection.token) this.headers.authorization = `Bearer ${connection.token}`;
     else if (connection.username || urlUser) {
@@ -99,17 +99,21 @@ export class PrometheusClient {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    if (this.dispatcher) await (await this.dispatcher).agent.close();
   }
 
   private async post(path: string, expr: string, form: Record<string, string>): Promise<NonNullable<ApiResponse['data']>> {
     let response: Dispatcher.ResponseData;
     try {
+      const { agent, request } = await (this.dispatcher ??= import('undici').then((undici) => ({
+        agent: new undici.Agent({ connect: { rejectUnauthorized: !this.connection.skipTLSVerify }, keepAliveTimeout: 10_000 }),
+        request: undici.request,
+      })));
       response = await request(`${this.base}${path}`, {
         method: 'POST',
         headers: this.headers,
         body: new URLSearchParams(form).toString(),
-        dispatcher: this.dispatcher,
+        dispatcher: agent,
         headersTimeout: this.connection.timeoutMs ?? 60_000,
         bodyTimeout: this.connection.timeoutMs ?? 60_000,
       });

@@ -3,7 +3,6 @@
  * (YAML list of {expr, description, severity}), read with file:line errors.
  */
 import { readFile } from 'node:fs/promises';
-import { request } from 'undici';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 import { UserError } from '../../shared/errors.js';
 import type { AlertSeverity } from '../types.js';
@@ -28,6 +27,7 @@ const SEVERITIES: readonly AlertSeverity[] = ['info', 'warning', 'error', 'criti
 
 async function readProfile(source: string): Promise<string> {
   if (/^https?:\/\//.test(source)) {
+    const { request } = await import('undici');
     const response = await request(source).catch((err: Error) => {
       throw new UserError(`cannot fetch profile ${source}: ${err.message}`);
     });
