@@ -188,7 +188,9 @@ export class KubeClient {
       basePath: '',
       tls: { ...target.tls, ...(servername ? { servername } : {}) },
     };
-    return new KubeClient(replicaTarget, { qps: Number.POSITIVE_INFINITY, burst: 1 }, { ...this.shared.settings, maxConcurrency: 2 }).unlimited();
+    // One retry: an address burn cannot reach (a private one, as on EKS) must cost seconds, not minutes of backoff.
+    const settings = { ...this.shared.settings, maxConcurrency: 2, retry: { ...this.shared.settings.retry, maxRetries: Math.min(1, this.shared.settings.retry.maxRetries) } };
+    return new KubeClient(replicaTarget, { qps: Number.POSITIVE_INFINITY, burst: 1 }, settings).unlimited();
   }
 
   /** Who this view's requests are from, as RequestRecord.origin says. */

@@ -27,6 +27,8 @@ import type { Measurement, MeasurementContext, MeasurementResult, PodStartupSli,
 /** kube-burner fails the measurement above this fraction of invalid pods. */
 export const MAX_INVALID_RATIO = 0.1;
 export const POD_STARTUP_SLI_NAME = 'PodStartup';
+/** Longest wait at the job's end for `Pulled` events of pods seen started. */
+const PULL_EVENT_GRACE_MS = 5000;
 
 /** kube-burner's per-pod document fields, by phase. */
 const LATENCY_FIELD: Record<Phase, string> = {
@@ -237,6 +239,10 @@ class PodLatencyMeasurement implements Measurement {
   }
 
   async stop(): Promise<void> {
+    // A started pod's pull has ended (the kubelet pulls first): give its `Pulled` event a moment to arrive
+    // rather than leave the pod out of the SLI.
+    const deadline = nowMs() + PULL_EVENT_GRACE_MS;
+    while (this.tracker.unfinishedPulls() > 0 && nowMs() < deadline) await new Promise((r) => setTimeout(r, 100));
     await Promise.all(this.watches.splice(0).map((w) => w.stop()));
   }
 

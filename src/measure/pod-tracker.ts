@@ -152,6 +152,19 @@ export class PodTracker {
     }
   }
 
+  /**
+   * Pods seen started whose image pull was seen starting but not ending: the `Pulled` event is
+   * still on its way (events and pods come on different watches, and events lag under load).
+   */
+  unfinishedPulls(): number {
+    const started = PHASE_INDEX.ContainersStarted;
+    let n = 0;
+    for (let row = 0; row < this.count; row++) {
+      if (!Number.isNaN(this.observed[row * NUM_PHASES + started]!) && Number.isNaN(this.pullMs(row))) n++;
+    }
+    return n;
+  }
+
   /** The pod was deleted (a DELETED watch event): one that never started was not waited for to the end. */
   markDeleted(namespace: string, name: string): void {
     const row = this.rows.get(namespace)?.get(name);

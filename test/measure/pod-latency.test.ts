@@ -68,6 +68,7 @@ describe('podLatency', () => {
     tracker.observePull('ns-1', 'present', 'end', T0 + 250); // "already present on machine": no Pulling
     feed(tracker, 'stuck', times(T0, 200));
     tracker.observePull('ns-1', 'stuck', 'start', T0 + 300); // never Pulled: cannot tell the pull time
+    expect(tracker.unfinishedPulls()).toBe(1); // stuck: started, its Pulled event not seen (yet)
     const sli = podLatencyResult(tracker, options).slis[0]!;
     // pulled: 3000 - 1500 = 1500; present: 300
     expect(sli).toMatchObject({ count: 2, p50: 300, p99: 1500, excluded: 1 });
