@@ -1,7 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { resolve } from 'node:path';
-import { alertsFail } from '../measure/prometheus/alerts.js';
-import { checkAlerts } from '../measure/prometheus/check-alerts.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { collect, durationFlag } from './flags.js';
 
@@ -31,6 +29,7 @@ export function timeFlag(value: string): number {
 }
 
 export async function runCheckAlerts(flags: CheckAlertsFlags, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const [{ alertsFail }, { checkAlerts }] = await Promise.all([import('../measure/prometheus/alerts.js'), import('../measure/prometheus/check-alerts.js')]);
   const endMs = flags.end ?? Date.now();
   const startMs = flags.start ?? endMs - (flags.duration ?? DEFAULT_DURATION_MS);
   if (startMs >= endMs) throw new UserError(`--start must be before --end (got ${new Date(startMs).toISOString()} .. ${new Date(endMs).toISOString()})`);

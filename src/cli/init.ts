@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { prepareRun, runBenchmark, type RunOptions, type RunOutcome } from '../engine/run.js';
-import { terminalSummary } from '../report/index.js';
+import type { RunOptions, RunOutcome } from '../engine/run.js';
 import { createLogger, parseLogLevel, type LogLevel } from '../shared/log.js';
 import { wantsColor } from './report.js';
 import { collect, durationFlag, nonNegativeInt, positiveInt } from './flags.js';
@@ -27,11 +26,13 @@ export interface InitFlags {
 }
 
 async function printOutcome(outcome: RunOutcome): Promise<void> {
+  const { terminalSummary } = await import('../report/index.js');
   const summary = await terminalSummary(outcome.reportDir, { color: wantsColor(undefined) });
   process.stdout.write(`\n${summary}\nrun ${outcome.uuid}: ${outcome.reason}, exit code ${outcome.exitCode}; results in ${outcome.reportDir}\n`);
 }
 
 export async function runInit(flags: InitFlags): Promise<number> {
+  const { prepareRun, runBenchmark } = await import('../engine/run.js');
   const log = createLogger(flags.logLevel);
   const interrupts = trapInterrupts((name) => log.warn(`${name}: stopping; results will be written (press again to skip gc)`));
   const options: RunOptions = {

@@ -2,13 +2,8 @@ import type { Command } from 'commander';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { loadConfig } from '../config/index.js';
 import type { Config, MeasurementConfig, MetricsEndpoint } from '../config/types.js';
-import { clusterFacts, processCost } from '../engine/run.js';
-import { connectCluster } from '../kube/index.js';
-import { MeasurementSet, findMeasurementPlugin, measurementNames, positionsOf, unknownMeasurement } from '../measure/index.js';
-import { terminalSummary, writeReports } from '../report/index.js';
-import { documentFiles, firedAlerts, measurementRecords, writeRunFolder, type RunRecord } from '../report/run-folder.js';
+import type { RunRecord } from '../report/run-folder.js';
 import { version } from '../shared/version.js';
 import { UserError } from '../shared/errors.js';
 import { createLogger } from '../shared/log.js';
@@ -38,7 +33,8 @@ const JOB_NAME = 'measure';
 const DEFAULT_MEASUREMENTS = ['podLatency', 'schedulingThroughput'];
 
 /** `--measurement NAME` entries, checked against the plugins; options are the plugin's defaults. */
-function fromFlags(names: string[]): MeasurementConfig[] {
+async function fromFlags(names: string[]): Promise<MeasurementConfig[]> {
+  const { findMeasurementPlugin, positionsOf, unknownMeasurement } = await import('../measure/index.js');
   return names.map((name) => {
     const plugin = findMeasurementPlugin(name);
     if (!plugin) {
@@ -56,11 +52,12 @@ interface MeasurePlan {
 }
 
 async function plan(flags: MeasureFlags, uuid: string): Promise<MeasurePlan> {
-  if (!flags.config) return { entries: fromFlags(flags.measurement.length ? flags.measurement : DEFAULT_MEASUREMENTS), endpoints: [] };
+  const [{ loadConfig }, { measurementNames }] = await Promise.all([import('../config/index.js'), import('../measure/index.js')]);
+  if (!flags.config) return { entries: await fromFlags(flags.measurement.length ? flags.measurement : DEFAULT_MEASUREMENTS), endpoints: [] };
   const config = await loadConfig(flags.config, { uuid, runId: uuid });
   const named = new Set(config.global.measurements.map((m) => m.name));
-  const entries = [...config.global.measurements, ...fromFlags(flags.measurement.filter((name) => !named.has(name)))];
-  if (config.metricsEndpoints.some((e) => e.endpoint !== '') && !entries.some((e) => e.name === 'prometheus')) entries.push(...fromFlags(['prometheus']));
+  const entries = [...config.global.measurements, ...(await fromFlags(flags.measurement.filter((name) => !named.has(name))))];
+  if (config.metricsEndpoints.some((e) => e.endpoint !== '') && !entries.some((e) => e.name === 'prometheus')) entries.push(...(await fromFlags(['prometheus'])));
   if (entries.length === 0) throw new UserError(`${flags.config}: global.measurements is empty and no --measurement was given`, { hint: `add measurements to global.measurements, or -m NAME (burn measures: ${measurementNames().join(', ')})` });
   return { entries, endpoints: config.metricsEndpoints, config };
 }
@@ -80,6 +77,13 @@ function waitFor(durationMs: number | undefined, signal: AbortSignal): Promise<v
 }
 
 export async function runMeasure(flags: MeasureFlags): Promise<number> {
+  const [{ clusterFacts, processCost }, { connectCluster }, { MeasurementSet }, { terminalSummary, writeReports }, { documentFiles, firedAlerts, measurementRecords, writeRunFolder }] = await Promise.all([
+    import('../engine/run.js'),
+    import('../kube/index.js'),
+    import('../measure/index.js'),
+    import('../report/index.js'),
+    import('../report/run-folder.js'),
+  ]);
   const log = createLogger('info');
   const uuid = flags.uuid ?? randomUUID();
   const { entries, endpoints, config } = await plan(flags, uuid);

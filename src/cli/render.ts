@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { collect } from './flags.js';
 import { UserError } from '../shared/errors.js';
-import { renderTemplateFile } from '../template/render-file.js';
 
 
 function integer(flag: string): (value: string) => number {
@@ -32,7 +31,8 @@ export function register(program: Command): void {
     .option('--engine <engine>', 'go or handlebars (default: by file extension)', oneOf('--engine', ['go', 'handlebars'] as const))
     .option('--missing-key <mode>', 'error (default) or zero, as defaultMissingKeysWithZero', oneOf('--missing-key', ['error', 'zero'] as const))
     .option('--function-templates <files...>', 'files with {{define}} blocks shared by templates')
-    .action((template: string, opts: RenderFlags) => {
+    .action(async (template: string, opts: RenderFlags) => {
+      const { renderTemplateFile } = await import('../template/render-file.js');
       const out = renderTemplateFile(template, {
         dataFile: opts.data,
         set: opts.set,

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { terminalSummary, writeReports } from '../report/index.js';
 
 export interface ReportFlags {
   color?: boolean;
@@ -13,6 +12,7 @@ export function wantsColor(flag: boolean | undefined, stream: { isTTY?: boolean 
 
 /** `burn report DIR`: prints the run's summary and rewrites report.html and junit.xml from the folder. */
 export async function runReport(dir: string, flags: ReportFlags, out: (text: string) => void = (t) => process.stdout.write(t)): Promise<void> {
+  const { terminalSummary, writeReports } = await import('../report/index.js');
   const summary = await terminalSummary(dir, { color: wantsColor(flags.color) });
   const written = await writeReports(dir);
   out(`${summary}\nwrote ${written.html} and ${written.junit}\n`);

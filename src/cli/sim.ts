@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UserError } from '../shared/errors.js';
-import { startSim, type RunningSim } from '../sim/index.js';
+import type { RunningSim } from '../sim/index.js';
 import { nonNegativeInt } from './flags.js';
 
 /** `burn sim serve`: the simulated cluster as a standalone Kubernetes API server. */
@@ -39,6 +39,7 @@ function portFlag(value: string): number {
 }
 
 async function start(flags: ServeFlags): Promise<RunningSim> {
+  const { startSim } = await import('../sim/index.js');
   try {
     return await startSim({
       port: flags.port,

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { collect } from './flags.js';
-import { formatPlan, loadConfig, planRun } from '../config/index.js';
 
 export interface ValidateFlags {
   config: string;
@@ -13,6 +12,7 @@ export interface ValidateFlags {
 
 /** `burn validate`: load and check a config, render the first iteration of every job, print the plan. */
 export async function runValidate(flags: ValidateFlags, out: (text: string) => void = (t) => process.stdout.write(t)): Promise<void> {
+  const { formatPlan, loadConfig, planRun } = await import('../config/index.js');
   const config = await loadConfig(flags.config, {
     userData: flags.userData,
     set: flags.set,

@@ -1,8 +1,7 @@
 import type https from 'node:https';
 import type { User } from '@kubernetes/client-node';
-import { ExecAuth, type Credential as ExecCredential } from '@kubernetes/client-node/dist/exec_auth.js';
 import { nowMs } from '../shared/clock.js';
-import { UserError } from '../shared/errors.js';
+import { runExecPlugin, type ExecConfig } from './exec-credential.js';
 import type { ClusterTarget } from './kubeconfig.js';
 
 /** What goes on each request (and, for exec plugins that return certificates, on each connection). */
@@ -24,9 +23,10 @@ const PROVIDER_REFRESH_MS = 60_000;
 const EXPIRY_MARGIN_MS = 60_000;
 
 /**
- * Resolves the kubeconfig user's credentials through client-node and keeps them fresh:
- * exec plugins (e.g. `aws eks get-token`) are re-run before their expirationTimestamp, and
- * after a 401 the caller can force one refresh.
+ * Resolves the kubeconfig user's credentials and keeps them fresh: exec plugins (e.g.
+ * `aws eks get-token`, run by exec-credential.ts) are re-run before their expirationTimestamp;
+ * tokens, token files, basic auth and auth providers come from client-node's KubeConfig; after a
+ * 401 the caller can force one refresh.
  */
 export class CredentialSource {
   private cached: Credential | undefined;
@@ -69,7 +69,8 @@ export class CredentialSource {
     const { user, kubeConfig } = this.target;
     const extraHeaders: Record<string, string> = {};
     if (user.impersonateUser) extraHeaders['Impersonate-User'] = user.impersonateUser;
-    if (isExecUser(user)) return { ...(await this.runExecPlugin(user)), extraHeaders };
+    const exec = execConfig(user);
+    if (exec) return { ...(await this.runExecPlugin(exec)), extraHeaders };
     const opts: https.RequestOptions = {};
     await kubeConfig.applyToHTTPSOptions(opts);
     const headers = (opts.headers ?? {}) as Record<string, string | undefined>;
@@ -82,26 +83,17 @@ export class CredentialSource {
     };
   }
 
-  private async runExecPlugin(user: User): Promise<Omit<Credential, 'extraHeaders'>> {
-    // A new ExecAuth each time: client-node would otherwise hand back its cached credential until
-    // the very moment it expires, and we want one ahead of expiry (or right after a 401).
-    // Its credential (with expirationTimestamp) is only reachable through getCredential.
-    const exec = new ExecAuth() as unknown as { getCredential(user: User): Promise<ExecCredential | null> };
-    const command = (user.exec as { command?: string } | undefined)?.command ?? 'exec plugin';
-    let credential: ExecCredential | null;
-    try {
-      credential = await exec.getCredential(user);
-    } catch (err) {
-      const detail = ((err as Error).message || String(err)).trim();
-      throw new UserError(`the kubeconfig user "${user.name}" credential plugin \`${command}\` failed: ${detail}`, {
-        hint: 'run the plugin by hand to see why (e.g. expired cloud login), or pick another --kube-context',
-        cause: err,
-      });
-    }
-    const status = credential?.status;
-    if (!status || (!status.token && !status.clientCertificateData)) {
-      throw new UserError(`the kubeconfig user "${user.name}" credential plugin \`${command}\` returned no token or certificate`);
-    }
+  private async runExecPlugin(exec: ExecConfig): Promise<Omit<Credential, 'extraHeaders'>> {
+    const { user, server, tls } = this.target;
+    const status = await runExecPlugin(exec, {
+      userName: user.name,
+      cluster: {
+        server,
+        ...(tls.ca ? { 'certificate-authority-data': tls.ca.toString('base64') } : {}),
+        ...(tls.rejectUnauthorized ? {} : { 'insecure-skip-tls-verify': true }),
+        ...(tls.servername ? { 'tls-server-name': tls.servername } : {}),
+      },
+    });
     return {
       authorization: status.token ? `Bearer ${status.token}` : undefined,
       cert: status.clientCertificateData || undefined,
@@ -111,8 +103,10 @@ export class CredentialSource {
   }
 }
 
-function isExecUser(user: User): boolean {
-  return Boolean(user.exec) || Boolean((user.authProvider as { config?: { exec?: unknown } } | undefined)?.config?.exec);
+/** The user's exec plugin: `user.exec`, or the older form nested in an auth provider's config. */
+function execConfig(user: User): ExecConfig | undefined {
+  const nested = (user.authProvider as { config?: { exec?: ExecConfig } } | undefined)?.config?.exec;
+  return (user.exec as ExecConfig | undefined) ?? nested ?? undefined;
 }
 
 function refreshTime(expirationTimestamp: string | undefined): number {

@@ -30,7 +30,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
  * a client for that cluster. Nothing is sent yet; call serverVersion() to check reachability.
  */
 export async function connectCluster(options: ConnectOptions = {}): Promise<KubeClient> {
-  const target = loadClusterTarget({
+  const target = await loadClusterTarget({
     kubeconfig: options.kubeconfig,
     context: options.context,
     skipTlsVerify: options.skipTlsVerify,

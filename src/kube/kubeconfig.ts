@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
+import type { Cluster, Context, KubeConfig, User } from '@kubernetes/client-node';
 import { UserError } from '../shared/errors.js';
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -45,10 +45,17 @@ export interface ClusterTarget {
   kubeConfig: KubeConfig;
 }
 
-/** Loads the kubeconfig the way kubectl finds it and resolves the chosen context. */
-export function loadClusterTarget(options: KubeconfigOptions = {}): ClusterTarget {
+type KubeConfigClass = new () => KubeConfig;
+
+/**
+ * Loads the kubeconfig the way kubectl finds it and resolves the chosen context. client-node
+ * (which parses the file and serves tokens and auth providers) is loaded here, on first use:
+ * commands that never talk to a cluster never pay for it.
+ */
+export async function loadClusterTarget(options: KubeconfigOptions = {}): Promise<ClusterTarget> {
   const env = options.env ?? process.env;
-  const { kubeConfig, source } = loadKubeConfig(options, env);
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const { kubeConfig, source } = loadKubeConfig(KubeConfig, options, env);
   const contextName = chooseContext(kubeConfig, options.context, source);
   kubeConfig.setCurrentContext(contextName);
   const context = kubeConfig.getContextObject(contextName)!;
@@ -78,7 +85,7 @@ export function loadClusterTarget(options: KubeconfigOptions = {}): ClusterTarge
   };
 }
 
-function loadKubeConfig(options: KubeconfigOptions, env: NodeJS.ProcessEnv): { kubeConfig: KubeConfig; source: string } {
+function loadKubeConfig(KubeConfig: KubeConfigClass, options: KubeconfigOptions, env: NodeJS.ProcessEnv): { kubeConfig: KubeConfig; source: string } {
   if (options.kubeconfig) {
     const file = path.resolve(options.kubeconfig);
     if (!existsSync(file)) {
@@ -86,22 +93,22 @@ function loadKubeConfig(options: KubeconfigOptions, env: NodeJS.ProcessEnv): { k
         hint: 'pass the path of an existing kubeconfig file to --kubeconfig',
       });
     }
-    return { kubeConfig: mergeFiles([file]), source: file };
+    return { kubeConfig: mergeFiles(KubeConfig, [file]), source: file };
   }
   const tried: string[] = [];
   if (env.KUBECONFIG) {
     const listed = env.KUBECONFIG.split(path.delimiter).filter((f) => f !== '');
     const present = listed.filter((f) => existsSync(f));
-    if (present.length > 0) return { kubeConfig: mergeFiles(present), source: present.join(path.delimiter) };
+    if (present.length > 0) return { kubeConfig: mergeFiles(KubeConfig, present), source: present.join(path.delimiter) };
     tried.push(...listed.map((f) => `${f} (KUBECONFIG)`));
   }
   const home = options.home ?? env.HOME ?? homedir();
   const defaultFile = path.join(home, '.kube', 'config');
-  if (existsSync(defaultFile)) return { kubeConfig: mergeFiles([defaultFile]), source: defaultFile };
+  if (existsSync(defaultFile)) return { kubeConfig: mergeFiles(KubeConfig, [defaultFile]), source: defaultFile };
   tried.push(defaultFile);
   const saDir = options.serviceAccountDir ?? SERVICE_ACCOUNT_DIR;
   if (env.KUBERNETES_SERVICE_HOST && existsSync(path.join(saDir, 'token'))) {
-    return { kubeConfig: inClusterConfig(env, saDir), source: 'in-cluster service account' };
+    return { kubeConfig: inClusterConfig(KubeConfig, env, saDir), source: 'in-cluster service account' };
   }
   tried.push(`in-cluster service account (${saDir}/token with KUBERNETES_SERVICE_HOST)`);
   throw new UserError(`no kubeconfig found; tried: ${tried.join(', ')}`, {
@@ -110,7 +117,7 @@ function loadKubeConfig(options: KubeconfigOptions, env: NodeJS.ProcessEnv): { k
 }
 
 /** Merges kubeconfig files as kubectl does: the first file to define a name or current-context wins. */
-function mergeFiles(files: string[]): KubeConfig {
+function mergeFiles(KubeConfig: KubeConfigClass, files: string[]): KubeConfig {
   const clusters = new Map<string, Cluster>();
   const users = new Map<string, User>();
   const contexts = new Map<string, Context>();
@@ -140,7 +147,7 @@ function mergeFiles(files: string[]): KubeConfig {
   return merged;
 }
 
-function inClusterConfig(env: NodeJS.ProcessEnv, saDir: string): KubeConfig {
+function inClusterConfig(KubeConfig: KubeConfigClass, env: NodeJS.ProcessEnv, saDir: string): KubeConfig {
   const host = env.KUBERNETES_SERVICE_HOST!;
   const port = env.KUBERNETES_SERVICE_PORT || '443';
   const hostPart = host.includes(':') ? `[${host}]` : host;

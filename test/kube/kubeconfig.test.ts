@@ -178,43 +178,37 @@ describe('finding the kubeconfig and context', () => {
     await client.serverVersion();
   });
 
-  it('names the contexts there when the asked one is unknown', () => {
+  it('names the contexts there when the asked one is unknown', async () => {
     const file = writeKubeconfig(dir, 'ctx.yaml', [
       { name: 'alpha', server: url, user: {} },
       { name: 'beta', server: url, user: {} },
     ]);
-    expect(() => loadClusterTarget({ kubeconfig: file, context: 'gamma' })).toThrow(/context "gamma" \(from --kube-context\) is not in .*ctx\.yaml; contexts there: alpha, beta/);
+    await expect(loadClusterTarget({ kubeconfig: file, context: 'gamma' })).rejects.toThrow(/context "gamma" \(from --kube-context\) is not in .*ctx\.yaml; contexts there: alpha, beta/);
   });
 
-  it('names a kubeconfig that is not YAML', () => {
+  it('names a kubeconfig that is not YAML', async () => {
     const file = path.join(dir, 'broken.yaml');
     writeFileSync(file, 'clusters: [\n  - name: x\n   bad');
-    expect(() => loadClusterTarget({ kubeconfig: file })).toThrow(/kubeconfig .*broken\.yaml could not be read/);
+    await expect(loadClusterTarget({ kubeconfig: file })).rejects.toThrow(/kubeconfig .*broken\.yaml could not be read/);
   });
 
-  it('names the missing --kubeconfig file', () => {
-    expect(() => loadClusterTarget({ kubeconfig: path.join(dir, 'nope.yaml') })).toThrow(/kubeconfig .*nope\.yaml \(from --kubeconfig\) does not exist/);
+  it('names the missing --kubeconfig file', async () => {
+    await expect(loadClusterTarget({ kubeconfig: path.join(dir, 'nope.yaml') })).rejects.toThrow(/kubeconfig .*nope\.yaml \(from --kubeconfig\) does not exist/);
   });
 
-  it('merges a KUBECONFIG list, first file winning, and skips missing entries', () => {
+  it('merges a KUBECONFIG list, first file winning, and skips missing entries', async () => {
     const a = writeKubeconfig(dir, 'a.yaml', [{ name: 'a', server: 'https://a.example:6443', user: { token: 'a' } }]);
     const b = writeKubeconfig(dir, 'b.yaml', [{ name: 'b', server: 'https://b.example:6443', user: { token: 'b' } }]);
     const env = { KUBECONFIG: [path.join(dir, 'missing.yaml'), a, b].join(path.delimiter) };
-    expect(loadClusterTarget({ env }).contextName).toBe('a');
-    expect(loadClusterTarget({ env, context: 'b' }).origin).toBe('https://b.example:6443');
+    expect((await loadClusterTarget({ env })).contextName).toBe('a');
+    expect((await loadClusterTarget({ env, context: 'b' })).origin).toBe('https://b.example:6443');
   });
 
   it('falls back to ~/.kube/config, then in-cluster, and otherwise lists what it tried', async () => {
     const home = path.join(dir, 'home');
     mkdirSync(path.join(home, '.kube'), { recursive: true });
     const noSa = path.join(dir, 'no-sa');
-    const err = (() => {
-      try {
-        loadClusterTarget({ env: { KUBECONFIG: path.join(dir, 'gone.yaml') }, home, serviceAccountDir: noSa });
-      } catch (e) {
-        return e as UserError;
-      }
-    })()!;
+    const err = (await loadClusterTarget({ env: { KUBECONFIG: path.join(dir, 'gone.yaml') }, home, serviceAccountDir: noSa }).catch((e: unknown) => e)) as UserError;
     expect(err).toBeInstanceOf(UserError);
     expect(err.message).toContain('gone.yaml (KUBECONFIG)');
     expect(err.message).toContain(path.join(home, '.kube', 'config'));
@@ -222,7 +216,7 @@ describe('finding the kubeconfig and context', () => {
     expect(err.hint).toContain('--kubeconfig');
 
     writeKubeconfig(path.join(home, '.kube'), 'config', [{ name: 'home', server: url, user: {} }]);
-    expect(loadClusterTarget({ env: {}, home }).contextName).toBe('home');
+    expect((await loadClusterTarget({ env: {}, home })).contextName).toBe('home');
 
     // in-cluster: projected service account token, CA and namespace
     const sa = path.join(dir, 'sa');
@@ -231,7 +225,7 @@ describe('finding the kubeconfig and context', () => {
     writeFileSync(path.join(sa, 'ca.crt'), pki.ca);
     writeFileSync(path.join(sa, 'namespace'), 'burn-system');
     const port = new URL(url).port;
-    const target = loadClusterTarget({ env: { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: port }, home: noSa, serviceAccountDir: sa });
+    const target = await loadClusterTarget({ env: { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: port }, home: noSa, serviceAccountDir: sa });
     expect(target.source).toBe('in-cluster service account');
     expect(target.namespace).toBe('burn-system');
     server.tokens.add('sa-token');

@@ -1,0 +1,77 @@
+/**
+ * Commands load only what they use: `burn --version`, `validate`, `render` and `diff` never load the
+ * Kubernetes client (client-node alone costs over a second of CPU). Runs the built bin/burn.js with
+ * a module hook that records every module the process loads, and asserts on that list.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const repo = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const recorder = path.join(repo, 'test', 'fixtures', 'record-imports.mjs');
+const dir = mkdtempSync(path.join(tmpdir(), 'burn-fast-start-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let runs = 0;
+/** Runs `burn args` (built, from the repo root); resolves its exit code and the modules it loaded. */
+function burn(args: string[]): Promise<{ code: number; stdout: string; stderr: string; loaded: string[] }> {
+  const log = path.join(dir, `imports-${++runs}.log`);
+  writeFileSync(log, '');
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', recorder, path.join(repo, 'bin', 'burn.js'), ...args],
+      // No kubeconfig anywhere: `destroy` below must never reach a real cluster.
+      { cwd: repo, env: { ...process.env, BURN_IMPORT_LOG: log, KUBECONFIG: path.join(dir, 'no-kubeconfig'), HOME: dir, KUBERNETES_SERVICE_HOST: '' } },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr, loaded: readFileSync(log, 'utf8').split('\n').filter(Boolean) });
+      },
+    );
+  });
+}
+
+const ours = (loaded: string[]): string[] => loaded.filter((u) => u.includes('/dist/')).map((u) => u.slice(u.indexOf('/dist/') + 6));
+const kubeClient = (loaded: string[]): string[] => loaded.filter((u) => u.includes('/node_modules/@kubernetes/client-node/'));
+
+describe('what each command loads', () => {
+  it('burn --version loads the command line only: no core module, no Kubernetes client', async () => {
+    const r = await burn(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\d+\.\d+\.\d+/);
+    expect(ours(r.loaded).filter((m) => !/^(cli|shared)\//.test(m) && m !== 'config/duration.js')).toEqual([]);
+    expect(kubeClient(r.loaded)).toEqual([]);
+  });
+
+  it('burn validate loads the config code, not the Kubernetes client', async () => {
+    const r = await burn(['validate', '-c', 'configs/quickstart.yaml']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(ours(r.loaded)).toContain('config/load.js');
+    expect(kubeClient(r.loaded)).toEqual([]);
+  });
+
+  it('burn render loads the templates, not the Kubernetes client', async () => {
+    const r = await burn(['render', 'workloads/quickstart/configmap.yaml', '--set', 'workload=quickstart']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(ours(r.loaded)).toContain('template/render-file.js');
+    expect(kubeClient(r.loaded)).toEqual([]);
+  });
+
+  it('burn diff loads the diff, not the Kubernetes client', async () => {
+    const r = await burn(['diff', dir, dir]);
+    expect(r.stderr).toContain('not a burn run folder');
+    expect(ours(r.loaded)).toContain('report/diff/index.js');
+    expect(kubeClient(r.loaded)).toEqual([]);
+  });
+
+  it('a command that talks to a cluster does load it (the recorder sees it)', async () => {
+    const r = await burn(['destroy', '--uuid', 'fast-start-check']);
+    expect(r.stderr).toContain('no kubeconfig found');
+    expect(kubeClient(r.loaded).length).toBeGreaterThan(0);
+  });
+});
