@@ -7,6 +7,7 @@ import type { RunRecord } from '../report/run-folder.js';
 import { version } from '../shared/version.js';
 import { UserError } from '../shared/errors.js';
 import { createLogger } from '../shared/log.js';
+import { pause } from '../shared/sleep.js';
 import { collect, durationFlag } from './flags.js';
 import { wantsColor } from './report.js';
 import { trapInterrupts } from './signals.js';
@@ -62,20 +63,6 @@ async function plan(flags: MeasureFlags, uuid: string): Promise<MeasurePlan> {
   return { entries, endpoints: config.metricsEndpoints, config };
 }
 
-/** Until `durationMs` passed or `signal` aborted (Ctrl-C); without a duration, only the signal ends it. */
-function waitFor(durationMs: number | undefined, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = durationMs === undefined ? undefined : setTimeout(done, durationMs);
-    signal.addEventListener('abort', done, { once: true });
-    function done(): void {
-      if (timer) clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}
-
 export async function runMeasure(flags: MeasureFlags): Promise<number> {
   const [{ clusterFacts, processCost }, { connectCluster }, { MeasurementSet }, { terminalSummary, writeReports }, { documentFiles, firedAlerts, measurementRecords, writeRunFolder }] = await Promise.all([
     import('../engine/run.js'),
@@ -98,7 +85,7 @@ export async function runMeasure(flags: MeasureFlags): Promise<number> {
     try {
       await set.start();
       log.info(`measuring ${set.names.join(', ')}${flags.duration ? ` for ${Math.round(flags.duration / 1000)}s` : ''} (Ctrl-C to stop)`);
-      await waitFor(flags.duration, interrupts.signal);
+      await pause(flags.duration ?? Number.POSITIVE_INFINITY, interrupts.signal); // without --duration, until Ctrl-C
     } catch (err) {
       errors.push(err instanceof Error ? err.message : String(err));
     }

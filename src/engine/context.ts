@@ -24,16 +24,5 @@ export interface JobContext {
   errors: string[];
 }
 
-/** Sleeps, waking early when the run is aborted. */
-export function pause(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}
+/** Steps of a job pause with shared/sleep's pause: it wakes early, without throwing, when the run is stopped. */
+export { pause } from '../shared/sleep.js';

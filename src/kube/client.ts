@@ -216,13 +216,27 @@ export class KubeClient {
     return this.shared.discovery.all();
   }
 
-  /** The discovered resource; synchronous once cached, so the hot path awaits nothing extra. */
-  private api(apiVersion: string, kind: string): ApiResource | Promise<ApiResource> {
-    return this.shared.discovery.cached(apiVersion, kind) ?? this.shared.discovery.resolve(apiVersion, kind);
-  }
-
-  private namespaceFor(api: ApiResource, namespace: string | undefined): string | undefined {
-    return api.namespaced ? namespace || this.shared.target.namespace : undefined;
+  /**
+   * Where a request about a kind goes: the kind resolved through discovery (synchronous once
+   * cached, so the create hot path awaits nothing extra), then its group, version and resource,
+   * the namespace and the object. No namespace on a namespaced kind means the context's namespace
+   * for one object, and all namespaces for a collection (list, deletecollection).
+   */
+  resourceTarget(
+    apiVersion: string,
+    kind: string,
+    at: { namespace?: string; name?: string; subresource?: string; collection?: boolean },
+  ): ResourceTarget | Promise<ResourceTarget> {
+    const build = (api: ApiResource): ResourceTarget => ({
+      group: api.group,
+      version: api.version,
+      resource: api.resource,
+      namespace: !api.namespaced ? undefined : at.collection ? at.namespace : at.namespace || this.shared.target.namespace,
+      ...(at.name !== undefined ? { name: at.name } : {}),
+      ...(at.subresource !== undefined ? { subresource: at.subresource } : {}),
+    });
+    const found = this.shared.discovery.cached(apiVersion, kind);
+    return found ? build(found) : this.shared.discovery.resolve(apiVersion, kind).then(build);
   }
 
   /** GET /version */
@@ -240,14 +254,8 @@ export class KubeClient {
     obj: KubeObject,
     options: CallOptions & { namespace?: string; alreadyExistsOk?: boolean; discardResponse?: boolean } = {},
   ): Promise<KubeObject | null> {
-    const found = this.api(obj.apiVersion, obj.kind);
-    const api = found instanceof Promise ? await found : found;
-    const target: ResourceTarget = {
-      group: api.group,
-      version: api.version,
-      resource: api.resource,
-      namespace: this.namespaceFor(api, obj.metadata?.namespace ?? options.namespace),
-    };
+    const found = this.resourceTarget(obj.apiVersion, obj.kind, { namespace: obj.metadata?.namespace ?? options.namespace });
+    const target = found instanceof Promise ? await found : found;
     const text = await this.sender.execute({
       method: 'POST',
       path: resourcePath(target),
@@ -275,8 +283,7 @@ export class KubeClient {
     namespace?: string,
     options: CallOptions & { notFoundOk?: boolean } = {},
   ): Promise<KubeObject | null> {
-    const api = await this.api(apiVersion, kind);
-    const target = { group: api.group, version: api.version, resource: api.resource, namespace: this.namespaceFor(api, namespace), name };
+    const target = await this.resourceTarget(apiVersion, kind, { namespace, name });
     const text = await this.sender.execute({
       method: 'GET',
       path: resourcePath(target),
@@ -301,13 +308,7 @@ export class KubeClient {
 
   /** Pages of a list, for lists too big to hold at once. A page with `restarted` means start over. */
   async *listPages(apiVersion: string, kind: string, options: ListOptions = {}): AsyncGenerator<ListPage> {
-    const api = await this.api(apiVersion, kind);
-    const target: ResourceTarget = {
-      group: api.group,
-      version: api.version,
-      resource: api.resource,
-      namespace: api.namespaced ? options.namespace : undefined,
-    };
+    const target = await this.resourceTarget(apiVersion, kind, { namespace: options.namespace, collection: true });
     const base = resourcePath(target) + '?' + queryString({
       limit: options.limit ?? 500,
       labelSelector: options.labelSelector,
@@ -353,8 +354,7 @@ export class KubeClient {
     patchType: PatchType,
     options: CallOptions = {},
   ): Promise<KubeObject> {
-    const api = await this.api(apiVersion, kind);
-    const target = { group: api.group, version: api.version, resource: api.resource, namespace: this.namespaceFor(api, namespace), name };
+    const target = await this.resourceTarget(apiVersion, kind, { namespace, name });
     const query = patchType === 'apply' ? `?fieldManager=${FIELD_MANAGER}&force=true` : '';
     const text = await this.sender.execute({
       method: 'PATCH',
@@ -371,17 +371,9 @@ export class KubeClient {
 
   /** Replaces an object (PUT); send the resourceVersion you read for optimistic concurrency. */
   async update(obj: KubeObject, options: CallOptions & { subresource?: string } = {}): Promise<KubeObject> {
-    const api = await this.api(obj.apiVersion, obj.kind);
     const name = obj.metadata?.name;
     if (!name) throw new UserError(`cannot update a ${obj.kind} without metadata.name`);
-    const target = {
-      group: api.group,
-      version: api.version,
-      resource: api.resource,
-      namespace: this.namespaceFor(api, obj.metadata.namespace),
-      name,
-      subresource: options.subresource,
-    };
+    const target = await this.resourceTarget(obj.apiVersion, obj.kind, { namespace: obj.metadata.namespace, name, subresource: options.subresource });
     const text = await this.sender.execute({
       method: 'PUT',
       path: resourcePath(target),
@@ -397,8 +389,7 @@ export class KubeClient {
 
   /** Deletes one object. Resolves the server's answer (the object or a Status), or null when gone and notFoundOk. */
   async delete(apiVersion: string, kind: string, name: string, namespace?: string, options: DeleteOptions = {}): Promise<KubeObject | null> {
-    const api = await this.api(apiVersion, kind);
-    const target = { group: api.group, version: api.version, resource: api.resource, namespace: this.namespaceFor(api, namespace), name };
+    const target = await this.resourceTarget(apiVersion, kind, { namespace, name });
     const query = queryString({ propagationPolicy: options.propagationPolicy, gracePeriodSeconds: options.gracePeriodSeconds });
     const text = await this.sender.execute({
       method: 'DELETE',
@@ -418,13 +409,7 @@ export class KubeClient {
     kind: string,
     options: Omit<ListOptions, 'limit'> & Omit<DeleteOptions, 'notFoundOk'> = {},
   ): Promise<void> {
-    const api = await this.api(apiVersion, kind);
-    const target: ResourceTarget = {
-      group: api.group,
-      version: api.version,
-      resource: api.resource,
-      namespace: api.namespaced ? options.namespace : undefined,
-    };
+    const target = await this.resourceTarget(apiVersion, kind, { namespace: options.namespace, collection: true });
     const query = queryString({
       labelSelector: options.labelSelector,
       fieldSelector: options.fieldSelector,

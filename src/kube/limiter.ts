@@ -1,4 +1,5 @@
 import { nowMs } from '../shared/clock.js';
+import { abortReason } from '../shared/sleep.js';
 
 /** kube-burner's defaults when a job's qps or burst is <= 0. */
 export const DEFAULT_QPS = 5;
@@ -19,10 +20,6 @@ interface Waiter {
   reject: (reason: unknown) => void;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
-}
-
-export function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
 }
 
 /**

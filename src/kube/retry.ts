@@ -1,5 +1,3 @@
-import { abortReason } from './limiter.js';
-
 export interface RetryPolicy {
   maxRetries: number;
   baseDelayMs: number;
@@ -85,20 +83,4 @@ export function retryAfterMs(header: string | string[] | undefined, nowWallMs: n
 export function backoffMs(policy: RetryPolicy, retry: number): number {
   const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
   return exp * (0.5 + Math.random());
-}
-
-/** setTimeout as a promise that an AbortSignal cancels. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(abortReason(signal));
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortReason(signal!));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { nowMs } from '../shared/clock.js';
 import { UserError } from '../shared/errors.js';
+import { sleep } from '../shared/sleep.js';
 import type { Credential, CredentialSource } from './credentials.js';
 import { CLIENT_CLOSED, ClusterUnreachableError, KubeApiError, parseStatus, UncertainCreateError, type KubeStatus } from './errors.js';
 import type { ClusterTarget } from './kubeconfig.js';
@@ -14,7 +15,6 @@ import {
   mayHaveReachedServer,
   refusedBeforeWork,
   retryAfterMs,
-  sleep,
   type RetryPolicy,
   type TransportFailure,
 } from './retry.js';

@@ -1,9 +1,10 @@
 import { nowMs } from '../shared/clock.js';
 import { UserError } from '../shared/errors.js';
+import { sleep } from '../shared/sleep.js';
 import type { KubeClient, KubeObject } from './client.js';
 import { CLIENT_CLOSED, KubeApiError } from './errors.js';
 import { LineSplitter } from './jsonlines.js';
-import { backoffMs, classifyError, sleep } from './retry.js';
+import { backoffMs, classifyError } from './retry.js';
 import { queryString, type ResourceTarget } from './paths.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -180,10 +181,7 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
     let target: ResourceTarget | undefined;
     while (!abort.signal.aborted) {
       try {
-        if (!target) {
-          const api = await client.resolve(options.apiVersion, options.kind);
-          target = { group: api.group, version: api.version, resource: api.resource, namespace: api.namespaced ? options.namespace : undefined };
-        }
+        target ??= await client.resourceTarget(options.apiVersion, options.kind, { namespace: options.namespace, collection: true });
         if (needList) {
           await relist();
           needList = false;

@@ -7,6 +7,7 @@
  * `allowedSlowCalls`, `settleDelay` (wait after the job so the last scrape lands; default 5s).
  */
 import { nowMs } from '../../shared/clock.js';
+import { sleep } from '../../shared/sleep.js';
 import { readAllowedSlowCalls, readCustomThresholds, type CustomThreshold } from '../api-sli.js';
 import { formatSeconds } from '../duration.js';
 import { OptionReader } from '../options.js';
@@ -91,7 +92,7 @@ class PrometheusMeasurement implements Measurement {
     const ctx = this.ctx!;
     const { startMs, endMs = nowMs() } = ctx.window();
     const wait = endMs + this.options.settleMs - nowMs();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (wait > 0) await sleep(wait);
     try {
       if (this.endpoints.length === 0) {
         return { name: this.name, documents: [], quantiles: [], thresholds: [], slis: [], errors: [], warnings: ['prometheus: no metricsEndpoints with an endpoint URL configured, nothing collected'] };

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { parse as parseYaml } from 'yaml';
+import { sleep } from '../../shared/sleep.js';
 import type { KubeObject, ResourceInfo, SimProfile } from '../types.js';
 import type { MemoryStore } from '../store.js';
 import type { TruthRecorder } from '../context.js';
@@ -213,10 +214,10 @@ export class ApiHandler {
       const body = req.method === 'GET' || req.method === 'HEAD' ? '' : requestBodyAsJson(req.headers['content-type'], await readBody(req));
       const spec = deps.profile.serviceTime[request.verb];
       const delay = spec ? sampleLatency(spec, deps.random) : 0;
-      if (delay >= 0.5) await new Promise((resolve) => setTimeout(resolve, delay));
+      if (delay >= 0.5) await sleep(delay);
       const reply = deps.verbs.run({ req: request, query, body, contentType: req.headers['content-type'] });
       code = reply.status;
-      if (faults.stallRate > 0 && deps.random() < faults.stallRate) await new Promise((resolve) => setTimeout(resolve, faults.stallMs));
+      if (faults.stallRate > 0 && deps.random() < faults.stallRate) await sleep(faults.stallMs);
       await this.send(res, request.info, reply, shapeFromAccept(req.headers.accept, query));
     } catch (err) {
       if (err instanceof StatusError) code = err.code;
