@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { RunOptions, RunOutcome } from '../engine/run.js';
 import { createLogger, parseLogLevel, type LogLevel } from '../shared/log.js';
-import { wantsColor } from './report.js';
+import { SUMMARY_FLAG, summaryFlag, wantsColor } from './report.js';
+import type { SummaryDetail } from '../report/index.js';
 import { collect, durationFlag, nonNegativeInt, positiveInt } from './flags.js';
 import { trapInterrupts } from './signals.js';
 import { startSimTarget, type SimTarget } from './sim-child.js';
@@ -23,11 +24,12 @@ export interface InitFlags {
   simNodes: number;
   simProfile: string;
   simSeed?: number;
+  summary: SummaryDetail;
 }
 
-async function printOutcome(outcome: RunOutcome): Promise<void> {
+async function printOutcome(outcome: RunOutcome, detail: SummaryDetail): Promise<void> {
   const { terminalSummary } = await import('../report/index.js');
-  const summary = await terminalSummary(outcome.reportDir, { color: wantsColor(undefined) });
+  const summary = await terminalSummary(outcome.reportDir, { color: wantsColor(undefined), detail });
   process.stdout.write(`\n${summary}\nrun ${outcome.uuid}: ${outcome.reason}, exit code ${outcome.exitCode}; results in ${outcome.reportDir}\n`);
 }
 
@@ -62,7 +64,7 @@ export async function runInit(flags: InitFlags): Promise<number> {
       sim = await startSimTarget({ nodes: flags.simNodes, profile: flags.simProfile, seed: flags.simSeed });
     }
     const outcome = await runBenchmark(sim ? { ...options, kubeconfig: sim.kubeconfigPath, context: undefined } : options, prepared);
-    await printOutcome(outcome);
+    await printOutcome(outcome, flags.summary);
     return outcome.exitCode;
   } finally {
     await sim?.stop();
@@ -90,6 +92,7 @@ export function register(program: Command): void {
     .option('--sim-nodes <n>', 'nodes of the simulated cluster', positiveInt, 10)
     .option('--sim-profile <name|file>', 'simulator profile: default, slow-pods, flaky, large, or a YAML file', 'default')
     .option('--sim-seed <n>', 'random seed of the simulator', nonNegativeInt)
+    .option('--summary <detail>', `end-of-run summary: ${SUMMARY_FLAG} (full: every verdict, series and explanation)`, summaryFlag, 'short')
     .action(async (flags: InitFlags) => {
       process.exitCode = await runInit(flags);
     });

@@ -5,9 +5,10 @@
 import { formatMs, formatNumber, escapeMarkup as esc } from './format.js';
 import { conditionSamples, podDocuments, podTimeline, type ConditionSamples } from './pod-samples.js';
 import { docsOf, isObject, num, str, type JsonObject, type RunFolder } from './run-folder.js';
-import type { Verdict } from '../slo/index.js';
+import { describeSaturation, type Verdict } from '../slo/index.js';
+import { CLOCK_NAMES, runView, type RunView, type RunWord } from './run-view.js';
 import { formatMargin, formatThreshold, formatVerdictValue, resultWord } from './slo-table.js';
-import { apiKeyLabel } from './summary.js';
+import { apiKeyLabel } from './format.js';
 import { PALETTE, barChart, downsample, histogramBins, histogramChart, lineChart, type Series } from './svg.js';
 
 const MAX_POINTS = 400;
@@ -17,7 +18,9 @@ const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:1360px;color:#1f2937;padding:0 16px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #e5e7eb;padding-bottom:4px}h3{font-size:15px;margin:16px 0 6px}
 table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #e5e7eb;padding:3px 8px;text-align:left;vertical-align:top}th{background:#f9fafb}
-td.num{text-align:right;font-variant-numeric:tabular-nums}.pass{color:#15803d;font-weight:600}.fail{color:#b91c1c;font-weight:600}.inconclusive{color:#b45309;font-weight:600}.shown{color:#6b7280}
+td.num{text-align:right;font-variant-numeric:tabular-nums}.pass{color:#15803d;font-weight:600}.fail{color:#b91c1c;font-weight:600}.inconclusive{color:#b45309;font-weight:600}
+.banner{border-radius:6px;padding:12px 16px;margin:8px 0 12px;font-size:16px;border:2px solid}.banner .word{font-size:28px;font-weight:700;margin-right:12px}
+.banner.pass{background:#f0fdf4;border-color:#15803d}.banner.fail{background:#fef2f2;border-color:#b91c1c}.banner.inconclusive{background:#fffbeb;border-color:#b45309}.shown{color:#6b7280}
 .meta{color:#4b5563}.grid{display:flex;flex-wrap:wrap;gap:12px}.note{color:#6b7280;font-style:italic}
 pre{background:#f9fafb;border:1px solid #e5e7eb;padding:8px;overflow:auto;max-height:480px}
 svg.chart{background:#fff;border:1px solid #e5e7eb}svg .title{font-weight:600;font-size:13px}svg .tick,svg .legend{font-size:11px;fill:#374151}
@@ -29,23 +32,42 @@ function htmlTable(head: string[], rows: string[][], numericFrom = Infinity): st
   return `<table>${th}<tbody>\n${body}\n</tbody></table>`;
 }
 
-function headerSection(folder: RunFolder): string {
+const WORD_CLASS: Record<RunWord, string> = { PASS: 'pass', FAIL: 'fail', INCONCLUSIVE: 'inconclusive' };
+
+/** What a reader needs in ten seconds: the verdict, the failed SLOs with their margins, burn's saturation, the alerts. */
+function bannerSection(folder: RunFolder, view: RunView): string {
+  const { meta } = folder;
+  const because = view.because.length ? view.because.join('; ') : 'every graded SLO passed, no alert of severity error';
+  const head = `<div class="banner ${WORD_CLASS[view.word]}"><span class="word">${view.word}</span> <span>${esc(because)}</span><div class="meta">run ${esc(meta.uuid)}, ${esc(meta.reason)}</div></div>`;
+  const judged = [...view.failed, ...view.inconclusive];
+  const failed = judged.length
+    ? `<h3>Failed SLOs</h3>${htmlTable(['SLO', 'key', 'value', 'threshold', 'margin', 'result', 'samples'], judged.map((v) => [esc(v.slo), esc(v.key), esc(formatVerdictValue(v)), esc(formatThreshold(v)), esc(formatMargin(v)), `<span class="${v.state === 'fail' ? 'fail' : 'inconclusive'}">${esc(resultWord(v))}</span>`, String(v.samples)]), 2)}<ul>${judged.map((v) => `<li>${esc(v.message)}</li>`).join('')}</ul>`
+    : '';
+  const saturation = view.saturation.length
+    ? `<h3>burn's saturation</h3><ul>${view.saturation.map((s) => `<li class="${s.saturated ? 'inconclusive' : ''}">${esc(describeSaturation(s))}</li>`).join('')}</ul>`
+    : '<h3>burn\'s saturation</h3><p class="note">Not measured (no saturation measurement in this run).</p>';
+  const alerts = view.alerts.length
+    ? `<h3>Alerts fired</h3>${htmlTable(['severity', 'job', 'first', 'last', 'message'], view.alerts.map((a) => [`<span class="${a.severity === 'error' || a.severity === 'critical' ? 'fail' : 'inconclusive'}">${esc(a.severity)}</span>`, esc(a.job), esc(new Date(a.firstMs).toISOString()), esc(new Date(a.lastMs).toISOString()), esc(a.message || a.description)]))}`
+    : '<h3>Alerts fired</h3><p class="note">None.</p>';
+  return `<h1>burn run ${esc(meta.uuid)}</h1>\n${head}${failed}${saturation}${alerts}`;
+}
+
+function factsSection(folder: RunFolder): string {
   const { meta } = folder;
   const c = meta.cluster;
-  const reasonClass = meta.reason === 'completed' ? 'pass' : 'fail';
   const facts = [
-    ['reason', `<span class="${reasonClass}">${esc(meta.reason)}</span>`],
-    ['target', esc(c.target === 'sim' ? 'simulated cluster' : `real cluster ${c.server ?? ''}`)],
-    ['Kubernetes', esc(`${c.k8sVersion ?? '?'}, ${c.totalNodes ?? '?'} nodes`)],
+    ['target', esc(c.target === 'sim' ? `simulated cluster${c.simProfile ? `, profile ${c.simProfile}` : ''}` : `real cluster ${c.server}`)],
+    ['Kubernetes', esc(`${c.k8sVersion}, ${c.totalNodes} nodes`)],
     ['start / end', esc(`${meta.start} / ${meta.end}`)],
-    ['config', esc(meta.configFile)],
+    ['config', esc(`${meta.configFile}${meta.configDigest ? ` (sha256 ${meta.configDigest})` : ''}`)],
     ['burn', esc(meta.burnVersion)],
     ['grading exit code', String(meta.gradingExitCode)],
     ['left on the cluster', esc(meta.created || '-')],
   ];
   const errors = meta.errors.length ? `<h3>Errors</h3><ul>${meta.errors.map((e) => `<li class="fail">${esc(e)}</li>`).join('')}</ul>` : '';
-  const why = meta.explanations.length ? `<h3>Why pods are not ready</h3><ul>${meta.explanations.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` : '';
-  return `<h1>burn run ${esc(meta.uuid)}</h1>\n${htmlTable([], facts)}${errors}${why}`;
+  const explanations = meta.jobs.flatMap((j) => j.explanations.map((e) => `${j.name}: ${e}`));
+  const why = explanations.length ? `<h3>Why objects are not ready</h3><ul>${explanations.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` : '';
+  return `<h2>Run</h2>${htmlTable([], facts)}${errors}${why}`;
 }
 
 function jobsSection(folder: RunFolder): string {
@@ -215,12 +237,36 @@ function sloSection(folder: RunFolder): string {
   return `<h2>SLO verdicts</h2>${htmlTable(['SLO', 'key', 'source', 'value', 'threshold', 'margin', 'result', 'samples', 'message'], folder.verdicts.map(verdictRow))}`;
 }
 
+/** Every measurement's series as a table: per clock the quantiles and the sample count, so any measurement shows up here. */
+function measurementsSection(view: RunView): string {
+  const tables = view.measurements
+    .filter((m) => m.rows.length > 0)
+    .map((m) => {
+      const head = ['job', 'series', ...m.clocks.flatMap((c) => [`P50 (${CLOCK_NAMES[c]})`, 'P95', 'P99', 'max', 'samples'])];
+      const rows = m.rows.map((r) => [
+        esc(r.job),
+        esc(r.name),
+        ...m.clocks.flatMap((c) => {
+          const q = r.byClock.get(c);
+          if (!q) return ['-', '-', '-', '-', '-'];
+          const p99 = Number.isFinite(q.p99) ? `${q.p99IsMax ? 'max ' : ''}${formatMs(q.p99)}` : 'never';
+          return [esc(formatMs(q.p50)), esc(formatMs(q.p95)), esc(p99), esc(formatMs(q.max)), String(q.count)];
+        }),
+      ]);
+      const notes = [...m.errors.map((e) => `<li class="fail">${esc(e)}</li>`), ...m.warnings.map((w) => `<li>${esc(w)}</li>`)].join('');
+      return `<h3>${esc(m.name)}</h3>${htmlTable(head, rows, 2)}${notes ? `<ul>${notes}</ul>` : ''}`;
+    });
+  if (tables.length === 0) return '';
+  return `<h2>Measurements</h2><p class="meta">Every measurement's series, per clock. A P99 over fewer than 100 samples is their maximum, shown as "max".</p>${tables.join('\n')}`;
+}
+
 function configSection(folder: RunFolder): string {
   const config: JsonObject = { ...folder.meta.config, jobs: folder.jobs.map((j) => j.jobConfig) };
   return `<h2>Config</h2><p class="meta">${esc(folder.meta.configFile)}, as run (global settings and each job's configuration).</p><pre>${esc(JSON.stringify(config, null, 2))}</pre>`;
 }
 
 export function renderHtml(folder: RunFolder): string {
-  const body = [headerSection(folder), jobsSection(folder), podSection(folder), apiSection(folder), sloSection(folder), configSection(folder)].join('\n');
+  const view = runView(folder);
+  const body = [bannerSection(folder, view), podSection(folder), apiSection(folder), factsSection(folder), jobsSection(folder), measurementsSection(view), sloSection(folder), configSection(folder)].join('\n');
   return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>burn run ${esc(folder.meta.uuid)}</title><style>${STYLE}</style></head>\n<body>\n${body}\n</body></html>\n`;
 }

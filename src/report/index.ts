@@ -4,7 +4,9 @@ import { writeFileAtomic } from './atomic.js';
 import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
 import { readRunFolder } from './run-folder.js';
-import { renderSummary } from './summary.js';
+import { renderSummary, type SummaryOptions } from './summary.js';
+
+export type { SummaryDetail, SummaryOptions } from './summary.js';
 
 export { readRunFolder, type RunFolder } from './run-folder.js';
 export { diffRuns, renderDiff, DIFF_FORMATS, type DiffOptions, type DiffReport, type DiffFormat } from './diff/index.js';
@@ -20,6 +22,6 @@ export async function writeReports(runDir: string): Promise<{ html: string; juni
 }
 
 /** The end-of-run summary of a run folder; ANSI colour only when asked. */
-export async function terminalSummary(runDir: string, options: { color: boolean }): Promise<string> {
+export async function terminalSummary(runDir: string, options: SummaryOptions): Promise<string> {
   return renderSummary(await readRunFolder(runDir), options);
 }

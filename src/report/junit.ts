@@ -5,6 +5,7 @@
 import type { Verdict } from '../slo/grade.js';
 import { escapeMarkup as esc } from './format.js';
 import type { RunFolder } from './run-folder.js';
+import { alertsByJob, type FiredAlert } from './run-view.js';
 
 interface TestCase {
   name: string;
@@ -45,6 +46,12 @@ function verdictCase(v: Verdict): TestCase {
   return { ...base, failure: { message: v.message, type: 'SLOViolation' } };
 }
 
+/** Every alert that fired: severity error or critical fails its test case (they exit 3); others pass, listed. */
+function alertCase(a: FiredAlert): TestCase {
+  const base = { name: `${a.severity} ${a.description || a.expr}`, classname: 'burn.alert', timeSeconds: Math.max(0, (a.lastMs - a.firstMs) / 1000), systemOut: `job ${a.job}: ${a.message}` };
+  return a.severity === 'error' || a.severity === 'critical' ? { ...base, failure: { message: a.message || a.description, type: 'AlertFired' } } : base;
+}
+
 /** The JUnit XML document of a run folder. */
 export function renderJunit(folder: RunFolder): string {
   const { meta } = folder;
@@ -64,8 +71,14 @@ export function renderJunit(folder: RunFolder): string {
       ? {}
       : { failure: { message: `run ended: ${meta.reason}`, type: 'RunNotCompleted', detail: [`run ended: ${meta.reason}`, ...meta.errors, ...meta.explanations].join('\n') } }),
   };
-  const suites = [renderSuite('burn run', [runCase], meta.start), renderSuite('burn jobs', jobCases, meta.start), renderSuite('burn SLOs', folder.verdicts.map(verdictCase), meta.end)];
-  const all = [runCase, ...jobCases, ...folder.verdicts.map(verdictCase)];
+  const alertCases = alertsByJob(folder).map(alertCase);
+  const suites = [
+    renderSuite('burn run', [runCase], meta.start),
+    renderSuite('burn jobs', jobCases, meta.start),
+    renderSuite('burn SLOs', folder.verdicts.map(verdictCase), meta.end),
+    ...(alertCases.length ? [renderSuite('burn alerts', alertCases, meta.end)] : []),
+  ];
+  const all = [runCase, ...jobCases, ...folder.verdicts.map(verdictCase), ...alertCases];
   const failures = all.filter((c) => c.failure).length;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',

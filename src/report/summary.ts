@@ -1,117 +1,164 @@
-/** The end-of-run summary printed on the terminal, built from a run folder. */
-import Table from 'cli-table3';
-import { formatMs, formatNumber } from './format.js';
-import { docsOf, isObject, num, str, type JsonObject, type RunFolder } from './run-folder.js';
-import { describeSaturation } from '../slo/index.js';
-import { renderSloTable } from './slo-table.js';
+/**
+ * The end-of-run summary printed on the terminal, built from a run folder. By default it is short
+ * enough to read at a glance (a quickstart run fits in 40 lines): the verdict first, jobs, the
+ * failed, inconclusive and near SLOs, each measurement's series (one row per series, its clocks
+ * as columns, the longest tables cut to their slowest rows), alerts, errors. `full` shows
+ * everything: every verdict, every row, every explanation.
+ */
+import { formatMs } from '../shared/format-ms.js';
+import { describeSaturation, type Verdict } from '../slo/index.js';
+import type { QuantileSummary } from '../measure/types.js';
+import { formatNumber } from './format.js';
+import { num, type RunFolder } from './run-folder.js';
+import { CLOCK_NAMES, runView, worstP99, type MeasurementView, type RunView } from './run-view.js';
+import { formatMargin, formatThreshold, formatVerdictValue, renderSloTable, resultWord, verdictSummary } from './slo-table.js';
+import { textTable } from './text-table.js';
+
+export type SummaryDetail = 'short' | 'full';
+
+export interface SummaryOptions {
+  color: boolean;
+  /** short (default): at a glance; full: everything in the folder. */
+  detail?: SummaryDetail;
+}
 
 interface Paint {
   heading(text: string): string;
   bad(text: string): string;
   good(text: string): string;
+  warn(text: string): string;
 }
 
 const ANSI: Paint = {
   heading: (t) => `\u001b[1m${t}\u001b[22m`,
   bad: (t) => `\u001b[31m${t}\u001b[39m`,
   good: (t) => `\u001b[32m${t}\u001b[39m`,
+  warn: (t) => `\u001b[33m${t}\u001b[39m`,
 };
-const PLAIN: Paint = { heading: (t) => t, bad: (t) => t, good: (t) => t };
+const PLAIN: Paint = { heading: (t) => t, bad: (t) => t, good: (t) => t, warn: (t) => t };
 
-function table(head: string[], rows: Array<Array<string | number>>, rightFrom: number): string {
-  const t = new Table({ head, style: { head: [], border: [] }, colAligns: head.map((_, i) => (i >= rightFrom ? 'right' : 'left')) });
-  for (const row of rows) t.push(row);
-  return t.toString();
+/** Rows of a measurement's table in the short summary; the rest are counted, shown in full. */
+const SHORT_ROWS = 7;
+/** Explanations, errors and warnings in the short summary. */
+const SHORT_LINES = 4;
+
+function duration(folder: RunFolder): string {
+  const ms = Date.parse(folder.meta.end) - Date.parse(folder.meta.start);
+  return Number.isFinite(ms) ? formatMs(ms) : '?';
 }
 
-function configuredQps(jobConfig: JsonObject): string {
-  const qps = num(jobConfig.qps);
-  return Number.isFinite(qps) && qps > 0 ? formatNumber(qps) : 'unlimited';
+function verdictLine(folder: RunFolder, view: RunView, paint: Paint): string {
+  const { meta } = folder;
+  const c = meta.cluster;
+  const word = view.word === 'PASS' ? paint.good(view.word) : view.word === 'FAIL' ? paint.bad(view.word) : paint.warn(view.word);
+  const target = c.target === 'sim' ? `simulated cluster${c.simProfile && c.simProfile !== 'default' ? ` (${c.simProfile})` : ''}` : c.server || 'cluster';
+  const because = view.because.length ? ` (${view.because.join('; ')})` : '';
+  return `${word}${because}: run ${meta.uuid} ${meta.reason} in ${duration(folder)}; ${target}, Kubernetes ${c.k8sVersion}, ${c.totalNodes} nodes; burn ${meta.burnVersion}`;
 }
 
 function jobsSection(folder: RunFolder, paint: Paint): string {
-  if (folder.jobs.length === 0) return 'no job summary (the run ended before its first job finished)';
-  const rows = folder.jobs.map((j) => [
-    j.jobName,
-    j.objectsCreated,
-    formatMs(j.elapsedTime * 1000),
-    formatNumber(j.achievedQps),
-    configuredQps(j.jobConfig),
-    j.requests,
-    j.passed ? paint.good('passed') : paint.bad('FAILED'),
-    j.executionErrors || '-',
+  if (folder.meta.jobs.length === 0) return 'Jobs: none ran (the run ended before its first job)';
+  const rows = folder.meta.jobs.map((j) => {
+    const qps = num(j.jobConfig.qps);
+    const elapsed = Date.parse(j.end) - Date.parse(j.start);
+    return [
+      j.name,
+      j.jobType,
+      String(j.objectsCreated),
+      formatMs(elapsed),
+      `${formatNumber(j.achievedQps)} / ${Number.isFinite(qps) && qps > 0 ? formatNumber(qps) : 'unlimited'}`,
+      String(j.requests),
+      j.errors.length ? String(j.errors.length) : '-',
+      j.passed ? paint.good('passed') : paint.bad('FAILED'),
+    ];
+  });
+  return `${paint.heading('Jobs')}\n${textTable([['job', 'type', 'objects', 'elapsed', 'qps achieved / set', 'requests', 'errors', 'result'], ...rows], { right: new Set([2, 3, 4, 5, 6]), indent: '  ' })}`;
+}
+
+function verdictRows(verdicts: Verdict[]): string[][] {
+  return verdicts.map((v) => [v.slo, v.key, v.source, formatVerdictValue(v), formatThreshold(v), formatMargin(v), resultWord(v), String(v.samples)]);
+}
+
+/** Short: the verdict line and the failed, inconclusive and near verdicts; full: the whole table. */
+function sloSection(folder: RunFolder, view: RunView, detail: SummaryDetail, paint: Paint): string {
+  if (detail === 'full') return `${paint.heading('SLOs')}\n${paintWords(renderSloTable(folder.verdicts).trimEnd(), paint)}`;
+  if (folder.verdicts.length === 0) return `${paint.heading('SLOs')}: nothing to grade (no measurement produced an SLI)`;
+  const shown = [...view.failed, ...view.inconclusive, ...view.near];
+  const table = shown.length ? `\n${textTable([['SLO', 'key', 'source', 'value', 'threshold', 'margin', 'result', 'samples'], ...verdictRows(shown)], { right: new Set([3, 4, 5, 7]), indent: '  ' })}` : '';
+  const near = view.near.length ? `\n  near: within ${Math.round(20)}% of the threshold` : '';
+  return paintWords(`${verdictSummary(folder.verdicts)}${table}${near}`, paint).replace(/^SLOs/, paint.heading('SLOs'));
+}
+
+function paintWords(text: string, paint: Paint): string {
+  return text.replace(/\bFAIL\b/g, (m) => paint.bad(m)).replace(/\bINCONCLUSIVE\b/g, (m) => paint.warn(m));
+}
+
+/** "1.20s", "max 850ms" (fewer than 100 samples), "-" when the series has no figure on this clock. */
+function p99Cell(q: QuantileSummary | undefined): string {
+  if (!q) return '-';
+  if (!Number.isFinite(q.p99)) return 'never';
+  return `${q.p99IsMax ? 'max ' : ''}${formatMs(q.p99)}`;
+}
+
+/**
+ * One measurement: a row per series (per job when several ran it), per clock P50, P99 and the
+ * sample count. Cut to its slowest rows in the short summary.
+ */
+function measurementSection(m: MeasurementView, detail: SummaryDetail, multiJob: boolean, paint: Paint): string {
+  const ranked = detail === 'short' && m.rows.length > SHORT_ROWS ? [...m.rows].sort((a, b) => worstP99(b) - worstP99(a)).slice(0, SHORT_ROWS) : m.rows;
+  const head = [...(multiJob ? ['job'] : []), 'series', ...m.clocks.flatMap((c) => [`P50 ${CLOCK_NAMES[c]}`, 'P99', 'n'])];
+  const rows = ranked.map((r) => [
+    ...(multiJob ? [r.job] : []),
+    r.name,
+    ...m.clocks.flatMap((c) => {
+      const q = r.byClock.get(c);
+      return [q ? formatMs(q.p50) : '-', p99Cell(q), q ? String(q.count) : '-'];
+    }),
   ]);
-  return table(['job', 'objects', 'elapsed', 'achieved qps', 'qps', 'requests', 'result', 'errors'], rows, 1);
+  const first = multiJob ? 2 : 1;
+  const right = new Set(head.map((_, i) => i).filter((i) => i >= first));
+  const cut = ranked.length < m.rows.length ? `\n  ... ${m.rows.length - ranked.length} more (the slowest ${ranked.length} shown)` : '';
+  const invalid = m.invalid && m.invalid.count > 0 ? `; ${m.invalid.count} of ${m.invalid.total} samples invalid` : '';
+  const jobs = multiJob ? '' : ` (${m.rows[0]!.job})`;
+  return `${paint.heading(m.name)}${jobs}${invalid}\n${textTable([head, ...rows], { right, indent: '  ' })}${cut}`;
 }
 
-const CLOCK_NOTE: Record<string, string> = {
-  'server-s': 'server, 1 s',
-  'watch-ms': 'watch, ms',
-};
-
-function podLatencySection(folder: RunFolder): string {
-  const docs = [
-    ...docsOf(folder, 'podLatencyQuantilesMeasurement'),
-    ...docsOf(folder, 'podLatencyWatchQuantilesMeasurement'),
-    ...docsOf(folder, 'podStartupLatencyMeasurement'),
-  ];
-  if (docs.length === 0) return 'no pod latency measured (add the podLatency measurement to the config)';
-  const rows = docs.map((d) => [
-    str(d.jobName),
-    str(d.quantileName),
-    CLOCK_NOTE[str(d.clock)] ?? str(d.clock, 'server, 1 s'),
-    formatMs(num(d.P50)),
-    formatMs(num(d.P95)),
-    formatMs(num(d.P99)),
-    formatMs(num(d.max)),
-    num(d.count, NaN) >= 0 ? String(d.count) : '-',
-  ]);
-  return table(['job', 'condition', 'clock', 'P50', 'P95', 'P99', 'max', 'pods'], rows, 3);
+function measurementsSections(view: RunView, detail: SummaryDetail, paint: Paint): string[] {
+  return view.measurements
+    .filter((m) => m.rows.length > 0)
+    .map((m) => measurementSection(m, detail, new Set(m.rows.map((r) => r.job)).size > 1, paint));
 }
 
-function errorCount(errors: unknown): number {
-  if (!isObject(errors)) return 0;
-  return Object.values(errors).reduce<number>((sum, n) => sum + num(n, 0), 0);
+function lines(title: string, items: string[], detail: SummaryDetail, paint: Paint, color: (t: string) => string = (t) => t): string | undefined {
+  if (items.length === 0) return undefined;
+  const shown = detail === 'short' ? items.slice(0, SHORT_LINES) : items;
+  const more = shown.length < items.length ? [`  ... ${items.length - shown.length} more`] : [];
+  return [paint.heading(title), ...shown.map((i) => `  ${color(i)}`), ...more].join('\n');
 }
 
-export function apiKeyLabel(doc: JsonObject): string {
-  const sub = str(doc.subresource);
-  return `${str(doc.verb)} ${str(doc.resource)}${sub ? `/${sub}` : ''} (${str(doc.scope)})`;
+function alertLines(view: RunView): string[] {
+  return view.alerts.map((a) => `${a.severity.toUpperCase()} ${a.message || a.description} (job ${a.job}, ${new Date(a.firstMs).toISOString()} .. ${new Date(a.lastMs).toISOString()})`);
 }
 
-function apiLatencySection(folder: RunFolder): string {
-  const docs = [...docsOf(folder, 'apiLatencyMeasurement')].sort((a, b) => num(b.P99, 0) - num(a.P99, 0));
-  if (docs.length === 0) return 'no API latency measured (add the apiLatency measurement to the config)';
-  const rows = docs.map((d) => [str(d.jobName), str(d.verb), `${str(d.resource)}${str(d.subresource) ? `/${str(d.subresource)}` : ''}`, str(d.scope), num(d.count, 0), formatMs(num(d.P50)), formatMs(num(d.P90)), formatMs(num(d.P99)), errorCount(d.errors)]);
-  return table(['job', 'verb', 'resource', 'scope', 'calls', 'P50', 'P90', 'P99', 'errors'], rows, 4);
-}
-
-/** Colours pass/FAIL cells of the SLO table after cli-table3 laid it out (escape codes take no width). */
-function paintVerdicts(text: string, paint: Paint): string {
-  return text.replace(/\bFAIL\b/g, (m) => paint.bad(m)).replace(/(?<=│ )pass\b|(?<=\| )pass\b/g, (m) => paint.good(m));
-}
-
-function headline(folder: RunFolder, paint: Paint): string {
-  const { meta } = folder;
-  const c = meta.cluster;
-  const target = c.target === 'sim' ? 'simulated cluster' : (c.server ?? 'cluster');
-  const reason = meta.reason === 'completed' ? paint.good(meta.reason) : paint.bad(meta.reason);
-  return `run ${meta.uuid}: ${reason}; ${target}, Kubernetes ${c.k8sVersion ?? '?'}, ${c.totalNodes ?? '?'} nodes; ${meta.start} -> ${meta.end}; burn ${meta.burnVersion}`;
-}
-
-/** The summary text: jobs, pod latency quantiles, API latency by verb and resource, SLO verdicts. */
-export function renderSummary(folder: RunFolder, options: { color: boolean }): string {
+/** The summary text; the verdict and, when burn or the simulator was saturated, that first. */
+export function renderSummary(folder: RunFolder, options: SummaryOptions): string {
   const paint = options.color ? ANSI : PLAIN;
-  const saturated = folder.saturation.filter((s) => s.saturated).map((s) => paint.bad(describeSaturation(s)));
+  const detail = options.detail ?? 'short';
+  const view = runView(folder);
+  const saturated = view.saturation.filter((s) => s.saturated).map((s) => paint.warn(`WARNING: ${describeSaturation(s)}; figures on its clock are unreliable`));
+  const calm = detail === 'full' ? view.saturation.filter((s) => !s.saturated).map((s) => describeSaturation(s)) : [];
+  const explanations = folder.meta.jobs.flatMap((j) => j.explanations.map((e) => `${j.name}: ${e}`));
+  const measurementNotes = view.measurements.flatMap((m) => [...m.errors, ...(detail === 'full' ? m.warnings : [])].map((e) => `${m.name} ${e}`));
   const parts = [
-    ...saturated,
-    headline(folder, paint),
-    `${paint.heading('Jobs')}\n${jobsSection(folder, paint)}`,
-    `${paint.heading('Pod latency')} (creation -> condition)\n${podLatencySection(folder)}`,
-    `${paint.heading('API latency')} (client side, by verb and resource)\n${apiLatencySection(folder)}`,
-    `${paint.heading('SLOs')}\n${paintVerdicts(renderSloTable(folder.verdicts).trimEnd(), paint)}`,
-  ];
-  if (folder.meta.errors.length) parts.push(`${paint.heading('Errors')}\n${folder.meta.errors.map((e) => `  ${paint.bad(e)}`).join('\n')}`);
-  if (folder.meta.explanations.length) parts.push(`${paint.heading('Why pods are not ready')}\n${folder.meta.explanations.map((e) => `  ${e}`).join('\n')}`);
+    [...saturated, verdictLine(folder, view, paint), ...calm].join('\n'),
+    jobsSection(folder, paint),
+    sloSection(folder, view, detail, paint),
+    ...measurementsSections(view, detail, paint),
+    lines('Alerts fired', alertLines(view), detail, paint, (t) => (/^(ERROR|CRITICAL)/.test(t) ? paint.bad(t) : paint.warn(t))),
+    lines('Errors', folder.meta.errors, detail, paint, paint.bad),
+    lines('Why objects are not ready', explanations, detail, paint),
+    lines('Measurement notes', measurementNotes, detail, paint),
+  ].filter((p): p is string => p !== undefined);
+  if (detail === 'short') parts.push(`full summary: burn report ${folder.dir} --summary full; report.html has the charts`);
   return `${parts.join('\n\n')}\n`;
 }

@@ -71,7 +71,7 @@ describe('burn report (command)', () => {
   it('prints the summary and rewrites report.html and junit.xml from the folder', async () => {
     const result = await burn('report', slow);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('run slow: completed');
+    expect(result.stdout).toMatch(/^FAIL \(1 SLO failed\): run slow completed/);
     expect(result.stdout).toContain('SLOs: 1 failed');
     expect(result.stdout).toContain(`wrote ${join(slow, 'report.html')} and ${join(slow, 'junit.xml')}`);
     expect(result.stdout).not.toContain('\u001b[');

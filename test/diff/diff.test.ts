@@ -108,9 +108,11 @@ describe('burn diff', () => {
 
   it('warns when the runs ran different configs', async () => {
     const baseline = await run('cfg-a', { pods: 20, startupMs: around(1500), seed: 71 });
-    const candidate = await run('cfg-b', { pods: 20, startupMs: around(1500), seed: 72, configFile: 'configs/node-density.yaml' });
+    const candidate = await run('cfg-b', { pods: 20, startupMs: around(1500), seed: 72, configFile: 'configs/node-density.yaml', configDigest: 'e'.repeat(64) });
     const report = await diffRuns({ baseline, candidate });
-    expect(report.warnings).toEqual(['the runs ran different configs (configs/quickstart.yml vs configs/node-density.yaml): a change may come from that, not from the cluster']);
+    expect(report.warnings).toEqual([
+      'the runs ran different configs (configs/quickstart.yml sha256:ffffffffffff vs configs/node-density.yaml sha256:eeeeeeeeeeee): a change may come from that, not from the cluster',
+    ]);
     expect(renderDiff(report, 'table')).toContain('WARNING: the runs ran different configs');
   });
 
@@ -199,7 +201,7 @@ describe('burn diff output', () => {
   it('as a table within 120 columns: verdict line, what each side ran on, both values, change, verdict, interval, and the method', () => {
     const text = renderDiff(report, 'table');
     expect(text).toMatch(/^burn diff: REGRESSION: \d+ regressions, 0 improvements, \d+ unchanged/);
-    expect(text).toMatch(/\nbaseline .*fmt-fast \(run fmt-fast\)\n  burn \d+\.\d+\.\d+, sim, Kubernetes v1\.33\.0, 10 nodes, config configs\/quickstart\.yml\n/);
+    expect(text).toMatch(/\nbaseline .*fmt-fast \(run fmt-fast\)\n  burn \d+\.\d+\.\d+, sim, Kubernetes v1\.33\.0, 10 nodes, config configs\/quickstart\.yml sha256:f{12}\n/);
     for (const line of text.split('\n')) expect(line.length, line).toBeLessThanOrEqual(120);
     const line = text.split('\n').find((l) => l.includes('pod startup P99 (create-pods, SLI)'))!;
     expect(line).toMatch(/\s1\.\d\ds\s+9\.\d\ds\s+\+[78]\.\d\ds \(\+\d{3}%\)\s+regression\s+MW p<0\.001$/);

@@ -74,7 +74,7 @@ describe('burn report', () => {
   it('prints the summary of a run folder and rewrites its report.html', async () => {
     const report = await burn('report', join(dir, 'default'), '--no-color');
     expect(report.code, report.stderr).toBe(0);
-    expect(report.stdout).toContain('Pod latency');
+    expect(report.stdout).toMatch(/\npodLatency \(quickstart\)\n/);
     expect(await readFile(join(dir, 'default', 'report.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/);
   });
 });

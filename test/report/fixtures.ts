@@ -32,6 +32,7 @@ export interface FixtureRun {
   /** burn's own calls (origin burn): a LIST of events per pod with this latency, ms. */
   burnCallMs?: number;
   configFile?: string;
+  configDigest?: string;
   /** Achieved qps written to the job summary (default: requests over the sending time). */
   achievedQps?: number;
   /** Results of other measurements of the job (saturation, alerts...), written beside the generated ones. */
@@ -113,7 +114,7 @@ export async function writeFixtureRun(run: FixtureRun, dir?: string): Promise<st
     runId: 'run-1',
     burnVersion: '0.1.0',
     configFile: run.configFile ?? 'configs/quickstart.yml',
-    configDigest: 'f'.repeat(64),
+    configDigest: run.configDigest ?? 'f'.repeat(64),
     config: { global: { gc: true, measurements: [{ name: 'podLatency' }] }, jobs: [jobName], metricsEndpoints: [] },
     start: new Date(t0).toISOString(),
     end: new Date(endMs).toISOString(),

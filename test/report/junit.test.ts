@@ -14,7 +14,19 @@ async function junitOf(...args: Parameters<typeof writeFixtureRun>) {
   return parseXml(await readFile(junit, 'utf8'));
 }
 
+const warning = { expr: 'up == 0', description: 'etcd leader changes', severity: 'warning' as const, firstMs: 0, lastMs: 20_000, message: 'etcd leader changed 3 times' };
+const alerting = (severity: 'warning' | 'error') => ({ name: 'prometheus', documents: [], quantiles: [], thresholds: [], slis: [], errors: [], alerts: [{ ...warning, severity }] });
+
 describe('junit.xml', () => {
+  it('lists every alert that fired: a warning passes, an error fails', async () => {
+    const warned = await junitOf({ uuid: 'warned', pods: 5, startupMs: around(1000), extraResults: [alerting('warning')] });
+    const [alert] = findAll(warned, 'testcase').filter((c) => c.attributes.classname === 'burn.alert');
+    expect(alert!.attributes.name).toBe('warning etcd leader changes');
+    expect(findAll(warned, 'failure')).toHaveLength(0);
+    const failed = await junitOf({ uuid: 'alerted', pods: 5, startupMs: around(1000), extraResults: [alerting('error')] });
+    expect(findAll(failed, 'failure').map((f) => f.attributes.type)).toEqual(['AlertFired']);
+  });
+
   it('has a testcase per job and per SLO verdict, all passing for a good run', async () => {
     const root = await junitOf({ uuid: 'good', pods: 30, startupMs: around(1500) });
     expect(root.name).toBe('testsuites');

@@ -56,16 +56,17 @@ function runFacts(folder: RunFolder): RunFacts {
     dir: folder.dir,
     uuid: meta.uuid,
     burnVersion: meta.burnVersion,
-    target: c.target ?? '?',
-    k8sVersion: c.k8sVersion ?? '?',
-    nodes: c.totalNodes ?? NaN,
+    target: c.target,
+    k8sVersion: c.k8sVersion,
+    nodes: c.totalNodes,
+    ...(c.simProfile ? { simProfile: c.simProfile } : {}),
     configFile: meta.configFile,
-    configDigest: '',
+    configDigest: meta.configDigest,
   };
 }
 
 const FACTS: Array<{ name: string; of: (r: RunFacts) => string }> = [
-  { name: 'configs', of: (r) => r.configDigest || r.configFile },
+  { name: 'configs', of: (r) => (r.configDigest ? `${r.configFile} sha256:${r.configDigest.slice(0, 12)}` : r.configFile) },
   { name: 'burn versions', of: (r) => r.burnVersion },
   { name: 'targets', of: (r) => r.target },
   { name: 'Kubernetes versions', of: (r) => r.k8sVersion },

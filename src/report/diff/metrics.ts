@@ -4,7 +4,7 @@
  * with per-pod samples where the folder has them.
  */
 import { POD_CONDITIONS, conditionValues, podDocuments, type SampleClock } from '../pod-samples.js';
-import { apiKeyLabel } from '../summary.js';
+import { apiKeyLabel } from '../format.js';
 import { docsOf, isObject, num, str, type JsonObject, type RunFolder } from '../run-folder.js';
 
 export type MetricUnit = 'ms' | 's' | 'pods/s' | 'qps';
