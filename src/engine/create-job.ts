@@ -22,14 +22,18 @@ export async function ensureNamespace(ctx: JobContext, name: string): Promise<vo
   };
   applyLabels(ns, { [LABEL.uuid]: config.global.uuid, [LABEL.runId]: config.global.runId, [LABEL.job]: job.name });
   // Namespaces are set-up, not the job's load: like kube-burner, they do not take the job's tokens.
-  const created = await ctx.housekeeping.create(ns, { signal: ctx.signal, alreadyExistsOk: true });
-  if (created === null) {
+  // A namespace that vanishes between our create (409) and our read is created again.
+  for (let attempt = 1; ; attempt++) {
+    const created = await ctx.housekeeping.create(ns, { signal: ctx.signal, alreadyExistsOk: true });
+    if (created !== null) break;
     const existing = await ctx.housekeeping.get('v1', 'Namespace', name, undefined, { notFoundOk: true, signal: ctx.signal });
+    if (existing === null && attempt < 3) continue;
     const owner = existing?.metadata.labels?.[LABEL.uuid];
     if (owner && owner !== config.global.uuid) throw new NamespaceOwnedElsewhere(name, owner, existing?.metadata.labels?.[LABEL.runId]);
     if (existing?.metadata.deletionTimestamp) {
-      throw new UserError(`job "${job.name}": namespace ${name} exists and is being deleted`, { hint: 'wait until it is gone (kubectl get namespace ' + name + '), then run again' });
+      throw new UserError(`job "${job.name}": namespace ${name} exists and is being deleted`, { hint: `wait until it is gone (kubectl get namespace ${name}), then run again` });
     }
+    break;
   }
   ctx.ledger.addNamespace(name);
 }

@@ -116,7 +116,10 @@ export async function runOneJob(run: OneJob): Promise<{ record: JobRecord; resul
     ({ churnCycles } = await JOB_RUNNERS[job.jobType](ctx));
     await pause(job.jobPauseMs, ctx.signal);
   } catch (err) {
-    if (!ctx.signal.aborted) ctx.errors.push(failureMessage(err, log));
+    if (!ctx.signal.aborted) {
+      ctx.errors.push(failureMessage(err, log));
+      log.error(`job ${job.name}: ${ctx.errors.at(-1)}${isUserError(err) && err.hint ? `\n  ${err.hint}` : ''}`);
+    }
     if (err instanceof WaitTimeout) await settle('explaining not-ready pods', async () => explanations.push(...(await explainPods(ctx))), ctx.errors, log);
     if (err instanceof ObjectsVanished) await settle('explaining deleted objects', async () => explanations.push(...(await explainVanished(ctx, err.objects))), ctx.errors, log);
     for (const line of explanations) log.error(`job ${job.name}: ${line}`);
