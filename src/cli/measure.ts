@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Config, MeasurementConfig, MetricsEndpoint } from '../config/types.js';
+import type { Config, MeasurementConfig, MetricsEndpoint } from '../config/index.js';
 import type { RunRecord } from '../report/run-folder.js';
 import { version } from '../shared/version.js';
 import { UserError } from '../shared/errors.js';

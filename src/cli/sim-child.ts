@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../shared/errors.js';
+import { sleep } from '../shared/sleep.js';
 
 export interface SimTargetOptions {
   nodes: number;
@@ -65,7 +66,7 @@ async function waitForKubeconfig(child: ChildProcess, path: string, timeoutMs: n
     }
     const text = await readFile(path, 'utf8').catch(() => '');
     if (text.includes('current-context')) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   throw new UserError(`the simulator did not start within ${timeoutMs / 1000}s:\n${output().trim()}`);
 }

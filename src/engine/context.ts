@@ -1,4 +1,4 @@
-import type { Config, Job } from '../config/types.js';
+import type { Config, Job } from '../config/index.js';
 import type { KubeClient } from '../kube/index.js';
 import type { Logger } from '../shared/log.js';
 import type { Ledger } from './ledger.js';

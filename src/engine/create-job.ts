@@ -1,4 +1,4 @@
-import type { JobObject } from '../config/types.js';
+import type { JobObject } from '../config/index.js';
 import { isUncertainCreate, type KubeObject } from '../kube/index.js';
 import { UserError } from '../shared/errors.js';
 import { createsInIteration, namespaceForIteration } from '../config/plan.js';

@@ -1,4 +1,4 @@
-import type { DeletionStrategy } from '../config/types.js';
+import type { DeletionStrategy } from '../config/index.js';
 import type { ApiResource, KubeClient } from '../kube/index.js';
 import type { Logger } from '../shared/log.js';
 import { runSelector } from './labels.js';

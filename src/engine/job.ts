@@ -3,7 +3,7 @@
  * pause, then measurements stopped and collected, tracker stopped, job gc, whatever happened in
  * between. A job never throws: what went wrong (an internal error included) is in its record.
  */
-import type { Config, Job, JobType } from '../config/types.js';
+import type { Config, Job, JobType } from '../config/index.js';
 import type { KubeClient } from '../kube/index.js';
 import { MeasurementSet, type MeasurementResult } from '../measure/index.js';
 import { measurementRecords, type JobRecord } from '../report/run-folder.js';

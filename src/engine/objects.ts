@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { isUrl } from '../config/references.js';
 import { templateData } from '../config/render-check.js';
-import type { Config, Job, JobObject } from '../config/types.js';
+import type { Config, Job, JobObject } from '../config/index.js';
 import type { KubeObject } from '../kube/index.js';
 import { UserError } from '../shared/errors.js';
 import { compileTemplate, type CompiledTemplate } from '../template/index.js';

@@ -1,4 +1,4 @@
-import type { JobObject, PatchType as ConfigPatchType } from '../config/types.js';
+import type { JobObject, PatchType as ConfigPatchType } from '../config/index.js';
 import type { KubeObject, PatchType } from '../kube/index.js';
 import { pause, type JobContext } from './context.js';
 import { Dispatcher, dispatchWindow } from './dispatch.js';

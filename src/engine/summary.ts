@@ -1,4 +1,4 @@
-import type { Job } from '../config/types.js';
+import type { Job } from '../config/index.js';
 
 /** The job as the user configured it, without burn's bookkeeping (positions, indices): jobSummary's jobConfig. */
 export function jobConfigOf(job: Job): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import type { Config } from '../config/types.js';
+import type { Config } from '../config/index.js';
 
 /**
  * Settings of kube-burner configs that load (so the config runs unmodified) but that burn does not

@@ -10,7 +10,7 @@
  * burn's own calls (discovery, watch set-up, gc, verification) go to a separate document file,
  * `apiLatencyBurnMeasurement`, for reports to show apart.
  */
-import type { RequestRecord } from '../kube/types.js';
+import type { RequestRecord } from '../kube/index.js';
 import { apiKeyString, countsTowardApiSli, customThresholdFor, readAllowedSlowCalls, readCustomThresholds, sloThresholdMs, type ApiKey, type CustomThreshold } from './api-sli.js';
 import { collectTimestamp, documentFile } from './documents.js';
 import { histogramOf, SampleBuffer, summarize } from './quantiles.js';

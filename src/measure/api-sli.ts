@@ -4,7 +4,7 @@
  * ClusterLoader2's customThresholds. Shared by apiLatency (client side) and the Prometheus
  * measurement (server side), and read by src/slo.
  */
-import type { ApiScope } from '../kube/types.js';
+import type { ApiScope } from '../kube/index.js';
 import type { OptionReader } from './options.js';
 
 export const EXCLUDED_VERBS: readonly string[] = ['WATCH', 'CONNECT', 'WATCHLIST'];

@@ -1,4 +1,4 @@
-import type { MeasurementConfig, MetricsEndpoint } from '../config/types.js';
+import type { MeasurementConfig, MetricsEndpoint } from '../config/index.js';
 import { positionsOf } from './options.js';
 import { measurementPlugins } from './plugins.js';
 

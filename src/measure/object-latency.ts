@@ -6,7 +6,7 @@
 import { nowMs } from '../shared/clock.js';
 import { collectTimestamp, documentFile, isoTime, quantileDocument } from './documents.js';
 import { summarize } from './quantiles.js';
-import type { JobType } from '../config/types.js';
+import type { JobType } from '../config/index.js';
 import { OptionReader } from './options.js';
 import type { MeasurementPlugin } from './plugin.js';
 import { checkLatencyThresholds, readLatencyThresholds, type LatencyThreshold } from './thresholds.js';

@@ -3,7 +3,7 @@
  * how it reads its options (checked when the config loads, each problem at its key) and how it is
  * made. Every plugin is one entry of the map in plugins.ts.
  */
-import type { JobType } from '../config/types.js';
+import type { JobType } from '../config/index.js';
 import type { OptionPositions } from './options.js';
 import type { Measurement } from './types.js';
 

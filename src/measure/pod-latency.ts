@@ -16,6 +16,7 @@
  *   code) and are counted in `neverReady`.
  */
 import { nowMs } from '../shared/clock.js';
+import { sleep } from '../shared/sleep.js';
 import { collectTimestamp, documentFile, isoTime, quantileDocument } from './documents.js';
 import { PHASES, PHASE_INDEX, PodTracker, projectPod, type Phase, type PodRecord } from './pod-tracker.js';
 import { summarize } from './quantiles.js';
@@ -242,7 +243,7 @@ class PodLatencyMeasurement implements Measurement {
     // A started pod's pull has ended (the kubelet pulls first): give its `Pulled` event a moment to arrive
     // rather than leave the pod out of the SLI.
     const deadline = nowMs() + PULL_EVENT_GRACE_MS;
-    while (this.tracker.unfinishedPulls() > 0 && nowMs() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (this.tracker.unfinishedPulls() > 0 && nowMs() < deadline) await sleep(100);
     await Promise.all(this.watches.splice(0).map((w) => w.stop()));
   }
 

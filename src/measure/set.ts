@@ -3,7 +3,7 @@
  * and their lifecycle: preflight before any load, start before the first request, stop and collect
  * after the waits. `burn init` and `burn measure` both use it.
  */
-import type { Config, Job, MeasurementConfig, MetricsEndpoint } from '../config/types.js';
+import type { Config, Job, MeasurementConfig, MetricsEndpoint } from '../config/index.js';
 import { nowMs } from '../shared/clock.js';
 import type { Logger } from '../shared/log.js';
 import { withDefaultMeasurements } from './defaults.js';

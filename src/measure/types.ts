@@ -3,8 +3,8 @@
  * the SLO grader (src/slo) and the reports (src/report). Everything a measurement hands back is
  * plain JSON so it can be written to reports as is.
  */
-import type { MetricsEndpoint } from '../config/types.js';
-import type { ApiScope, RequestListener } from '../kube/types.js';
+import type { MetricsEndpoint } from '../config/index.js';
+import type { ApiScope, RequestListener } from '../kube/index.js';
 
 /** Type of a watch event as the request path reports it. */
 export type WatchEventKind = 'ADDED' | 'MODIFIED' | 'DELETED' | (string & {});

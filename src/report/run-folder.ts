@@ -9,7 +9,7 @@
 import { constants } from 'node:fs';
 import { access, readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type { AlertOutcome, MeasurementResult, SaturationReport } from '../measure/types.js';
+import type { AlertOutcome, MeasurementResult, SaturationReport } from '../measure/index.js';
 import { UserError } from '../shared/errors.js';
 import type { Verdict } from '../slo/grade.js';
 import { grade, gradingExitCode } from '../slo/index.js';

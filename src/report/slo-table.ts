@@ -2,7 +2,7 @@
 import Table from 'cli-table3';
 import { join } from 'node:path';
 import { failedVerdicts, gradingExitCode, inconclusiveVerdicts, overallState, runSaturation, type Verdict, type VerdictState } from '../slo/index.js';
-import type { MeasurementResult, SaturationReport } from '../measure/types.js';
+import type { MeasurementResult, SaturationReport } from '../measure/index.js';
 import { formatMs } from '../shared/format-ms.js';
 import { writeJsonAtomic } from './atomic.js';
 import { isObject, num, str, type JsonObject } from './json.js';

@@ -7,7 +7,7 @@
  * WATCH, CONNECT, proxy/exec/attach/portforward/log and CRDs are left out (src/measure/api-sli.ts).
  */
 import { sloThresholdMs } from '../measure/api-sli.js';
-import type { ApiCallSli } from '../measure/types.js';
+import type { ApiCallSli } from '../measure/index.js';
 
 export const POD_STARTUP_SLO_MS = 5000;
 export const POD_STARTUP_SLO = 'Pod startup latency';

@@ -4,7 +4,7 @@
  * produces every figure the cluster reports. A saturated event loop runs callbacks late, so a
  * figure timed on it can be too large by up to its loop delay.
  */
-import type { MeasurementResult, SaturationReport } from '../measure/types.js';
+import type { MeasurementResult, SaturationReport } from '../measure/index.js';
 
 export type ClockOwner = SaturationReport['source'];
 

@@ -10,7 +10,7 @@
  * - Count: calls in the window; SlowCount: Count minus the bucket at the key's threshold.
  * Output: ClusterLoader2's {"version":"v1","dataItems":[...]} form, and ApiCallSli per key for src/slo.
  */
-import type { ApiScope } from '../../kube/types.js';
+import type { ApiScope } from '../../kube/index.js';
 import { PROMQL_SLI_FILTER, customThresholdFor, isBuiltInGroup, sloThresholdMs, type ApiKey, type CustomThreshold } from '../api-sli.js';
 import type { ApiCallSli } from '../types.js';
 import type { PrometheusClient } from './client.js';

@@ -1,5 +1,5 @@
 /** Opening a metrics endpoint (its profiles read, its client made) and checking it before any load. */
-import type { MetricsEndpoint } from '../../config/types.js';
+import type { MetricsEndpoint } from '../../config/index.js';
 import { UserError } from '../../shared/errors.js';
 import { PrometheusClient, PrometheusQueryError } from './client.js';
 import type { PrometheusEndpoint, PrometheusGatherer } from './gatherer.js';

@@ -3,7 +3,7 @@
  * window: metric profiles, alerts, API responsiveness, kubelet pod startup. Each is its own module;
  * measurement.ts only chooses which run and merges what they return.
  */
-import type { MetricsEndpoint } from '../../config/types.js';
+import type { MetricsEndpoint } from '../../config/index.js';
 import type { AlertOutcome, MeasurementResult, Sli } from '../types.js';
 import type { PrometheusClient } from './client.js';
 import type { AlertRule, MetricQuery } from './profiles.js';
