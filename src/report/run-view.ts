@@ -4,7 +4,7 @@
  * fired, and every measurement's quantiles grouped generically (one row per series name, one
  * column group per clock), so a new measurement shows up without report code naming it.
  */
-import type { AlertOutcome, LatencyClock, QuantileSummary, SaturationReport } from '../measure/types.js';
+import type { AlertOutcome, LatencyClock, QuantileSummary, SaturationReport } from '../measure/index.js';
 import { failedVerdicts, inconclusiveVerdicts, type Verdict } from '../slo/index.js';
 import type { RunFolder } from './run-folder.js';
 

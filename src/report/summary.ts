@@ -7,7 +7,7 @@
  */
 import { formatMs } from '../shared/format-ms.js';
 import { describeSaturation, type Verdict } from '../slo/index.js';
-import type { QuantileSummary } from '../measure/types.js';
+import type { QuantileSummary } from '../measure/index.js';
 import { formatNumber } from './format.js';
 import { num, type RunFolder } from './run-folder.js';
 import { CLOCK_NAMES, runView, worstP99, type MeasurementView, type RunView } from './run-view.js';
