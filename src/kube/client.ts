@@ -7,6 +7,7 @@ import { KubeApiError } from './errors.js';
 import type { ClusterTarget } from './kubeconfig.js';
 import { ConcurrencySlots, TokenBucket } from './limiter.js';
 import { apiVerb, parseResourcePath, queryString, resourcePath, type ResourceTarget } from './paths.js';
+import { Reachability } from './retry.js';
 import { Sender, type ClientSettings, type Connection } from './sender.js';
 import { Transport, type HttpMethod } from './transport.js';
 import type { RequestListener, RequestOrigin } from './types.js';
@@ -126,11 +127,12 @@ export class KubeClient {
     } else {
       this.shared = {
         target: targetOrShared,
-        transport: new Transport(targetOrShared.origin, targetOrShared.basePath, targetOrShared.tls, connectionCap(settings!.maxConcurrency)),
+        transport: new Transport(targetOrShared.origin, targetOrShared.basePath, targetOrShared.tls, connectionCap(settings!.maxConcurrency), connectTimeoutMs(settings!.requestTimeoutMs)),
         credentials: new CredentialSource(targetOrShared),
         // Discovery is housekeeping: it goes through the unlimited view, not a job's bucket.
         discovery: new Discovery((path) => this.unlimited().request<unknown>({ method: 'GET', path, tolerate: [404] })),
         listeners: [],
+        reachability: new Reachability(),
         settings: settings!,
         unlimited: undefined,
       };
@@ -473,4 +475,9 @@ export class KubeClient {
 /** One connection per slot; no cap when concurrency is unlimited. */
 function connectionCap(maxConcurrency: number): number | null {
   return maxConcurrency > 0 && Number.isFinite(maxConcurrency) ? maxConcurrency : null;
+}
+
+/** Opening a connection (TCP and TLS) gets at most the request timeout, and 10 s (undici's default) at most. */
+function connectTimeoutMs(requestTimeoutMs: number): number {
+  return requestTimeoutMs > 0 ? Math.min(requestTimeoutMs, 10_000) : 10_000;
 }

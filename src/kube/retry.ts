@@ -79,6 +79,31 @@ export function retryAfterMs(header: string | string[] | undefined, nowWallMs: n
   return Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS);
 }
 
+/** After this long with no answer from the cluster at all, requests stop retrying. */
+export const GIVE_UP_AFTER_MS = 30_000;
+
+/**
+ * Whether the cluster has answered lately, shared by every request to it. While it answers nothing
+ * (a killed or frozen API server), each request would spend its whole retry budget on its own, one
+ * after another, and a run would take many minutes to fail; once nothing has come back for
+ * GIVE_UP_AFTER_MS, requests get one attempt each (so a server that is back is found at once).
+ */
+export class Reachability {
+  private failingSinceMs = 0;
+
+  answered(): void {
+    this.failingSinceMs = 0;
+  }
+
+  failed(nowMs: number): void {
+    this.failingSinceMs ||= nowMs;
+  }
+
+  givenUp(nowMs: number): boolean {
+    return this.failingSinceMs > 0 && nowMs - this.failingSinceMs > GIVE_UP_AFTER_MS;
+  }
+}
+
 /** Exponential backoff with jitter: base * 2^retry, capped, scaled by a random factor in [0.5, 1.5). */
 export function backoffMs(policy: RetryPolicy, retry: number): number {
   const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);

@@ -13,6 +13,7 @@ import {
   isRetryableFailure,
   isRetryableStatus,
   mayHaveReachedServer,
+  Reachability,
   refusedBeforeWork,
   retryAfterMs,
   type RetryPolicy,
@@ -65,6 +66,7 @@ export interface Connection {
   credentials: CredentialSource;
   listeners: RequestListener[];
   settings: ClientSettings;
+  reachability: Reachability;
 }
 
 /**
@@ -98,6 +100,7 @@ export class Sender {
         true,
       );
       status = response.statusCode;
+      this.connection.reachability.answered();
       if (status === 401) void this.connection.credentials.refresh().catch(() => undefined);
       if (status >= 300) {
         const text = await response.body.text();
@@ -107,6 +110,7 @@ export class Sender {
       return response;
     } catch (err) {
       if (err instanceof KubeApiError || signal?.aborted) throw err;
+      this.connection.reachability.failed(nowMs());
       throw this.transportError(err, 'WATCH', target, 0);
     } finally {
       this.record(target, 'WATCH', status, start, start, nowMs(), 0);
@@ -166,6 +170,8 @@ export class Sender {
         if (signal?.aborted) throw err;
         const kind = classifyError(err);
         const code = (err as { code?: string }).code ?? '';
+        const reachability = this.connection.reachability;
+        reachability.failed(nowMs());
         if (isRetryableFailure(kind, code) && mayHaveReachedServer(kind)) {
           if (!resendable) {
             this.record(call.target, call.verb, 0, startMs, attemptStart, nowMs(), retries);
@@ -173,7 +179,7 @@ export class Sender {
           }
           mayHaveActed = true;
         }
-        if (isRetryableFailure(kind, code) && retries < policy.maxRetries) {
+        if (isRetryableFailure(kind, code) && retries < policy.maxRetries && !reachability.givenUp(nowMs())) {
           await sleep(backoffMs(policy, retries), signal);
           retries++;
           continue;
@@ -182,6 +188,7 @@ export class Sender {
         throw this.transportError(err, call.verb ?? call.method, call.target, retries);
       }
       const status = response.statusCode;
+      this.connection.reachability.answered();
       if (status < 300 && call.discard) {
         await response.body.dump();
         this.record(call.target, call.verb, status, startMs, attemptStart, nowMs(), retries);

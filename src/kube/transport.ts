@@ -36,6 +36,7 @@ export class Transport {
     private readonly basePath: string,
     private readonly tls: TlsMaterial,
     private readonly maxConnections: number | null,
+    private readonly connectTimeoutMs = 10_000,
   ) {
     this.pool = this.createPool(undefined, maxConnections);
     this.streamPool = this.createPool(undefined, null);
@@ -50,6 +51,7 @@ export class Transport {
       headersTimeout: 0,
       bodyTimeout: 0,
       connect: {
+        timeout: this.connectTimeoutMs,
         ca: this.tls.ca,
         cert: credential?.cert ?? this.tls.cert,
         key: credential?.key ?? this.tls.key,
