@@ -147,7 +147,7 @@ async function readSource(ref: string, configPos: SourcePos, problems: Diagnosti
 }
 
 /** A file the config names that cannot be read, as a message and a fix. */
-export function unreadableFile(path: string, err: unknown): { message: string; hint: string } {
+function unreadableFile(path: string, err: unknown): { message: string; hint: string } {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'EACCES' || code === 'EPERM') return { message: `${path} cannot be read: permission denied`, hint: `make it readable for this user (chmod u+r ${path})` };
   if (code === 'EISDIR') return { message: `${path} is a folder, not a file`, hint: 'name a template file inside it' };
