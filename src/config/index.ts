@@ -8,3 +8,4 @@ export { ConfigError, SourceIndex, formatPos, formatDiagnostic, type Diagnostic,
 export { resolveReference, isUrl } from './references.js';
 export { DEFAULT_QPS, DEFAULT_BURST } from './decode.js';
 export type * from './types.js';
+export { renderedYamlProblem } from './yaml-limits.js';

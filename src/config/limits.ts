@@ -21,4 +21,4 @@ export const MAX_JOB_ITERATIONS = 10_000_000;
 /** Objects one create job may create in total (iterations x replicas x documents per replica). */
 export const MAX_JOB_OBJECTS = 10_000_000;
 
-export { formatCount } from '../template/limits.js';
+export { formatCount } from '../template/index.js';

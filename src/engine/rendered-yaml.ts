@@ -1,5 +1,5 @@
 import jsyaml from 'js-yaml';
-import { renderedYamlProblem } from '../config/yaml-limits.js';
+import { renderedYamlProblem } from '../config/index.js';
 
 /**
  * Parses what an object template rendered: the hot path of a create job, once per object.

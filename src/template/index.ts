@@ -14,6 +14,7 @@ import { UserError } from '../shared/errors.js';
 
 export { TemplateError } from './errors.js';
 export { GoFloat, GoInt64 } from './go/values.js';
+export { formatCount } from './limits.js';
 
 export type TemplateEngine = 'go' | 'handlebars';
 
