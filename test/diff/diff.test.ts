@@ -106,6 +106,26 @@ describe('burn diff', () => {
     expect(metric(same, 'apiLatency/create-pods/POST pods (namespace)/P99').verdict).toBe('unchanged');
   });
 
+  it('compares the API server\'s own SLI on its histogram', async () => {
+    const bounds = [25, 50, 100, 200, 400, 600, 800, 1000];
+    const server = (counts: number[], p99: number) => ({
+      name: 'apiServerSli',
+      documents: [],
+      quantiles: [],
+      thresholds: [],
+      errors: [],
+      slis: [{ sli: 'apiCall' as const, source: 'server' as const, verb: 'POST', resource: 'pods', subresource: '', scope: 'namespace' as const, count: counts.reduce((a, b) => a + b, 0), p50: 20, p90: 40, p99, slowCount: 0, histogram: { boundsMs: bounds, counts } }],
+    });
+    const baseline = await run('srv-a', { pods: 20, startupMs: around(1500), seed: 81, extraResults: [server([300, 180, 20, 0, 0, 0, 0, 0, 0], 90)] });
+    const candidate = await run('srv-b', { pods: 20, startupMs: around(1500), seed: 82, extraResults: [server([20, 60, 120, 200, 100, 0, 0, 0, 0], 390)] });
+    const report = await diffRuns({ baseline, candidate });
+    const post = metric(report, 'apiServer/create-pods/POST pods (namespace)/server/P99');
+    expect(post).toMatchObject({ baseline: 90, candidate: 390, verdict: 'regression' });
+    expect(post.noise.method).not.toBe('none');
+    const same = await diffRuns({ baseline, candidate: baseline });
+    expect(metric(same, 'apiServer/create-pods/POST pods (namespace)/server/P99').verdict).toBe('unchanged');
+  });
+
   it('warns when the runs ran different configs', async () => {
     const baseline = await run('cfg-a', { pods: 20, startupMs: around(1500), seed: 71 });
     const candidate = await run('cfg-b', { pods: 20, startupMs: around(1500), seed: 72, configFile: 'configs/node-density.yaml', configDigest: 'e'.repeat(64) });

@@ -3,6 +3,8 @@
  * (`podLatency/<job>/<condition>/P99`, `apiLatency/<job>/<key>/P99`, `sloMargin/<slo>/<key>/<source>`...),
  * with per-pod samples where the folder has them.
  */
+import { apiKeyString } from '../../measure/api-sli.js';
+import type { ApiCallSli } from '../../measure/types.js';
 import { POD_CONDITIONS, conditionValues, podDocuments, type SampleClock } from '../pod-samples.js';
 import { apiKeyLabel } from '../format.js';
 import { docsOf, isObject, num, str, type JsonObject, type RunFolder } from '../run-folder.js';
@@ -123,6 +125,31 @@ function apiLatencyMetrics(folder: RunFolder): RunMetric[] {
     });
 }
 
+/**
+ * The API server's own SLI per key (burn's /metrics scrape or Prometheus), from the run record:
+ * P99 over the histogram's buckets, tested on the histogram itself.
+ */
+function apiServerMetrics(folder: RunFolder): RunMetric[] {
+  return folder.meta.jobs.flatMap((job) =>
+    job.measurements.flatMap((m) =>
+      m.slis
+        .filter((sli): sli is ApiCallSli => sli.sli === 'apiCall' && sli.source !== 'client' && sli.count > 0)
+        .map((sli) => {
+          const values = histogramSamples(sli.histogram);
+          const key = apiKeyString(sli);
+          return {
+            id: `apiServer/${job.name}/${key}/${sli.source}/P99`,
+            label: `API ${key} P99 (${job.name}, ${sli.source})`,
+            unit: 'ms' as const,
+            direction: 'lower-is-better' as const,
+            value: sli.p99,
+            ...(values.length > 0 ? { samples: { values, q: 0.99 } } : {}),
+          };
+        }),
+    ),
+  );
+}
+
 function throughputMetrics(folder: RunFolder): RunMetric[] {
   const out: RunMetric[] = [];
   for (const doc of docsOf(folder, 'schedulingThroughputMeasurement')) {
@@ -170,7 +197,7 @@ function sloMarginMetrics(folder: RunFolder): RunMetric[] {
 
 /** Every comparable figure of a run folder, in a stable order. */
 export function runMetrics(folder: RunFolder): RunMetric[] {
-  return [...podStartupMetrics(folder), ...podLatencyMetrics(folder), ...apiLatencyMetrics(folder), ...throughputMetrics(folder), ...jobMetrics(folder), ...sloMarginMetrics(folder)].filter((m) =>
+  return [...podStartupMetrics(folder), ...podLatencyMetrics(folder), ...apiLatencyMetrics(folder), ...apiServerMetrics(folder), ...throughputMetrics(folder), ...jobMetrics(folder), ...sloMarginMetrics(folder)].filter((m) =>
     Number.isFinite(m.value),
   );
 }
