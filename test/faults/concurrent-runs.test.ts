@@ -24,8 +24,7 @@ describe('two concurrent runs against one simulator', () => {
     });
   }, 300_000);
 
-  // Fails until #13.1 lands (engine): today the second run adopts the namespace the first one owns, and neither fails.
-  it.skip('sharing a namespace name: the second run refuses the namespace the first one owns, naming its uuid; the first keeps everything', async () => {
+  it('sharing a namespace name: the second run refuses the namespace the first one owns, naming its uuid; the first keeps everything', async () => {
     await withSim({ nodes: 2 }, async (sim) => {
       const client = await sim.connect();
       const start = (uuid: string, env: Record<string, string>) =>
