@@ -130,8 +130,10 @@ export async function runBenchmark(options: RunOptions, prepared?: PreparedRun):
   });
   try {
     // Metrics endpoints, credentials and queries are checked before anything is created.
+    // A cluster that cannot be reached at all is found here, before anything is created (no run folder).
+    const cluster = await clusterFacts(client.unlimited(), options.simProfile ? 'sim' : 'real', options.simProfile);
     await MeasurementSet.preflightRun(run.config, client.unlimited(), options.log);
-    return await runJobs(run, client);
+    return await runJobs(run, client, cluster);
   } finally {
     await client.close();
   }
@@ -148,7 +150,7 @@ export function processCost(): ProcessCost {
  * signal), the run then runs gc when configured, writes its folder with what every job did so far,
  * and says what it left on the cluster.
  */
-async function runJobs(run: PreparedRun, client: KubeClient): Promise<RunOutcome> {
+async function runJobs(run: PreparedRun, client: KubeClient, cluster: ClusterFacts): Promise<RunOutcome> {
   const { options, config, reportDir } = run;
   const log = options.log;
   const uuid = config.global.uuid;
@@ -165,9 +167,7 @@ async function runJobs(run: PreparedRun, client: KubeClient): Promise<RunOutcome
   const jobs: JobRecord[] = [];
   const results: MeasurementResult[] = [];
   const runErrors: string[] = [];
-  let cluster: ClusterFacts = { target: options.simProfile ? 'sim' : 'real', k8sVersion: '?', totalNodes: 0, server: client.server, ...(options.simProfile ? { simProfile: options.simProfile } : {}) };
   try {
-    cluster = await clusterFacts(housekeeping, cluster.target, options.simProfile);
     log.info(`run ${uuid}: ${config.jobs.length} job(s) against ${cluster.target === 'sim' ? 'the simulated cluster' : cluster.server} (Kubernetes ${cluster.k8sVersion}, ${cluster.totalNodes} nodes)`);
     for (const job of config.jobs) {
       if (stop.reason) break;
