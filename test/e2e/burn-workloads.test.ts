@@ -77,7 +77,9 @@ describe('burn init on the real control plane', () => {
     let destroyed = '';
     try {
       expect(outcome.record.errors).toEqual([]);
-      expect([outcome.reason, outcome.exitCode]).toEqual(['completed', 0]);
+      const slo = await run.read<SloFile>('slo.json');
+      const failed = slo.verdicts.filter((v) => !v.passed).map((v) => v.message);
+      expect([outcome.reason, outcome.exitCode], failed.join('; ')).toEqual(['completed', 0]);
       expect(run.log.filter((line) => line.includes('verifyObjects'))).toEqual([]);
       const [summary] = await run.read<JobSummary[]>('jobSummary.json');
       expect([summary!.jobName, summary!.passed, summary!.objectsCreated]).toEqual(['cluster-density', true, iterations * 30]);
