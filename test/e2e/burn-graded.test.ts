@@ -28,7 +28,8 @@ describe.skipIf(!prometheusUrl)('a run graded with the e2e Prometheus', () => {
     const run = await burnInit('test/e2e/fixtures/graded-prometheus.yaml');
     const { outcome } = run;
     expect(outcome.record.errors).toEqual([]);
-    expect([outcome.reason, outcome.exitCode]).toEqual(['completed', 0]);
+    const graded = await run.read<SloFile>('slo.json');
+    expect([outcome.reason, outcome.exitCode], graded.verdicts.filter((v) => !v.passed).map((v) => v.message).join('; ')).toEqual(['completed', 0]);
     const [summary] = await run.read<JobSummary[]>('jobSummary.json');
     expect([summary!.passed, summary!.objectsCreated, summary!.requests]).toEqual([true, 120, 120]);
     expect(summary!.requests).toBeLessThanOrEqual(summary!.jobConfig.burst + summary!.jobConfig.qps * summary!.sendingTime + 1);
@@ -42,7 +43,8 @@ describe.skipIf(!prometheusUrl)('a run graded with the e2e Prometheus', () => {
     for (const resource of ['configmaps', 'deployments', 'namespaces']) {
       const key = `POST ${resource} (resource)`;
       // Prometheus graded (binding); burn's own /metrics scrape (server) and the client side shown beside it.
-      expect(verdictsOf(key).map((v) => [v.source, v.binding, v.passed]), key).toEqual([['prometheus', true, true], ['server', false, true], ['client', false, true]]);
+      // The client figure is a diagnostic: whether it passes depends on this machine's load, so only its presence is checked.
+      expect(verdictsOf(key).map((v) => [v.source, v.binding, v.source === 'client' || v.passed]), key).toEqual([['prometheus', true, true], ['server', false, true], ['client', false, true]]);
       const [server, , client] = verdictsOf(key) as [Verdict, Verdict, Verdict];
       figures.push(`${key}: server p99 ${server.value.toFixed(1)} ms over ${server.samples} calls, client p99 ${client.value.toFixed(1)} ms over ${client.samples}`);
       // The server sees every call burn made, and other clients' too: the controller-manager's kube-root-ca.crt
