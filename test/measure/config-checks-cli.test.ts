@@ -103,7 +103,12 @@ describe('measurement and metrics endpoint checks, through the CLI', () => {
     expect(init.stderr).not.toContain('job first:');
     expect(await namespaces('unreach')).toEqual([]);
     expect((await client.list('v1', 'Namespace', { labelSelector: 'burn.dev/uuid=unreachable-run' })).length).toBe(0);
-  }, 60_000);
+    // The same with the simulator the CLI starts: refused before the first job starts.
+    const sim = await burn('init', '-c', file, '--sim', '--sim-nodes', '2', '--report-dir', join(dir, 'unreachable-sim'));
+    expect(sim.code, sim.stdout).toBe(1);
+    expect(sim.stderr).toContain('cannot reach Prometheus at http://127.0.0.1:1');
+    expect(sim.stderr).not.toMatch(/job first: create/);
+  }, 90_000);
 
   it('a metrics profile query Prometheus refuses exits 1 before any namespace is created, naming the profile line', async () => {
     const profile = await write('broken-metrics.yaml', '- query: up\n  metricName: up\n- query: sum(rate(apiserver_request_total[{{.elapsed}}])\n  metricName: broken\n');
