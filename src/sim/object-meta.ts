@@ -76,6 +76,12 @@ function isDns1123Label(value: string): string[] {
   return errs;
 }
 
+/** Namespace names: 1.34 words a name that would be a valid subdomain but for its dots apart. */
+function isNamespaceName(value: string): string[] {
+  if (value.includes('.') && isDns1123Subdomain(value).length === 0) return ['must not contain dots'];
+  return isDns1123Label(value);
+}
+
 function isDns1035Label(value: string): string[] {
   const errs: string[] = [];
   if (value.length > LABEL_MAX) errs.push(maxLenError(LABEL_MAX));
@@ -113,7 +119,7 @@ type NameRule = (value: string) => string[];
 
 /** The name rule of each kind the simulator serves that is not a DNS-1123 subdomain. */
 const NAME_RULES: Record<string, NameRule> = {
-  namespaces: isDns1123Label,
+  namespaces: isNamespaceName,
   services: isDns1035Label,
 };
 
