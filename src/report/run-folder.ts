@@ -199,7 +199,7 @@ export function jobSummaryDocument(record: RunRecord, job: JobRecord): JsonObjec
  */
 export async function writeRunFolder(dir: string, record: RunRecord): Promise<{ exitCode: number; verdicts: Verdict[] }> {
   const results = gradedResults(record);
-  const verdicts = grade(results);
+  const verdicts = grade(results, { server: record.cluster.server });
   const exitCode = gradingExitCode(verdicts, results);
   await writeSloDocument(dir, sloDocument(verdicts, results, { uuid: record.uuid, reason: record.reason === 'completed' ? undefined : record.reason }));
   await writeJsonAtomic(join(dir, 'jobSummary.json'), record.jobs.map((job) => jobSummaryDocument(record, job)));

@@ -6,7 +6,8 @@
  *
  * Client-side API latency is burn's own clock: shown as a diagnostic, graded only against a
  * threshold the user set on it. A failure that rests on a clock that was saturated, and is no
- * larger than that clock's worst loop delay, is inconclusive: the machine may explain it.
+ * larger than that clock's worst loop delay, is inconclusive: the machine may explain it. An API
+ * server on a loopback address shares burn's machine, so burn's saturation speaks for its figures too.
  */
 import { ExitCode } from '../shared/errors.js';
 import { formatMs } from '../shared/format-ms.js';
@@ -51,11 +52,37 @@ const POD_STARTUP_SOURCE_RANK: SliSource[] = ['watch', 'prometheus'];
 /** Who produced the figures: burn's clock, and the simulator when the cluster is one (it reports its own saturation). */
 interface Clocks {
   simulated: boolean;
+  /** The API server listens on this machine (loopback): its figures share burn's CPU, so burn's saturation speaks for them too. */
+  sharedHost: boolean;
   saturation: SaturationReport[];
 }
 
+/** What the grading knows of the cluster beyond the measurements. */
+export interface GradeContext {
+  /** The API server's URL; a loopback address means the cluster shares burn's machine. */
+  server?: string;
+}
+
 function clusterClock(clocks: Clocks): ClockOwner[] {
-  return clocks.simulated ? ['simulator'] : [];
+  if (clocks.simulated) return ['simulator'];
+  return clocks.sharedHost ? ['burn'] : [];
+}
+
+/** burn's clock when burn timed the figure itself, plus the cluster's. */
+function restingOn(timedByBurn: boolean, clocks: Clocks): ClockOwner[] {
+  return [...new Set<ClockOwner>([...(timedByBurn ? ['burn' as const] : []), ...clusterClock(clocks)])];
+}
+
+/** 127.0.0.0/8, ::1 or localhost: a control plane started on the machine burn runs on. */
+export function isLoopbackServer(server: string | undefined): boolean {
+  if (!server) return false;
+  let host: string;
+  try {
+    host = new URL(server).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /** "p99 850ms" or, over fewer than 100 samples, "max 850ms". */
@@ -80,7 +107,8 @@ function settle(draft: Draft, clocks: Clocks): Verdict {
   const allowanceMs = saturated.reduce((sum, s) => sum + s.loopDelayP99Ms, 0);
   const excess = -draft.margin;
   if (saturated.length > 0 && draft.unit === 'ms' && Number.isFinite(excess) && excess <= allowanceMs) {
-    const who = saturated.map((s) => `${ownerWords(s.source)} (loop delay up to ${formatMs(s.loopDelayP99Ms)})`).join(' and ');
+    const machine = clocks.sharedHost ? ', whose machine the API server shares,' : '';
+    const who = saturated.map((s) => `${ownerWords(s.source)}${s.source === 'burn' ? machine : ''} (loop delay up to ${formatMs(s.loopDelayP99Ms)})`).join(' and ');
     return { ...rest, state: 'inconclusive', passed: false, message: `${draft.message}; inconclusive: it rests on the clock of ${who}, which was saturated` };
   }
   return { ...rest, state: 'fail', passed: false };
@@ -93,7 +121,7 @@ function apiVerdict(sli: ApiCallSli, binding: boolean, clocks: Clocks): Verdict 
   // A client figure is graded only against a threshold the user set on it, never the SIG SLO.
   const slo = client && userThreshold ? 'API call latency threshold (client)' : apiSloName(sli.verb, sli.scope);
   const threshold = apiThresholdMs(sli);
-  const restsOn: ClockOwner[] = client ? ['burn', ...clusterClock(clocks)] : clusterClock(clocks);
+  const restsOn = restingOn(client, clocks);
   const from = `${sli.count} calls (${sli.source}${sli.resolutionMs ? `, buckets of ${formatMs(sli.resolutionMs)}` : ''}${sli.coverage ? `, ${sli.coverage}` : ''})`;
   if (sli.count === 0) {
     return settle({ slo, source: sli.source, key, value: 0, threshold, margin: threshold, unit: 'ms', binding, samples: 0, noSamples: true, restsOn, failed: false, message: `${slo} ${key}: no samples (${sli.source})` }, clocks);
@@ -112,7 +140,7 @@ function apiVerdict(sli: ApiCallSli, binding: boolean, clocks: Clocks): Verdict 
 
 function podStartupVerdict(sli: PodStartupSli, binding: boolean, clocks: Clocks): Verdict {
   const clock = sli.source === 'watch' ? 'creation -> containers started, observed via watch, image pulls excluded' : 'kubelet_pod_start_sli_duration_seconds';
-  const restsOn: ClockOwner[] = sli.source === 'watch' ? ['burn', ...clusterClock(clocks)] : clusterClock(clocks);
+  const restsOn = restingOn(sli.source === 'watch', clocks);
   const base = { slo: POD_STARTUP_SLO, source: sli.source, key: 'pods', threshold: POD_STARTUP_SLO_MS, unit: 'ms' as const, binding, samples: sli.count, restsOn };
   if (sli.count === 0) return settle({ ...base, value: 0, margin: POD_STARTUP_SLO_MS, noSamples: true, failed: false, message: `${POD_STARTUP_SLO}: no samples (${clock})` }, clocks);
   const neverReady = sli.neverReady ?? 0;
@@ -145,9 +173,10 @@ function worstByKey<T extends { p99: number; count: number }>(items: T[], keyOf:
   return out;
 }
 
-function clocksOf(results: MeasurementResult[]): Clocks {
+function clocksOf(results: MeasurementResult[], context: GradeContext): Clocks {
   const saturation = runSaturation(results);
-  return { simulated: saturation.some((s) => s.source === 'simulator'), saturation };
+  const simulated = saturation.some((s) => s.source === 'simulator');
+  return { simulated, sharedHost: !simulated && isLoopbackServer(context.server), saturation };
 }
 
 function apiVerdicts(slis: ApiCallSli[], clocks: Clocks): Verdict[] {
@@ -168,8 +197,8 @@ function rank(source: SliSource): number {
   return at < 0 ? API_GRADED_SOURCES.length : at;
 }
 
-export function gradeSlis(results: MeasurementResult[]): Verdict[] {
-  const clocks = clocksOf(results);
+export function gradeSlis(results: MeasurementResult[], context: GradeContext = {}): Verdict[] {
+  const clocks = clocksOf(results, context);
   const slis = results.flatMap((r) => r.slis);
   const verdicts = apiVerdicts(slis.filter((s): s is ApiCallSli => s.sli === 'apiCall'), clocks);
   const startup = worstByKey(slis.filter((s): s is PodStartupSli => s.sli === 'podStartup'), (s) => s.source);
@@ -188,8 +217,8 @@ function thresholdClocks(r: MeasurementResult, t: ThresholdResult, clocks: Clock
 }
 
 /** The measurements' own thresholds and failures (e.g. more than 10% invalid pod latencies). */
-export function gradeMeasurements(results: MeasurementResult[]): Verdict[] {
-  const clocks = clocksOf(results);
+export function gradeMeasurements(results: MeasurementResult[], context: GradeContext = {}): Verdict[] {
+  const clocks = clocksOf(results, context);
   const verdicts: Verdict[] = [];
   for (const r of results) {
     for (const t of r.thresholds) {
@@ -210,8 +239,8 @@ export function gradeMeasurements(results: MeasurementResult[]): Verdict[] {
 }
 
 /** Every verdict of a run: SLOs first, then thresholds and measurement failures. */
-export function grade(results: MeasurementResult[]): Verdict[] {
-  return [...gradeSlis(results), ...gradeMeasurements(results)];
+export function grade(results: MeasurementResult[], context: GradeContext = {}): Verdict[] {
+  return [...gradeSlis(results, context), ...gradeMeasurements(results, context)];
 }
 
 export function failedVerdicts(verdicts: Verdict[]): Verdict[] {

@@ -1,7 +1,7 @@
 // burn's own scenarios end to end on the real control plane (apiserver, controllers, scheduler, kwok nodes).
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually, kubectlJson } from './cluster.js';
-import { burnDestroy, burnInit, leftOnCluster, removeScratch, type JobSummary, type QuantileDocument, type SloFile } from './fixtures/burn-run.js';
+import { burnDestroy, burnInit, expectPassedOrInconclusive, leftOnCluster, removeScratch, type JobSummary, type QuantileDocument, type SloFile } from './fixtures/burn-run.js';
 
 interface PodLatencyDocument {
   podName: string;
@@ -19,7 +19,7 @@ describe('burn init on the real control plane', () => {
     const run = await burnInit('configs/quickstart.yaml');
     const { outcome } = run;
     expect(outcome.record.errors).toEqual([]);
-    expect([outcome.reason, outcome.exitCode]).toEqual(['completed', 0]);
+    expectPassedOrInconclusive(outcome, await run.read<SloFile>('slo.json'));
 
     const summaries = await run.read<JobSummary[]>('jobSummary.json');
     expect(summaries.map((s) => [s.jobName, s.passed, s.objectsCreated, s.target])).toEqual([
@@ -60,11 +60,10 @@ describe('burn init on the real control plane', () => {
     console.log(`quickstart: ${create!.requests} requests at ${create!.achievedQps}/s (qps ${create!.jobConfig.qps}, burst ${create!.jobConfig.burst}); pod Ready via watch P50 ${ready!.P50} ms, P99 ${ready!.P99} ms`);
 
     const slo = await run.read<SloFile>('slo.json');
-    expect(slo.passed).toBe(true);
     const startup = slo.verdicts.find((v) => v.slo === 'Pod startup latency' && v.source === 'watch');
     expect(startup?.samples).toBe(10);
     expect(slo.verdicts.some((v) => v.source === 'client' && v.key.startsWith('POST deployments'))).toBe(true);
-    expect(slo.verdicts.filter((v) => !v.passed)).toEqual([]);
+    expect(slo.verdicts.filter((v) => v.state === 'fail')).toEqual([]);
 
     expect(await leftOnCluster(outcome.uuid)).toEqual([]);
   });
@@ -78,8 +77,7 @@ describe('burn init on the real control plane', () => {
     try {
       expect(outcome.record.errors).toEqual([]);
       const graded = await run.read<SloFile>('slo.json');
-      const failed = graded.verdicts.filter((v) => !v.passed).map((v) => v.message);
-      expect([outcome.reason, outcome.exitCode], failed.join('; ')).toEqual(['completed', 0]);
+      expectPassedOrInconclusive(outcome, graded);
       expect(run.log.filter((line) => line.includes('verifyObjects'))).toEqual([]);
       const [summary] = await run.read<JobSummary[]>('jobSummary.json');
       expect([summary!.jobName, summary!.passed, summary!.objectsCreated]).toEqual(['cluster-density', true, iterations * 30]);
@@ -100,7 +98,6 @@ describe('burn init on the real control plane', () => {
       expect(pods).toHaveLength(iterations * 10);
       expect(pods.filter((p) => !(p.watchLatencies.podReadyLatency! > 0)).map((p) => p.podName)).toEqual([]);
       const slo = await run.read<SloFile>('slo.json');
-      expect(slo.passed).toBe(true);
       expect(slo.verdicts.filter((v) => v.source === 'client' && v.slo.startsWith('Mutating')).map((v) => v.key.split(' (')[0])).toEqual(
         // Namespaces are created by burn's housekeeping client (origin 'burn'): not in the workload's client figures.
         expect.arrayContaining(['POST configmaps', 'POST deployments', 'POST secrets', 'POST services']),

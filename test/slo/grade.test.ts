@@ -79,6 +79,20 @@ describe('SLO grading', () => {
     expect(gradingExitCode(grade(simulator), simulator)).toBe(5);
   });
 
+  it("rests a loopback API server's figures on burn's machine: a saturated burn makes their failure inconclusive", () => {
+    const slis = result('apiserverSli', [api({ source: 'server', p99: 1250, p99IsMax: true, count: 30 })]);
+    const busy = [slis, result('saturation', [], { saturation: [saturation('burn', 392)] })];
+    const local = grade(busy, { server: 'https://127.0.0.1:23272' });
+    expect(local[0]).toMatchObject({ state: 'inconclusive', restsOn: ['burn'] });
+    expect(local[0]!.message).toContain('whose machine the API server shares');
+    expect(gradingExitCode(local, busy)).toBe(5);
+    // A remote API server does not share burn's CPU: the same figures fail.
+    expect(grade(busy, { server: 'https://api.example.com:6443' })[0]).toMatchObject({ state: 'fail', restsOn: [] });
+    // Nor does a calm burn excuse anything.
+    const calm = [slis, result('saturation', [], { saturation: [{ ...saturation('burn', 392), saturated: false }] })];
+    expect(grade(calm, { server: 'https://[::1]:6443' })[0]).toMatchObject({ state: 'fail' });
+  });
+
   it('counts pods that never became ready beyond the threshold and says so', () => {
     const [pod] = grade([result('podLatency', [startup({ count: 120, p99: Infinity, neverReady: 10 })])]);
     expect(pod).toMatchObject({ state: 'fail', neverReady: 10 });
