@@ -8,6 +8,7 @@ import { runBenchmark, type RunOptions } from '../../src/engine/run.js';
 import { connectCluster } from '../../src/kube/index.js';
 import { createLogger } from '../../src/shared/log.js';
 import { startSim, type RunningSim } from '../../src/sim/index.js';
+import { expectHealthyExit } from '../helpers/healthy-exit.js';
 
 /** burn's engine against the simulator over HTTPS, as against a real cluster. */
 
@@ -47,7 +48,7 @@ describe('burn init against the simulator', () => {
     try {
       const outcome = await run(kubeconfig, 'configs/quickstart.yaml');
       expect(outcome.reason).toBe('completed');
-      expect(outcome.exitCode).toBe(0);
+      expectHealthyExit(outcome.exitCode);
       const summaries = JSON.parse(await readFile(join(outcome.reportDir, 'jobSummary.json'), 'utf8'));
       expect(summaries.map((s: any) => [s.jobName, s.passed, s.objectsCreated, s.target])).toEqual([
         ['quickstart', true, 15, 'real'],
@@ -100,7 +101,7 @@ describe('burn init against the simulator', () => {
     const { sim, kubeconfig } = await simWith(3);
     try {
       const outcome = await run(kubeconfig, 'configs/churn.yaml', { set: ['jobs.0.jobIterations=4', 'jobs.0.churnConfig.cycles=2', 'jobs.0.churnConfig.delay=200ms', 'jobs.0.churnConfig.percent=50'] });
-      expect(outcome.exitCode).toBe(0);
+      expectHealthyExit(outcome.exitCode);
       const [create, del] = JSON.parse(await readFile(join(outcome.reportDir, 'jobSummary.json'), 'utf8'));
       expect(create.churnCycles).toBe(2);
       expect(create.passed).toBe(true);
@@ -116,7 +117,7 @@ describe('burn init against the simulator', () => {
     try {
       lines.length = 0;
       const outcome = await run(kubeconfig, 'test/engine/fixtures/patch-read.yaml', { set: ['global.gc=false'] });
-      expect(outcome.exitCode, outcome.record.errors.join('; ')).toBe(0);
+      expectHealthyExit(outcome.exitCode, outcome.record.errors.join('; '));
       const summaries = JSON.parse(await readFile(join(outcome.reportDir, 'jobSummary.json'), 'utf8'));
       expect(summaries.map((s: any) => [s.jobName, s.passed, s.objectsCreated])).toEqual([
         ['make', true, 4],
@@ -206,7 +207,7 @@ describe('burn init --sim', () => {
     } finally {
       await sim.stop();
     }
-    expect(outcome.exitCode).toBe(0);
+    expectHealthyExit(outcome.exitCode);
     expect(JSON.parse(await readFile(join(outcome.reportDir, 'run.json'), 'utf8')).cluster).toMatchObject({ target: 'sim', simProfile: 'default' });
     const [summary] = JSON.parse(await readFile(join(outcome.reportDir, 'jobSummary.json'), 'utf8'));
     expect(summary.target).toBe('sim');
