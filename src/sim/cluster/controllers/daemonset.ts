@@ -2,7 +2,7 @@ import type { KubeObject, SimContext } from '../../types.js';
 import type { NodeLedger, NodeState } from '../node-ledger.js';
 import type { OwnerIndex } from '../owners.js';
 import { filterNode, podNeeds } from '../scheduler/filters.js';
-import { WorkQueue, keyOf, splitKey } from '../workqueue.js';
+import { KindController } from './controller.js';
 import { controllerRef, intOrPercent, isPodActive, isPodReady, omitZero, podFromTemplate, templateHash, writeStatus } from './common.js';
 
 /**
@@ -37,35 +37,16 @@ function nodeOfPod(pod: KubeObject): string | undefined {
   return undefined;
 }
 
-export class DaemonSetController {
-  private readonly queue: WorkQueue;
-  private readonly off: Array<() => void> = [];
-
+export class DaemonSetController extends KindController {
   constructor(
-    private readonly ctx: SimContext,
-    private readonly owners: OwnerIndex,
+    ctx: SimContext,
+    owners: OwnerIndex,
     private readonly ledger: NodeLedger,
   ) {
-    this.queue = new WorkQueue(ctx, 'daemonset', (key) => this.sync(key));
-    this.off.push(
-      ctx.store.on('apps/daemonsets', (e) => {
-        if (e.type !== 'DELETED') this.queue.enqueue(keyOf(e.object.metadata.namespace, e.object.metadata.name as string));
-      }),
-    );
-    this.off.push(
-      ctx.store.on('nodes', () => {
-        for (const ds of ctx.store.list('apps/daemonsets')) this.queue.enqueue(keyOf(ds.metadata.namespace, ds.metadata.name as string));
-      }),
-    );
-    owners.onDependentChange((event, refs) => {
-      if (event.resource !== 'pods') return;
-      for (const ref of refs) if (ref.kind === 'DaemonSet' && ref.controller) this.queue.enqueue(keyOf(event.object.metadata.namespace, ref.name));
+    super(ctx, owners, { queue: 'daemonset', resource: 'apps/daemonsets', kind: 'DaemonSet', dependents: 'pods' });
+    this.watch('nodes', () => {
+      for (const ds of ctx.store.list('apps/daemonsets')) this.enqueue(ds);
     });
-  }
-
-  stop(): void {
-    this.queue.stop();
-    for (const off of this.off) off();
   }
 
   /** Whether the daemon pod may run on the node: the scheduler's filters, resources aside. */
@@ -74,10 +55,7 @@ export class DaemonSetController {
     return !failure || !failure.unresolvable;
   }
 
-  private sync(key: string): void {
-    const [namespace, name] = splitKey(key);
-    const ds = this.ctx.store.get('apps/daemonsets', namespace, name);
-    if (!ds || ds.metadata.deletionTimestamp) return;
+  protected reconcile(ds: KubeObject): void {
     const uid = ds.metadata.uid as string;
     const revision = templateHash(ds.spec?.template);
     const probe: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: {}, spec: { ...(ds.spec?.template?.spec ?? {}), tolerations: daemonTolerations(ds.spec?.template?.spec?.tolerations) } };

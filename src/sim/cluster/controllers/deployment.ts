@@ -1,7 +1,8 @@
 import type { KubeObject, SimContext } from '../../types.js';
 import type { OwnerIndex } from '../owners.js';
 import { rfc3339 } from '../time.js';
-import { WorkQueue, keyOf, splitKey } from '../workqueue.js';
+import { keyOf } from '../workqueue.js';
+import { KindController } from './controller.js';
 import { controllerRef, intOrPercent, isPodActive, omitZero, ownerRefTo, setCondition, templateHash, writeStatus, type WorkloadCondition } from './common.js';
 import { recreateStep, rollingStep, type ReplicaSetView } from './rollout.js';
 
@@ -26,43 +27,25 @@ function view(rs: KubeObject): ReplicaSetView {
   return { name: rs.metadata.name as string, replicas, available: Number(rs.status?.availableReplicas ?? 0), current: Math.max(replicas, Number(rs.status?.replicas ?? 0)) };
 }
 
-export class DeploymentController {
-  private readonly queue: WorkQueue;
-  private readonly off: () => void;
+export class DeploymentController extends KindController {
   private readonly deadlines = new Set<string>();
 
-  constructor(
-    private readonly ctx: SimContext,
-    private readonly owners: OwnerIndex,
-  ) {
-    this.queue = new WorkQueue(ctx, 'deployment', (key) => this.sync(key));
-    this.off = ctx.store.on('apps/deployments', (e) => {
-      if (e.type !== 'DELETED') this.queue.enqueue(keyOf(e.object.metadata.namespace, e.object.metadata.name as string));
-    });
+  constructor(ctx: SimContext, owners: OwnerIndex) {
+    super(ctx, owners, { queue: 'deployment', resource: 'apps/deployments', kind: 'Deployment', dependents: 'apps/replicasets' });
     owners.onDependentChange((event, refs) => {
-      if (event.resource === 'apps/replicasets') {
-        for (const ref of refs) if (ref.kind === 'Deployment' && ref.controller) this.queue.enqueue(keyOf(event.object.metadata.namespace, ref.name));
-      } else if (event.resource === 'pods' && event.type === 'DELETED') {
-        // Recreate waits for the old pods to be gone.
-        for (const ref of refs) {
-          if (ref.kind !== 'ReplicaSet') continue;
-          const rs = ctx.store.get('apps/replicasets', event.object.metadata.namespace, ref.name);
-          const owner = rs && controllerRef(rs);
-          if (owner?.kind === 'Deployment') this.queue.enqueue(keyOf(event.object.metadata.namespace, owner.name));
-        }
+      if (event.resource !== 'pods' || event.type !== 'DELETED') return;
+      // Recreate waits for the old pods to be gone.
+      for (const ref of refs) {
+        if (ref.kind !== 'ReplicaSet') continue;
+        const rs = ctx.store.get('apps/replicasets', event.object.metadata.namespace, ref.name);
+        const owner = rs && controllerRef(rs);
+        if (owner?.kind === 'Deployment') this.queue.enqueue(keyOf(event.object.metadata.namespace, owner.name));
       }
     });
   }
 
-  stop(): void {
-    this.queue.stop();
-    this.off();
-  }
-
-  private sync(key: string): void {
-    const [namespace, name] = splitKey(key);
-    const d = this.ctx.store.get('apps/deployments', namespace, name);
-    if (!d || d.metadata.deletionTimestamp) return;
+  protected reconcile(d: KubeObject): void {
+    const name = d.metadata.name as string;
     const uid = d.metadata.uid as string;
     const owned = this.owners.dependents(uid, 'apps/replicasets').filter((rs) => controllerRef(rs)?.uid === uid);
     const hash = templateHash(d.spec?.template, d.status?.collisionCount);

@@ -2,7 +2,8 @@ import type { KubeObject, SimContext, StoreEvent } from '../../types.js';
 import { StatusError } from '../../status.js';
 import type { OwnerIndex } from '../owners.js';
 import { mapMatches } from '../selectors.js';
-import { WorkQueue, keyOf, splitKey } from '../workqueue.js';
+import { keyOf, splitKey } from '../workqueue.js';
+import { Controller } from './controller.js';
 import { isPodReady, ownerRefTo } from './common.js';
 import { isTerminal } from '../node-ledger.js';
 
@@ -52,34 +53,27 @@ function relevantChange(event: StoreEvent): boolean {
   );
 }
 
-export class EndpointsController {
-  private readonly queue: WorkQueue;
-  private readonly off: Array<() => void> = [];
+export class EndpointsController extends Controller {
+  private readonly queue = this.addQueue('endpoints', (key) => this.sync(key));
 
   constructor(
-    private readonly ctx: SimContext,
+    ctx: SimContext,
     private readonly owners: OwnerIndex,
   ) {
-    this.queue = new WorkQueue(ctx, 'endpoints', (key) => this.sync(key));
-    this.off.push(ctx.store.on('services', (e) => this.queue.enqueue(keyOf(e.object.metadata.namespace, e.object.metadata.name as string))));
-    this.off.push(
-      ctx.store.on('pods', (e) => {
-        if (!relevantChange(e)) return;
-        const namespace = e.object.metadata.namespace as string;
-        for (const svc of ctx.store.list('services', namespace)) {
-          const selector = svc.spec?.selector;
-          if (!selector || Object.keys(selector).length === 0) continue;
-          if (mapMatches(selector, e.object.metadata.labels) || (e.previous && mapMatches(selector, e.previous.metadata.labels))) {
-            this.queue.enqueue(keyOf(namespace, svc.metadata.name as string));
-          }
+    super(ctx);
+    // Every service event, deletion too: the Endpoints go with their service.
+    this.watch('services', (e) => this.queue.enqueue(keyOf(e.object.metadata.namespace, e.object.metadata.name as string)));
+    this.watch('pods', (e) => {
+      if (!relevantChange(e)) return;
+      const namespace = e.object.metadata.namespace as string;
+      for (const svc of ctx.store.list('services', namespace)) {
+        const selector = svc.spec?.selector;
+        if (!selector || Object.keys(selector).length === 0) continue;
+        if (mapMatches(selector, e.object.metadata.labels) || (e.previous && mapMatches(selector, e.previous.metadata.labels))) {
+          this.queue.enqueue(keyOf(namespace, svc.metadata.name as string));
         }
-      }),
-    );
-  }
-
-  stop(): void {
-    this.queue.stop();
-    for (const off of this.off) off();
+      }
+    });
   }
 
   private sync(key: string): void {

@@ -1,6 +1,6 @@
 import type { KubeObject, OwnerReference, SimContext } from '../../types.js';
 import type { OwnerIndex } from '../owners.js';
-import { WorkQueue } from '../workqueue.js';
+import { Controller } from './controller.js';
 
 /**
  * The garbage collector, following ownerReferences:
@@ -20,18 +20,16 @@ function objectKey(resource: string, namespace: string | undefined, name: string
   return [resource, namespace ?? '', name].join(SEP);
 }
 
-export class GarbageCollector {
-  private readonly dependentQueue: WorkQueue;
-  private readonly ownerQueue: WorkQueue;
-  private readonly off: () => void;
+export class GarbageCollector extends Controller {
+  private readonly dependentQueue = this.addQueue('garbage-collector', (key) => this.checkDependent(key));
+  private readonly ownerQueue = this.addQueue('garbage-collector', (key) => this.processOwner(key));
 
   constructor(
-    private readonly ctx: SimContext,
+    ctx: SimContext,
     private readonly owners: OwnerIndex,
   ) {
-    this.dependentQueue = new WorkQueue(ctx, 'garbage-collector', (key) => this.checkDependent(key));
-    this.ownerQueue = new WorkQueue(ctx, 'garbage-collector', (key) => this.processOwner(key));
-    this.off = ctx.store.on('*', (event) => {
+    super(ctx);
+    this.watch('*', (event) => {
       const obj = event.object;
       if (event.type === 'DELETED') {
         for (const ref of owners.refs(obj.metadata.uid as string)) this.dependentQueue.enqueue(objectKey(ref.resource, ref.namespace, ref.name));
@@ -47,12 +45,6 @@ export class GarbageCollector {
         if (owner?.metadata.finalizers?.includes(FOREGROUND)) this.ownerQueue.enqueue(objectKey(owner.resource, owner.obj.metadata.namespace, owner.obj.metadata.name as string));
       }
     });
-  }
-
-  stop(): void {
-    this.dependentQueue.stop();
-    this.ownerQueue.stop();
-    this.off();
   }
 
   /** The live owner an ownerReference points to (same uid), if any. */

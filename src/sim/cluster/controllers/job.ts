@@ -1,7 +1,7 @@
 import type { KubeObject, SimContext } from '../../types.js';
 import type { OwnerIndex } from '../owners.js';
 import { rfc3339 } from '../time.js';
-import { WorkQueue, keyOf, splitKey } from '../workqueue.js';
+import { KindController } from './controller.js';
 import { controllerRef, isPodActive, isPodReady, omitZero, podFromTemplate, writeStatus } from './common.js';
 
 /**
@@ -30,33 +30,12 @@ export function formatIndexes(indexes: number[]): string {
   return parts.join(',');
 }
 
-export class JobController {
-  private readonly queue: WorkQueue;
-  private readonly off: () => void;
-
-  constructor(
-    private readonly ctx: SimContext,
-    private readonly owners: OwnerIndex,
-  ) {
-    this.queue = new WorkQueue(ctx, 'job', (key) => this.sync(key));
-    this.off = ctx.store.on('batch/jobs', (e) => {
-      if (e.type !== 'DELETED') this.queue.enqueue(keyOf(e.object.metadata.namespace, e.object.metadata.name as string));
-    });
-    owners.onDependentChange((event, refs) => {
-      if (event.resource !== 'pods') return;
-      for (const ref of refs) if (ref.kind === 'Job' && ref.controller) this.queue.enqueue(keyOf(event.object.metadata.namespace, ref.name));
-    });
+export class JobController extends KindController {
+  constructor(ctx: SimContext, owners: OwnerIndex) {
+    super(ctx, owners, { queue: 'job', resource: 'batch/jobs', kind: 'Job', dependents: 'pods' });
   }
 
-  stop(): void {
-    this.queue.stop();
-    this.off();
-  }
-
-  private sync(key: string): void {
-    const [namespace, name] = splitKey(key);
-    const job = this.ctx.store.get('batch/jobs', namespace, name);
-    if (!job || job.metadata.deletionTimestamp) return;
+  protected reconcile(job: KubeObject): void {
     const done = (job.status?.conditions ?? []).some((c: { type: string; status: string }) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
     if (done || job.spec?.suspend) return;
     const uid = job.metadata.uid as string;

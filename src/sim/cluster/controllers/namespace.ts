@@ -1,6 +1,6 @@
 import type { KubeObject, SimContext } from '../../types.js';
 import { StatusError } from '../../status.js';
-import { WorkQueue } from '../workqueue.js';
+import { Controller } from './controller.js';
 
 /**
  * Namespace lifecycle: every new namespace gets the "default" ServiceAccount and the
@@ -11,44 +11,32 @@ import { WorkQueue } from '../workqueue.js';
 
 const ROOT_CA = 'kube-root-ca.crt';
 
-export class NamespaceController {
-  private readonly setupQueue: WorkQueue;
-  private readonly deleteQueue: WorkQueue;
-  private readonly off: Array<() => void> = [];
+export class NamespaceController extends Controller {
+  private readonly setupQueue = this.addQueue('serviceaccount', (ns) => this.setUp(ns));
+  private readonly deleteQueue = this.addQueue('namespace', (ns) => this.drain(ns));
 
   constructor(
-    private readonly ctx: SimContext,
+    ctx: SimContext,
     private readonly caPem: string,
   ) {
-    this.setupQueue = new WorkQueue(ctx, 'serviceaccount', (ns) => this.setUp(ns));
-    this.deleteQueue = new WorkQueue(ctx, 'namespace', (ns) => this.drain(ns));
-    this.off.push(
-      ctx.store.on('namespaces', (e) => {
-        const name = e.object.metadata.name as string;
-        if (e.type === 'DELETED') return;
-        if (e.object.metadata.deletionTimestamp) this.deleteQueue.enqueue(name);
-        else this.setupQueue.enqueue(name);
-      }),
-    );
+    super(ctx);
+    this.watch('namespaces', (e) => {
+      const name = e.object.metadata.name as string;
+      if (e.type === 'DELETED') return;
+      if (e.object.metadata.deletionTimestamp) this.deleteQueue.enqueue(name);
+      else this.setupQueue.enqueue(name);
+    });
     // Whatever leaves a terminating namespace may have been the last thing holding it.
-    this.off.push(
-      ctx.store.on('*', (e) => {
-        const ns = e.object.metadata.namespace;
-        if (e.type !== 'DELETED' || !ns || e.resource === 'namespaces') return;
-        if (ctx.store.get('namespaces', undefined, ns)?.metadata.deletionTimestamp) this.deleteQueue.enqueue(ns);
-      }),
-    );
+    this.watch('*', (e) => {
+      const ns = e.object.metadata.namespace;
+      if (e.type !== 'DELETED' || !ns || e.resource === 'namespaces') return;
+      if (ctx.store.get('namespaces', undefined, ns)?.metadata.deletionTimestamp) this.deleteQueue.enqueue(ns);
+    });
     for (const ns of ctx.store.list('namespaces')) {
       const name = ns.metadata.name as string;
       if (ns.metadata.deletionTimestamp) this.deleteQueue.enqueue(name);
       else this.setupQueue.enqueue(name);
     }
-  }
-
-  stop(): void {
-    this.setupQueue.stop();
-    this.deleteQueue.stop();
-    for (const off of this.off) off();
   }
 
   private setUp(namespace: string): void {

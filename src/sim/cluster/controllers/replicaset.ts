@@ -1,39 +1,19 @@
 import type { KubeObject, SimContext } from '../../types.js';
 import type { OwnerIndex } from '../owners.js';
-import { WorkQueue, keyOf, splitKey } from '../workqueue.js';
+import { KindController } from './controller.js';
 import { controllerRef, isPodActive, isPodReady, omitZero, podFromTemplate, writeStatus } from './common.js';
 
 /** The replicaset controller: keeps spec.replicas pods of the template running, and reports counts. */
 
 const COMPONENT = 'replicaset-controller';
 
-export class ReplicaSetController {
-  private readonly queue: WorkQueue;
-  private readonly off: () => void;
-
-  constructor(
-    private readonly ctx: SimContext,
-    private readonly owners: OwnerIndex,
-  ) {
-    this.queue = new WorkQueue(ctx, 'replicaset', (key) => this.sync(key));
-    this.off = ctx.store.on('apps/replicasets', (e) => {
-      if (e.type !== 'DELETED') this.queue.enqueue(keyOf(e.object.metadata.namespace, e.object.metadata.name as string));
-    });
-    owners.onDependentChange((event, refs) => {
-      if (event.resource !== 'pods') return;
-      for (const ref of refs) if (ref.kind === 'ReplicaSet' && ref.controller) this.queue.enqueue(keyOf(event.object.metadata.namespace, ref.name));
-    });
+export class ReplicaSetController extends KindController {
+  constructor(ctx: SimContext, owners: OwnerIndex) {
+    super(ctx, owners, { queue: 'replicaset', resource: 'apps/replicasets', kind: 'ReplicaSet', dependents: 'pods' });
   }
 
-  stop(): void {
-    this.queue.stop();
-    this.off();
-  }
-
-  private sync(key: string): void {
-    const [namespace, name] = splitKey(key);
-    const rs = this.ctx.store.get('apps/replicasets', namespace, name);
-    if (!rs || rs.metadata.deletionTimestamp) return;
+  protected reconcile(rs: KubeObject): void {
+    const namespace = rs.metadata.namespace;
     let active = this.owners.dependents(rs.metadata.uid as string, 'pods').filter((p) => controllerRef(p)?.uid === rs.metadata.uid && isPodActive(p));
     const desired = Number(rs.spec?.replicas ?? 1);
     if (active.length < desired) {

@@ -1,7 +1,7 @@
 import type { KubeObject, SimContext } from '../../types.js';
 import { StatusError } from '../../status.js';
 import type { OwnerIndex } from '../owners.js';
-import { WorkQueue, keyOf, splitKey } from '../workqueue.js';
+import { KindController } from './controller.js';
 import { controllerRef, isPodActive, isPodReady, omitZero, podFromTemplate, templateHash, writeStatus } from './common.js';
 
 /**
@@ -22,33 +22,13 @@ function ordinalOf(sts: KubeObject, pod: KubeObject): number {
   return /^(0|[1-9][0-9]*)$/.test(rest) ? Number(rest) : -1;
 }
 
-export class StatefulSetController {
-  private readonly queue: WorkQueue;
-  private readonly off: () => void;
-
-  constructor(
-    private readonly ctx: SimContext,
-    private readonly owners: OwnerIndex,
-  ) {
-    this.queue = new WorkQueue(ctx, 'statefulset', (key) => this.sync(key));
-    this.off = ctx.store.on('apps/statefulsets', (e) => {
-      if (e.type !== 'DELETED') this.queue.enqueue(keyOf(e.object.metadata.namespace, e.object.metadata.name as string));
-    });
-    owners.onDependentChange((event, refs) => {
-      if (event.resource !== 'pods') return;
-      for (const ref of refs) if (ref.kind === 'StatefulSet' && ref.controller) this.queue.enqueue(keyOf(event.object.metadata.namespace, ref.name));
-    });
+export class StatefulSetController extends KindController {
+  constructor(ctx: SimContext, owners: OwnerIndex) {
+    super(ctx, owners, { queue: 'statefulset', resource: 'apps/statefulsets', kind: 'StatefulSet', dependents: 'pods' });
   }
 
-  stop(): void {
-    this.queue.stop();
-    this.off();
-  }
-
-  private sync(key: string): void {
-    const [namespace, name] = splitKey(key);
-    const sts = this.ctx.store.get('apps/statefulsets', namespace, name);
-    if (!sts || sts.metadata.deletionTimestamp) return;
+  protected reconcile(sts: KubeObject): void {
+    const name = sts.metadata.name as string;
     const uid = sts.metadata.uid as string;
     const replicas = Number(sts.spec?.replicas ?? 1);
     const parallel = sts.spec?.podManagementPolicy === 'Parallel';
@@ -59,7 +39,7 @@ export class StatefulSetController {
       if (ordinal >= 0 && controllerRef(pod)?.uid === uid) pods.set(ordinal, pod);
     }
 
-    this.reconcile(sts, pods, replicas, parallel, updateRevision);
+    this.reconcilePods(sts, pods, replicas, parallel, updateRevision);
 
     const live = [...pods.values()].filter((p) => !p.metadata.deletionTimestamp);
     const ready = live.filter(isPodReady).length;
@@ -80,7 +60,7 @@ export class StatefulSetController {
     });
   }
 
-  private reconcile(sts: KubeObject, pods: Map<number, KubeObject>, replicas: number, parallel: boolean, updateRevision: string): void {
+  private reconcilePods(sts: KubeObject, pods: Map<number, KubeObject>, replicas: number, parallel: boolean, updateRevision: string): void {
     // Scale up: create missing ordinals (OrderedReady waits for each predecessor to be Running and Ready).
     for (let i = 0; i < replicas; i++) {
       const pod = pods.get(i);
