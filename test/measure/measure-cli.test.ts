@@ -69,7 +69,7 @@ describe('burn measure', () => {
   it('burn report reads the folder', async () => {
     const report = await burn('report', join(dir, 'first'), '--no-color');
     expect(report.code, report.stderr).toBe(0);
-    expect(report.stdout).toMatch(/run first: completed/);
+    expect(report.stdout).toMatch(/run first completed/);
     expect(report.stdout).toContain('measure');
   });
 

@@ -3,8 +3,7 @@
  * (`podLatency/<job>/<condition>/P99`, `apiLatency/<job>/<key>/P99`, `sloMargin/<slo>/<key>/<source>`...),
  * with per-pod samples where the folder has them.
  */
-import { apiKeyString } from '../../measure/api-sli.js';
-import type { ApiCallSli } from '../../measure/types.js';
+import { apiKeyString, type ApiCallSli } from '../../measure/index.js';
 import { POD_CONDITIONS, conditionValues, podDocuments, type SampleClock } from '../pod-samples.js';
 import { apiKeyLabel } from '../format.js';
 import { docsOf, isObject, num, str, type JsonObject, type RunFolder } from '../run-folder.js';
