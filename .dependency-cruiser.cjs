@@ -58,12 +58,7 @@ module.exports = {
       to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
     {
-      // An error for every new import. The 28 runtime imports that broke it when the rule came in
-      // are listed in .dependency-cruiser-known-violations.json (`npm test` runs with --ignore-known):
-      // shrink that list, never grow it. Not mechanical: measure's imports of config's duration and
-      // suggestion helpers (and config's of measure's plugin map) would form an import cycle through
-      // the two index.ts files, so those helpers belong in src/shared; cli/flags.ts must not load all
-      // of config for `burn --version`; engine has no index.ts yet.
+      // No exceptions: type-only imports count too (a type a folder does not export is private).
       name: 'through-index',
       severity: 'error',
       comment: "another folder is imported through its index.ts; src/shared/ is a set of leaf modules imported by path (ARCHITECTURE.md, Rules)",

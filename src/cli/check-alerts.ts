@@ -29,7 +29,7 @@ export function timeFlag(value: string): number {
 }
 
 export async function runCheckAlerts(flags: CheckAlertsFlags, out: NodeJS.WritableStream = process.stdout): Promise<number> {
-  const [{ alertsFail }, { checkAlerts }] = await Promise.all([import('../measure/prometheus/alerts.js'), import('../measure/prometheus/check-alerts.js')]);
+  const { alertsFail, checkAlerts } = await import('../measure/index.js');
   const endMs = flags.end ?? Date.now();
   const startMs = flags.start ?? endMs - (flags.duration ?? DEFAULT_DURATION_MS);
   if (startMs >= endMs) throw new UserError(`--start must be before --end (got ${new Date(startMs).toISOString()} .. ${new Date(endMs).toISOString()})`);

@@ -17,7 +17,7 @@ export interface DestroyFlags {
 export async function runDestroy(flags: DestroyFlags): Promise<void> {
   if (!flags.uuid && !flags.config) throw new UserError('burn destroy needs --uuid <uuid> (the run to remove) or -c <config> with --uuid', { hint: 'the uuid is printed at the end of every run and names its folder under reports/' });
   const log = createLogger(flags.logLevel);
-  const [{ loadConfig }, { collectGarbage }, { connectCluster }] = await Promise.all([import('../config/load.js'), import('../engine/gc.js'), import('../kube/index.js')]);
+  const [{ loadConfig }, { collectGarbage }, { connectCluster }] = await Promise.all([import('../config/index.js'), import('../engine/index.js'), import('../kube/index.js')]);
   let strategy: 'default' | 'gvr' = 'default';
   let uuid = flags.uuid;
   if (flags.config) {

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { parseGoDuration } from '../config/duration.js';
+import { parseGoDuration } from '../shared/duration.js';
 import { UserError } from '../shared/errors.js';
 
 /** Flag parsers shared by the commands. */

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { RunOptions, RunOutcome } from '../engine/run.js';
+import type { RunOptions, RunOutcome } from '../engine/index.js';
 import { createLogger, parseLogLevel, type LogLevel } from '../shared/log.js';
 import { SUMMARY_FLAG, summaryFlag, wantsColor } from './report.js';
 import type { SummaryDetail } from '../report/index.js';
@@ -34,7 +34,7 @@ async function printOutcome(outcome: RunOutcome, detail: SummaryDetail): Promise
 }
 
 export async function runInit(flags: InitFlags): Promise<number> {
-  const { prepareRun, runBenchmark } = await import('../engine/run.js');
+  const { prepareRun, runBenchmark } = await import('../engine/index.js');
   const log = createLogger(flags.logLevel);
   const interrupts = trapInterrupts((name) => log.warn(`${name}: stopping; results will be written (press again to skip gc)`));
   const options: RunOptions = {

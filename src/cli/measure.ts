@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Config, MeasurementConfig, MetricsEndpoint } from '../config/index.js';
-import type { RunRecord } from '../report/run-folder.js';
+import type { RunRecord } from '../report/index.js';
 import { version } from '../shared/version.js';
 import { UserError } from '../shared/errors.js';
 import { createLogger } from '../shared/log.js';
@@ -64,12 +64,11 @@ async function plan(flags: MeasureFlags, uuid: string): Promise<MeasurePlan> {
 }
 
 export async function runMeasure(flags: MeasureFlags): Promise<number> {
-  const [{ clusterFacts, processCost }, { connectCluster }, { MeasurementSet }, { terminalSummary, writeReports }, { documentFiles, firedAlerts, measurementRecords, writeRunFolder }] = await Promise.all([
-    import('../engine/run.js'),
+  const [{ clusterFacts, processCost }, { connectCluster }, { MeasurementSet }, { documentFiles, firedAlerts, measurementRecords, terminalSummary, writeReports, writeRunFolder }] = await Promise.all([
+    import('../engine/index.js'),
     import('../kube/index.js'),
     import('../measure/index.js'),
     import('../report/index.js'),
-    import('../report/run-folder.js'),
   ]);
   const log = createLogger('info');
   const uuid = flags.uuid ?? randomUUID();

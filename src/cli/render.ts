@@ -32,7 +32,7 @@ export function register(program: Command): void {
     .option('--missing-key <mode>', 'error (default) or zero, as defaultMissingKeysWithZero', oneOf('--missing-key', ['error', 'zero'] as const))
     .option('--function-templates <files...>', 'files with {{define}} blocks shared by templates')
     .action(async (template: string, opts: RenderFlags) => {
-      const { renderTemplateFile } = await import('../template/render-file.js');
+      const { renderTemplateFile } = await import('../template/index.js');
       const out = renderTemplateFile(template, {
         dataFile: opts.data,
         set: opts.set,

@@ -1,8 +1,6 @@
 import { extname } from 'node:path';
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
-import { appliesTo } from '../measure/plugin.js';
-import { findMeasurementPlugin, measurementNames, unknownMeasurement } from '../measure/plugins.js';
-import { MeasurementOptionError, type OptionPath, type OptionPositions } from '../measure/options.js';
+import { appliesTo, findMeasurementPlugin, measurementNames, unknownMeasurement, MeasurementOptionError, type OptionPath, type OptionPositions } from '../measure/index.js';
 import { formatPos, type ConfigPath, type SourcePos } from './diagnostics.js';
 import { MapReader, positionOf, type ReadContext } from './reader.js';
 import { formatCount, MAX_JOB_ITERATIONS, MAX_JOB_OBJECTS } from './limits.js';

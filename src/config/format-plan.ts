@@ -1,5 +1,5 @@
 import { formatDiagnostic } from './diagnostics.js';
-import { formatDuration } from './duration.js';
+import { formatDuration } from '../shared/duration.js';
 import type { JobPlan, RunPlan } from './plan.js';
 
 /** The plan as `burn validate` prints it. */

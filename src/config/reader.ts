@@ -1,8 +1,8 @@
 import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { ConfigPath, DiagnosticList, SourceIndex, SourcePos } from './diagnostics.js';
-import { parseGoDuration } from './duration.js';
+import { parseGoDuration } from '../shared/duration.js';
 import type { LineMap } from './line-map.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../shared/suggest.js';
 
 /** Everything the readers share while one config document is turned into typed values. */
 export interface ReadContext {

@@ -1,6 +1,6 @@
 import { nowMs } from '../shared/clock.js';
 import { runSelector } from './labels.js';
-import { namespaceForIteration } from '../config/plan.js';
+import { namespaceForIteration } from '../config/index.js';
 import { pause, type JobContext } from './context.js';
 import { createIterations, createReplica, ensureNamespace } from './create-job.js';
 import type { CreatedObject } from './ledger.js';

@@ -1,7 +1,7 @@
 import type { JobObject } from '../config/index.js';
 import { isUncertainCreate, type KubeObject } from '../kube/index.js';
 import { UserError } from '../shared/errors.js';
-import { createsInIteration, namespaceForIteration } from '../config/plan.js';
+import { createsInIteration, namespaceForIteration } from '../config/index.js';
 import { pause, type JobContext } from './context.js';
 import { Dispatcher, dispatchWindow } from './dispatch.js';
 import { applyLabels, LABEL } from './labels.js';

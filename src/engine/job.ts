@@ -6,7 +6,7 @@
 import type { Config, Job, JobType } from '../config/index.js';
 import type { KubeClient } from '../kube/index.js';
 import { MeasurementSet, type MeasurementResult } from '../measure/index.js';
-import { measurementRecords, type JobRecord } from '../report/run-folder.js';
+import { measurementRecords, type JobRecord } from '../report/index.js';
 import { nowMs } from '../shared/clock.js';
 import { isUserError } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';

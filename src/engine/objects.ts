@@ -1,8 +1,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
-import { isUrl } from '../config/references.js';
-import { templateData } from '../config/render-check.js';
+import { isUrl, templateData } from '../config/index.js';
 import type { Config, Job, JobObject } from '../config/index.js';
 import type { KubeObject } from '../kube/index.js';
 import { UserError } from '../shared/errors.js';

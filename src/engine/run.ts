@@ -3,13 +3,12 @@ import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { loadConfig } from '../config/load.js';
-import type { Config } from '../config/index.js';
+import { loadConfig, type Config } from '../config/index.js';
 import { connectCluster, type KubeClient } from '../kube/index.js';
 import { MeasurementSet } from '../measure/index.js';
 import { writeReports } from '../report/index.js';
 import type { MeasurementResult } from '../measure/index.js';
-import { checkRunFolderWritable, documentFiles, firedAlerts, writeRunFolder, type ClusterFacts, type EndReason, type JobRecord, type ProcessCost, type RunRecord } from '../report/run-folder.js';
+import { checkRunFolderWritable, documentFiles, firedAlerts, writeRunFolder, type ClusterFacts, type EndReason, type JobRecord, type ProcessCost, type RunRecord } from '../report/index.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 import { version } from '../shared/version.js';
@@ -19,7 +18,7 @@ import { Ledger } from './ledger.js';
 import { ObjectRenderer } from './objects.js';
 import { settingsNotActedOn } from './unsupported.js';
 
-export type { EndReason } from '../report/run-folder.js';
+export type { EndReason } from '../report/index.js';
 
 export interface RunOptions {
   configPath: string;

@@ -3,8 +3,8 @@
  * each bad one reported at its own key (file:line:col, or the flag that gave it) with the fix.
  * The config decoder (or `burn measure`'s flags) supplies the positions; plugins never see YAML.
  */
-import { parseGoDuration } from '../config/duration.js';
-import { didYouMean } from '../config/suggest.js';
+import { parseGoDuration } from '../shared/duration.js';
+import { didYouMean } from '../shared/suggest.js';
 import { UserError } from '../shared/errors.js';
 
 /** A path below the measurement entry: ['thresholds', 0, 'metric']. */

@@ -3,7 +3,7 @@
  * measurement is one module exporting its plugin plus one line here; the config decoder checks
  * names and options against this map when a config loads.
  */
-import { didYouMean } from '../config/suggest.js';
+import { didYouMean } from '../shared/suggest.js';
 import { UserError } from '../shared/errors.js';
 import { apiLatencyPlugin } from './api-latency.js';
 import { apiServerSliPlugin } from './apiserver-sli.js';

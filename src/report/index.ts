@@ -8,7 +8,20 @@ import { renderSummary, type SummaryOptions } from './summary.js';
 
 export type { SummaryDetail, SummaryOptions } from './summary.js';
 
-export { readRunFolder, type RunFolder } from './run-folder.js';
+export {
+  readRunFolder,
+  writeRunFolder,
+  checkRunFolderWritable,
+  measurementRecords,
+  documentFiles,
+  firedAlerts,
+  type RunFolder,
+  type RunRecord,
+  type JobRecord,
+  type ClusterFacts,
+  type EndReason,
+  type ProcessCost,
+} from './run-folder.js';
 export { diffRuns, renderDiff, DIFF_FORMATS, type DiffOptions, type DiffReport, type DiffFormat } from './diff/index.js';
 
 /** Writes report.html and junit.xml into the run folder (atomically); returns their paths. */

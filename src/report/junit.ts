@@ -2,7 +2,7 @@
  * junit.xml for CI: a testcase per job and per SLO verdict (failures carry the verdict's message),
  * and one for the run itself when it did not complete (timeout, interrupted, failed...).
  */
-import type { Verdict } from '../slo/grade.js';
+import type { Verdict } from '../slo/index.js';
 import { escapeMarkup as esc } from './format.js';
 import type { RunFolder } from './run-folder.js';
 import { alertsByJob, type FiredAlert } from './run-view.js';

@@ -11,7 +11,7 @@ import { access, readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { AlertOutcome, MeasurementResult, SaturationReport } from '../measure/index.js';
 import { UserError } from '../shared/errors.js';
-import type { Verdict } from '../slo/grade.js';
+import type { Verdict } from '../slo/index.js';
 import { grade, gradingExitCode } from '../slo/index.js';
 import { writeJsonAtomic } from './atomic.js';
 import { isObject, num, str, type JsonObject } from './json.js';

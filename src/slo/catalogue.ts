@@ -6,7 +6,7 @@
  * - pod startup (stateless, schedulable, image pull excluded): 5 s.
  * WATCH, CONNECT, proxy/exec/attach/portforward/log and CRDs are left out (src/measure/api-sli.ts).
  */
-import { sloThresholdMs } from '../measure/api-sli.js';
+import { sloThresholdMs } from '../measure/index.js';
 import type { ApiCallSli } from '../measure/index.js';
 
 export const POD_STARTUP_SLO_MS = 5000;

@@ -11,7 +11,7 @@
  */
 import { ExitCode } from '../shared/errors.js';
 import { formatMs } from '../shared/format-ms.js';
-import { apiKeyString } from '../measure/api-sli.js';
+import { apiKeyString } from '../measure/index.js';
 import type { ApiCallSli, MeasurementResult, PodStartupSli, SaturationReport, SliSource, ThresholdResult } from '../measure/index.js';
 import { POD_STARTUP_SLO, POD_STARTUP_SLO_MS, apiSloName, apiThresholdMs } from './catalogue.js';
 import { ownerWords, runSaturation, type ClockOwner } from './saturation.js';

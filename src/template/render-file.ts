@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { UserError } from '../shared/errors.js';
-import { renderTemplate, type TemplateEngine } from './index.js';
+import { renderTemplate, type TemplateEngine } from './compile.js';
 
 export interface RenderFileOptions {
   /** YAML or JSON file with variables. */

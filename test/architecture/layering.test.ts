@@ -4,7 +4,7 @@
  * prove that each rule reports what it should.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,8 +14,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const configFile = join(repo, '.dependency-cruiser.cjs');
 const depcruise = join(repo, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
-/** Imports that broke a rule when it came in (see .dependency-cruiser.cjs); tolerated, never added to. */
-const knownFile = join(repo, '.dependency-cruiser-known-violations.json');
 
 interface Violation {
   rule: { name: string; severity: string };
@@ -28,7 +26,7 @@ function cruise(cwd: string): Promise<Violation[]> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      [depcruise, '--config', configFile, '--ignore-known', knownFile, '--output-type', 'json', 'src'],
+      [depcruise, '--config', configFile, '--output-type', 'json', 'src'],
       { cwd, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         // depcruise exits with the number of errors; the JSON is on stdout either way.
@@ -53,12 +51,6 @@ describe('layering (ARCHITECTURE.md)', () => {
   it('src/ breaks no rule', { timeout: 300_000 }, async () => {
     const violations = await cruise(repo);
     expect(show(violations.filter((v) => v.rule.severity === 'error'))).toEqual([]);
-  });
-
-  it('the list of tolerated old imports only shrinks', async () => {
-    const known = JSON.parse(await readFile(knownFile, 'utf8')) as Violation[];
-    expect(known.every((v) => v.rule.name === 'through-index')).toBe(true);
-    expect(known.length).toBeLessThanOrEqual(28);
   });
 
   it('the layer table has one row per folder of src/', async () => {

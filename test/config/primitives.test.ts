@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseGoDuration } from '../../src/config/duration.js';
+import { formatDuration, parseGoDuration } from '../../src/shared/duration.js';
 import { TokenBucketClock } from '../../src/config/least-time.js';
 import { lineMapBetween } from '../../src/config/line-map.js';
-import { closestMatch, editDistance } from '../../src/config/suggest.js';
+import { closestMatch, editDistance } from '../../src/shared/suggest.js';
 
 describe('Go durations', () => {
   it.each([
