@@ -75,8 +75,13 @@ describe.skipIf(!prometheusUrl)('API latency graded from a direct /metrics scrap
 
     const server = posts(direct);
     const prometheus = posts(viaPrometheus);
-    expect(server).toMatchObject({ source: 'server', count: CREATES });
-    expect(prometheus).toMatchObject({ source: 'prometheus', count: CREATES });
+    // The API server counts every client's calls, ours and a few of the cluster's own (the controller-manager
+    // publishes kube-root-ca.crt into namespaces earlier files left terminating or created): all of ours, few others.
+    for (const figures of [server, prometheus]) {
+      expect(figures.count).toBeGreaterThanOrEqual(CREATES);
+      expect(figures.count).toBeLessThanOrEqual(CREATES + 20);
+    }
+    expect([server.source, prometheus.source]).toEqual(['server', 'prometheus']);
     // Same calls, same buckets: the same interpolation gives the same figures, up to float rounding; never more than the bucket apart.
     for (const q of ['p50', 'p90', 'p99'] as const) {
       const bounds = server.histogram!.boundsMs;
