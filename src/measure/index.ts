@@ -10,6 +10,7 @@ export { withDefaultMeasurements } from './defaults.js';
 export { nearestRankQuantile, interpolatedRankQuantile, summarize, type QuantileMethod } from './quantiles.js';
 export { PrometheusClient, PrometheusQueryError, type PrometheusConnection } from './prometheus/client.js';
 export { alertsAbort, alertsFail } from './prometheus/alerts.js';
+export { SATURATION_LOOP_DELAY_MS } from './saturation.js';
 export type * from './types.js';
 export { apiKeyString, sloThresholdMs, type ApiKey } from './api-sli.js';
 export { checkAlerts, type CheckAlertsOptions } from './prometheus/check-alerts.js';
