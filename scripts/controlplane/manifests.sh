@@ -100,57 +100,66 @@ spec:
     - {key: '.status.phase', operator: In, values: [Pending]}
     - {key: '.status.conditions.[] | select( .type == "Ready" ) | .status', operator: NotIn, values: ['True']}
 $delay
-  next:
-    statusTemplate: |
-      {{ \$now := Now }}
-      conditions:
-      - {type: PodReadyToStartContainers, status: "True", lastTransitionTime: {{ \$now | Quote }}}
-      - {type: Initialized, status: "True", lastTransitionTime: {{ \$now | Quote }}}
-      - {type: ContainersReady, status: "True", lastTransitionTime: {{ \$now | Quote }}}
-      - {type: Ready, status: "True", lastTransitionTime: {{ \$now | Quote }}}
-      {{ range .spec.readinessGates }}
-      - {type: {{ .conditionType | Quote }}, status: "True", lastTransitionTime: {{ \$now | Quote }}}
-      {{ end }}
-      containerStatuses:
-      {{ range .spec.containers }}
-      - name: {{ .name | Quote }}
-        image: {{ .image | Quote }}
-        ready: true
-        started: true
-        restartCount: 0
-        state:
-          running:
-            startedAt: {{ \$now | Quote }}
-      {{ end }}
-      initContainerStatuses:
-      {{ range .spec.initContainers }}
-      - name: {{ .name | Quote }}
-        image: {{ .image | Quote }}
-        ready: true
-        restartCount: 0
-        state:
-          terminated:
-            exitCode: 0
-            reason: Completed
-            startedAt: {{ \$now | Quote }}
-            finishedAt: {{ \$now | Quote }}
-      {{ end }}
-      {{ with NodeIPsWith .spec.nodeName }}
-      hostIP: {{ index . 0 | Quote }}
-      hostIPs:
-      {{ range . }}
-      - ip: {{ . | Quote }}
-      {{ end }}
-      {{ end }}
-      {{ with PodIPsWith .spec.nodeName ( or .spec.hostNetwork false ) ( or .metadata.uid "" ) ( or .metadata.name "" ) ( or .metadata.namespace "" ) }}
-      podIP: {{ index . 0 | Quote }}
-      podIPs:
-      {{ range . }}
-      - ip: {{ . | Quote }}
-      {{ end }}
-      {{ end }}
-      phase: Running
-      startTime: {{ \$now | Quote }}
+  # A kubelet records these events (core/v1, named <pod>.<hex nanoseconds> by client-go's recorder,
+  # which kube-burner's podLatency parses) as it starts the containers; kwok records them the same way.
+  steps:
+  - event: {type: Normal, reason: Pulling, message: 'Pulling image'}
+  - event: {type: Normal, reason: Pulled, message: 'Successfully pulled image'}
+  - event: {type: Normal, reason: Created, message: 'Created container'}
+  - event: {type: Normal, reason: Started, message: 'Started container'}
+  - patch:
+      subresource: status
+      root: status
+      template: |
+        {{ \$now := Now }}
+        conditions:
+        - {type: PodReadyToStartContainers, status: "True", lastTransitionTime: {{ \$now | Quote }}}
+        - {type: Initialized, status: "True", lastTransitionTime: {{ \$now | Quote }}}
+        - {type: ContainersReady, status: "True", lastTransitionTime: {{ \$now | Quote }}}
+        - {type: Ready, status: "True", lastTransitionTime: {{ \$now | Quote }}}
+        {{ range .spec.readinessGates }}
+        - {type: {{ .conditionType | Quote }}, status: "True", lastTransitionTime: {{ \$now | Quote }}}
+        {{ end }}
+        containerStatuses:
+        {{ range .spec.containers }}
+        - name: {{ .name | Quote }}
+          image: {{ .image | Quote }}
+          ready: true
+          started: true
+          restartCount: 0
+          state:
+            running:
+              startedAt: {{ \$now | Quote }}
+        {{ end }}
+        initContainerStatuses:
+        {{ range .spec.initContainers }}
+        - name: {{ .name | Quote }}
+          image: {{ .image | Quote }}
+          ready: true
+          restartCount: 0
+          state:
+            terminated:
+              exitCode: 0
+              reason: Completed
+              startedAt: {{ \$now | Quote }}
+              finishedAt: {{ \$now | Quote }}
+        {{ end }}
+        {{ with NodeIPsWith .spec.nodeName }}
+        hostIP: {{ index . 0 | Quote }}
+        hostIPs:
+        {{ range . }}
+        - ip: {{ . | Quote }}
+        {{ end }}
+        {{ end }}
+        {{ with PodIPsWith .spec.nodeName ( or .spec.hostNetwork false ) ( or .metadata.uid "" ) ( or .metadata.name "" ) ( or .metadata.namespace "" ) }}
+        podIP: {{ index . 0 | Quote }}
+        podIPs:
+        {{ range . }}
+        - ip: {{ . | Quote }}
+        {{ end }}
+        {{ end }}
+        phase: Running
+        startTime: {{ \$now | Quote }}
 ---
 apiVersion: kwok.x-k8s.io/v1alpha1
 kind: Stage

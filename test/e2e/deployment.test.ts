@@ -3,7 +3,7 @@ import { eventually, ipv4InCidr, kubectl, kubectlJson, uniqueName } from './clus
 
 interface Condition { type: string; status: string }
 interface Pod {
-  metadata: { name: string };
+  metadata: { name: string; uid: string };
   spec: { nodeName?: string };
   status: { phase?: string; podIP?: string; conditions?: Condition[] };
 }
@@ -12,6 +12,11 @@ interface Node {
   spec: { podCIDR?: string };
 }
 interface Deployment { status: { replicas?: number; readyReplicas?: number } }
+interface Event {
+  metadata: { name: string };
+  involvedObject: { name: string; uid: string };
+  reason: string;
+}
 interface List<T> { items: T[] }
 
 const namespace = uniqueName('burn-e2e-deploy');
@@ -83,5 +88,30 @@ describe('a Deployment on the real control plane', () => {
     // The default scheduler spreads a Deployment's pods over the equal, empty nodes.
     const usedNodes = new Set(pods.items.map((pod) => pod.spec.nodeName));
     expect(usedNodes.size).toBe(Math.min(kwokNodes.size, replicas));
+  });
+
+  // What a kubelet records for each pod it starts, in order; kube-burner's podLatency reads the
+  // scheduler's eventTime and the Started event's name (<pod>.<hex nanoseconds>).
+  it('records the events a kubelet records: Scheduled, Pulling, Pulled, Created, Started', async () => {
+    const pods = await kubectlJson<List<Pod>>(['get', 'pods', '-n', namespace, '-l', 'app=pause']);
+    const expected = ['Scheduled', 'Pulling', 'Pulled', 'Created', 'Started'];
+    const eventsByPod = await eventually(
+      'the five events of every pod',
+      async () => {
+        const events = await kubectlJson<List<Event>>(['get', 'events', '-n', namespace]);
+        const byPod = new Map<string, Event[]>();
+        for (const event of events.items) byPod.set(event.involvedObject.uid, [...(byPod.get(event.involvedObject.uid) ?? []), event]);
+        const complete = pods.items.every((pod) => expected.every((reason) => byPod.get(pod.metadata.uid)?.some((e) => e.reason === reason)));
+        return complete ? byPod : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+    for (const pod of pods.items) {
+      const events = eventsByPod.get(pod.metadata.uid) ?? [];
+      const started = events.find((event) => event.reason === 'Started');
+      const [, hexNanos = ''] = started?.metadata.name.split('.') ?? [];
+      const startedAt = Number(BigInt(`0x${hexNanos}`) / 1_000_000n);
+      expect(Math.abs(startedAt - Date.now()), `${started?.metadata.name} carries a real time`).toBeLessThan(10 * 60_000);
+    }
   });
 });
