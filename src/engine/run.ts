@@ -12,6 +12,7 @@ import { checkRunFolderWritable, documentFiles, firedAlerts, writeRunFolder, typ
 import { ExitCode, UserError } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 import { version } from '../shared/version.js';
+import { checkClusterHealth } from './cluster-health.js';
 import { collectGarbage } from './gc.js';
 import { failureMessage, runOneJob } from './job.js';
 import { Ledger } from './ledger.js';
@@ -131,11 +132,23 @@ export async function runBenchmark(options: RunOptions, prepared?: PreparedRun):
     // Metrics endpoints, credentials and queries are checked before anything is created.
     // A cluster that cannot be reached at all is found here, before anything is created (no run folder).
     const cluster = await clusterFacts(client.unlimited(), options.simProfile ? 'sim' : 'real', options.simProfile);
+    if (run.config.global.clusterHealth) await requireHealthyCluster(run.config, client.unlimited(), options.log);
     await MeasurementSet.preflightRun(run.config, client.unlimited(), options.log);
     return await runJobs(run, client, cluster);
   } finally {
     await client.close();
   }
+}
+
+/** `global.clusterHealth: true`: as kube-burner, a cluster that is not healthy is refused before anything is created. */
+async function requireHealthyCluster(config: Config, client: KubeClient, log: Logger): Promise<void> {
+  const health = await checkClusterHealth(client);
+  if (!health.healthy) {
+    throw new UserError(`${config.source.describe('global.clusterHealth')}: clusterHealth: the cluster is not healthy, nothing was created:\n  ${health.problems.join('\n  ')}`, {
+      hint: 'fix the nodes (or the API server) first; `burn health-check` repeats the check; or set global.clusterHealth: false to run anyway',
+    });
+  }
+  log.info(`cluster health: the API server is healthy and all ${health.nodes} node(s) are Ready with no pressure condition`);
 }
 
 /** What burn itself cost: so a user can see burn was not the bottleneck of its own benchmark. */

@@ -7,7 +7,6 @@ import type { Config } from '../config/index.js';
 export function settingsNotActedOn(config: Config): string[] {
   const at = (path: string) => config.source.describe(path);
   const notes: string[] = [];
-  if (config.global.clusterHealth) notes.push(`${at('global.clusterHealth')}: clusterHealth: burn does not check the cluster's health before the jobs`);
   config.jobs.forEach((job, i) => {
     const where = `jobs.${i}`;
     if (job.watchers.length) notes.push(`${at(`${where}.watchers`)}: watchers of job "${job.name}" are not started`);

@@ -132,10 +132,10 @@ describe('settings burn does not act on', () => {
     const { settingsNotActedOn } = await import('../../src/engine/unsupported.js');
     const config = await loadConfig('configs/quickstart.yaml', {
       uuid: 'u',
-      set: ['jobs.0.hooks=[]', 'jobs.0.objectWait=true', 'jobs.0.executionMode=sequential', 'global.clusterHealth=true'],
+      set: ['jobs.0.hooks=[]', 'jobs.0.objectWait=true', 'jobs.0.executionMode=sequential'],
     });
     const notes = settingsNotActedOn(config);
-    expect(notes).toHaveLength(4);
+    expect(notes).toHaveLength(3);
     expect(notes.join('\n')).toMatch(/hooks of job "quickstart" are not run/);
     expect(notes.join('\n')).toMatch(/executionMode sequential of job "quickstart" runs as parallel/);
     expect(notes.every((n) => /^(configs\/quickstart\.yaml:\d+:\d+|--set [^:]+): /.test(n))).toBe(true);
