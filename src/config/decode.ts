@@ -5,6 +5,8 @@ import { formatPos, type ConfigPath, type SourcePos } from './diagnostics.js';
 import { MapReader, positionOf, type ReadContext } from './reader.js';
 import { formatCount, MAX_JOB_ITERATIONS, MAX_JOB_OBJECTS } from './limits.js';
 import { resolveReference } from './references.js';
+import { builtInApiVersion } from './kinds.js';
+import { parseStatusPath } from '../shared/status-path.js';
 import type {
   ChurnConfig,
   Config,
@@ -427,10 +429,23 @@ function readWaitOptions(r: MapReader | undefined): WaitOptions {
       const key = p.string('key', '');
       const value = p.string('value', '');
       if (!key) p.error(undefined, `${p.what} has no key`, "add key: '(.conditions.[] | select(.type == \"Available\")).status'");
+      else {
+        try {
+          parseStatusPath(key);
+        } catch (err) {
+          p.error('key', `${p.what}: ${(err as Error).message}`, 'rewrite the key in one of those shapes');
+        }
+      }
       p.finish();
       return { key, value };
     }),
   };
+  // The waited-for kind's apiVersion: given, or the built-in kind's.
+  if (options.kind && !options.apiVersion) {
+    const builtIn = builtInApiVersion(options.kind);
+    if (builtIn) options.apiVersion = builtIn;
+    else r.error('kind', `${r.what}: kind ${options.kind} is not a built-in kind, so burn cannot tell its apiVersion`, `add apiVersion: <group>/<version> of ${options.kind} to the waitOptions`);
+  }
   r.finish();
   return options;
 }

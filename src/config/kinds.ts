@@ -114,3 +114,8 @@ export function nameProblem(name: string, info: KindInfo): string | undefined {
 export function generateNameProblem(generateName: string, info: KindInfo): string | undefined {
   return nameProblem(`${generateName.slice(0, 58)}x2b7q`, info);
 }
+
+/** The group/version serving a built-in kind (the first, when several do), or undefined for other kinds. */
+export function builtInApiVersion(kind: string): string | undefined {
+  return Object.keys(builtIn).find((apiVersion) => kind in builtIn[apiVersion]!);
+}

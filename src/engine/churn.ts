@@ -1,11 +1,22 @@
 import { nowMs } from '../shared/clock.js';
+import { UserError } from '../shared/errors.js';
 import { runSelector } from './labels.js';
 import { namespaceForIteration } from '../config/index.js';
 import { pause, type JobContext } from './context.js';
 import { createIterations, createReplica, ensureNamespace } from './create-job.js';
 import type { CreatedObject } from './ledger.js';
 import { waitUntilGone } from './select-jobs.js';
-import { waitReadyOrThrow } from './wait-ready.js';
+import { DELETION_TIMEOUT_MS } from './wait-gone.js';
+import { waitIterationsOrThrow } from './wait-ready.js';
+
+/** What a churn cycle deleted is still there after DELETION_TIMEOUT_MS: re-creating it would fail or adopt it. */
+class ChurnDeleteStuck extends UserError {
+  constructor(job: string, what: string, names: string[]) {
+    super(`job "${job}": churn deleted ${names.length} ${what} (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''}) that ${names.length === 1 ? 'is' : 'are'} still there after ${DELETION_TIMEOUT_MS / 60_000} minutes; churn stops rather than re-create into them`, {
+      hint: 'see what holds them (kubectl get <kind> -o yaml: finalizers, terminating pods)',
+    });
+  }
+}
 
 /** Picks `percent` % of `items` (at least one), at random. */
 function pick<T>(items: readonly T[], percent: number): T[] {
@@ -35,12 +46,16 @@ async function churnNamespaces(ctx: JobContext): Promise<void> {
     await ctx.progress.track(() => ctx.client.delete('v1', 'Namespace', ns, undefined, { notFoundOk: true, signal: ctx.signal }));
     ctx.ledger.namespaces.delete(ns);
   }
-  await waitUntilGone(ctx, 'v1', 'Namespace', runSelector(ctx.config.global.uuid), new Set(chosen.map((ns) => `/${ns}`)));
+  // Re-creating into a namespace that is still terminating is refused by the API server (403): wait
+  // as long as kube-burner does for the deletion, whatever the job's maxWaitTimeout.
+  if (!(await waitUntilGone(ctx, 'v1', 'Namespace', runSelector(ctx.config.global.uuid), new Set(chosen.map((ns) => `/${ns}`)), DELETION_TIMEOUT_MS))) {
+    throw new ChurnDeleteStuck(job.name, 'namespaces', chosen);
+  }
   await pause(job.churnConfig.deleteDelayMs, ctx.signal);
   const iterations = chosen.flatMap((ns) => byNamespace.get(ns)!);
   for (const ns of chosen) await ensureNamespace(ctx, ns);
   await createIterations(ctx, iterations, { waitEachIteration: false });
-  await waitReadyOrThrow(ctx, iterations);
+  await waitIterationsOrThrow(ctx, iterations);
 }
 
 /** Deletes a share of the job's churnable objects (whole replicas), waits until gone, creates them again. */
@@ -63,14 +78,16 @@ async function churnObjects(ctx: JobContext): Promise<void> {
   for (const obj of removed) byKind.set(`${obj.apiVersion}/${obj.kind}`, [...(byKind.get(`${obj.apiVersion}/${obj.kind}`) ?? []), obj]);
   for (const objs of byKind.values()) {
     const keys = new Set(objs.map((o) => `${o.namespace ?? ''}/${o.name}`));
-    await waitUntilGone(ctx, objs[0]!.apiVersion, objs[0]!.kind, runSelector(ctx.config.global.uuid, job.name), keys);
+    if (!(await waitUntilGone(ctx, objs[0]!.apiVersion, objs[0]!.kind, runSelector(ctx.config.global.uuid, job.name), keys, DELETION_TIMEOUT_MS))) {
+      throw new ChurnDeleteStuck(job.name, objs[0]!.kind, objs.map((o) => `${o.namespace ? `${o.namespace}/` : ''}${o.name}`));
+    }
   }
   await pause(job.churnConfig.deleteDelayMs, ctx.signal);
   for (const unit of chosen) {
     const first = unit[0]!;
     await createReplica(ctx, job.objects[first.objectIndex]!, first.iteration, first.replica);
   }
-  await waitReadyOrThrow(ctx, [...new Set(chosen.map((u) => u[0]!.iteration))]);
+  await waitIterationsOrThrow(ctx, [...new Set(chosen.map((u) => u[0]!.iteration))]);
 }
 
 /** kube-burner's churn: cycles of delete and re-create, until `cycles` or `duration`, whichever comes first. */

@@ -5,7 +5,8 @@ import { createsInIteration, namespaceForIteration } from '../config/index.js';
 import { pause, type JobContext } from './context.js';
 import { Dispatcher, dispatchWindow } from './dispatch.js';
 import { applyLabels, LABEL } from './labels.js';
-import { waitReadyOrThrow } from './wait-ready.js';
+import { DELETION_TIMEOUT_MS, waitGone } from './wait-gone.js';
+import { waitIterationsOrThrow } from './wait-ready.js';
 
 /**
  * Creates a namespace labelled for the run. An existing one is reused when it is this run's or
@@ -31,7 +32,18 @@ export async function ensureNamespace(ctx: JobContext, name: string): Promise<vo
     const owner = existing?.metadata.labels?.[LABEL.uuid];
     if (owner && owner !== config.global.uuid) throw new NamespaceOwnedElsewhere(name, owner, existing?.metadata.labels?.[LABEL.runId]);
     if (existing?.metadata.deletionTimestamp) {
-      throw new UserError(`job "${job.name}": namespace ${name} exists and is being deleted`, { hint: `wait until it is gone (kubectl get namespace ${name}), then run again` });
+      // Like kube-burner, wait for a terminating namespace to go, then create it again: objects sent
+      // into it meanwhile would be refused with 403 "being terminated".
+      ctx.log.info(`job ${job.name}: namespace ${name} is being deleted; waiting until it is gone to create it again`);
+      const gone = await waitGone(ctx.housekeeping, { apiVersion: 'v1', kind: 'Namespace', labelSelector: '', only: new Set([`/${name}`]), timeoutMs: DELETION_TIMEOUT_MS, signal: ctx.signal });
+      if (ctx.signal.aborted) return;
+      if (gone > 0) {
+        throw new UserError(`job "${job.name}": namespace ${name} exists and has been terminating for ${DELETION_TIMEOUT_MS / 60_000} minutes`, {
+          hint: `see what holds it (kubectl get namespace ${name} -o yaml: conditions, finalizers), then run again`,
+        });
+      }
+      attempt = 0;
+      continue;
     }
     break;
   }
@@ -78,8 +90,19 @@ export async function createReplica(ctx: JobContext, object: JobObject, iteratio
       { apiVersion: obj.apiVersion, kind: obj.kind, namespace: ns, name, job: job.name, iteration, replica, objectIndex: object.index, churn: object.churn },
       api.namespaced,
     );
-    if (object.wait) ctx.tracker.expect({ apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name, namespace: ns } }, iteration);
+    if (waitsForItself(object, obj)) ctx.tracker.expect({ apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name, namespace: ns } }, iteration, object.index);
   }
+}
+
+/**
+ * Whether the job's wait follows this created object itself: not when `wait: false`, not when
+ * waitOptions.kind names other objects to wait for, and with waitOptions.labelSelector only when
+ * the object carries those labels (kube-burner lists the kind by them).
+ */
+function waitsForItself(object: JobObject, created: KubeObject): boolean {
+  if (!object.wait || object.waitOptions.kind) return false;
+  const labels = created.metadata.labels ?? {};
+  return Object.entries(object.waitOptions.labelSelector).every(([k, v]) => labels[k] === v);
 }
 
 /** Creates every object of the given iterations (all of the job's when omitted), at the job's qps. */
@@ -109,7 +132,7 @@ export async function createIterations(ctx: JobContext, iterations: Iterable<num
       await dispatcher.drain();
       if (failed()) break;
       ctx.progress.phase = `waiting (iteration ${iteration + 1})`;
-      await waitReadyOrThrow(ctx, [iteration]);
+      await waitIterationsOrThrow(ctx, [iteration]);
       ctx.progress.phase = 'creating';
     }
     if (job.jobIterationDelayMs > 0) {
@@ -135,6 +158,6 @@ export async function runCreateJob(ctx: JobContext): Promise<void> {
   await createIterations(ctx, all, { waitEachIteration: job.podWait });
   if (!job.podWait && job.waitWhenFinished && !ctx.signal.aborted) {
     ctx.progress.phase = 'waiting';
-    await waitReadyOrThrow(ctx);
+    await waitIterationsOrThrow(ctx);
   }
 }

@@ -87,8 +87,7 @@ export async function runOneJob(run: OneJob): Promise<{ record: JobRecord; resul
   const { config, job, log } = run;
   const startMs = Date.now();
   const startedAt = nowMs();
-  const customStatusPaths = job.objects.find((o) => o.waitOptions.customStatusPaths.length)?.waitOptions.customStatusPaths ?? [];
-  const tracker = new ReadinessTracker(run.housekeeping, runSelector(config.global.uuid, job.name), customStatusPaths);
+  const tracker = new ReadinessTracker(run.housekeeping, runSelector(config.global.uuid, job.name), job.objects.map((o) => o.waitOptions.customStatusPaths));
   const progress = new JobProgress(job.name, job.jobIterations, () => tracker.readyPods, () => tracker.pods.size, { tty: run.tty, signal: run.signal }, log);
   const ctx: JobContext = {
     config,

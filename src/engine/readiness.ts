@@ -2,6 +2,8 @@
  * When an object burn created counts as ready, per kind, as kube-burner's waiters judge it.
  * Kinds without a rule are ready once created.
  */
+import { parseStatusPath } from '../shared/status-path.js';
+
 type Json = Record<string, any>;
 
 const num = (v: unknown, fallback = 0): number => (typeof v === 'number' ? v : fallback);
@@ -32,34 +34,17 @@ export interface StatusCheck {
   value: string;
 }
 
+export { evaluateStatusPath } from '../shared/status-path.js';
+
 /**
- * kube-burner's customStatusPaths are jq expressions over `.status`. burn evaluates the two shapes
- * they take in practice: a path (`.readyReplicas`, `.a.b`) and a selected list element
- * (`(.conditions.[] | select(.type == "Available")).status`).
+ * The readiness test for objects of one kind, or undefined when burn does not wait for the kind.
+ * With customStatusPaths (an object's waitOptions), every path must give its value, as kube-burner's
+ * verifyCondition requires; they replace the kind's own rule.
  */
-export function evaluateStatusPath(status: unknown, expression: string): unknown {
-  const selected = /^\(\s*\.([\w.]+?)\.?\[\]\s*\|\s*select\(\s*\.(\w+)\s*==\s*"([^"]*)"\s*\)\s*\)((?:\.\w+)*)$/.exec(expression.trim());
-  if (selected) {
-    const [, listPath, field, wanted, rest] = selected;
-    const list = readPath(status, listPath!);
-    const item = Array.isArray(list) ? list.find((e) => e && typeof e === 'object' && String((e as Json)[field!]) === wanted) : undefined;
-    return rest ? readPath(item, rest.slice(1)) : item;
-  }
-  const plain = /^\.([\w.]*)$/.exec(expression.trim());
-  if (plain) return plain[1] ? readPath(status, plain[1]) : status;
-  throw new Error(`unsupported customStatusPaths expression "${expression}": use ".a.b" or "(.list.[] | select(.field == \\"value\\")).field"`);
-}
-
-function readPath(value: unknown, path: string): unknown {
-  let node = value;
-  for (const key of path.split('.').filter(Boolean)) node = node && typeof node === 'object' ? (node as Json)[key] : undefined;
-  return node;
-}
-
-/** The readiness test for objects of one kind, or undefined when burn does not wait for the kind. */
-export function readinessOf(kind: string, customStatusPaths: StatusCheck[] = []): ((obj: Json) => boolean) | undefined {
+export function readinessOf(kind: string, customStatusPaths: readonly StatusCheck[] = []): ((obj: Json) => boolean) | undefined {
   if (customStatusPaths.length) {
-    return (obj) => customStatusPaths.every((c) => String(evaluateStatusPath(obj.status, c.key)) === c.value);
+    const checks = customStatusPaths.map((c) => ({ evaluate: parseStatusPath(c.key), value: c.value }));
+    return (obj) => obj.status !== undefined && checks.every((c) => String(c.evaluate(obj.status)) === c.value);
   }
   return RULES[kind];
 }

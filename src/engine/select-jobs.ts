@@ -4,6 +4,7 @@ import { pause, type JobContext } from './context.js';
 import { Dispatcher, dispatchWindow } from './dispatch.js';
 import { parseRenderedDocuments } from './rendered-yaml.js';
 import { waitGone } from './wait-gone.js';
+import { selectorString } from './wait-selected.js';
 
 /** delete, patch and read jobs act on what a label selector finds, kind by kind. */
 
@@ -14,11 +15,7 @@ const PATCH_TYPES: Record<ConfigPatchType, PatchType> = {
   'application/apply-patch+yaml': 'apply',
 };
 
-export function selectorString(labels: Record<string, string>): string {
-  return Object.entries(labels)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
-}
+export { selectorString } from './wait-selected.js';
 
 /** List items carry no apiVersion and kind: they come from the job's object. */
 function apiVersionOf(object: JobObject): string {
@@ -65,8 +62,8 @@ export async function runDeleteJob(ctx: JobContext): Promise<void> {
 
 /**
  * Waits for the job's deletions: until no object of the kind matches the selector (or, with `only`,
- * none of those namespace/name keys is left), or the job's maxWaitTimeout passes, which is recorded
- * as a job error.
+ * none of those namespace/name keys is left), or `timeoutMs` (the job's maxWaitTimeout) passes,
+ * which is recorded as a job error.
  */
 export async function waitUntilGone(
   ctx: Pick<JobContext, 'housekeeping' | 'signal' | 'job' | 'errors'>,
@@ -74,9 +71,10 @@ export async function waitUntilGone(
   kind: string,
   labelSelector: string,
   only?: ReadonlySet<string>,
+  timeoutMs = ctx.job.maxWaitTimeoutMs,
 ): Promise<boolean> {
-  const left = await waitGone(ctx.housekeeping, { apiVersion, kind, labelSelector, only, timeoutMs: ctx.job.maxWaitTimeoutMs, signal: ctx.signal });
-  if (left > 0 && !ctx.signal.aborted) ctx.errors.push(`${left} ${kind} (${labelSelector}) still present after ${Math.round(ctx.job.maxWaitTimeoutMs / 1000)}s`);
+  const left = await waitGone(ctx.housekeeping, { apiVersion, kind, labelSelector, only, timeoutMs, signal: ctx.signal });
+  if (left > 0 && !ctx.signal.aborted) ctx.errors.push(`${left} ${kind} (${labelSelector}) still present after ${Math.round(timeoutMs / 1000)}s`);
   return left === 0;
 }
 

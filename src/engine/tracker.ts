@@ -4,6 +4,8 @@ import { readinessOf, type StatusCheck } from './readiness.js';
 
 interface Expected {
   iteration: number;
+  /** Which readiness rule judges it: 0 the kind's own, i + 1 the customStatusPaths of job object i. */
+  rule: number;
   ready: boolean;
 }
 
@@ -55,7 +57,9 @@ export function podStateOf(pod: Json): PodState {
  */
 export class ReadinessTracker {
   private readonly expected = new Map<string, Expected>();
-  private readonly observedReady = new Map<string, boolean>();
+  /** Per watched object, its readiness under every rule (see Expected.rule). */
+  private readonly observedReady = new Map<string, boolean[]>();
+  private readonly customRules: Array<((obj: Json) => boolean) | undefined>;
   private readonly pendingByIteration = new Map<number, number>();
   private readonly watches = new Map<string, KindWatch>();
   private readonly waiters = new Set<() => void>();
@@ -64,11 +68,17 @@ export class ReadinessTracker {
   readonly pods = new Map<string, PodState>();
   private podsReady = 0;
 
+  /**
+   * `customStatusPaths[i]` are the waitOptions.customStatusPaths of the job's object i: its objects
+   * are judged by them, every other object by its kind's rule.
+   */
   constructor(
     private readonly client: KubeClient,
     private readonly labelSelector: string,
-    private readonly customStatusPaths: StatusCheck[] = [],
-  ) {}
+    customStatusPaths: ReadonlyArray<readonly StatusCheck[]> = [],
+  ) {
+    this.customRules = customStatusPaths.map((paths) => (paths.length ? readinessOf('', paths) : undefined));
+  }
 
   get readyPods(): number {
     return this.podsReady;
@@ -80,14 +90,18 @@ export class ReadinessTracker {
     await this.watches.get('Pod')!.synced;
   }
 
-  /** An object burn created that the job's wait must see ready. Kinds without a readiness rule are ignored. */
-  expect(obj: KubeObject, iteration: number): void {
-    if (!readinessOf(obj.kind, this.customStatusPaths)) return;
+  /**
+   * An object burn created from job object `objectIndex` that the job's wait must see ready. Objects
+   * with neither customStatusPaths nor a rule for their kind are ignored.
+   */
+  expect(obj: KubeObject, iteration: number, objectIndex = -1): void {
+    const rule = this.customRules[objectIndex] ? objectIndex + 1 : 0;
+    if (rule === 0 && !readinessOf(obj.kind)) return;
     this.watchKind(obj.apiVersion, obj.kind);
     const key = keyOf(obj.kind, obj.metadata.namespace, obj.metadata.name!);
     if (this.expected.has(key)) return;
-    const ready = this.observedReady.get(key) ?? false;
-    this.expected.set(key, { iteration, ready });
+    const ready = this.observedReady.get(key)?.[rule] ?? false;
+    this.expected.set(key, { iteration, rule, ready });
     if (!ready) this.adjust(iteration, +1);
   }
 
@@ -160,9 +174,10 @@ export class ReadinessTracker {
     if (delta < 0) for (const wake of [...this.waiters]) wake();
   }
 
-  private observe(key: string, ready: boolean): void {
-    this.observedReady.set(key, ready);
+  private observe(key: string, readiness: boolean[]): void {
+    this.observedReady.set(key, readiness);
     const entry = this.expected.get(key);
+    const ready = readiness[entry?.rule ?? 0] ?? false;
     if (!entry || entry.ready === ready) return;
     entry.ready = ready;
     this.adjust(entry.iteration, ready ? -1 : +1);
@@ -181,14 +196,14 @@ export class ReadinessTracker {
 
   private watchKind(apiVersion: string, kind: string): void {
     if (this.watches.has(kind)) return;
-    const isReady = readinessOf(kind, this.customStatusPaths) ?? (() => true);
-    const handle = this.client.watchResources<{ key: string; ready: boolean; pod?: PodState }>({
+    const isReady = readinessOf(kind) ?? (() => true);
+    const handle = this.client.watchResources<{ key: string; ready: boolean[]; pod?: PodState }>({
       apiVersion,
       kind,
       labelSelector: this.labelSelector,
       project: (obj) => ({
         key: keyOf(kind, obj.metadata.namespace, obj.metadata.name!),
-        ready: isReady(obj),
+        ready: [isReady(obj), ...this.customRules.map((rule) => rule?.(obj) ?? false)],
         pod: kind === 'Pod' ? podStateOf(obj) : undefined,
       }),
       onEvent: (type, { key, ready, pod }) => {

@@ -1,5 +1,11 @@
 import type { KubeClient } from '../kube/index.js';
 
+/**
+ * How long the engine waits for something it deleted (churn) or needs gone (a terminating
+ * namespace it must create again) before giving up: kube-burner's hour, whatever maxWaitTimeout says.
+ */
+export const DELETION_TIMEOUT_MS = 60 * 60 * 1000;
+
 export interface WaitGoneOptions {
   apiVersion: string;
   kind: string;

@@ -1,6 +1,10 @@
+import { createsInIteration, type JobObject } from '../config/index.js';
 import { UserError } from '../shared/errors.js';
 import type { JobContext } from './context.js';
+import { LABEL } from './labels.js';
+import { readinessOf } from './readiness.js';
 import type { VanishedObject } from './tracker.js';
+import { selectorString, waitSelectedReady } from './wait-selected.js';
 
 /** The job's objects did not all become ready in time; the run explains why from the pods' state. */
 export class WaitTimeout extends UserError {
@@ -45,4 +49,41 @@ export async function waitReadyOrThrow(ctx: JobContext, iterations?: number[]): 
   const end = await tracker.waitReady(iterations, job.maxWaitTimeoutMs, ctx.signal);
   if (end === 'timeout') throw new WaitTimeout(job.name, job.maxWaitTimeoutMs, tracker.pending(iterations));
   if (end === 'vanished') throw new ObjectsVanished(job.name, tracker.vanishedIn(iterations));
+}
+
+/**
+ * The wait of a create job's iterations (all when omitted): every object it created that has a
+ * readiness rule (its kind's, or its own customStatusPaths), then the children named by
+ * `waitOptions.kind` of the objects due in those iterations.
+ */
+export async function waitIterationsOrThrow(ctx: JobContext, iterations?: number[]): Promise<void> {
+  await waitReadyOrThrow(ctx, iterations);
+  const due = ctx.job.objects.filter((o) => !iterations || iterations.some((i) => createsInIteration(o, i)));
+  await waitForKindsOrThrow(ctx, due);
+}
+
+/**
+ * kube-burner's `waitOptions.kind`: instead of the object itself, every object of that kind carrying
+ * this run's runid label and the waitOptions' labelSelector, in every namespace (an object's Pods,
+ * say), must be ready by the kind's rule or the customStatusPaths. burn also waits until at least
+ * one such object exists, so children not created yet never pass for ready.
+ */
+export async function waitForKindsOrThrow(ctx: JobContext, objects: readonly JobObject[]): Promise<void> {
+  const { job } = ctx;
+  for (const object of objects) {
+    const wait = object.waitOptions;
+    if (!object.wait || !wait.kind || ctx.signal.aborted) continue;
+    const isReady = readinessOf(wait.kind, wait.customStatusPaths);
+    if (!isReady) continue; // no rule for the kind and no paths: kube-burner has no waiter for it either
+    const { end, pending } = await waitSelectedReady(ctx.housekeeping, {
+      apiVersion: wait.apiVersion,
+      kind: wait.kind,
+      labelSelector: selectorString({ [LABEL.runId]: ctx.config.global.runId, ...wait.labelSelector }),
+      isReady,
+      requireAny: true,
+      timeoutMs: job.maxWaitTimeoutMs,
+      signal: ctx.signal,
+    });
+    if (end === 'timeout') throw new WaitTimeout(job.name, job.maxWaitTimeoutMs, pending);
+  }
 }

@@ -81,6 +81,9 @@ export const cases: Case[] = [
   { name: 'job name with capitals', files: { 'c.yaml': config().replace('name: j', 'name: MyJob'), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:2:\d+: job name "MyJob" is not a valid DNS-1123 name/ },
   { name: 'namespace not a DNS label', files: { 'c.yaml': config().replace('namespace: corpus', 'namespace: Corpus_NS'), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:3:\d+: namespace "Corpus_NS"/ },
   { name: 'churn percent out of range', files: { 'c.yaml': config(['churnConfig: {cycles: 1, percent: 200}']), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:4:\d+: percent of churnConfig/ },
+  // ---- configs: pacing keys (waitOptions, group, incrementalLoad)
+  { name: 'waitOptions customStatusPaths burn cannot evaluate', files: { 'c.yaml': config([], ['waitOptions:', '  customStatusPaths:', "    - {key: '.items | length', value: '3'}"]), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:9:\d+: customStatusPaths item 1 .*unsupported customStatusPaths expression "\.items \| length"/ },
+  { name: 'waitOptions kind of unknown apiVersion', files: { 'c.yaml': config([], ['waitOptions: {kind: VirtualMachine}']), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:7:\d+: waitOptions of .*kind VirtualMachine is not a built-in kind.*apiVersion/ },
   // ---- configs: references
   { name: 'objectTemplate missing', files: { 'c.yaml': config() }, args: validate, exit: 1, message: /c\.yaml:5:\d+: objectTemplate "pod\.yaml" not found/ },
   { name: 'objectTemplate is a folder', files: { 'c.yaml': config(), 'pod.yaml/inside.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:5:\d+: objectTemplate "pod\.yaml" is a folder .*not a file/ },
