@@ -4,7 +4,7 @@ import { appliesTo, findMeasurementPlugin, measurementNames, unknownMeasurement,
 import { formatPos, type ConfigPath, type SourcePos } from './diagnostics.js';
 import { MapReader, positionOf, type ReadContext } from './reader.js';
 import { formatCount, MAX_JOB_ITERATIONS, MAX_JOB_OBJECTS } from './limits.js';
-import { resolveReference } from './references.js';
+import { resolveReference, type FileOrigin } from './references.js';
 import { builtInApiVersion } from './kinds.js';
 import { parseStatusPath } from '../shared/status-path.js';
 import type {
@@ -189,18 +189,20 @@ function readReferenceItem(input: DecodeInput, node: Node, path: ConfigPath, wha
   return checkReference(input, value, pos, what);
 }
 
-function checkReference(input: DecodeInput, ref: string, pos: SourcePos, what: string): string | undefined {
+function checkReference(input: DecodeInput, ref: string, pos: SourcePos, what: string, origin?: (foundIn: FileOrigin | 'URL') => void): string | undefined {
   const found = resolveReference(ref, input.dir, input.cwd);
   switch (found.kind) {
     case 'file':
+      origin?.(found.foundIn);
       return found.path;
     case 'url':
+      origin?.('URL');
       return found.url;
     case 'bad-url':
       input.ctx.diags.error(pos, `${what} "${ref}": ${found.reason}`);
       return undefined;
     case 'missing':
-      input.ctx.diags.error(pos, `${what} "${ref}" not found (looked at ${found.tried.join(' and ')})`, 'paths are relative to the config file\'s folder');
+      input.ctx.diags.error(pos, `${what} "${ref}" not found (looked at ${found.tried.join(' and ')})`, 'relative paths are looked for in the working directory, then in the config file\'s folder');
       return undefined;
     case 'folder':
       input.ctx.diags.error(pos, `${what} "${ref}" is a folder (${found.path}), not a file`, 'name a file inside it');
@@ -379,6 +381,7 @@ function readObject(input: DecodeInput, job: Job, checkForType: boolean, node: N
   const object: JobObject = {
     objectTemplate: '',
     objectTemplateAsWritten: asWritten,
+    objectTemplateFoundIn: '',
     templateEngine: engineKey || (extname(asWritten.split('?')[0]!).toLowerCase() === '.hbs' ? 'handlebars' : 'go'),
     replicas: r.int('replicas', 1, 0),
     inputVars: r.record('inputVars'),
@@ -403,8 +406,8 @@ function readObject(input: DecodeInput, job: Job, checkForType: boolean, node: N
 
   const needsTemplate = checkForType && (job.jobType === 'create' || job.jobType === 'patch');
   if (needsTemplate) {
-    if (!asWritten) r.error(undefined, `${r.what} has no objectTemplate`, 'add objectTemplate: <file>.yaml (relative to the config file)');
-    else object.objectTemplate = checkReference(input, asWritten, r.pos('objectTemplate'), 'objectTemplate') ?? '';
+    if (!asWritten) r.error(undefined, `${r.what} has no objectTemplate`, 'add objectTemplate: <file>.yaml (relative to the working directory or the config file\'s folder)');
+    else object.objectTemplate = checkReference(input, asWritten, r.pos('objectTemplate'), 'objectTemplate', (foundIn) => (object.objectTemplateFoundIn = foundIn)) ?? '';
   }
   if (checkForType && job.jobType !== 'create') {
     if (!object.kind) r.error(undefined, `${r.what} has no kind; a ${job.jobType} job selects objects by kind and labelSelector`, 'add kind: Deployment (or another kind)');

@@ -1,6 +1,6 @@
 import { formatDiagnostic } from './diagnostics.js';
 import { formatDuration } from '../shared/duration.js';
-import type { JobPlan, RunPlan } from './plan.js';
+import type { JobPlan, ObjectPlan, RunPlan } from './plan.js';
 
 /** The plan as `burn validate` prints it. */
 export function formatPlan(plan: RunPlan): string {
@@ -29,17 +29,27 @@ function formatJob(job: JobPlan): string[] {
       const docs = o.documentsPerReplica > 1 ? ` x ${o.documentsPerReplica} documents` : '';
       const kinds = o.kinds.length ? ` ${[...new Set(o.kinds)].join('+')}` : o.rendered ? '' : ' (URL: rendered at run time)';
       out.push(`  object ${o.index + 1}: ${o.template}${kinds}, ${o.replicas} per iteration${docs}${repeat}: ${count(o.total, 'object')}${o.pods ? `, ${count(o.pods, 'pod')}` : ''}`);
+      out.push(templateSource(o));
       if (o.checkedIterations.length) out.push(`    rendered and checked: iteration ${o.checkedIterations.join(', ')} x replica ${o.checkedReplicas.join(', ')}`);
     }
     const first = job.objectsFirstIteration !== job.objectsPerIteration ? ` (${job.objectsFirstIteration} in the first)` : '';
     out.push(`  objects: ${job.objectsPerIteration} per iteration${first}, ${job.totalObjects} in total${job.totalPods ? `; ${count(job.totalPods, 'pod')}` : ''}`);
   } else {
-    for (const o of job.objects)
+    for (const o of job.objects) {
       out.push(`  object ${o.index + 1}: ${o.kinds.join('+') || 'objects'} selected by ${o.selector}${o.template ? `, patched with ${o.template}` : ''}`);
+      if (o.templateFile) out.push(templateSource(o));
+    }
   }
   const requests = job.requestsExact ? count(job.requests, 'request') : `${count(job.requests, 'list request')} and more`;
   out.push(`  least time: ${formatDuration(Math.round(job.leastTimeMs))} for ${requests}${job.plus.length ? `, plus ${job.plus.join(', ')}` : ''}`);
   return out;
+}
+
+/** Which file an object's template came from: kube-burner reads relative paths from the working directory only. */
+function templateSource(o: ObjectPlan): string {
+  const where =
+    o.templateFoundIn === 'URL' ? 'a URL, fetched at run time' : o.templateFoundIn === 'absolute path' ? 'an absolute path' : `found in the ${o.templateFoundIn}${o.templateFoundIn === "config's folder" ? '; kube-burner looks in the working directory only' : ''}`;
+  return `    template: ${o.templateFile} (${where})`;
 }
 
 function formatNamespaces(names: readonly string[], total: number): string {

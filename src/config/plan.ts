@@ -12,6 +12,9 @@ export interface ObjectPlan {
   repeatEveryNIterations: number;
   /** The template as written ("" for delete and read jobs). */
   template: string;
+  /** The file (absolute path) or URL the template was read from, and where it was found. */
+  templateFile: string;
+  templateFoundIn: JobObject['objectTemplateFoundIn'];
   /** Delete, read and patch jobs: the label selector, "app=x,tier=web". */
   selector: string;
   /** Iterations that create this object. */
@@ -144,6 +147,8 @@ function planObject(job: Job, object: JobObject, rendered: RenderedObject | unde
   return {
     index: object.index,
     template: object.objectTemplateAsWritten,
+    templateFile: object.objectTemplate,
+    templateFoundIn: object.objectTemplateFoundIn,
     selector: Object.entries(object.labelSelector).map(([k, v]) => `${k}=${v}`).join(','),
     kinds: rendered?.kinds.length ? rendered.kinds : object.kind ? [object.kind] : [],
     replicas: object.replicas,

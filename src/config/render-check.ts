@@ -151,7 +151,7 @@ function unreadableFile(path: string, err: unknown): { message: string; hint: st
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'EACCES' || code === 'EPERM') return { message: `${path} cannot be read: permission denied`, hint: `make it readable for this user (chmod u+r ${path})` };
   if (code === 'EISDIR') return { message: `${path} is a folder, not a file`, hint: 'name a template file inside it' };
-  if (code === 'ENOENT') return { message: `${path} not found`, hint: "paths are relative to the config file's folder" };
+  if (code === 'ENOENT') return { message: `${path} not found`, hint: "relative paths are looked for in the working directory, then in the config file's folder" };
   return { message: `${path} cannot be read (${code ?? String(err)})`, hint: 'check the file' };
 }
 

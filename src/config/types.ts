@@ -18,6 +18,7 @@ export interface Config {
 }
 
 export type { TemplateEngine } from '../template/index.js';
+import type { FileOrigin } from './references.js';
 import type { TemplateEngine } from '../template/index.js';
 export type JobType = 'create' | 'delete' | 'read' | 'patch';
 export type DeletionStrategy = 'default' | 'gvr';
@@ -121,6 +122,8 @@ export interface JobObject {
   objectTemplate: string;
   /** The template as written in the config, for messages. */
   objectTemplateAsWritten: string;
+  /** Where objectTemplate was found ("" when there is none): `burn validate` prints it. */
+  objectTemplateFoundIn: FileOrigin | 'URL' | '';
   templateEngine: TemplateEngine; // .hbs files: handlebars, else go
   replicas: number; // 1
   inputVars: Record<string, unknown>;

@@ -37,7 +37,7 @@ jobs:
       'config.yaml:9:12: "burst" of job "Bad_Name" must be a whole number, got number 1.5',
       'config.yaml:11:21: "maxWaitTimeout" of job "Bad_Name" must be a duration like "30s", "1m30s" or "4h", got the text "10 minutes" (units: ns, us, ms, s, m, h)',
       'config.yaml:12:14: "podWait" of job "Bad_Name" must be true or false, got the text "maybe"',
-      expect.stringMatching(/^config\.yaml:14:25: objectTemplate "missing\.yaml" not found \(looked at .*missing\.yaml\) \(paths are relative to the config file's folder\)$/),
+      expect.stringMatching(/^config\.yaml:14:25: objectTemplate "missing\.yaml" not found \(looked at .*missing\.yaml\) \(relative paths are looked for in the working directory, then in the config file's folder\)$/),
       'config.yaml:15:19: "replicas" of object 1 of job "Bad_Name" must be a whole number, got the text "2" (remove the quotes: 2)',
       'config.yaml:19:11: job name "dup" is used twice (first at config.yaml:16:11) (job names must be unique: rename one)',
       'config.yaml:20:14: "jobType" of job "dup" is "remove"; it must be one of create, delete, read, patch',
@@ -137,7 +137,7 @@ jobs:
       'config.yaml:3:5: job "empty" has no objects (add objects: [{objectTemplate: <file>, replicas: 1}])',
       'config.yaml:8:20: jobIterations of job "zero" is 0; a create job needs at least 1',
       'config.yaml:9:9: gc of job "zero" and global waitWhenFinished cannot both be enabled (kube-burner refuses this too: turn one of them off)',
-      'config.yaml:13:15: object 1 of job "notemplate" has no objectTemplate (add objectTemplate: <file>.yaml (relative to the config file))',
+      'config.yaml:13:15: object 1 of job "notemplate" has no objectTemplate (add objectTemplate: <file>.yaml (relative to the working directory or the config file\'s folder))',
     ]);
   });
 

@@ -177,6 +177,7 @@ describe('loadConfig', () => {
     expect(create!.objects[0]).toMatchObject({
       objectTemplate: join(dir, 'pod.yaml'),
       objectTemplateAsWritten: 'pod.yaml',
+      objectTemplateFoundIn: 'working directory',
       templateEngine: 'go',
       replicas: 4,
       inputVars: { size: 3, name: 'web' },
@@ -266,10 +267,15 @@ jobs:
     expect(config.jobs[0]!.objects[0]!.objectTemplate).toBe('https://example.com/templates/pod.yaml');
   });
 
-  it('finds templates next to the config first, then in the working directory', async () => {
-    const dir = project({ 'configs/config.yaml': 'jobs:\n  - name: j\n    namespace: n\n    objects: [{objectTemplate: workloads/pod.yaml}]\n', 'workloads/pod.yaml': podTemplate });
-    const config = await loadConfig('configs/config.yaml', { uuid: 'u', env: {}, cwd: dir });
-    expect(config.jobs[0]!.objects[0]!.objectTemplate).toBe(join(dir, 'workloads/pod.yaml'));
+  it('finds templates in the working directory first, as kube-burner does, then next to the config', async () => {
+    const config = 'jobs:\n  - name: j\n    namespace: n\n    objects: [{objectTemplate: workloads/pod.yaml}]\n';
+    const both = project({ 'configs/config.yaml': config, 'workloads/pod.yaml': podTemplate, 'configs/workloads/pod.yaml': podTemplate });
+    const fromCwd = (await loadConfig('configs/config.yaml', { uuid: 'u', env: {}, cwd: both })).jobs[0]!.objects[0]!;
+    expect(fromCwd).toMatchObject({ objectTemplate: join(both, 'workloads/pod.yaml'), objectTemplateFoundIn: 'working directory' });
+
+    const besideOnly = project({ 'configs/config.yaml': config, 'configs/workloads/pod.yaml': podTemplate });
+    const fromConfigDir = (await loadConfig('configs/config.yaml', { uuid: 'u', env: {}, cwd: besideOnly })).jobs[0]!.objects[0]!;
+    expect(fromConfigDir).toMatchObject({ objectTemplate: join(besideOnly, 'configs/workloads/pod.yaml'), objectTemplateFoundIn: "config's folder" });
   });
 });
 

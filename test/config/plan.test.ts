@@ -168,6 +168,7 @@ describe('planRun', () => {
 job "create-deployments" (create): 10 iterations, qps 1, burst 10
   namespaces: 10: kube-burner-test-0, kube-burner-test-1, ..., kube-burner-test-9
   object 1: deployment.yaml Deployment, 2 per iteration: 20 objects, 20 pods
+    template: ${plan.jobs[0]!.objects[0]!.templateFile} (found in the working directory)
     rendered and checked: iteration 0, 2, 4, 6, 9 x replica 1, 2
   objects: 2 per iteration, 20 in total; 20 pods
   least time: 10s for 20 requests, plus waiting for objects at the end (waitWhenFinished)
