@@ -1,3 +1,4 @@
+import { formatDuration } from '../shared/duration.js';
 import { ConfigError, type Diagnostic } from './diagnostics.js';
 import { TokenBucketClock } from './least-time.js';
 import { renderSample, type RenderedObject } from './render-check.js';
@@ -50,7 +51,7 @@ export interface JobPlan {
   requests: number;
   /** False for delete, read and patch jobs: what they act on is only known on the cluster. */
   requestsExact: boolean;
-  /** The least time the job can take: its requests through the token bucket, delays, pauses, preload, churn. */
+  /** The least time the job can take: its requests through the token bucket, delays, pauses, churn (the image preload is in `plus`: it ends when the images are pulled). */
   leastTimeMs: number;
   /** Things that add time beyond leastTimeMs (waits for readiness), for the reader. */
   plus: string[];
@@ -108,11 +109,12 @@ export function planJob(job: Job, rendered: readonly RenderedObject[]): JobPlan 
   const clock = new TokenBucketClock(job.qps, job.burst);
   if (creates) simulateCreate(job, objects, clock);
   else simulateSelectJob(job, clock);
-  if (creates && job.preLoadImages) clock.pause(job.preLoadPeriodMs);
   clock.pause(churnTimeMs(job));
   clock.pause(job.jobPauseMs);
 
   const plus: string[] = [];
+  // The preload ends as soon as every node has the images; preLoadPeriod only bounds it.
+  if (creates && job.preLoadImages) plus.push(`pulling the images on every node (preLoadImages, at most ${formatDuration(job.preLoadPeriodMs)})`);
   if (creates && job.podWait) plus.push('waiting for objects after every iteration (podWait)');
   else if (creates && job.waitWhenFinished) plus.push('waiting for objects at the end (waitWhenFinished)');
   if (!creates) plus.push(`the ${job.jobType} requests for every matching object`);
