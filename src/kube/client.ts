@@ -5,6 +5,7 @@ import { CredentialSource } from './credentials.js';
 import { Discovery, type ApiResource } from './discovery.js';
 import { KubeApiError } from './errors.js';
 import type { ClusterTarget } from './kubeconfig.js';
+import { execInPod, type ExecRequest, type ExecResult } from './exec.js';
 import { ConcurrencySlots, TokenBucket } from './limiter.js';
 import { apiVerb, parseResourcePath, queryString, resourcePath, type ResourceTarget } from './paths.js';
 import { Reachability } from './retry.js';
@@ -449,6 +450,13 @@ export class KubeClient {
     });
     if (text === undefined || req.responseType === 'none') return undefined as T;
     return (req.responseType === 'text' ? text : JSON.parse(text)) as T;
+  }
+
+  /** Runs a command in a pod's container (pods/exec over a WebSocket, as kubectl exec); see exec.ts. */
+  async exec(req: ExecRequest): Promise<ExecResult> {
+    const credential = this.shared.credentials.fresh() ?? (await this.shared.credentials.get());
+    const { origin, basePath, tls } = this.shared.target;
+    return execInPod({ origin, basePath, tls, credential }, req);
   }
 
   /** Lists then watches a kind, keeping callers consistent across dropped streams and 410s. See watch.ts. */

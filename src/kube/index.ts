@@ -56,6 +56,7 @@ export type {
   RawRequest,
 } from './client.js';
 export type { ApiResource } from './discovery.js';
+export { ExecError, type ExecRequest, type ExecResult } from './exec.js';
 export { CLIENT_CLOSED, ClusterUnreachableError, KubeApiError, UncertainCreateError, isAlreadyExists, isKubeApiError, isNotFound, isUncertainCreate } from './errors.js';
 export { loadClusterTarget, type ClusterTarget, type KubeconfigOptions } from './kubeconfig.js';
 export { ConcurrencySlots, DEFAULT_BURST, DEFAULT_QPS, TokenBucket } from './limiter.js';

@@ -15,16 +15,19 @@ export function collectTimestamp(): string {
 export function quantileDocument(
   summary: QuantileSummary,
   meta: { metricName: string; uuid: string; jobName: string; quantileName: string; timestamp: string },
+  /** Units per ms of the figures: 1 (ms), or 1e6 where kube-burner writes nanoseconds (svcLatency). */
+  unitsPerMs = 1,
 ): Record<string, unknown> {
+  const at = (ms: number) => Math.round(ms * unitsPerMs);
   return {
     quantileName: meta.quantileName,
     uuid: meta.uuid,
-    P99: Math.round(summary.p99),
-    P95: Math.round(summary.p95),
-    P50: Math.round(summary.p50),
-    min: Math.round(summary.min),
-    max: Math.round(summary.max),
-    avg: Math.round(summary.avg),
+    P99: at(summary.p99),
+    P95: at(summary.p95),
+    P50: at(summary.p50),
+    min: at(summary.min),
+    max: at(summary.max),
+    avg: at(summary.avg),
     timestamp: meta.timestamp,
     metricName: meta.metricName,
     jobName: meta.jobName,

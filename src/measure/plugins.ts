@@ -15,6 +15,7 @@ import { podLatencyPlugin } from './pod-latency.js';
 import { prometheusPlugin } from './prometheus/measurement.js';
 import { saturationPlugin } from './saturation.js';
 import { schedulingThroughputPlugin } from './scheduling-throughput.js';
+import { serviceLatencyPlugin } from './service-latency.js';
 import type { Measurement } from './types.js';
 
 export const measurementPlugins: Record<string, MeasurementPlugin<any>> = {
@@ -26,11 +27,11 @@ export const measurementPlugins: Record<string, MeasurementPlugin<any>> = {
   prometheus: prometheusPlugin,
   saturation: saturationPlugin,
   schedulingThroughput: schedulingThroughputPlugin,
+  serviceLatency: serviceLatencyPlugin,
 };
 
 /** kube-burner measurements burn does not implement: refused by name, not mistaken for typos. */
 export const KUBE_BURNER_ONLY: readonly string[] = [
-  'serviceLatency',
   'netpolLatency',
   'pvcLatency',
   'volumeSnapshotLatency',

@@ -63,3 +63,11 @@ export function checkLatencyThresholds(measurement: string, thresholds: LatencyT
     };
   });
 }
+
+/** Thresholds on a quantity this cluster cannot show (why): neither passed nor failed; the grader makes them inconclusive. */
+export function notMeasurableThresholds(measurement: string, thresholds: LatencyThreshold[], reason: string): ThresholdResult[] {
+  return thresholds.map((t) => {
+    const key = `${measurement} ${t.conditionType} ${t.metric}`;
+    return { key, value: NaN, threshold: t.thresholdMs, unit: 'ms', passed: false, notMeasurable: reason, message: `${key}: not measurable (${reason}); threshold ${t.thresholdMs}ms not applied` };
+  });
+}

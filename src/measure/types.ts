@@ -4,7 +4,7 @@
  * plain JSON so it can be written to reports as is.
  */
 import type { MetricsEndpoint } from '../config/index.js';
-import type { ApiScope, RequestListener } from '../kube/index.js';
+import type { ApiScope, ExecRequest, ExecResult, KubeObject, RequestListener } from '../kube/index.js';
 
 /** Type of a watch event as the request path reports it. */
 export type WatchEventKind = 'ADDED' | 'MODIFIED' | 'DELETED' | (string & {});
@@ -32,6 +32,11 @@ export interface MeasurementClient {
   watchResources<T>(options: WatchResourcesOptions<T>): { synced: Promise<unknown>; stop(): unknown };
   /** A raw GET through the same credentials and TLS (the apiserver's /metrics, EndpointSlices). */
   request?<R>(req: { method: 'GET'; path: string; responseType?: 'json' | 'text'; timeoutMs?: number; tolerate?: number[] }): Promise<R>;
+  /** Measurements that run something inside the cluster (serviceLatency's checker pod): their own objects, and exec into them. */
+  create?(obj: KubeObject, options?: { alreadyExistsOk?: boolean; signal?: AbortSignal }): Promise<KubeObject | null>;
+  get?(apiVersion: string, kind: string, name: string, namespace: string | undefined, options: { notFoundOk: true; signal?: AbortSignal }): Promise<KubeObject | null>;
+  delete?(apiVersion: string, kind: string, name: string, namespace?: string, options?: { notFoundOk?: boolean; signal?: AbortSignal }): Promise<KubeObject | null>;
+  exec?(req: ExecRequest): Promise<ExecResult>;
   /** A client for one API server replica at address:port, same credentials, TLS checked against the original host name. */
   replica?(address: string, port: number): MeasurementClient & { close(): Promise<void> };
 }
@@ -100,6 +105,8 @@ export interface ThresholdResult {
   unit: 'ms' | 'count' | 'ratio';
   passed: boolean;
   message: string;
+  /** The quantity cannot be measured on this cluster (why): neither passed nor failed, the run is inconclusive. */
+  notMeasurable?: string;
   /** Nothing to compare (e.g. a podLatency threshold on a job without pods): passed, as kube-burner, and said. */
   noSamples?: true;
 }

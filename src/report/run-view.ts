@@ -105,7 +105,10 @@ export function runView(folder: RunFolder): RunView {
   let word: RunWord = because.length ? 'FAIL' : 'PASS';
   if (word === 'PASS' && inconclusive.length) {
     word = 'INCONCLUSIVE';
-    because.push(`${inconclusive.length} SLO${inconclusive.length === 1 ? '' : 's'} failed on a saturated clock`);
+    const unmeasurable = inconclusive.filter((v) => v.notMeasurable).length;
+    const saturated = inconclusive.length - unmeasurable;
+    if (saturated) because.push(`${saturated} SLO${saturated === 1 ? '' : 's'} failed on a saturated clock`);
+    if (unmeasurable) because.push(`${unmeasurable} threshold${unmeasurable === 1 ? '' : 's'} on a quantity this cluster cannot show`);
   }
   return {
     word,

@@ -17,6 +17,7 @@ function formatValue(value: number, unit: Verdict['unit']): string {
 /** The figure as a reader should take it: "no samples", "max 850ms" (fewer than 100 samples), "never ready". */
 export function formatVerdictValue(v: Verdict): string {
   if (v.noSamples) return 'no samples';
+  if (v.notMeasurable) return 'not measurable';
   if (v.neverReady && !Number.isFinite(v.value)) return `${v.neverReady} never ready`;
   return `${v.p99IsMax ? 'max ' : ''}${formatValue(v.value, v.unit)}`;
 }
@@ -136,6 +137,7 @@ export function verdictFromJson(raw: JsonObject): Verdict {
     samples: num(raw.samples, 0),
     ...(raw.p99IsMax === true ? { p99IsMax: true } : {}),
     ...(raw.noSamples === true ? { noSamples: true } : {}),
+    ...(raw.notMeasurable === true ? { notMeasurable: true } : {}),
     ...(neverReady > 0 ? { neverReady } : {}),
     restsOn: Array.isArray(raw.restsOn) ? OWNERS.filter((o) => (raw.restsOn as unknown[]).includes(o)) : [],
     message: str(raw.message),

@@ -38,6 +38,8 @@ export interface Verdict {
   p99IsMax?: boolean;
   /** Nothing to compare: passed, and said. */
   noSamples?: boolean;
+  /** The quantity cannot be measured on this cluster (e.g. connectivity on kwok nodes): inconclusive, and said why in the message. */
+  notMeasurable?: true;
   /** Pods waited for that never became ready: counted beyond the threshold. */
   neverReady?: number;
   /** Whose clocks the figure rests on (a saturated one can make a failure inconclusive). */
@@ -224,6 +226,10 @@ export function gradeMeasurements(results: MeasurementResult[], context: GradeCo
     for (const t of r.thresholds) {
       const unit: Verdict['unit'] = t.unit === 'ratio' ? '%' : t.unit;
       const base = { slo: `${r.name} threshold`, source: r.name, key: t.key, threshold: t.threshold, unit, binding: true, restsOn: thresholdClocks(r, t, clocks), message: t.message };
+      if (t.notMeasurable !== undefined) {
+        verdicts.push({ ...base, value: NaN, margin: NaN, samples: 0, notMeasurable: true, state: 'inconclusive', passed: false });
+        continue;
+      }
       if (t.noSamples) {
         verdicts.push(settle({ ...base, value: NaN, margin: NaN, samples: 0, noSamples: true, failed: false }, clocks));
         continue;
