@@ -162,12 +162,13 @@ describe("kube-burner's functions", () => {
     );
   });
 
-  it('GetIPAddress hands each iteration its share of the address pool, space separated', () => {
-    const data = { pool: ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4'], csv: '10.0.0.1,10.0.0.2 10.0.0.3' };
-    expect(go('{{GetIPAddress .pool 0 2}}|{{GetIPAddress .pool 1 2}}|{{GetIPAddress .csv 2 1}}', data)).toBe('10.0.0.1 10.0.0.2|10.0.0.3 10.0.0.4|10.0.0.3');
+  it('GetIPAddress hands each iteration its share of a space-separated address pool, as kube-burner does', () => {
+    const data = { pool: '10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4', list: ['10.0.0.1'] };
+    expect(go('{{GetIPAddress .pool 0 2}}|{{GetIPAddress .pool 1 2}}|{{GetIPAddress .pool 3 1}}', data)).toBe('10.0.0.1 10.0.0.2|10.0.0.3 10.0.0.4|10.0.0.4');
     // kube-burner-ocp's egressip template:
     expect(go('{{range (splitList " " (GetIPAddress .pool .Iteration 2))}}- {{.}} {{end}}', { ...data, Iteration: 1 })).toBe('- 10.0.0.3 - 10.0.0.4 ');
-    expect(goError('{{GetIPAddress .pool 2 2}}', data)).toContain('iteration 2 needs addresses 5-6 but only 4 were given');
+    expect(goError('{{GetIPAddress .pool 2 2}}', data)).toContain('error calling GetIPAddress: runtime error: index out of range [4] with length 4');
+    expect(goError('{{GetIPAddress .list 0 1}}', data)).toContain('wrong type for value; expected string; got []interface {}');
   });
 
   it("runs kube-burner's documented function-template example", () => {
@@ -193,7 +194,7 @@ describe("kube-burner's functions", () => {
     const err = goError('{{ReadFile "../secret.txt"}}', {}, opts);
     expect(err).toContain('error calling ReadFile: ../secret.txt is outside the config folder');
     expect(go('{{ReadFile "../secret.txt"}}', {}, { ...opts, allowReadOutsideBaseDir: true })).toBe('outside');
-    expect(goError('{{ReadFile "files/none"}}', {}, opts)).toContain('cannot read files/none: ENOENT');
+    expect(goError('{{ReadFile "files/none"}}', {}, opts)).toContain('failed to open file: open files/none: no such file or directory');
   });
 });
 

@@ -1,7 +1,7 @@
 /** text/template's predefined functions. */
 import { formatV, isTrue, kindOf, numberOf, typeName, type GoMap, type Kind } from '../go/values.js';
 import { sprint, sprintf, sprintln } from './printf.js';
-import { goKindName } from './convert.js';
+import { deepEqual } from './convert.js';
 import { FunctionError, fn, variadic, type TemplateFunction } from './types.js';
 
 export const builtinFunctions: Record<string, TemplateFunction> = {
@@ -10,7 +10,6 @@ export const builtinFunctions: Record<string, TemplateFunction> = {
   not: fn(['any'], (v: unknown) => !isTrue(v)),
   len: fn(['any'], goLen),
   index: variadic(['any'], 'any', goIndex),
-  slice: variadic(['any'], 'any', sprigSlice),
   print: variadic([], 'any', (...a: unknown[]) => sprint(a)),
   printf: variadic(['string'], 'any', (f: string, ...a: unknown[]) => sprintf(f, a)),
   println: variadic([], 'any', (...a: unknown[]) => sprintln(a)),
@@ -81,29 +80,6 @@ function goIndex(item: unknown, ...indexes: unknown[]): unknown {
   return v ?? null;
 }
 
-/**
- * `slice` as kube-burner's templates get it: sprig's function map replaces text/template's built-in
- * (Go's Funcs wins over built-ins), and sprig's slice takes lists only, with at most two indexes.
- * Checked against Go's text/template + sprig v3.3.0.
- */
-function sprigSlice(list: unknown, ...indexes: unknown[]): unknown {
-  if (kindOf(list) !== 'slice') throw new FunctionError(`list should be type of slice or array but ${goKindName(list)}`);
-  const items = list as unknown[];
-  if (items.length === 0) return null;
-  const [start, end] = sliceBounds(indexes.slice(0, 2), items.length);
-  return items.slice(start, end);
-}
-
-function sliceBounds(indexes: unknown[], len: number): [number, number] {
-  const idx = [0, len, len];
-  indexes.forEach((x, k) => {
-    idx[k] = indexArg(x, len);
-  });
-  if (idx[0]! > idx[1]!) throw new FunctionError(`invalid slice index: ${idx[0]} > ${idx[1]}`);
-  if (indexes.length === 3 && idx[1]! > idx[2]!) throw new FunctionError(`invalid slice index: ${idx[1]} > ${idx[2]}`);
-  return [idx[0]!, idx[1]!];
-}
-
 type BasicKind = 'bool' | 'int' | 'float' | 'string';
 const BASIC = new Set<Kind>(['bool', 'int', 'float', 'string']);
 
@@ -115,13 +91,13 @@ function equal(a: unknown, b: unknown): boolean {
   const ka = kindOf(a);
   const kb = kindOf(b);
   if (ka !== kb) {
-    if (ka !== 'nil' && kb !== 'nil') throw new FunctionError('incompatible types for comparison');
+    if (ka !== 'nil' && kb !== 'nil') throw new FunctionError(`incompatible types for comparison: ${typeName(a)} and ${typeName(b)}`);
     return false;
   }
   if (basic(ka)) return ka === 'int' || ka === 'float' ? numberOf(a) === numberOf(b) : a === b;
   if (ka === 'nil') return true;
   if (ka === 'slice' || ka === 'map') throw new FunctionError(`non-comparable type ${formatV(a)}: ${typeName(a)}`);
-  if (ka === 'time') return (a as Date).getTime() === (b as Date).getTime();
+  if (ka === 'time') return deepEqual(a, b);
   return a === b;
 }
 
@@ -129,7 +105,7 @@ function lessThan(a: unknown, b: unknown): boolean {
   const ka = kindOf(a);
   const kb = kindOf(b);
   if (!basic(ka) || !basic(kb)) throw new FunctionError('invalid type for comparison');
-  if (ka !== kb) throw new FunctionError('incompatible types for comparison');
+  if (ka !== kb) throw new FunctionError(`incompatible types for comparison: ${typeName(a)} and ${typeName(b)}`);
   if (ka === 'bool') throw new FunctionError('invalid type for comparison');
   if (ka === 'string') return (a as string) < (b as string);
   return numberOf(a) < numberOf(b);

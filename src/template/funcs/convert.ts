@@ -1,6 +1,7 @@
 /** The conversions sprig relies on: spf13/cast's ToInt64/ToFloat64, sprig's strval and empty, reflect.DeepEqual. */
-import { GoInt64, formatV, kindOf, numberOf, type GoMap } from '../go/values.js';
-import { FunctionError } from './types.js';
+import { GoInt64, formatV, kindOf, numberOf, sliceType, type GoMap } from '../go/values.js';
+import type { GoTime } from '../go/time.js';
+import { FunctionError, isGoObject } from './types.js';
 
 /** cast.ToInt64: numbers truncate, strings parse with Go's base prefixes ("0x1f"), anything unparsable is 0. */
 export function toInt64(v: unknown): number {
@@ -27,10 +28,19 @@ export function toFloat64(v: unknown): number {
     case 'bool':
       return v ? 1 : 0;
     case 'string':
-      return /^[+-]?(\d[\d_]*\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v as string) ? Number((v as string).replace(/_/g, '')) : 0;
+      return parseGoFloat(v as string) ?? 0;
     default:
       return 0;
   }
+}
+
+/** strconv.ParseFloat(s, 64) for decimal forms, infinities and NaN; undefined when Go would refuse it. */
+export function parseGoFloat(s: string): number | undefined {
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return Number(s);
+  const special = /^([+-]?)(inf|infinity|nan)$/i.exec(s);
+  if (!special) return undefined;
+  if (special[2]!.toLowerCase() === 'nan') return special[1] ? undefined : NaN;
+  return special[1] === '-' ? -Infinity : Infinity;
 }
 
 function trimZeroDecimal(s: string): string {
@@ -97,6 +107,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     case 'slice': {
       const x = a as unknown[];
       const y = b as unknown[];
+      if (sliceType(x) !== sliceType(y)) return false;
       return x.length === y.length && x.every((e, i) => deepEqual(e, y[i]));
     }
     case 'map': {
@@ -105,17 +116,22 @@ export function deepEqual(a: unknown, b: unknown): boolean {
       const kx = Object.keys(x);
       return kx.length === Object.keys(y).length && kx.every((k) => Object.hasOwn(y, k) && deepEqual(x[k], y[k]));
     }
-    case 'time':
-      return (a as Date).getTime() === (b as Date).getTime();
+    case 'time': {
+      const x = a as GoTime;
+      const y = b as GoTime;
+      return x.sec === y.sec && x.nsec === y.nsec && x.loc === y.loc;
+    }
     default:
       return a === b;
   }
 }
 
-/** A list argument (sprig accepts any slice); `what` names the sprig operation for its panic text. */
-export function asList(v: unknown, what: string): unknown[] {
+/** A list argument (sprig accepts any slice); `message` words sprig's error for anything else. */
+export function asList(v: unknown, what: string, message = (kind: string) => `Cannot ${what} on type ${kind}`): unknown[] {
   if (Array.isArray(v)) return v;
-  throw new FunctionError(`Cannot ${what} on type ${goKindName(v)}`);
+  // sprig asks reflect.TypeOf(nil).Kind(): a nil pointer dereference in Go.
+  if (v === null || v === undefined) throw new FunctionError('runtime error: invalid memory address or nil pointer dereference');
+  throw new FunctionError(message(goKindName(v)));
 }
 
 /** reflect.Kind names, as sprig's kindOf and its panics report them. */
@@ -129,6 +145,8 @@ export function goKindName(v: unknown): string {
       return 'float64';
     case 'time':
       return 'struct';
+    case 'other':
+      return isGoObject(v) ? v.goKind : 'invalid';
     default:
       return kindOf(v);
   }

@@ -1,8 +1,7 @@
 /** Functions kube-burner adds to sprig: combinatorics for spreading objects, subnet/address helpers and ReadFile. */
 import { readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { kindOf } from '../go/values.js';
-import { strval } from './convert.js';
+import { typedSlice } from '../go/values.js';
 import { FunctionError, fn, type FunctionContext, type TemplateFunction } from './types.js';
 
 /** gonum's combin.Binomial: n choose k, panicking (here: an error) on n < k or negatives. */
@@ -45,18 +44,19 @@ export function subnet24(index: number): string {
 }
 
 /**
- * kube-burner's GetIPAddress: iteration i takes the next `perIteration` addresses of the pool, joined by spaces
- * (templates split them with `splitList " "`). The pool is a list, or a string of addresses separated by
- * spaces or commas.
+ * kube-burner's GetIPAddress: iteration i takes the next `perIteration` addresses of a space-separated
+ * pool, joined by spaces (templates split them with `splitList " "`). Past the end of the pool Go panics
+ * with an index out of range; that is the error here too.
  */
-export function ipAddresses(pool: unknown, iteration: number, perIteration: number): string {
-  const addresses = Array.isArray(pool) ? pool.map(strval) : typeof pool === 'string' ? pool.split(/[\s,]+/).filter(Boolean) : undefined;
-  if (!addresses) throw new FunctionError(`expected a list of addresses, got ${kindOf(pool) === 'nil' ? 'nothing' : strval(pool)}`);
-  const first = iteration * perIteration;
-  if (first < 0 || first + perIteration > addresses.length) {
-    throw new FunctionError(`iteration ${iteration} needs addresses ${first + 1}-${first + perIteration} but only ${addresses.length} were given`);
+export function ipAddresses(pool: string, iteration: number, perIteration: number): string {
+  const addresses = pool.split(' ');
+  const picked: string[] = [];
+  for (let k = 0; k < perIteration; k++) {
+    const i = iteration * perIteration + k;
+    if (i < 0 || i >= addresses.length) throw new FunctionError(`runtime error: index out of range [${i}] with length ${addresses.length}`);
+    picked.push(addresses[i]!);
   }
-  return addresses.slice(first, first + perIteration).join(' ');
+  return picked.join(' ');
 }
 
 /** The real path (symbolic links resolved) of `path`, or `path` itself when it does not exist. */
@@ -85,7 +85,9 @@ function readFileFunction(ctx: FunctionContext): (path: string) => string {
     try {
       return readFileSync(real, 'utf8');
     } catch (err) {
-      throw new FunctionError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code ?? err);
+      throw new FunctionError(`failed to open file: open ${path}: ${why}`);
     }
   };
 }
@@ -93,9 +95,9 @@ function readFileFunction(ctx: FunctionContext): (path: string) => string {
 export function kubeBurnerFunctions(ctx: FunctionContext): Record<string, TemplateFunction> {
   return {
     Binomial: fn(['int', 'int'], binomial),
-    IndexToCombination: fn(['intList', 'int', 'int', 'int'], indexToCombination),
+    IndexToCombination: fn(['intList', 'int', 'int', 'int'], (dst: number[] | null, idx: number, n: number, k: number) => typedSlice(indexToCombination(dst, idx, n, k), '[]int')),
     GetSubnet24: fn(['int'], subnet24),
-    GetIPAddress: fn(['any', 'int', 'int'], ipAddresses),
+    GetIPAddress: fn(['string', 'int', 'int'], ipAddresses),
     ReadFile: fn(['string'], readFileFunction(ctx)),
   };
 }

@@ -1,5 +1,5 @@
 /** Go's fmt.Sprintf, Sprint and Sprintln over template values: verbs, flags, width, precision and Go's error markers. */
-import { formatFloatV, formatGoTimeString, formatV, kindOf, numberOf, sortedKeys, typeName } from '../go/values.js';
+import { formatFloatV, formatV, kindOf, numberOf, sortedKeys, typeName } from '../go/values.js';
 import { formatCount, MAX_BUILT_LENGTH } from '../limits.js';
 import { FunctionError } from './types.js';
 
@@ -149,7 +149,7 @@ function formatArg(a: unknown, verb: string, spec: Spec): string {
         .join(' ')}]`;
     }
     case 'time':
-      return verb === 'v' || verb === 's' ? pad(formatGoTimeString(a as Date), spec, false) : badVerb(verb, a);
+      return verb === 'v' || verb === 's' ? pad(String(a), spec, false) : badVerb(verb, a);
     default:
       return verb === 'v' || verb === 's' ? pad(String(a), spec, false) : badVerb(verb, a);
   }

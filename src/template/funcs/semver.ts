@@ -1,10 +1,12 @@
-/** Masterminds/semver v3 constraint checks, as sprig's semverCompare uses them. */
+/** Masterminds/semver v3 versions and constraint checks, as sprig's semver and semverCompare use them. */
+import { FunctionError, fn, type GoObject, type TemplateFunction } from './types.js';
 
 interface Version {
   major: number;
   minor: number;
   patch: number;
   pre: string;
+  meta?: string;
 }
 
 interface Bound {
@@ -14,12 +16,49 @@ interface Bound {
   given: number;
 }
 
-const VERSION = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
+const VERSION = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$/;
 
 export function parseVersion(s: string): Version {
   const m = VERSION.exec(s.trim());
   if (!m) throw new Error('Invalid Semantic Version');
-  return { major: Number(m[1]), minor: Number(m[2] ?? 0), patch: Number(m[3] ?? 0), pre: m[4] ?? '' };
+  return { major: Number(m[1]), minor: Number(m[2] ?? 0), patch: Number(m[3] ?? 0), pre: m[4] ?? '', meta: m[5] ?? '' };
+}
+
+/** semver's *Version as templates see it: methods Major, Minor, Patch, Prerelease, Metadata, Original, Compare, ... */
+export class SemverVersion implements GoObject {
+  readonly goType = '*semver.Version';
+  readonly goKind = 'ptr';
+  constructor(
+    readonly v: Version,
+    readonly original: string,
+  ) {}
+
+  toString(): string {
+    const { major, minor, patch, pre, meta } = this.v;
+    return `${major}.${minor}.${patch}${pre ? `-${pre}` : ''}${meta ? `+${meta}` : ''}`;
+  }
+
+  methods(): Record<string, TemplateFunction> {
+    const other = (o: unknown): Version => {
+      if (!(o instanceof SemverVersion)) throw new FunctionError('wrong type for value; expected *semver.Version');
+      return o.v;
+    };
+    return {
+      Major: fn([], () => this.v.major),
+      Minor: fn([], () => this.v.minor),
+      Patch: fn([], () => this.v.patch),
+      Prerelease: fn([], () => this.v.pre),
+      Metadata: fn([], () => this.v.meta ?? ''),
+      Original: fn([], () => this.original),
+      String: fn([], () => this.toString()),
+      Compare: fn(['any'], (o: unknown) => compareVersions(this.v, other(o))),
+      LessThan: fn(['any'], (o: unknown) => compareVersions(this.v, other(o)) < 0),
+      LessThanEqual: fn(['any'], (o: unknown) => compareVersions(this.v, other(o)) <= 0),
+      GreaterThan: fn(['any'], (o: unknown) => compareVersions(this.v, other(o)) > 0),
+      GreaterThanEqual: fn(['any'], (o: unknown) => compareVersions(this.v, other(o)) >= 0),
+      Equal: fn(['any'], (o: unknown) => compareVersions(this.v, other(o)) === 0),
+    };
+  }
 }
 
 export function compareVersions(a: Version, b: Version): number {
@@ -108,3 +147,8 @@ export function semverSatisfies(constraint: string, version: string): boolean {
     return bounds.every((b) => matches(v, b));
   });
 }
+
+export const semverFunctions: Record<string, TemplateFunction> = {
+  semver: fn(['string'], (s: string) => new SemverVersion(parseVersion(s), s)),
+  semverCompare: fn(['string', 'string'], (constraint: string, version: string) => semverSatisfies(constraint, version)),
+};

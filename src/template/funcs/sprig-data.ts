@@ -1,8 +1,9 @@
 /** sprig's encodings: JSON as Go's encoding/json writes it (sorted keys, HTML-safe escapes), YAML as Helm's toYaml, base64, sha256. */
 import { createHash } from 'node:crypto';
 import { stringify as yamlStringify } from 'yaml';
-import { GoFloat, GoInt64, isPlainMap, kindOf, numberOf, sortedKeys, type GoMap } from '../go/values.js';
-import { fn, type TemplateFunction } from './types.js';
+import { GoFloat, GoInt64, isNilSlice, isPlainMap, kindOf, numberOf, sortedKeys, typeName, type GoMap } from '../go/values.js';
+import { GoTime } from '../go/time.js';
+import { FunctionError, fn, isGoObject, type TemplateFunction } from './types.js';
 
 class UnsupportedValue extends Error {}
 
@@ -26,9 +27,10 @@ export function goJson(v: unknown, indent = '', level = 0): string {
     case 'string':
       return jsonString(v as string);
     case 'time':
-      return jsonString((v as Date).toISOString());
+      return jsonString((v as GoTime).toJSON());
     case 'slice': {
       const list = v as unknown[];
+      if (isNilSlice(list)) return 'null';
       if (list.length === 0) return '[]';
       return `[${list.map((e) => nl + goJson(e, indent, level + 1)).join(',')}${close}]`;
     }
@@ -39,7 +41,8 @@ export function goJson(v: unknown, indent = '', level = 0): string {
       return `{${keys.map((k) => `${nl}${jsonString(k)}${colon}${goJson(m[k], indent, level + 1)}`).join(',')}${close}}`;
     }
     default:
-      throw new UnsupportedValue(`json: unsupported type: ${typeof v}`);
+      if (isGoObject(v)) return jsonString(v.toString());
+      throw new UnsupportedValue(`json: unsupported type: ${typeName(v)}`);
   }
 }
 
@@ -97,7 +100,7 @@ function fromJsonValue(v: unknown): unknown {
 /** Plain JS data for the YAML writer (Go numbers unwrapped, dates as RFC 3339). */
 function plain(v: unknown): unknown {
   if (v instanceof GoFloat || v instanceof GoInt64) return v.value;
-  if (v instanceof Date) return v.toISOString();
+  if (v instanceof GoTime) return v.toJSON();
   if (Array.isArray(v)) return v.map(plain);
   if (isPlainMap(v)) {
     const out: GoMap = {};
@@ -132,19 +135,84 @@ function swallow(f: () => string): string {
   }
 }
 
+/** encoding/base32 (standard alphabet, padded). */
+function base32Encode(s: string): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const bytes = Buffer.from(s, 'utf8');
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 5) {
+    const chunk = bytes.subarray(i, i + 5);
+    let bits = 0n;
+    for (let k = 0; k < 5; k++) bits = (bits << 8n) | BigInt(chunk[k] ?? 0);
+    const chars = Math.ceil((chunk.length * 8) / 5);
+    for (let k = 0; k < 8; k++) out += k < chars ? alphabet[Number((bits >> BigInt(35 - k * 5)) & 31n)] : '=';
+  }
+  return out;
+}
+
+function base32Decode(s: string): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const out: number[] = [];
+  if (s.length % 8 !== 0) return `illegal base32 data at input byte ${s.length - (s.length % 8) === s.length ? s.length : firstBad(s) ?? Math.floor(s.length / 8) * 8}`;
+  for (let i = 0; i < s.length; i += 8) {
+    const block = s.slice(i, i + 8);
+    const pad = block.indexOf('=');
+    const body = pad === -1 ? block : block.slice(0, pad);
+    if (pad !== -1 && (!/^=+$/.test(block.slice(pad)) || i + 8 < s.length || ![2, 4, 5, 7].includes(body.length))) return `illegal base32 data at input byte ${i + Math.max(pad, 0)}`;
+    let bits = 0n;
+    for (let k = 0; k < 8; k++) {
+      const c = k < body.length ? alphabet.indexOf(body[k]!) : 0;
+      if (c < 0) return `illegal base32 data at input byte ${i + k}`;
+      bits = (bits << 5n) | BigInt(c);
+    }
+    const bytes = Math.floor((body.length * 5) / 8);
+    for (let k = 0; k < bytes; k++) out.push(Number((bits >> BigInt(32 - k * 8)) & 255n));
+  }
+  return Buffer.from(out).toString('utf8');
+}
+
+function firstBad(s: string): number | undefined {
+  const i = [...s].findIndex((c) => !/[A-Z2-7=]/.test(c));
+  return i < 0 ? undefined : i;
+}
+
+function mustJson(f: () => string): string {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof UnsupportedValue) throw new FunctionError(err.message);
+    throw err;
+  }
+}
+
+function parseJson(s: string): unknown {
+  try {
+    return fromJsonValue(JSON.parse(s));
+  } catch (err) {
+    throw new FunctionError(`invalid JSON: ${(err as Error).message}`);
+  }
+}
+
+const rawJson = (v: unknown) => goJson(v).replace(/\\u003c/g, '<').replace(/\\u003e/g, '>').replace(/\\u0026/g, '&');
+
 export const dataFunctions: Record<string, TemplateFunction> = {
   toJson: fn(['any'], (v: unknown) => swallow(() => goJson(v))),
+  mustToJson: fn(['any'], (v: unknown) => mustJson(() => goJson(v))),
   toPrettyJson: fn(['any'], (v: unknown) => swallow(() => goJson(v, '  '))),
-  toRawJson: fn(['any'], (v: unknown) => swallow(() => goJson(v).replace(/\\u003c/g, '<').replace(/\\u003e/g, '>').replace(/\\u0026/g, '&'))),
+  mustToPrettyJson: fn(['any'], (v: unknown) => mustJson(() => goJson(v, '  '))),
+  toRawJson: fn(['any'], (v: unknown) => mustJson(() => rawJson(v))),
+  mustToRawJson: fn(['any'], (v: unknown) => mustJson(() => rawJson(v))),
   fromJson: fn(['string'], (s: string) => {
     try {
-      return fromJsonValue(JSON.parse(s));
+      return parseJson(s);
     } catch {
       return null;
     }
   }),
+  mustFromJson: fn(['string'], parseJson),
   toYaml: fn(['any'], goYaml),
   b64enc: fn(['string'], (s: string) => Buffer.from(s, 'utf8').toString('base64')),
   b64dec: fn(['string'], b64dec),
-  sha256sum: fn(['string'], (s: string) => createHash('sha256').update(s, 'utf8').digest('hex')),
+  b32enc: fn(['string'], base32Encode),
+  b32dec: fn(['string'], base32Decode),
 };

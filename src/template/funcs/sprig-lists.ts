@@ -1,6 +1,9 @@
-/** sprig's list and dict functions. Dict keys are listed sorted (Go's order is random; sorted is reproducible). */
-import { isPlainMap, sortedKeys, type GoMap } from '../go/values.js';
-import { asList, deepEqual, strval } from './convert.js';
+/**
+ * sprig's list functions. Each list function fails on a value that is not a list; its `must` variant
+ * fails with the same message (in Go the plain one panics and text/template reports the panic the same way).
+ */
+import { kindOf, nilSlice, sliceType, typedSlice } from '../go/values.js';
+import { asList, deepEqual, isEmpty, strval, toInt64 } from './convert.js';
 import { FunctionError, fn, variadic, type TemplateFunction } from './types.js';
 
 function uniq(list: unknown[]): unknown[] {
@@ -9,68 +12,80 @@ function uniq(list: unknown[]): unknown[] {
   return out;
 }
 
-function dict(...pairs: unknown[]): GoMap {
-  const out: GoMap = {};
-  for (let i = 0; i < pairs.length; i += 2) out[strval(pairs[i])] = i + 1 < pairs.length ? pairs[i + 1] : '';
-  return out;
+/** sprig's strslice + sort.Strings: lists sort their string forms; anything else is a one-element list. */
+function sortAlpha(l: unknown): string[] {
+  const strings = Array.isArray(l) ? l.filter((v) => v !== null && v !== undefined).map(strval) : [strval(l)];
+  return typedSlice(strings.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), '[]string');
 }
 
-/** mergo.Merge without overwrite: fills keys missing from dst, recursing into nested maps. */
-function mergeInto(dst: GoMap, src: GoMap): void {
-  for (const [k, v] of Object.entries(src)) {
-    const cur = dst[k];
-    if (isPlainMap(cur) && isPlainMap(v)) mergeInto(cur, v);
-    else if (!Object.hasOwn(dst, k) || cur === null || cur === undefined) dst[k] = v;
+function chunk(size: number, l: unknown): unknown[][] {
+  const list = asList(l, 'chunk', (kind) => `Cannot chunk type ${kind}`);
+  const count = Math.floor((list.length - 1) / size) + 1;
+  if (!Number.isFinite(count) || count < 0) throw new FunctionError(`runtime error: makeslice: len out of range`);
+  const out: unknown[][] = [];
+  for (let i = 0; i < count; i++) out.push(list.slice(i * size, i * size + size));
+  return typedSlice(out, '[][]interface {}');
+}
+
+function sliceBounds(indexes: unknown[], len: number): [number, number] {
+  const start = indexes.length > 0 ? toInt64(indexes[0]) : 0;
+  const end = indexes.length > 1 ? toInt64(indexes[1]) : len;
+  if (start < 0 || end < start || end > len) {
+    throw new FunctionError('reflect.Value.Slice: slice index out of range');
   }
+  return [start, end];
 }
 
-function requireMap(v: unknown, name: string): GoMap {
-  if (!isPlainMap(v)) throw new FunctionError(`assignment to entry in nil map (${name})`);
-  return v;
+/** sprig's slice (it replaces text/template's built-in): lists only, indexes through cast.ToInt. */
+function slice(l: unknown, ...indexes: unknown[]): unknown {
+  const list = asList(l, 'slice', (kind) => `list should be type of slice or array but ${kind}`);
+  if (list.length === 0) return null;
+  const [start, end] = sliceBounds(indexes, list.length);
+  const out = list.slice(start, end);
+  const type = sliceType(list);
+  return type === '[]interface {}' ? out : typedSlice(out, type as '[]string');
+}
+
+/** A list function and its `must` twin (both fail the same way on a non-list). */
+function pair(name: string, f: TemplateFunction): Record<string, TemplateFunction> {
+  return { [name]: f, [`must${name[0]!.toUpperCase()}${name.slice(1)}`]: f };
 }
 
 export const listFunctions: Record<string, TemplateFunction> = {
   list: variadic([], 'any', (...v: unknown[]) => v),
-  append: fn(['any', 'any'], (l: unknown, v: unknown) => [...asList(l, 'push'), v]),
-  push: fn(['any', 'any'], (l: unknown, v: unknown) => [...asList(l, 'push'), v]),
-  prepend: fn(['any', 'any'], (l: unknown, v: unknown) => [v, ...asList(l, 'prepend')]),
-  first: fn(['any'], (l: unknown) => (asList(l, 'find first').length ? (l as unknown[])[0] : null)),
-  last: fn(['any'], (l: unknown) => {
+  tuple: variadic([], 'any', (...v: unknown[]) => v),
+  ...pair('push', fn(['any', 'any'], (l: unknown, v: unknown) => [...asList(l, 'push'), v])),
+  ...pair('append', fn(['any', 'any'], (l: unknown, v: unknown) => [...asList(l, 'push'), v])),
+  ...pair('prepend', fn(['any', 'any'], (l: unknown, v: unknown) => [v, ...asList(l, 'prepend')])),
+  ...pair('first', fn(['any'], (l: unknown) => {
+    const list = asList(l, 'find first');
+    return list.length ? list[0] : null;
+  })),
+  ...pair('last', fn(['any'], (l: unknown) => {
     const list = asList(l, 'find last');
     return list.length ? list[list.length - 1] : null;
-  }),
-  rest: fn(['any'], (l: unknown) => {
+  })),
+  ...pair('rest', fn(['any'], (l: unknown) => {
     const list = asList(l, 'find rest');
-    return list.length ? list.slice(1) : null;
-  }),
-  initial: fn(['any'], (l: unknown) => {
+    return list.length ? list.slice(1) : nilSlice();
+  })),
+  ...pair('initial', fn(['any'], (l: unknown) => {
     const list = asList(l, 'find initial');
-    return list.length ? list.slice(0, -1) : null;
-  }),
-  uniq: fn(['any'], (l: unknown) => uniq(asList(l, 'find uniq'))),
-  has: fn(['any', 'any'], (needle: unknown, haystack: unknown) => {
+    return list.length ? list.slice(0, -1) : nilSlice();
+  })),
+  ...pair('reverse', fn(['any'], (l: unknown) => [...asList(l, 'find reverse')].reverse())),
+  ...pair('uniq', fn(['any'], (l: unknown) => uniq(asList(l, 'find uniq')))),
+  ...pair('compact', fn(['any'], (l: unknown) => asList(l, 'compact').filter((v) => !isEmpty(v)))),
+  ...pair('without', variadic(['any'], 'any', (l: unknown, ...omit: unknown[]) => asList(l, 'find without').filter((v) => !omit.some((o) => deepEqual(o, v))))),
+  ...pair('has', fn(['any', 'any'], (needle: unknown, haystack: unknown) => {
     if (haystack === null || haystack === undefined) return false;
-    return asList(haystack, 'find has').some((v) => deepEqual(v, needle));
+    return asList(haystack, 'find has').some((v) => deepEqual(needle, v));
+  })),
+  ...pair('slice', variadic(['any'], 'any', slice)),
+  ...pair('chunk', fn(['int', 'any'], chunk)),
+  concat: variadic([], 'any', (...lists: unknown[]) => {
+    const out = lists.flatMap((l) => asList(l, 'concat', (kind) => `Cannot concat type ${kind} as list`));
+    return out.length === 0 ? nilSlice() : out;
   }),
-  dict: variadic([], 'any', dict),
-  get: fn(['map', 'string'], (d: GoMap | null, key: string) => (d && Object.hasOwn(d, key) ? d[key] : '')),
-  set: fn(['map', 'string', 'any'], (d: GoMap | null, key: string, value: unknown) => {
-    requireMap(d, 'set')[key] = value;
-    return d;
-  }),
-  unset: fn(['map', 'string'], (d: GoMap | null, key: string) => {
-    if (d) delete d[key];
-    return d;
-  }),
-  hasKey: fn(['map', 'string'], (d: GoMap | null, key: string) => d !== null && Object.hasOwn(d, key)),
-  keys: variadic([], 'map', (...dicts: (GoMap | null)[]) => dicts.flatMap((d) => (d ? sortedKeys(d) : []))),
-  values: fn(['map'], (d: GoMap | null) => (d ? sortedKeys(d).map((k) => d[k]) : [])),
-  pluck: variadic(['string'], 'map', (name: string, ...dicts: (GoMap | null)[]) =>
-    dicts.filter((d): d is GoMap => d !== null && Object.hasOwn(d, name)).map((d) => d[name]),
-  ),
-  merge: variadic(['map'], 'map', (dst: GoMap | null, ...srcs: (GoMap | null)[]) => {
-    const target = requireMap(dst, 'merge');
-    for (const s of srcs) if (s) mergeInto(target, s);
-    return target;
-  }),
+  sortAlpha: fn(['any'], (l: unknown) => (kindOf(l) === 'slice' ? sortAlpha(l) : typedSlice([strval(l)], '[]string'))),
 };

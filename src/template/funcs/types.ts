@@ -2,7 +2,7 @@
  * A template function as Go's text/template sees it: typed parameters decide how arguments are checked
  * and converted (an `int` parameter refuses a float64 value, a `string` one refuses an int), as Go does.
  */
-export type ParamType = 'any' | 'string' | 'int' | 'float' | 'bool' | 'intList' | 'map';
+export type ParamType = 'any' | 'string' | 'int' | 'float' | 'bool' | 'intList' | 'list' | 'map' | 'time';
 
 export interface TemplateFunction {
   params: ParamType[];
@@ -31,4 +31,18 @@ export function fn<A extends unknown[]>(params: ParamType[], impl: (...args: A) 
 
 export function variadic<A extends unknown[]>(params: ParamType[], rest: ParamType, impl: (...args: A) => unknown): TemplateFunction {
   return { params, variadic: rest, fn: impl as unknown as TemplateFunction['fn'] };
+}
+
+/** A Go value with methods or fields (a *semver.Version, a certificate struct): `.Name` calls them. */
+export interface GoObject {
+  /** %T / typeOf. */
+  readonly goType: string;
+  /** reflect.Kind ("ptr", "struct"). */
+  readonly goKind: string;
+  methods(): Record<string, TemplateFunction>;
+  toString(): string;
+}
+
+export function isGoObject(v: unknown): v is GoObject {
+  return typeof v === 'object' && v !== null && typeof (v as GoObject).methods === 'function' && typeof (v as GoObject).goType === 'string';
 }

@@ -1,11 +1,11 @@
 /** Walks text/template parse trees with Go's semantics (truthiness, scoping, missingkey, range over maps in key order). */
 import { TemplateError } from '../errors.js';
 import type { SourceFile } from '../source.js';
-import { type FunctionTable, type ParamType, type TemplateFunction } from '../funcs/types.js';
+import { isGoObject, type FunctionTable, type GoObject, type ParamType, type TemplateFunction } from '../funcs/types.js';
 import type { ArgNode, CommandNode, IdentifierNode, ListNode, Node, NumberNode, PipeNode, TemplateDefinition } from './ast.js';
 import { nodeString } from './node-string.js';
 import { formatCount, MAX_OUTPUT_CHARS, MAX_RENDER_MS } from '../limits.js';
-import { GoFloat, GoInt64, formatV, isPlainMap, isTrue, kindOf, numberOf, sortedKeys, typeName, type GoMap } from './values.js';
+import { GoFloat, GoInt64, formatV, isPlainMap, isTrue, kindOf, numberOf, sliceType, sortedKeys, typeName, type GoMap } from './values.js';
 
 export interface ExecEnv {
   funcs: FunctionTable;
@@ -250,10 +250,10 @@ class State {
     const first = cmd.args[0]!;
     switch (first.type) {
       case 'field':
-        return this.evalFieldChain(dot, first, first.ident, cmd.args, final);
+        return this.evalFieldChain(dot, first, first.ident, cmd.args, final, 0, dot);
       case 'chain': {
         const receiver = this.evalArgValue(dot, first.node);
-        return this.evalFieldChain(receiver, first, first.field, cmd.args, final);
+        return this.evalFieldChain(receiver, first, first.field, cmd.args, final, 0, dot);
       }
       case 'identifier':
         return this.evalFunction(dot, first, cmd.args, final);
@@ -266,7 +266,7 @@ class State {
           this.notAFunction(cmd.args, final);
           return value;
         }
-        return this.evalFieldChain(value, first, first.ident, cmd.args, final, 1);
+        return this.evalFieldChain(value, first, first.ident, cmd.args, final, 1, dot);
       }
       case 'nil':
         return this.fail(first, 'nil is not a command');
@@ -283,13 +283,24 @@ class State {
     if (args.length > 1 || final !== NO_FINAL) this.fail(args[0]!, `can't give argument to non-function ${nodeString(args[0]!)}`);
   }
 
-  private evalFieldChain(receiver: unknown, node: ArgNode, idents: string[], args: ArgNode[], final: Final, from = 0): unknown {
+  private evalFieldChain(receiver: unknown, node: ArgNode, idents: string[], args: ArgNode[], final: Final, from = 0, dot: unknown = undefined): unknown {
     let value = receiver;
     for (let i = from; i < idents.length; i++) {
       const last = i === idents.length - 1;
+      if (isGoObject(value)) {
+        value = this.evalMethod(idents[i]!, node, value, dot, last ? args : SINGLE, last ? final : NO_FINAL);
+        continue;
+      }
       value = this.evalField(idents[i]!, node, value, last && (args.length > 1 || final !== NO_FINAL));
     }
     return value;
+  }
+
+  /** A method (or struct field) of a Go value: `$v.Major`, `(semver "1.2.3").Compare $w`. */
+  private evalMethod(name: string, node: ArgNode, receiver: GoObject, dot: unknown, args: ArgNode[], final: Final): unknown {
+    const def = receiver.methods()[name];
+    if (!def) return this.fail(node, `can't evaluate field ${name} in type ${receiver.goType}`);
+    return this.callFunction(name, node, def, dot, args, final, `${name} of type ${receiver.goType}`);
   }
 
   private evalField(name: string, node: ArgNode, receiver: unknown, hasArgs: boolean): unknown {
@@ -326,20 +337,25 @@ class State {
     if (!def) return this.fail(ident, `"${ident.name}" is not a defined function`);
     // args[0] is the function name itself.
     if (def.shortCircuit) return this.evalShortCircuit(dot, ident, def.shortCircuit, args, final);
+    return this.callFunction(ident.name, ident, def, dot, args, final, ident.name);
+  }
+
+  /** Checks the argument count and types as Go's evalCall does, then calls; `args[0]` is the callee itself. */
+  private callFunction(name: string, at: ArgNode, def: TemplateFunction, dot: unknown, args: ArgNode[], final: Final, what: string): unknown {
     const total = args.length - 1 + (final === NO_FINAL ? 0 : 1);
     const fixed = def.params.length;
     if (def.variadic ? total < fixed : total !== fixed) {
-      this.fail(ident, `wrong number of args for ${ident.name}: want ${def.variadic ? 'at least ' : ''}${fixed} got ${total}`);
+      this.fail(at, `wrong number of args for ${what}: want ${def.variadic ? 'at least ' : ''}${fixed} got ${total}`);
     }
     const values: unknown[] = new Array(total);
     for (let i = 1; i < args.length; i++) values[i - 1] = this.evalTypedArg(dot, args[i]!, paramAt(def, i - 1));
-    if (final !== NO_FINAL) values[total - 1] = this.convert(final, paramAt(def, total - 1), ident);
+    if (final !== NO_FINAL) values[total - 1] = this.convert(final, paramAt(def, total - 1), at);
     try {
       return (def.fn as (...a: unknown[]) => unknown)(...values);
     } catch (err) {
       if (err instanceof ExecFailure || err instanceof TemplateError) throw err;
       const message = err instanceof Error ? err.message : String(err);
-      return this.fail(ident, `error calling ${ident.name}: ${message}`);
+      return this.fail(at, `error calling ${name}: ${message}`);
     }
   }
 
@@ -382,7 +398,9 @@ class State {
 
   private evalTypedArg(dot: unknown, node: ArgNode, param: ParamType): unknown {
     if (node.type === 'number') return this.numberFor(node, param);
-    if (node.type === 'nil' && param !== 'any' && param !== 'map' && param !== 'intList') {
+    if (node.type === 'nil') {
+      // The literal nil is a nil map or slice where the parameter can be nil; Go refuses it elsewhere.
+      if (param === 'any' || param === 'map' || param === 'intList' || param === 'list') return null;
       this.fail(node, `cannot assign nil to ${goParamName(param)}`);
     }
     if ((node.type === 'string' || node.type === 'bool') && param !== 'any' && !(param === 'string' && node.type === 'string') && !(param === 'bool' && node.type === 'bool')) {
@@ -409,17 +427,17 @@ class State {
   private convert(value: unknown, param: ParamType, node: ArgNode): unknown {
     if (param === 'any') return value === undefined ? null : value;
     const kind = kindOf(value);
-    if (kind === 'nil') {
-      if (param === 'map' || param === 'intList') return null;
-      return this.fail(node, `invalid value; expected ${goParamName(param)}`);
-    }
+    // A nil from the data or a function is an interface {} holding nothing: no typed parameter takes it.
+    if (kind === 'nil') return this.fail(node, `wrong type for value; expected ${goParamName(param)}; got interface {}`);
     const ok =
       (param === 'string' && kind === 'string') ||
       (param === 'int' && kind === 'int' && !(value instanceof GoInt64)) ||
       (param === 'float' && kind === 'float') ||
       (param === 'bool' && kind === 'bool') ||
       (param === 'map' && kind === 'map') ||
-      (param === 'intList' && kind === 'slice' && (value as unknown[]).every((e) => kindOf(e) === 'int'));
+      (param === 'time' && kind === 'time') ||
+      (param === 'list' && kind === 'slice' && sliceType(value as unknown[]) === '[]interface {}') ||
+      (param === 'intList' && kind === 'slice' && sliceType(value as unknown[]) === '[]int');
     if (!ok) this.fail(node, `wrong type for value; expected ${goParamName(param)}; got ${typeName(value)}`);
     return param === 'int' || param === 'float' ? numberOf(value) : value;
   }
@@ -435,6 +453,10 @@ function goParamName(p: ParamType): string {
       return 'float64';
     case 'intList':
       return '[]int';
+    case 'list':
+      return '[]interface {}';
+    case 'time':
+      return 'time.Time';
     case 'map':
       return 'map[string]interface {}';
     default:

@@ -1,3 +1,6 @@
+import { GoTime } from './time.js';
+import { isGoObject } from '../funcs/types.js';
+
 /**
  * Go's view of JavaScript values. Templates see data as Go's `map[string]interface{}` from YAML/JSON:
  * a whole JS number is an `int`, a fractional one a `float64`; `GoFloat` carries a float64 whose value
@@ -28,6 +31,34 @@ export class GoInt64 {
 }
 
 export type GoMap = Record<string, unknown>;
+
+/**
+ * Go's static type of a slice some functions return ([]string from splitList, []int from until, ...).
+ * Every other JS array is a `[]interface {}`. Go keeps them apart: typeOf prints it, deepEqual compares
+ * it, and a `[]int` parameter refuses a `[]interface {}`.
+ */
+const sliceTypes = new WeakMap<unknown[], string>();
+/** Slices that are Go's typed nil ([]interface {}(nil)): they print as [] and encode to JSON as null. */
+const nilSlices = new WeakSet<unknown[]>();
+
+export function typedSlice<T>(list: T[], goType: '[]string' | '[]int' | '[][]interface {}'): T[] {
+  sliceTypes.set(list, goType);
+  return list;
+}
+
+export function nilSlice(): unknown[] {
+  const list: unknown[] = [];
+  nilSlices.add(list);
+  return list;
+}
+
+export function isNilSlice(v: unknown): boolean {
+  return Array.isArray(v) && nilSlices.has(v);
+}
+
+export function sliceType(list: unknown[]): string {
+  return sliceTypes.get(list) ?? '[]interface {}';
+}
 export type Kind = 'nil' | 'bool' | 'int' | 'float' | 'string' | 'slice' | 'map' | 'time' | 'func' | 'other';
 
 export function kindOf(v: unknown): Kind {
@@ -47,7 +78,7 @@ export function kindOf(v: unknown): Kind {
       if (v instanceof GoFloat) return 'float';
       if (v instanceof GoInt64) return 'int';
       if (Array.isArray(v)) return 'slice';
-      if (v instanceof Date) return 'time';
+      if (v instanceof GoTime) return 'time';
       if (isPlainMap(v)) return 'map';
       return 'other';
     default:
@@ -86,7 +117,7 @@ export function typeName(v: unknown): string {
     case 'string':
       return 'string';
     case 'slice':
-      return '[]interface {}';
+      return sliceType(v as unknown[]);
     case 'map':
       return 'map[string]interface {}';
     case 'time':
@@ -94,7 +125,7 @@ export function typeName(v: unknown): string {
     case 'func':
       return 'func';
     default:
-      return (v as object).constructor?.name ?? 'object';
+      return isGoObject(v) ? v.goType : ((v as object).constructor?.name ?? 'object');
   }
 }
 
@@ -150,8 +181,6 @@ export function formatV(v: unknown): string {
         .map((k) => `${k}:${formatV(m[k])}`)
         .join(' ')}]`;
     }
-    case 'time':
-      return formatGoTimeString(v as Date);
     default:
       return String(v);
   }
@@ -169,14 +198,3 @@ export function formatFloatV(f: number): string {
   return String(f);
 }
 
-/** time.Time.String(): "2006-01-02 15:04:05.999999999 -0700 MST" (local zone). */
-export function formatGoTimeString(d: Date): string {
-  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  const off = -d.getTimezoneOffset();
-  const sign = off >= 0 ? '+' : '-';
-  const abs = Math.abs(off);
-  const ms = d.getMilliseconds();
-  const frac = ms ? `.${pad(ms, 3).replace(/0+$/, '')}` : '';
-  const zone = off === 0 ? 'UTC' : `${sign}${pad(Math.floor(abs / 60))}${pad(abs % 60)}`;
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${frac} ${sign}${pad(Math.floor(abs / 60))}${pad(abs % 60)} ${zone}`;
-}
