@@ -317,7 +317,7 @@ function checkJobSize(r: MapReader, job: Job): void {
 function readJobType(r: MapReader): JobType | undefined {
   const value = r.string('jobType', 'create');
   if ((jobTypes as readonly string[]).includes(value)) return value as JobType;
-  if (value === 'kubevirt') r.error('jobType', `jobType "kubevirt" of ${r.what} is not supported by burn`, `use one of ${jobTypes.join(', ')}`);
+  if (value === 'kubevirt') r.error('jobType', `jobType "kubevirt" of ${r.what} drives KubeVirt virtual machines: burn does not support KubeVirt or CDI`, `run this job with kube-burner; burn's job types are ${jobTypes.join(', ')}`);
   else r.oneOf('jobType', jobTypes, 'create');
   return undefined;
 }
@@ -396,7 +396,7 @@ function readObject(input: DecodeInput, job: Job, checkForType: boolean, node: N
     index,
     pos: r.pos(),
   };
-  r.string('kubeVirtOp'); // known to kube-burner; only meaningful for its kubevirt jobs
+  if (r.string('kubeVirtOp')) r.error('kubeVirtOp', `kubeVirtOp of ${r.what} is a KubeVirt operation: burn does not support KubeVirt or CDI`, 'remove kubeVirtOp, or run this job with kube-burner');
 
   if (patchTypeText !== undefined) {
     object.patchType = patchTypes[patchTypeText];

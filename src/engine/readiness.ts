@@ -23,6 +23,8 @@ const RULES: Record<string, (obj: Json) => boolean> = {
   },
   Job: (o) => num(o.status?.succeeded) >= num(o.spec?.completions, 1),
   Pod: (o) => o.status?.phase === 'Succeeded' || (o.status?.conditions ?? []).some((c: Json) => c.type === 'Ready' && c.status === 'True'),
+  PersistentVolumeClaim: (o) => o.status?.phase === 'Bound',
+  VolumeSnapshot: (o) => String(o.status?.readyToUse).toLowerCase() === 'true',
 };
 
 export function waitsForKind(kind: string): boolean {

@@ -2,7 +2,7 @@
  * Measurements: one interface (types.ts); each one a plugin in the explicit map of plugins.ts
  * (name, job types, typed options checked at load, factory); MeasurementSet runs a job's.
  */
-export { measurementPlugins, measurementNames, createMeasurement, findMeasurementPlugin, unknownMeasurement, KUBE_BURNER_ONLY } from './plugins.js';
+export { measurementPlugins, measurementNames, createMeasurement, findMeasurementPlugin, unknownMeasurement, KUBE_BURNER_ONLY, KUBEVIRT_ONLY } from './plugins.js';
 export { appliesTo, type MeasurementPlugin } from './plugin.js';
 export { MeasurementOptionError, OptionReader, positionsOf, type OptionPath, type OptionPositions } from './options.js';
 export { MeasurementSet, measurementsFor, type MeasurementSetPlan } from './set.js';

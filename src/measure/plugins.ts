@@ -13,9 +13,11 @@ import { positionsOf } from './options.js';
 import type { MeasurementPlugin } from './plugin.js';
 import { podLatencyPlugin } from './pod-latency.js';
 import { prometheusPlugin } from './prometheus/measurement.js';
+import { pvcLatencyPlugin } from './pvc-latency.js';
 import { saturationPlugin } from './saturation.js';
 import { schedulingThroughputPlugin } from './scheduling-throughput.js';
 import { serviceLatencyPlugin } from './service-latency.js';
+import { snapshotLatencyPlugin } from './snapshot-latency.js';
 import type { Measurement } from './types.js';
 
 export const measurementPlugins: Record<string, MeasurementPlugin<any>> = {
@@ -25,21 +27,25 @@ export const measurementPlugins: Record<string, MeasurementPlugin<any>> = {
   nodeLatency: nodeLatencyPlugin,
   podLatency: podLatencyPlugin,
   prometheus: prometheusPlugin,
+  pvcLatency: pvcLatencyPlugin,
   saturation: saturationPlugin,
   schedulingThroughput: schedulingThroughputPlugin,
   serviceLatency: serviceLatencyPlugin,
+  volumeSnapshotLatency: snapshotLatencyPlugin,
 };
 
 /** kube-burner measurements burn does not implement: refused by name, not mistaken for typos. */
 export const KUBE_BURNER_ONLY: readonly string[] = [
   'netpolLatency',
-  'pvcLatency',
-  'volumeSnapshotLatency',
   'pprof',
-  'vmiLatency',
-  'vmimLatency',
-  'dataVolumeLatency',
 ];
+
+/** kube-burner's measurements of KubeVirt and CDI objects (VirtualMachineInstances, migrations, DataVolumes): burn supports neither. */
+export const KUBEVIRT_ONLY: Readonly<Record<string, string>> = {
+  vmiLatency: 'KubeVirt VirtualMachineInstances',
+  vmimLatency: 'KubeVirt VirtualMachineInstanceMigrations',
+  dataVolumeLatency: 'CDI DataVolumes',
+};
 
 export function measurementNames(): string[] {
   return Object.keys(measurementPlugins).sort();
@@ -52,6 +58,9 @@ export function findMeasurementPlugin(name: string): MeasurementPlugin<any> | un
 /** Why `name` is not a measurement, and the fix: a typo's closest name, or what burn supports. */
 export function unknownMeasurement(name: string): { message: string; hint: string } {
   const known = `burn measures: ${measurementNames().join(', ')}`;
+  if (Object.hasOwn(KUBEVIRT_ONLY, name)) {
+    return { message: `measurement "${name}" measures ${KUBEVIRT_ONLY[name]}: burn does not support KubeVirt or CDI`, hint: `remove this entry, or run this config with kube-burner; ${known}` };
+  }
   if (KUBE_BURNER_ONLY.includes(name)) {
     return { message: `measurement "${name}" is a kube-burner measurement burn does not implement`, hint: `remove this entry; ${known}` };
   }

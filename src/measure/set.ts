@@ -20,7 +20,21 @@ export interface MeasurementSetPlan {
   jobName: string;
   /** Selects the objects measured: this run's and job's, or what `burn measure --selector` names ("" for all). */
   labelSelector: string;
+  /** Whether a namespace is one the job creates its objects in (kube-burner's job namespaces); absent: any. */
+  inJobNamespace?: (namespace: string) => boolean;
   log: Logger;
+}
+
+/** The job's namespaces as kube-burner counts them: `namespace`, or `namespace-<k>` for each namespaced iteration group. */
+export function jobNamespaceMatcher(job: Pick<Job, 'namespace' | 'namespacedIterations' | 'iterationsPerNamespace' | 'jobIterations'>): (namespace: string) => boolean {
+  if (!job.namespacedIterations) return (ns) => ns === job.namespace;
+  const groups = Math.ceil(Math.max(1, job.jobIterations) / Math.max(1, job.iterationsPerNamespace));
+  const prefix = `${job.namespace}-`;
+  return (ns) => {
+    if (!ns.startsWith(prefix)) return false;
+    const k = ns.slice(prefix.length);
+    return /^(0|[1-9][0-9]*)$/.test(k) && Number(k) < groups;
+  };
 }
 
 /** The entries of a job: global ones, the job's own winning by name, plus those SLO grading needs; only those that apply to its type. */
@@ -65,6 +79,7 @@ export class MeasurementSet {
       runId: config.global.runId,
       jobName: job.name,
       labelSelector,
+      inJobNamespace: jobNamespaceMatcher(job),
       log,
     });
   }
@@ -95,10 +110,10 @@ export class MeasurementSet {
   /** Starts each measurement, resolving once their watches are synced. A failure stops the start and is thrown; stopAndCollect still collects what started. */
   async start(): Promise<void> {
     this.startMs = nowMs();
-    const { client, uuid, runId, jobName, labelSelector, metricsEndpoints } = this.plan;
+    const { client, uuid, runId, jobName, labelSelector, inJobNamespace, metricsEndpoints } = this.plan;
     for (const m of this.measurements) {
       try {
-        await m.start({ client, uuid, runId, jobName, labelSelector, metricsEndpoints, window: () => ({ startMs: this.startMs, endMs: this.endMs }) });
+        await m.start({ client, uuid, runId, jobName, labelSelector, inJobNamespace, metricsEndpoints, window: () => ({ startMs: this.startMs, endMs: this.endMs }) });
       } catch (err) {
         this.failedToStart.push(failedResult(m.name, `${m.name} did not start: ${messageOf(err)}`));
         throw err;

@@ -51,6 +51,8 @@ export interface MeasurementContext {
   jobName: string;
   /** Selects this run's (and job's) objects: burn.dev/uuid=<uuid>,burn.dev/job=<job>. */
   labelSelector: string;
+  /** Whether a namespace is one of the job's (kube-burner's job namespaces); absent (burn measure): every namespace. */
+  inJobNamespace?: (namespace: string) => boolean;
   metricsEndpoints: MetricsEndpoint[];
   /** The job's window so far; endMs is set once the job (and its waits) ended. */
   window(): { startMs: number; endMs?: number };

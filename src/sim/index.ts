@@ -11,7 +11,7 @@ import { makeServingCerts } from './server/certs.js';
 import { ApiHandler } from './server/handler.js';
 import { listen } from './server/https.js';
 import { ApiServerMetrics } from './server/metrics.js';
-import { builtinResources } from './server/resources.js';
+import { builtinResources, snapshotResources } from './server/resources.js';
 import { Verbs } from './server/verbs.js';
 import { WatchHub } from './server/watch.js';
 import type { SimProfile, SimStore } from './types.js';
@@ -30,6 +30,8 @@ export interface SimOptions {
   bookmarkIntervalMs?: number;
   /** Events older than this are deleted, as the apiserver's --event-ttl does (default 1 h). */
   eventTtlMs?: number;
+  /** Serve the external-snapshotter's VolumeSnapshot CRDs and run its controller (default true). */
+  volumeSnapshots?: boolean;
 }
 
 export interface RunningSim {
@@ -89,7 +91,8 @@ function bootstrap(store: MemoryStore, port: number): void {
 export async function startSim(options: SimOptions = {}): Promise<RunningSim> {
   const profile = loadProfile(options.profile);
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
-  const store = createStore(builtinResources, { now: nowMs, watchWindow: profile.faults.watchWindow, random: seededRandom(seed ^ 0x5eed) });
+  const volumeSnapshots = options.volumeSnapshots ?? true;
+  const store = createStore(volumeSnapshots ? [...builtinResources, ...snapshotResources] : builtinResources, { now: nowMs, watchWindow: profile.faults.watchWindow, random: seededRandom(seed ^ 0x5eed) });
   const truth = new TruthRecorder();
   const timers = new TimerSet();
   const certs = await makeServingCerts();
@@ -128,7 +131,7 @@ export async function startSim(options: SimOptions = {}): Promise<RunningSim> {
     // until the window evicts it: a watch from resourceVersion 1 replays.
     bootstrap(store, server.port);
     const ctx = createSimContext(store, profile, seed, truth, timers);
-    parts.cluster = startCluster(ctx, { nodes: options.nodes ?? 100, caPem: certs.caPem });
+    parts.cluster = startCluster(ctx, { nodes: options.nodes ?? 100, caPem: certs.caPem, volumeSnapshots });
     const ttl = options.eventTtlMs ?? 3_600_000;
     parts.eventSweep = setInterval(() => expireEvents(store, ttl), Math.min(60_000, Math.max(1000, ttl / 4)));
     if (options.kubeconfigOut) await writeFile(options.kubeconfigOut, kubeconfig, { mode: 0o600 });

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { DeleteOptions, KubeObject, ResourceInfo, SimStore, StoreEvent } from './types.js';
 import { generatedName, validateLabelsAndAnnotations, validateObjectMeta } from './object-meta.js';
 import { StatusError, statusErrors } from './status.js';
-import { applyCreateDefaults, ClusterIpAllocator } from './server/defaults.js';
+import { admitDefaultStorageClass, applyCreateDefaults, ClusterIpAllocator } from './server/defaults.js';
 import { apiVersionOf } from './server/resources.js';
+
+const STORAGE_CLASSES = 'storage.k8s.io/storageclasses';
 
 /**
  * The simulator's object store: an in-memory etcd with one revision counter, a bounded history
@@ -231,6 +233,7 @@ export class MemoryStore implements SimStore {
     if (GENERATION_RESOURCES.has(resource)) meta.generation = 1;
     else delete meta.generation;
     applyCreateDefaults(resource, obj, this.ips);
+    if (resource === 'persistentvolumeclaims' && this.resource(STORAGE_CLASSES)) admitDefaultStorageClass(obj, this.list(STORAGE_CLASSES));
     if (this.dryRun) return deepFreeze(obj);
     meta.resourceVersion = String(++this.rv);
     const stored = deepFreeze(obj);

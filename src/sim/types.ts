@@ -140,6 +140,9 @@ export interface SimProfile {
   podDeletion: LatencySpec; // deletionTimestamp set -> removed by the kubelet
   controllerSync: LatencySpec; // controller reaction time
   jobPodRuntime: LatencySpec; // a Job's pod runs this long before Succeeded
+  volumeProvisioning: LatencySpec; // claim annotated for its provisioner -> volume created and claim bound
+  volumeResize: LatencySpec; // bound claim asks for more storage -> status.capacity grown
+  snapshotReady: LatencySpec; // VolumeSnapshot content created -> readyToUse
   podsPerNode: number; // maxPods, 110
   nodeCpu: string; // allocatable, e.g. "4"
   nodeMemory: string; // e.g. "16Gi"

@@ -90,7 +90,7 @@ jobs:
       'config.yaml:9:9: object 1 of job "rd" has no kind; a read job selects objects by kind and labelSelector (add kind: Deployment (or another kind))',
       'config.yaml:13:9: object 1 of job "pt" has no patchType (add patchType: merge-patch (or json-patch, strategic-merge-patch, apply-patch+yaml))',
       'config.yaml:19:20: patchType "replace" of object 2 of job "pt" is not a patch type (use one of json-patch, merge-patch, strategic-merge-patch, apply-patch+yaml (or their application/... forms))',
-      'config.yaml:21:14: jobType "kubevirt" of job "kv" is not supported by burn (use one of create, delete, read, patch)',
+      'config.yaml:21:14: jobType "kubevirt" of job "kv" drives KubeVirt virtual machines: burn does not support KubeVirt or CDI (run this job with kube-burner; burn\'s job types are create, delete, read, patch)',
     ]);
   });
 

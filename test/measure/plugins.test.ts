@@ -41,7 +41,7 @@ describe('measurement plugins', () => {
       'config.yaml:4:7: unknown option "thresholdz" of podLatency (did you mean "thresholds"?)',
       expect.stringMatching(/^config\.yaml:11:45: "metric" of nodeLatency thresholds\[0\] is "P98"; it must be one of P99, P95, P50, Avg, Max \(did you mean "P99"\?\)$/),
       expect.stringMatching(/^config\.yaml:19:15: unknown measurement "podLatencyy" in job "second" \(did you mean "podLatency"\? burn measures: apiLatency, .*\)$/),
-      expect.stringMatching(/^config\.yaml:27:15: measurement "vmiLatency" is a kube-burner measurement burn does not implement in job "third" \(remove this entry; burn measures: apiLatency, .*\)$/),
+      expect.stringMatching(/^config\.yaml:27:15: measurement "vmiLatency" measures KubeVirt VirtualMachineInstances: burn does not support KubeVirt or CDI in job "third" \(remove this entry, or run this config with kube-burner; burn measures: apiLatency, .*\)$/),
       expect.stringMatching(/^config\.yaml:28:15: unknown measurement "none" in job "third" \(kube-burner skips names it does not know with a warning, burn refuses them/),
       expect.stringMatching(/^config\.yaml:30:48: "threshold" of jobLatency thresholds\[0\] must be a duration with a unit, got 2000 \(write "2000ms" or "2000s"\)$/),
     ]);

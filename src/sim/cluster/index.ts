@@ -7,7 +7,9 @@ import { GarbageCollector } from './controllers/garbage-collector.js';
 import { JobController } from './controllers/job.js';
 import { NamespaceController } from './controllers/namespace.js';
 import { ReplicaSetController } from './controllers/replicaset.js';
+import { SnapshotController, createSnapshotClasses } from './controllers/snapshot.js';
 import { StatefulSetController } from './controllers/statefulset.js';
+import { StorageController, createStorageClasses } from './controllers/storage.js';
 import { Kubelet } from './kubelet/index.js';
 import type { ClusterMetrics } from './metrics.js';
 import { NodeLedger } from './node-ledger.js';
@@ -26,6 +28,8 @@ export interface ClusterOptions {
   /** PEM of the cluster CA, published in every namespace's kube-root-ca.crt ConfigMap. */
   caPem?: string;
   metrics?: ClusterMetrics;
+  /** Run the snapshot controller (the store serves the VolumeSnapshot resources). */
+  volumeSnapshots?: boolean;
 }
 
 export function startCluster(ctx: SimContext, options: ClusterOptions): { stop(): void } {
@@ -47,8 +51,12 @@ export function startCluster(ctx: SimContext, options: ClusterOptions): { stop()
     new EndpointsController(ctx, owners),
     new NamespaceController(ctx, caPem),
     new GarbageCollector(ctx, owners),
+    new StorageController(ctx),
   ];
+  if (options.volumeSnapshots) parts.push(new SnapshotController(ctx));
   createNodes(ctx, options.nodes);
+  createStorageClasses(ctx);
+  if (options.volumeSnapshots) createSnapshotClasses(ctx);
   return {
     stop() {
       for (const part of parts.reverse()) part.stop();

@@ -74,6 +74,17 @@ export class ClusterIpAllocator {
   }
 }
 
+/**
+ * The DefaultStorageClass admission plugin: a claim that names no class gets the default one
+ * (the newest class annotated storageclass.kubernetes.io/is-default-class), if there is one.
+ */
+export function admitDefaultStorageClass(claim: KubeObject, classes: KubeObject[]): void {
+  if (!claim.spec || claim.spec.storageClassName !== undefined) return;
+  const defaults = classes.filter((c) => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
+  defaults.sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)));
+  if (defaults[0]) claim.spec.storageClassName = defaults[0].metadata.name;
+}
+
 /** Applies create-time defaults in place. `key` is the ResourceInfo key. */
 export function applyCreateDefaults(key: string, obj: KubeObject, ips: ClusterIpAllocator): void {
   const spec = obj.spec as Json | undefined;
@@ -158,6 +169,7 @@ export function applyCreateDefaults(key: string, obj: KubeObject, ips: ClusterIp
       return;
     }
     case 'persistentvolumeclaims':
+      if (obj.spec) obj.spec.volumeMode ??= 'Filesystem';
       obj.status = { phase: 'Pending' };
       return;
     case 'secrets':

@@ -47,12 +47,21 @@ export const builtinResources: ResourceInfo[] = [
   define({ resource: 'serviceaccounts', kind: 'ServiceAccount', shortNames: ['sa'] }),
   define({ resource: 'events', kind: 'Event', shortNames: ['ev'] }),
   define({ resource: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', shortNames: ['pvc'], subresources: ['status'] }),
+  define({ resource: 'persistentvolumes', kind: 'PersistentVolume', namespaced: false, shortNames: ['pv'], subresources: ['status'] }),
+  define({ group: 'storage.k8s.io', resource: 'storageclasses', kind: 'StorageClass', namespaced: false, shortNames: ['sc'] }),
   define({ group: 'discovery.k8s.io', resource: 'endpointslices', kind: 'EndpointSlice' }),
   define({ group: 'apps', resource: 'deployments', kind: 'Deployment', shortNames: ['deploy'], subresources: ['status', 'scale'], categories: ['all'] }),
   define({ group: 'apps', resource: 'replicasets', kind: 'ReplicaSet', shortNames: ['rs'], subresources: ['status', 'scale'], categories: ['all'] }),
   define({ group: 'apps', resource: 'statefulsets', kind: 'StatefulSet', shortNames: ['sts'], subresources: ['status', 'scale'], categories: ['all'] }),
   define({ group: 'apps', resource: 'daemonsets', kind: 'DaemonSet', shortNames: ['ds'], subresources: ['status'], categories: ['all'] }),
   define({ group: 'batch', resource: 'jobs', kind: 'Job', subresources: ['status'], categories: ['all'] }),
+];
+
+/** The external-snapshotter's CRDs: served unless the simulator is started without them. */
+export const snapshotResources: ResourceInfo[] = [
+  define({ group: 'snapshot.storage.k8s.io', resource: 'volumesnapshots', kind: 'VolumeSnapshot', shortNames: ['vs'], subresources: ['status'] }),
+  define({ group: 'snapshot.storage.k8s.io', resource: 'volumesnapshotcontents', kind: 'VolumeSnapshotContent', namespaced: false, shortNames: ['vsc', 'vscs'], subresources: ['status'] }),
+  define({ group: 'snapshot.storage.k8s.io', resource: 'volumesnapshotclasses', kind: 'VolumeSnapshotClass', namespaced: false, shortNames: ['vsclass', 'vsclasses'] }),
 ];
 
 /** "apps/v1" or "v1" for a resource. */
