@@ -137,7 +137,8 @@ describe('storage measurements on --sim, through the CLI', () => {
     );
     const out = join(dir, 'unbound-run');
     const ran = await burn('init', '-c', join(dir, 'unbound.yaml'), '--sim', '--sim-nodes', '3', '--report-dir', out);
-    expect(ran.code).toBe(4);
+    // 4: an SLO failed; 5: the same, but inconclusive because the busy machine saturated burn or the simulator.
+    expect([4, 5], ran.stderr).toContain(ran.code);
     expect(ran.stderr).toMatch(/3 of 3 PersistentVolumeClaims \(storage class no-such-class\) were still Pending when the measurement stopped, \d+s after burn first saw the oldest: nothing bound them/);
     expect(ran.stdout + ran.stderr).toMatch(/pvcLatency Bound P99: 3 of 3 PersistentVolumeClaims were still Pending/);
     const files = await readdir(out);
