@@ -1,7 +1,9 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
+import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { ExitCode, UserError } from '../shared/errors.js';
-import { collect, durationFlag } from './flags.js';
+import { createLogger } from '../shared/log.js';
+import { boolFlag, collect, durationFlag, refuseSearchIndexer, timeFlag } from './flags.js';
 
 /** `burn check-alerts`: kube-burner's alert profiles against a Prometheus over a time range; exit 3 on error/critical alerts. */
 
@@ -16,23 +18,25 @@ interface CheckAlertsFlags {
   end?: number;
   duration?: number;
   step?: number;
+  uuid?: string;
+  /** kube-burner's --metrics-directory: fired alerts are written there as alert.json by the local indexer. */
+  metricsDirectory?: string;
+  esServer?: string;
+  esIndex?: string;
 }
 
 const DEFAULT_DURATION_MS = 3_600_000;
 const DEFAULT_STEP_MS = 30_000;
 
-/** Unix seconds or an RFC 3339 time, in ms. */
-export function timeFlag(value: string): number {
-  const ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(value);
-  if (Number.isNaN(ms)) throw new InvalidArgumentError(`"${value}" is not a time: use unix seconds or RFC 3339 like 2026-11-22T10:00:00Z`);
-  return ms;
-}
-
 export async function runCheckAlerts(flags: CheckAlertsFlags, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  refuseSearchIndexer(flags);
   const { alertsFail, checkAlerts } = await import('../measure/index.js');
   const endMs = flags.end ?? Date.now();
   const startMs = flags.start ?? endMs - (flags.duration ?? DEFAULT_DURATION_MS);
   if (startMs >= endMs) throw new UserError(`--start must be before --end (got ${new Date(startMs).toISOString()} .. ${new Date(endMs).toISOString()})`);
+  if (flags.step !== undefined && flags.step <= 0) throw new UserError('-s/--step must be above 0', { hint: 'e.g. --step 30s' });
+  const uuid = flags.uuid ?? randomUUID();
+  const indexing = flags.metricsDirectory ? await alertIndexing(flags.metricsDirectory, uuid) : undefined;
   const { alerts, warnings } = await checkAlerts({
     connection: { endpoint: flags.prometheusUrl, token: flags.token, username: flags.username, password: flags.password, skipTLSVerify: flags.skipTlsVerify },
     alertProfiles: flags.alertProfile.map((p) => resolve(p)),
@@ -43,7 +47,19 @@ export async function runCheckAlerts(flags: CheckAlertsFlags, out: NodeJS.Writab
   for (const w of warnings) out.write(`warning: ${w}\n`);
   for (const a of alerts) out.write(`${a.severity.toUpperCase().padEnd(8)} ${new Date(a.firstMs).toISOString()} .. ${new Date(a.lastMs).toISOString()}  ${a.message || a.expr}\n`);
   out.write(`${alerts.length} alert(s) fired between ${new Date(startMs).toISOString()} and ${new Date(endMs).toISOString()}\n`);
-  return alertsFail(alerts) ? ExitCode.AlertError : ExitCode.Passed;
+  const indexErrors = indexing && alerts.length ? await indexing.send(alerts) : [];
+  if (alertsFail(alerts)) return ExitCode.AlertError;
+  return indexErrors.length ? ExitCode.Error : ExitCode.Passed;
+}
+
+/** The local indexer of --metrics-directory, checked before Prometheus is asked anything; as kube-burner, it gets alert.json only when alerts fired. */
+async function alertIndexing(metricsDirectory: string, uuid: string) {
+  const { alertBatch, checkIndexers, sendToIndexers } = await import('../indexers/index.js');
+  const configured = [{ endpoint: 0, where: '--metrics-directory', nameOf: () => '--metrics-directory', settings: { type: 'local' as const, metricsDirectory, createTarball: false, tarballName: '' } }];
+  const ctx = { uuid, cwd: process.cwd() };
+  await checkIndexers(configured, ctx);
+  type Alerts = Parameters<typeof alertBatch>[0];
+  return { send: (alerts: Alerts) => sendToIndexers(configured, alertBatch(alerts, uuid, {}), ctx, createLogger('info')) };
 }
 
 export function register(program: Command): void {
@@ -52,14 +68,18 @@ export function register(program: Command): void {
     .description('evaluate alert profiles against Prometheus over a time range (exit 3 when an error or critical alert fired)')
     .requiredOption('-u, --prometheus-url <url>', 'Prometheus URL, e.g. http://localhost:9090')
     .requiredOption('-a, --alert-profile <file>', 'alert profile: YAML list of {expr, description, severity} (repeatable)', collect, [])
-    .option('--token <token>', 'bearer token for Prometheus')
+    .option('--uuid <uuid>', 'uuid of the alert documents (default: a new one)')
+    .option('-t, --token <token>', 'bearer token for Prometheus')
     .option('--username <user>', 'basic auth user')
-    .option('--password <password>', 'basic auth password')
-    .option('--skip-tls-verify', 'do not verify the Prometheus certificate')
+    .option('-p, --password <password>', 'basic auth password')
+    .option('--skip-tls-verify [bool]', 'do not verify the Prometheus certificate (kube-burner\'s default: true; --skip-tls-verify=false verifies)', boolFlag, true)
     .option('--start <time>', 'range start: unix seconds or RFC 3339 (default: --end minus --duration)', timeFlag)
     .option('--end <time>', 'range end: unix seconds or RFC 3339 (default: now)', timeFlag)
     .option('--duration <duration>', 'range length when --start is not given (default: 1h)', durationFlag)
-    .option('--step <duration>', 'query resolution (default: 30s)', durationFlag)
+    .option('-s, --step <duration>', 'query resolution (default: 30s)', durationFlag)
+    .option('--metrics-directory <dir>', 'write the fired alerts to <dir>/alert.json (kube-burner\'s local indexer)')
+    .option('--es-server <url>', 'kube-burner\'s Elasticsearch endpoint: refused, burn does not send to Elasticsearch/OpenSearch yet (issue #16)')
+    .option('--es-index <index>', 'kube-burner\'s Elasticsearch index: refused with --es-server')
     .action(async (flags: CheckAlertsFlags) => {
       process.exitCode = await runCheckAlerts(flags);
     });

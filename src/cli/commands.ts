@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { register as registerCheckAlerts } from './check-alerts.js';
 import { register as registerDestroy } from './destroy.js';
 import { register as registerDiff } from './diff.js';
+import { register as registerImport } from './import.js';
+import { register as registerIndex } from './index-cmd.js';
 import { register as registerInit } from './init.js';
 import { register as registerMeasure } from './measure.js';
 import { register as registerReport } from './report.js';
@@ -13,4 +15,4 @@ import { register as registerValidate } from './validate.js';
  * Every `burn` subcommand registers itself here: one line per command module.
  * A command module exports `register(program)`, parses flags, and calls one function of the core.
  */
-export const commands: Array<(program: Command) => void> = [registerInit, registerDestroy, registerValidate, registerRender, registerSim, registerReport, registerDiff, registerMeasure, registerCheckAlerts];
+export const commands: Array<(program: Command) => void> = [registerInit, registerDestroy, registerValidate, registerRender, registerSim, registerReport, registerDiff, registerMeasure, registerCheckAlerts, registerIndex, registerImport];

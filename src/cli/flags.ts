@@ -49,3 +49,32 @@ export function checkFlags(flags: Record<string, unknown>): void {
     });
   }
 }
+
+/** Unix seconds (kube-burner's --start/--end) or an RFC 3339 time, in ms. */
+export function timeFlag(value: string): number {
+  const ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(value);
+  if (Number.isNaN(ms)) throw new InvalidArgumentError(`"${value}" is not a time: use unix seconds or RFC 3339 like 2026-11-22T10:00:00Z`);
+  return ms;
+}
+
+/** A flag that is true when given alone and takes `true` or `false` as Go's `--flag=false` (kube-burner's `--skip-tls-verify`). */
+export function boolFlag(value: string): boolean {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new InvalidArgumentError(`"${value}" is not true or false`);
+}
+
+/** kube-burner's comma (or space) separated list flag, e.g. `-m a.yml,b.yml`. */
+export function listFlag(value: string): string[] {
+  return value.split(/[, ]+/).filter(Boolean);
+}
+
+/** --es-server / --es-index: burn does not send to Elasticsearch or OpenSearch yet (issue #16). */
+export function refuseSearchIndexer(flags: { esServer?: string; esIndex?: string }): void {
+  const flag = flags.esServer !== undefined ? '--es-server' : flags.esIndex !== undefined ? '--es-index' : undefined;
+  if (flag) {
+    throw new UserError(`${flag}: burn does not send documents to Elasticsearch or OpenSearch yet (issue #16)`, {
+      hint: 'leave out --es-server and --es-index: the local indexer writes the documents to --metrics-directory; index them later with `burn import`, or with kube-burner import',
+    });
+  }
+}

@@ -2,11 +2,12 @@ import { extname } from 'node:path';
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { appliesTo, findMeasurementPlugin, measurementNames, unknownMeasurement, MeasurementOptionError, type OptionPath, type OptionPositions } from '../measure/index.js';
 import { formatPos, type ConfigPath, type SourcePos } from './diagnostics.js';
-import { MapReader, positionOf, type ReadContext } from './reader.js';
+import { MapReader, positionOf, readSeqItems, type ReadContext } from './reader.js';
 import { formatCount, MAX_JOB_ITERATIONS, MAX_JOB_OBJECTS } from './limits.js';
 import { resolveReference, type FileOrigin } from './references.js';
 import { builtInApiVersion } from './kinds.js';
 import { parseStatusPath } from '../shared/status-path.js';
+import { didYouMean } from '../shared/suggest.js';
 import type {
   ChurnConfig,
   Config,
@@ -15,6 +16,7 @@ import type {
   JobObject,
   JobType,
   MeasurementConfig,
+  IndexerSettings,
   MetricsEndpoint,
   PatchType,
   TemplateEngine,
@@ -155,6 +157,16 @@ function optionPositions(ctx: ReadContext, entryPath: ConfigPath, entry: Node): 
   };
 }
 
+/** A file that is only a metricsEndpoints list (kube-burner's --metrics-endpoint). */
+export function decodeMetricsEndpoints(input: DecodeInput): MetricsEndpoint[] {
+  const root = input.ctx.doc.contents as Node | null;
+  if (!isSeq(root)) {
+    input.ctx.diags.error(positionOf(input.ctx, root), 'a metrics endpoint file must be a list of endpoints', 'e.g. - endpoint: http://localhost:9090\n  metrics: [metrics.yml]\n  indexer: {type: local}');
+    return [];
+  }
+  return readSeqItems(root, [], (node, path, i) => readMetricsEndpoint(input, node, path, i));
+}
+
 function readMetricsEndpoint(input: DecodeInput, node: Node, path: ConfigPath, i: number): MetricsEndpoint | undefined {
   const r = MapReader.of(input.ctx, node, path, `metrics endpoint ${i + 1}`);
   if (!r) return undefined;
@@ -170,11 +182,57 @@ function readMetricsEndpoint(input: DecodeInput, node: Node, path: ConfigPath, i
     metrics: r.list('metrics', (n, p) => readReferenceItem(input, n, p, 'metrics profile')),
     alerts: r.list('alerts', (n, p) => readReferenceItem(input, n, p, 'alert profile')),
     alias: r.string('alias', ''),
-    indexer: r.record('indexer'),
+    indexer: r.object('indexer', `the indexer of ${r.what}`, (ir) => (ir ? readIndexer(ir) : undefined)),
   };
   if (!endpoint && (ep.metrics.length || ep.alerts.length)) r.error(undefined, `${r.what} lists metrics or alert profiles but has no endpoint`, 'add endpoint: http://<prometheus>:9090');
   r.finish();
   return ep;
+}
+
+/** kube-burner's defaults for the local indexer (pkg/config MetricsEndpoint.UnmarshalYAML). */
+export const DEFAULT_METRICS_DIRECTORY = 'collected-metrics-{{.UUID}}';
+export const DEFAULT_TARBALL_NAME = 'kube-burner-metrics.tgz';
+
+/** Indexer types kube-burner v2.7.3 knows that burn does not have, and why `validate` refuses each. */
+const INDEXERS_NOT_IN_BURN: Record<string, { message: string; hint: string }> = {
+  opensearch: {
+    message: 'burn does not send documents to OpenSearch yet (issue #16)',
+    hint: 'use type: local (documents as files in metricsDirectory; createTarball: true packs them) and index them with `burn import --tarball <file>` once burn sends to OpenSearch (or with kube-burner import)',
+  },
+  elastic: {
+    message: 'burn does not send documents to Elasticsearch yet (issue #16)',
+    hint: 'use type: local (documents as files in metricsDirectory; createTarball: true packs them) and index them with `burn import --tarball <file>` once burn sends to Elasticsearch (or with kube-burner import)',
+  },
+  tsdb: {
+    message: 'burn does not write Prometheus TSDB blocks',
+    hint: 'use type: local: the same documents as JSON files in metricsDirectory',
+  },
+};
+
+function readIndexer(r: MapReader): IndexerSettings | undefined {
+  const type = r.string('type');
+  const settings: IndexerSettings = {
+    type: 'local',
+    metricsDirectory: r.string('metricsDirectory', DEFAULT_METRICS_DIRECTORY),
+    createTarball: r.bool('createTarball', false),
+    tarballName: r.string('tarballName', DEFAULT_TARBALL_NAME),
+  };
+  // Settings of the elastic/opensearch indexers: kube-burner's local indexer ignores them, and burn says so.
+  for (const key of ['esServers', 'defaultIndex', 'insecureSkipVerify']) {
+    if (r.raw(key) !== undefined && type === 'local') r.warn(key, `${r.label(key)} is a setting of the elastic and opensearch indexers; the local indexer ignores it`, 'remove it');
+  }
+  if (!settings.metricsDirectory) r.error('metricsDirectory', `${r.label('metricsDirectory')} is empty`, `leave it out for ${DEFAULT_METRICS_DIRECTORY}`);
+  if (!settings.tarballName) r.error('tarballName', `${r.label('tarballName')} is empty`, `leave it out for ${DEFAULT_TARBALL_NAME}`);
+  r.finish();
+  if (type === 'local') return settings;
+  if (type === undefined) {
+    r.error(undefined, `${r.what} has no type`, 'add type: local (documents as JSON files in metricsDirectory)');
+    return undefined;
+  }
+  const refused = INDEXERS_NOT_IN_BURN[type];
+  if (refused) r.error('type', `${r.label('type')} is "${type}": ${refused.message}`, refused.hint);
+  else r.error('type', `${r.label('type')} is "${type}"; burn has the local indexer only (kube-burner also knows ${Object.keys(INDEXERS_NOT_IN_BURN).join(', ')})`, didYouMean(type, ['local', ...Object.keys(INDEXERS_NOT_IN_BURN)]) ?? 'use type: local');
+  return undefined;
 }
 
 /** A file reference in a list: resolved to an absolute path or kept as URL; missing files are errors. */

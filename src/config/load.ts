@@ -4,12 +4,12 @@ import { dirname, resolve } from 'node:path';
 import { isMap, LineCounter, parseDocument, type Node } from 'yaml';
 import { UserError } from '../shared/errors.js';
 import { isTemplateError, renderTemplate } from '../template/index.js';
-import { decodeConfig } from './decode.js';
+import { decodeConfig, decodeMetricsEndpoints } from './decode.js';
 import { ConfigError, DiagnosticList, SourceIndex } from './diagnostics.js';
 import { lineMapBetween } from './line-map.js';
 import { applySetAssignments, parseSetFlags } from './overrides.js';
 import type { ReadContext } from './reader.js';
-import type { Config } from './types.js';
+import type { Config, MetricsEndpoint } from './types.js';
 import { describeYamlError } from './yaml-errors.js';
 import { aliasProblem, sizeProblem, type YamlLimitProblem } from './yaml-limits.js';
 
@@ -47,7 +47,16 @@ export async function loadConfig(path: string, options: LoadOptions): Promise<Co
   refuseOverLimit(sizeProblem(source, `the config ${shown}`), shown);
   const rendered = renderConfigText(source, data, shown, dirname(file), options.allowMissing ?? false);
   refuseOverLimit(sizeProblem(rendered, `the config ${shown} as rendered`), shown);
+  const ctx = parseRendered(source, rendered, shown);
+  const { diags } = ctx;
+  applySetAssignments(ctx.doc, parseSetFlags(options.set ?? [], diags, shown), ctx.flagOrigins, diags, shown);
+  const config = decodeConfig({ ctx, file, dir: dirname(file), cwd: options.cwd ?? process.cwd(), uuid: options.uuid, runId });
+  diags.throwIfAny(shown);
+  return { ...config, warnings: diags.warnings };
+}
 
+/** Parses rendered YAML keeping positions (mapped back to the source's lines); throws a ConfigError on YAML errors. */
+function parseRendered(source: string, rendered: string, shown: string): ReadContext & { diags: DiagnosticList } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(rendered, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const lineMap = lineMapBetween(source, rendered);
@@ -64,12 +73,24 @@ export async function loadConfig(path: string, options: LoadOptions): Promise<Co
     diags.error({ file: shown, line: lineMap(line), col }, `YAML: ${aliases.message}`, aliases.hint);
   }
   diags.throwIfAny(shown);
+  return { file: shown, doc, lineCounter, lineMap, flagOrigins: new WeakMap<Node, string>(), diags, sources: new SourceIndex(shown) };
+}
 
-  const ctx: ReadContext = { file: shown, doc, lineCounter, lineMap, flagOrigins: new WeakMap<Node, string>(), diags, sources: new SourceIndex(shown) };
-  applySetAssignments(doc, parseSetFlags(options.set ?? [], diags, shown), ctx.flagOrigins, diags, shown);
-  const config = decodeConfig({ ctx, file, dir: dirname(file), cwd: options.cwd ?? process.cwd(), uuid: options.uuid, runId });
-  diags.throwIfAny(shown);
-  return { ...config, warnings: diags.warnings };
+/**
+ * kube-burner's `--metrics-endpoint` file: a YAML list of metricsEndpoints entries (rendered with
+ * the environment and .UUID like a config), checked as the config's are. Throws a ConfigError.
+ */
+export async function loadMetricsEndpoints(path: string, options: { uuid: string; cwd?: string; flag: string }): Promise<MetricsEndpoint[]> {
+  const cwd = options.cwd ?? process.cwd();
+  const file = resolve(cwd, path);
+  const source = await readText(file, path, options.flag);
+  refuseOverLimit(sizeProblem(source, `the metrics endpoint file ${path}`), path);
+  const data: Record<string, unknown> = { ...stringEnv(process.env), UUID: options.uuid };
+  const rendered = renderConfigText(source, data, path, dirname(file), false);
+  const ctx = parseRendered(source, rendered, path);
+  const endpoints = decodeMetricsEndpoints({ ctx, file, dir: dirname(file), cwd, uuid: options.uuid, runId: options.uuid });
+  ctx.diags.throwIfAny(path);
+  return endpoints;
 }
 
 function renderConfigText(source: string, data: Record<string, unknown>, shown: string, baseDir: string, allowMissing: boolean): string {

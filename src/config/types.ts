@@ -66,9 +66,24 @@ export interface MetricsEndpoint {
   /** Alert profile files (absolute paths or URLs). */
   alerts: string[];
   alias: string;
-  /** kube-burner's indexer settings (type local|elastic|opensearch, ...), kept as written. */
-  indexer: Record<string, unknown>;
+  /** Where this endpoint's documents (and every measurement's) go besides the run folder; none when absent. */
+  indexer?: IndexerSettings;
 }
+
+/**
+ * kube-burner's `local` indexer: documents as JSON files, one per metricName, in `metricsDirectory`
+ * (relative to the working directory); `createTarball` packs that folder into `tarballName` at the end.
+ * The only indexer type burn has: `validate` refuses elastic, opensearch and tsdb.
+ */
+export interface LocalIndexerSettings {
+  type: 'local';
+  /** As written; kube-burner's default `collected-metrics-{{.UUID}}` means collected-metrics-<uuid>. */
+  metricsDirectory: string;
+  createTarball: boolean;
+  tarballName: string;
+}
+
+export type IndexerSettings = LocalIndexerSettings;
 
 export interface Job {
   name: string;

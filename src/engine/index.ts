@@ -1,5 +1,5 @@
 /** Runs a benchmark (every job's lifecycle, the run folder written whatever happens) and collects its garbage. */
-export { prepareRun, runBenchmark, clusterFacts, processCost, type RunOptions, type RunOutcome, type PreparedRun } from './run.js';
+export { prepareRun, runBenchmark, clusterFacts, processCost, readUserMetadata, type RunOptions, type RunOutcome, type PreparedRun } from './run.js';
 export { collectGarbage, type GcOptions, type GcOutcome } from './gc.js';
 /** kube-burner's cluster health check: `global.clusterHealth` and the `health-check` subcommand. */
 export { checkClusterHealth, type ClusterHealth } from './cluster-health.js';

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig, type Config } from '../config/index.js';
+import { checkIndexers, configuredIndexers, runBatches, sendToIndexers, type JobResults } from '../indexers/index.js';
 import { connectCluster, type KubeClient } from '../kube/index.js';
 import { MeasurementSet } from '../measure/index.js';
 import { writeReports } from '../report/index.js';
@@ -54,7 +55,8 @@ export interface RunOutcome {
   record: RunRecord;
 }
 
-async function readUserMetadata(path: string | undefined): Promise<Record<string, unknown>> {
+/** --user-metadata: a YAML (or JSON) mapping whose keys are added to the documents. */
+export async function readUserMetadata(path: string | undefined): Promise<Record<string, unknown>> {
   if (!path) return {};
   const text = await readFile(path, 'utf8').catch(() => {
     throw new UserError(`--user-metadata ${path}: file not found`, { hint: 'pass a YAML or JSON file of key: value pairs' });
@@ -113,6 +115,7 @@ export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
   const metadata = await readUserMetadata(options.userMetadata);
   const reportDir = options.reportDir ?? join('reports', uuid);
   await checkRunFolderWritable(reportDir);
+  await checkIndexers(configuredIndexers(config.metricsEndpoints), { uuid, cwd: process.cwd() });
   const renderer = new ObjectRenderer(config);
   await renderer.prepare(config.jobs);
   const configDigest = createHash('sha256').update(await readFile(config.file)).digest('hex');
@@ -178,14 +181,16 @@ async function runJobs(run: PreparedRun, client: KubeClient, cluster: ClusterFac
   const ledger = new Ledger();
   const jobs: JobRecord[] = [];
   const results: MeasurementResult[] = [];
+  const jobResults: JobResults[] = [];
   const runErrors: string[] = [];
   try {
     log.info(`run ${uuid}: ${config.jobs.length} job(s) against ${cluster.target === 'sim' ? 'the simulated cluster' : cluster.server} (Kubernetes ${cluster.k8sVersion}, ${cluster.totalNodes} nodes)`);
     for (const job of config.jobs) {
       if (stop.reason) break;
-      const { record, results: jobResults } = await runOneJob({ config, job, client, housekeeping, renderer: run.renderer, ledger, log, signal: stop.controller.signal, tty: options.tty });
+      const { record, results: ofJob } = await runOneJob({ config, job, client, housekeeping, renderer: run.renderer, ledger, log, signal: stop.controller.signal, tty: options.tty });
       jobs.push(record);
-      results.push(...jobResults);
+      results.push(...ofJob);
+      jobResults.push({ name: job.name, skipIndexing: job.skipIndexing, results: ofJob });
       if (record.measurements.some((r) => r.abortRun)) stop.stop('aborted-by-alert');
       if (!record.passed && !stop.reason) break;
     }
@@ -237,6 +242,9 @@ async function runJobs(run: PreparedRun, client: KubeClient, cluster: ClusterFac
     log.error(`writing the run folder ${reportDir} failed: ${err instanceof Error ? err.message : String(err)}`);
     errors.push(`writing the run folder failed: ${err instanceof Error ? err.message : String(err)}`);
   }
+  // Only now, with the run folder written: an indexer that fails cannot lose the run.
+  const indexers = configuredIndexers(config.metricsEndpoints);
+  if (indexers.length) errors.push(...(await sendToIndexers(indexers, runBatches(record, jobResults), { uuid, cwd: process.cwd() }, log)));
   const exitCode = exitCodeFor(reason, errors, gradingCode);
   if (!gcRan && !ledger.isEmpty() && (reason !== 'completed' || exitCode === ExitCode.Error)) {
     log.warn(`this run created ${ledger.describe()}; remove it with: burn destroy --uuid ${uuid}`);

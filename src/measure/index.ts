@@ -14,3 +14,6 @@ export { SATURATION_LOOP_DELAY_MS } from './saturation.js';
 export type * from './types.js';
 export { apiKeyString, sloThresholdMs, type ApiKey } from './api-sli.js';
 export { checkAlerts, type CheckAlertsOptions } from './prometheus/check-alerts.js';
+export { openEndpoint, preflightEndpoint, hasPrometheus } from './prometheus/endpoint.js';
+export { collectFromEndpoints } from './prometheus/measurement.js';
+export { metricsProfileGatherer } from './prometheus/metrics.js';

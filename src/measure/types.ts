@@ -182,6 +182,8 @@ export interface AlertOutcome {
   firstMs: number;
   lastMs: number;
   message: string;
+  /** Position in metricsEndpoints of the endpoint whose alert profile fired it (its indexer gets the alert). */
+  endpoint?: number;
 }
 
 /** burn (or the simulator) watching its own event loop through a job: when saturated, its clocks are suspect. */
@@ -198,10 +200,22 @@ export interface SaturationReport {
   saturated: boolean;
 }
 
+/** One document file of a measurement; `index` says how kube-burner's indexers receive it when that differs from the file. */
+export interface DocumentFileOf {
+  fileName: string;
+  docs: object[];
+  /**
+   * kube-burner indexes metric profile documents as `<metricName>` (one file for every job), through
+   * the indexer of the endpoint they came from only (its position in metricsEndpoints). Without it, a
+   * file goes to every indexer under its own name without `.json`, as measurements' documents do.
+   */
+  index?: { metricName: string; endpoint: number };
+}
+
 export interface MeasurementResult {
   name: string;
   /** kube-burner documents, one file per metricName: reports write them as `<fileName>` under the run folder. */
-  documents: Array<{ fileName: string; docs: object[] }>;
+  documents: DocumentFileOf[];
   quantiles: QuantileSummary[];
   thresholds: ThresholdResult[];
   slis: Sli[];

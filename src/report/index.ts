@@ -15,6 +15,7 @@ export {
   measurementRecords,
   documentFiles,
   firedAlerts,
+  jobSummaryDocument,
   type RunFolder,
   type RunRecord,
   type JobRecord,
@@ -22,6 +23,7 @@ export {
   type EndReason,
   type ProcessCost,
 } from './run-folder.js';
+export { writeFileAtomic } from './atomic.js';
 export { diffRuns, renderDiff, DIFF_FORMATS, type DiffOptions, type DiffReport, type DiffFormat } from './diff/index.js';
 
 /** Writes report.html and junit.xml into the run folder (atomically); returns their paths. */

@@ -118,7 +118,7 @@ describe('loadConfig', () => {
         alias: 'main',
         metrics: [join(dir, 'metrics.yml')],
         alerts: [join(dir, 'alerts.yml')],
-        indexer: { type: 'local', metricsDirectory: 'collected-metrics' },
+        indexer: { type: 'local', metricsDirectory: 'collected-metrics', createTarball: false, tarballName: 'kube-burner-metrics.tgz' },
       },
     ]);
     expect(config.global).toEqual({

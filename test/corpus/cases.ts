@@ -46,6 +46,11 @@ const aliasBomb = (indent: string) =>
 
 const nested = (depth: number, open: string, close: string, middle: string) => `${open.repeat(depth)}${middle}${close.repeat(depth)}`;
 
+/** A metricsEndpoints list with one indexer-only entry, its indexer's keys given one per line (first key on line 3). */
+function indexerConfig(...keys: string[]): string {
+  return ['metricsEndpoints:', '  - indexer:', ...keys.map((k) => `      ${k}`), ''].join('\n');
+}
+
 const validate = ['validate', '-c', 'c.yaml'];
 const basic = { 'c.yaml': config(), 'pod.yaml': podTemplate };
 
@@ -158,6 +163,34 @@ export const cases: Case[] = [
   { name: 'render a folder', files: { 'dir/pod.yaml': podTemplate }, args: ['render', 'dir'], exit: 1, message: /template dir: EISDIR/ },
   { name: 'validate without -c', files: {}, args: ['validate'], exit: 1, message: /required option '-c, --config <file>'/ },
   { name: 'unknown command', files: {}, args: ['int'], exit: 1, message: /unknown command 'int'/ },
+  // ---- metricsEndpoints[].indexer (burn has the local indexer; the others are refused at their line)
+  { name: 'indexer type opensearch', files: { ...basic, 'c.yaml': `${indexerConfig('type: opensearch', 'esServers: [https://os.example:9200]', 'defaultIndex: kube-burner')}${config()}` }, args: validate, exit: 1, message: /c\.yaml:3:\d+: "type" of the indexer of metrics endpoint 1 is "opensearch": burn does not send documents to OpenSearch yet \(issue #16\) \(use type: local.*burn import/ },
+  { name: 'indexer type elastic', files: { ...basic, 'c.yaml': `${indexerConfig('type: elastic', 'esServers: [https://es.example:9200]')}${config()}` }, args: validate, exit: 1, message: /c\.yaml:3:\d+: .*"elastic": burn does not send documents to Elasticsearch yet \(issue #16\)/ },
+  { name: 'indexer type tsdb', files: { ...basic, 'c.yaml': `${indexerConfig('type: tsdb')}${config()}` }, args: validate, exit: 1, message: /c\.yaml:3:\d+: .*"tsdb": burn does not write Prometheus TSDB blocks \(use type: local/ },
+  { name: 'indexer type misspelt', files: { ...basic, 'c.yaml': `${indexerConfig('type: locla')}${config()}` }, args: validate, exit: 1, message: /c\.yaml:3:\d+: .*"locla"; burn has the local indexer only[^]*local/ },
+  { name: 'indexer without type', files: { ...basic, 'c.yaml': `${indexerConfig('metricsDirectory: out')}${config()}` }, args: validate, exit: 1, message: /c\.yaml:3:\d+: the indexer of metrics endpoint 1 has no type/ },
+  { name: 'indexer unknown key', files: { ...basic, 'c.yaml': `${indexerConfig('type: local', 'metricsDir: out')}${config()}` }, args: validate, exit: 1, message: /c\.yaml:4:\d+: unknown key "metricsDir" in the indexer of metrics endpoint 1 \(.*metricsDirectory/ },
+  { name: 'init with an opensearch indexer', files: { ...basic, 'c.yaml': `${indexerConfig('type: opensearch')}${config()}` }, args: ['init', '-c', 'c.yaml', '--kubeconfig', '{{SIM_KUBECONFIG}}'], exit: 1, message: /c\.yaml:3:\d+: .*OpenSearch yet \(issue #16\)/ },
+  { name: 'init with metricsDirectory on a file', files: { ...basic, 'c.yaml': `${indexerConfig('type: local', 'metricsDirectory: taken')}${config()}`, taken: 'a file\n' }, args: ['init', '-c', 'c.yaml', '--kubeconfig', '{{SIM_KUBECONFIG}}'], exit: 1, message: /metrics endpoint 1 metricsDirectory \S*taken: exists and is not a folder/ },
+  // ---- index, import, check-alerts (kube-burner's subcommands)
+  { name: 'import --tarball missing', files: {}, args: ['import', '--tarball', 'nope.tgz'], exit: 1, message: /--tarball nope\.tgz: no such file/ },
+  { name: 'import --tarball not a tarball', files: { 'm.tgz': 'plain text\n' }, args: ['import', '--tarball', 'm.tgz'], exit: 1, message: /--tarball m\.tgz: not a gzip file/ },
+  { name: 'import without --tarball', files: {}, args: ['import'], exit: 1, message: /required option '--tarball <file>'/ },
+  { name: 'import --es-server', files: {}, args: ['import', '--tarball', 'x.tgz', '--es-server', 'https://es.example:9200', '--es-index', 'kb'], exit: 1, message: /--es-server: burn does not send documents to Elasticsearch or OpenSearch yet \(issue #16\)/ },
+  { name: 'index --start after --end', files: { 'm.yml': '- query: up\n  metricName: up\n' }, args: ['index', '-u', '{{CLOSED}}', '-m', 'm.yml', '--start', '2000', '--end', '1000'], exit: 1, message: /--start 1970-01-01T00:33:20\.000Z is not before --end/ },
+  { name: 'index --start not a time', files: { 'm.yml': '- query: up\n  metricName: up\n' }, args: ['index', '-u', '{{CLOSED}}', '-m', 'm.yml', '--start', 'yesterday'], exit: 1, message: /'--start <time>' argument 'yesterday' is invalid/ },
+  { name: 'index -u on a closed port', files: { 'm.yml': '- query: up\n  metricName: up\n' }, args: ['index', '-u', '{{CLOSED}}', '-m', 'm.yml'], exit: 1, message: /-u\/--prometheus-url http:\/\/127\.0\.0\.1:\d+: cannot reach Prometheus/ },
+  { name: 'index -u not Prometheus', files: { 'm.yml': '- query: up\n  metricName: up\n' }, args: ['index', '-u', '{{HTTP}}', '-m', 'm.yml'], exit: 1, message: /-u\/--prometheus-url http:\/\/127\.0\.0\.1:\d+: .*(does not answer as Prometheus|404)/ },
+  { name: 'index -m missing', files: {}, args: ['index', '-u', '{{CLOSED}}', '-m', 'nope.yml'], exit: 1, message: /nope\.yml/ },
+  { name: 'index range over 11,000 points', files: { 'm.yml': '- query: up\n  metricName: up\n' }, args: ['index', '-u', '{{CLOSED}}', '-m', 'm.yml', '--start', '0', '--end', '86400', '--step', '1s'], exit: 1, message: /86,400 points per series; Prometheus answers at most 11,000\n.*--step/ },
+  { name: 'index without -u', files: { 'm.yml': '- query: up\n  metricName: up\n' }, args: ['index', '-m', 'm.yml'], exit: 1, message: /-u\/--prometheus-url is required/ },
+  { name: 'index --indexer-type tsdb', files: {}, args: ['index', '-u', '{{CLOSED}}', '--indexer-type', 'tsdb'], exit: 1, message: /--indexer-type tsdb: burn does not write Prometheus TSDB blocks/ },
+  { name: 'index --es-server', files: {}, args: ['index', '-u', '{{CLOSED}}', '--es-server', 'https://es.example:9200'], exit: 1, message: /--es-server: burn does not send documents to Elasticsearch or OpenSearch yet \(issue #16\)/ },
+  { name: 'index -e with an opensearch indexer', files: { 'e.yaml': '- endpoint: http://127.0.0.1:1\n  metrics: [m.yml]\n  indexer:\n    type: opensearch\n', 'm.yml': '- query: up\n  metricName: up\n' }, args: ['index', '-e', 'e.yaml'], exit: 1, message: /e\.yaml:4:\d+: .*OpenSearch yet \(issue #16\)/ },
+  { name: 'index -e without an indexer', files: { 'e.yaml': '- endpoint: http://127.0.0.1:1\n  metrics: [m.yml]\n', 'm.yml': '- query: up\n  metricName: up\n' }, args: ['index', '-e', 'e.yaml'], exit: 1, message: /-e\/--metrics-endpoint e\.yaml entry 1 lists metrics profiles but has no indexer/ },
+  { name: 'index -e not a list', files: { 'e.yaml': 'endpoint: http://127.0.0.1:1\n' }, args: ['index', '-e', 'e.yaml'], exit: 1, message: /e\.yaml:1:1: a metrics endpoint file must be a list/ },
+  { name: 'check-alerts --metrics-directory on a file', files: { 'a.yml': '- expr: up\n  description: up\n  severity: warning\n', taken: 'x\n' }, args: ['check-alerts', '-u', '{{CLOSED}}', '-a', 'a.yml', '--metrics-directory', 'taken'], exit: 1, message: /--metrics-directory \S*taken: exists and is not a folder/ },
+  { name: 'check-alerts --es-index', files: { 'a.yml': '- expr: up\n  description: up\n  severity: warning\n' }, args: ['check-alerts', '-u', '{{CLOSED}}', '-a', 'a.yml', '--es-server', 'https://es.example:9200', '--es-index', 'kb'], exit: 1, message: /--es-server: burn does not send documents to Elasticsearch or OpenSearch yet \(issue #16\)/ },
   // ---- kubeconfigs (init; nothing may be created)
   { name: 'kubeconfig missing', files: basic, args: ['init', '-c', 'c.yaml', '--kubeconfig', 'nope.kubeconfig'], exit: 1, message: /nope\.kubeconfig/ },
   { name: 'kubeconfig not YAML', files: { ...basic, 'k.yaml': 'clusters: [\n' }, args: ['init', '-c', 'c.yaml', '--kubeconfig', 'k.yaml'], exit: 1, message: /k\.yaml/ },

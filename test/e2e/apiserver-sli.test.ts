@@ -68,7 +68,7 @@ describe.skipIf(!prometheusUrl)('API latency graded from a direct /metrics scrap
     expect(direct.errors).toEqual([]);
     expect(direct.warnings).toEqual([]);
 
-    const endpoint = await openEndpoint({ endpoint: prometheusUrl!, token: '', username: '', password: '', stepMs: 5000, skipTLSVerify: true, metrics: [], alerts: [], alias: '', indexer: {} });
+    const endpoint = await openEndpoint({ endpoint: prometheusUrl!, token: '', username: '', password: '', stepMs: 5000, skipTLSVerify: true, metrics: [], alerts: [], alias: '' });
     const gatherers = gatherersFor({ sli: { mode: 'simple', customThresholds: [], allowedSlowCalls: 0 } });
     const viaPrometheus = await collectFromEndpoints([endpoint], gatherers, { uuid: 'e2e', jobName: 'sli', window });
     await endpoint.client.close();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSim, type RunningSim } from '../../src/sim/index.js';
@@ -120,11 +120,40 @@ describe('measurement and metrics endpoint checks, through the CLI', () => {
     expect(await namespaces('badq')).toEqual([]);
   }, 60_000);
 
-  it('an indexer-only metrics endpoint is accepted and the run completes', async () => {
-    const file = await write('indexer-only.yaml', configText({ ns: 'idx', metrics: `metricsEndpoints:\n  - indexer: {type: local, metricsDirectory: ${join(dir, 'collected')}}\n` }));
-    const init = await burn('init', '-c', file, '--kubeconfig', kubeconfig, '--report-dir', join(dir, 'indexer-run'));
+  it("indexers get kube-burner's files: every indexer the measurements and job summaries, an endpoint's indexer its metrics; the run folder stays", async () => {
+    const profile = await write('indexed-metrics.yaml', '- query: up\n  metricName: upMetric\n');
+    const file = await write('indexer-only.yaml', configText({
+      ns: 'idx',
+      measurements: '    - name: podLatency\n    - name: prometheus\n      settleDelay: 2s\n      apiResponsiveness: false',
+      metrics: [
+        'metricsEndpoints:',
+        `  - indexer: {type: local, metricsDirectory: ${join(dir, 'collected')}, createTarball: true, tarballName: ${join(dir, 'collected.tgz')}}`,
+        `  - endpoint: ${prometheus.url}`,
+        '    step: 1s',
+        `    metrics: [${profile}]`,
+        `    indexer: {type: local, metricsDirectory: ${join(dir, 'collected-prom')}}`,
+        '',
+      ].join('\n'),
+    }));
+    const reportDir = join(dir, 'indexer-run');
+    const init = await burn('init', '-c', file, '--kubeconfig', kubeconfig, '--report-dir', reportDir, '--uuid', 'indexed-run');
     expect(init.code, init.stderr).toBe(0);
     expect(init.stderr).not.toContain('is not a URL');
+    const files = async (sub: string) => (await readdir(join(dir, sub))).sort();
+    // Every measurement's documents and the job summaries, under the run folder's names (kube-burner's <metricName>-<job>).
+    const measured = (await readdir(reportDir)).filter((f) => f.endsWith('.json') && !['run.json', 'slo.json', 'upMetric-first.json'].includes(f)).sort();
+    expect(measured).toEqual(expect.arrayContaining(['jobSummary.json', 'podLatencyMeasurement-first.json', 'podLatencyQuantilesMeasurement-first.json']));
+    expect(await files('collected')).toEqual(measured);
+    expect(await files('collected-prom')).toEqual([...measured, 'upMetric.json'].sort());
+    const up = JSON.parse(await readFile(join(dir, 'collected-prom/upMetric.json'), 'utf8')) as Array<Record<string, unknown>>;
+    expect(up.length).toBeGreaterThan(0);
+    expect(up[0]).toMatchObject({ metricName: 'upMetric', jobName: 'first', uuid: 'indexed-run', query: 'up' });
+    const summaries = JSON.parse(await readFile(join(dir, 'collected/jobSummary.json'), 'utf8')) as Array<Record<string, unknown>>;
+    expect(summaries.map((s) => [s.metricName, s.jobName, s.uuid])).toEqual([['jobSummary', 'first', 'indexed-run']]);
+    // The run folder is written as before (metric profile documents per job).
+    expect((await readdir(reportDir)).filter((f) => f.startsWith('upMetric'))).toEqual(['upMetric-first.json']);
+    const { unpackTarGz } = await import('../../src/indexers/index.js');
+    expect(unpackTarGz(await readFile(join(dir, 'collected.tgz'))).map((e) => e.name).sort()).toEqual(await files('collected'));
   }, 120_000);
 
   it('a warning alert that fired during the run is in run.json, beside the exit code it does not change', async () => {

@@ -63,10 +63,10 @@ describe('jobLatency, nodeLatency, schedulingThroughput', () => {
     expect(measurementNames()).toEqual(['apiLatency', 'apiServerSli', 'jobLatency', 'nodeLatency', 'podLatency', 'prometheus', 'saturation', 'schedulingThroughput', 'serviceLatency']);
     expect(createMeasurement('podLatency').name).toBe('podLatency');
     expect(() => createMeasurement('podLatencies')).toThrow(UserError);
-    const endpoint = { endpoint: 'http://127.0.0.1:9090', token: '', username: '', password: '', stepMs: 30_000, skipTLSVerify: true, metrics: [], alerts: [], alias: '', indexer: {} };
+    const endpoint = { endpoint: 'http://127.0.0.1:9090', token: '', username: '', password: '', stepMs: 30_000, skipTLSVerify: true, metrics: [], alerts: [], alias: '' };
     expect(withDefaultMeasurements([{ name: 'podLatency', options: { thresholds: [], excludeImagePulls: true } }], []).map((m) => m.name)).toEqual(['podLatency', 'apiServerSli', 'apiLatency', 'saturation']);
     expect(withDefaultMeasurements([], [endpoint]).map((m) => m.name)).toEqual(['apiServerSli', 'apiLatency', 'podLatency', 'saturation', 'prometheus']);
     // An entry without endpoint only says where documents go: there is no Prometheus to query.
-    expect(withDefaultMeasurements([], [{ ...endpoint, endpoint: '', indexer: { type: 'local' } }]).map((m) => m.name)).toEqual(['apiServerSli', 'apiLatency', 'podLatency', 'saturation']);
+    expect(withDefaultMeasurements([], [{ ...endpoint, endpoint: '', indexer: { type: 'local', metricsDirectory: 'collected-metrics', createTarball: false, tarballName: 'kube-burner-metrics.tgz' } }]).map((m) => m.name)).toEqual(['apiServerSli', 'apiLatency', 'podLatency', 'saturation']);
   });
 });

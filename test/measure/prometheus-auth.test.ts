@@ -42,7 +42,7 @@ describe('Prometheus behind basic auth (a real Prometheus with --web.config.file
   });
 
   it('the prometheus measurement checks the credentials before any load', async () => {
-    const endpoint = (password: string): MetricsEndpoint => ({ endpoint: prometheus.url, token: '', username: 'burn', password, stepMs: 1000, skipTLSVerify: true, metrics: [], alerts: [], alias: '', indexer: {} });
+    const endpoint = (password: string): MetricsEndpoint => ({ endpoint: prometheus.url, token: '', username: 'burn', password, stepMs: 1000, skipTLSVerify: true, metrics: [], alerts: [], alias: '' });
     const preflight = (password: string) => createMeasurement('prometheus').preflight!({ client: {} as MeasurementClient, uuid: 'u', runId: 'r', metricsEndpoints: [endpoint(password)] });
     await expect(preflight(PASSWORD)).resolves.toBeUndefined();
     const err = await preflight('wrong-password').catch((e: unknown) => e);

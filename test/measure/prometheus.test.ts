@@ -88,7 +88,7 @@ describe('prometheus measurement against a real Prometheus', () => {
       '  description: never',
       '  severity: critical',
     ].join('\n'));
-    const endpoint: MetricsEndpoint = { endpoint: prometheus.url, token: '', username: '', password: '', stepMs: 1000, skipTLSVerify: true, metrics: [join(dir, 'metrics.yaml')], alerts: [join(dir, 'alerts.yaml')], alias: '', indexer: {} };
+    const endpoint: MetricsEndpoint = { endpoint: prometheus.url, token: '', username: '', password: '', stepMs: 1000, skipTLSVerify: true, metrics: [join(dir, 'metrics.yaml')], alerts: [join(dir, 'alerts.yaml')], alias: '' };
     const gatherers = gatherersFor({ sli: { mode: 'simple', customThresholds: [], allowedSlowCalls: 0 } });
     result = await collectFromEndpoints([await openEndpoint(endpoint)], gatherers, { uuid: 'u-1', jobName: 'job-a', window });
   });

@@ -115,7 +115,7 @@ describe('measurements against the simulator', () => {
   });
 
   it('Prometheus server-side API latency agrees with the client side within bucket resolution', async () => {
-    const endpoint = await openEndpoint({ endpoint: prometheus.url, token: '', username: '', password: '', stepMs: 1000, skipTLSVerify: true, metrics: [], alerts: [], alias: '', indexer: {} });
+    const endpoint = await openEndpoint({ endpoint: prometheus.url, token: '', username: '', password: '', stepMs: 1000, skipTLSVerify: true, metrics: [], alerts: [], alias: '' });
     const gatherers = gatherersFor({ sli: { mode: 'simple', customThresholds: [], allowedSlowCalls: 0 } });
     const server = await collectFromEndpoints([endpoint], gatherers, { uuid: UUID, jobName: JOB, window });
     await endpoint.client.close();

@@ -38,7 +38,10 @@ export const alertsGatherer: PrometheusGatherer = {
   endpoints: 'all',
   plannedQueries: (endpoint) =>
     endpoint.rules.map((r) => ({ expr: renderElapsed(r.expr, PREFLIGHT_ELAPSED), origin: `alert profile ${r.origin}${r.description ? ` ("${r.description}")` : ''}` })),
-  gather: ({ endpoint, window, elapsed }) => evaluateAlerts(endpoint.client, endpoint.rules, window, elapsed),
+  async gather({ endpoint, window, elapsed }) {
+    const { alerts, warnings } = await evaluateAlerts(endpoint.client, endpoint.rules, window, elapsed);
+    return { alerts: alerts.map((a) => ({ ...a, endpoint: endpoint.position })), warnings };
+  },
 };
 
 /** An alert of severity error or critical makes the run exit 3 (kube-burner). */

@@ -10,11 +10,11 @@ export function hasPrometheus(settings: MetricsEndpoint): boolean {
   return settings.endpoint !== '';
 }
 
-export async function openEndpoint(settings: MetricsEndpoint): Promise<PrometheusEndpoint> {
+export async function openEndpoint(settings: MetricsEndpoint, position = 0): Promise<PrometheusEndpoint> {
   const queries = (await Promise.all(settings.metrics.map(loadMetricsProfile))).flat();
   const rules = (await Promise.all(settings.alerts.map(loadAlertProfile))).flat();
   const client = new PrometheusClient({ endpoint: settings.endpoint, token: settings.token, username: settings.username, password: settings.password, skipTLSVerify: settings.skipTLSVerify });
-  return { settings, client, queries, rules };
+  return { settings, position, client, queries, rules };
 }
 
 /**

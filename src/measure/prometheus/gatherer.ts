@@ -15,6 +15,8 @@ export const PREFLIGHT_RANGE_SECONDS = 60;
 /** A metrics endpoint with its profiles loaded and its client open. */
 export interface PrometheusEndpoint {
   settings: MetricsEndpoint;
+  /** Its position in metricsEndpoints: which indexer gets its documents. */
+  position: number;
   client: PrometheusClient;
   queries: MetricQuery[];
   rules: AlertRule[];

@@ -58,7 +58,7 @@ export async function collectFromEndpoints(
 }
 
 async function openAll(ctx: Pick<PreflightContext, 'metricsEndpoints'>): Promise<PrometheusEndpoint[]> {
-  return Promise.all(ctx.metricsEndpoints.filter(hasPrometheus).map(openEndpoint));
+  return Promise.all(ctx.metricsEndpoints.flatMap((settings, position) => (hasPrometheus(settings) ? [openEndpoint(settings, position)] : [])));
 }
 
 async function closeAll(endpoints: PrometheusEndpoint[]): Promise<void> {

@@ -30,6 +30,7 @@ export const metricsProfileGatherer: PrometheusGatherer = {
         warnings.push(`metric ${q.metricName} (${client.endpoint}): ${(err as Error).message}`);
       }
     }
-    return { documents: [...byMetric].map(([metricName, docs]) => documentFile(metricName, jobName, docs)), warnings };
+    const documents = [...byMetric].map(([metricName, docs]) => ({ ...documentFile(metricName, jobName, docs), index: { metricName, endpoint: endpoint.position } }));
+    return { documents, warnings };
   },
 };

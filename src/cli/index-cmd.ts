@@ -1,0 +1,110 @@
+import type { Command } from 'commander';
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { MetricsEndpoint } from '../config/index.js';
+import { ExitCode, UserError } from '../shared/errors.js';
+import { createLogger, parseLogLevel, type LogLevel } from '../shared/log.js';
+import { boolFlag, durationFlag, listFlag, refuseSearchIndexer, timeFlag } from './flags.js';
+
+/** `burn index`: kube-burner's `index`, the metrics profiles' queries over a time range written through the local indexer. */
+
+interface IndexFlags {
+  uuid?: string;
+  prometheusUrl?: string;
+  token?: string;
+  username?: string;
+  password?: string;
+  metricsProfile: string[];
+  metricsEndpoint?: string;
+  skipTlsVerify: boolean;
+  step: number;
+  start?: number;
+  end?: number;
+  jobName: string;
+  userMetadata?: string;
+  metricsDirectory: string;
+  esServer?: string;
+  esIndex?: string;
+  tarballName?: string;
+  indexerType: string;
+  skipLogFile?: boolean;
+  logLevel: LogLevel;
+}
+
+const HOUR_MS = 3_600_000;
+const DEFAULT_STEP_MS = 30_000;
+
+/** The endpoints to query: the --metrics-endpoint file's, or one made of the flags (kube-burner's precedence). */
+async function endpointsOf(flags: IndexFlags, uuid: string): Promise<{ endpoints: MetricsEndpoint[]; describe: (i: number) => string }> {
+  const { DEFAULT_METRICS_DIRECTORY, DEFAULT_TARBALL_NAME, loadMetricsEndpoints } = await import('../config/index.js');
+  const tarball = { createTarball: flags.tarballName !== undefined, tarballName: flags.tarballName ?? DEFAULT_TARBALL_NAME };
+  if (flags.metricsEndpoint) {
+    const endpoints = await loadMetricsEndpoints(flags.metricsEndpoint, { uuid, flag: '-e/--metrics-endpoint' });
+    // kube-burner: a --metrics-directory given on the command line replaces the default folder of local indexers.
+    for (const e of endpoints) if (e.indexer && e.indexer.metricsDirectory === DEFAULT_METRICS_DIRECTORY) e.indexer.metricsDirectory = flags.metricsDirectory;
+    return { endpoints, describe: (i) => `-e/--metrics-endpoint ${flags.metricsEndpoint} entry ${i + 1}` };
+  }
+  if (!flags.prometheusUrl) throw new UserError('-u/--prometheus-url is required (or -e/--metrics-endpoint)', { hint: 'e.g. burn index -u http://localhost:9090 -m metrics.yml --start <unix seconds> --end <unix seconds>' });
+  const metrics = flags.metricsProfile.map((p) => resolve(p));
+  if (metrics.length === 0) throw new UserError('-m/--metrics-profile names no file', { hint: 'e.g. -m metrics.yml or -m a.yml,b.yml' });
+  const endpoint: MetricsEndpoint = {
+    endpoint: flags.prometheusUrl,
+    token: flags.token ?? '',
+    username: flags.username ?? '',
+    password: flags.password ?? '',
+    stepMs: flags.step,
+    skipTLSVerify: flags.skipTlsVerify,
+    metrics,
+    alerts: [],
+    alias: '',
+    indexer: { type: 'local', metricsDirectory: flags.metricsDirectory, ...tarball },
+  };
+  return { endpoints: [endpoint], describe: () => `-u/--prometheus-url ${flags.prometheusUrl}` };
+}
+
+export async function runIndex(flags: IndexFlags, cwd = process.cwd()): Promise<number> {
+  refuseSearchIndexer(flags);
+  if (flags.indexerType !== 'local') {
+    throw new UserError(`--indexer-type ${flags.indexerType}: ${flags.indexerType === 'tsdb' ? 'burn does not write Prometheus TSDB blocks' : 'burn has the local indexer only'}`, { hint: 'leave --indexer-type out (local: documents as JSON files in --metrics-directory)' });
+  }
+  if (flags.step <= 0) throw new UserError('-s/--step must be above 0', { hint: 'e.g. --step 30s' });
+  const uuid = flags.uuid ?? randomUUID();
+  const endMs = flags.end ?? Date.now();
+  const startMs = flags.start ?? endMs - HOUR_MS;
+  const log = createLogger(flags.logLevel);
+  const [{ indexRange }, { readUserMetadata }] = await Promise.all([import('../indexers/index.js'), import('../engine/index.js')]);
+  const metadata = await readUserMetadata(flags.userMetadata);
+  const { endpoints, describe } = await endpointsOf(flags, uuid);
+  const outcome = await indexRange({ uuid, endpoints, describe, startMs, endMs, jobName: flags.jobName, metadata, cwd, log });
+  process.stdout.write(`indexed ${outcome.documents} document(s) of ${new Date(startMs).toISOString()} .. ${new Date(endMs).toISOString()}, uuid ${uuid}${outcome.errors.length ? `; ${outcome.errors.length} indexer error(s)` : ''}\n`);
+  return outcome.errors.length ? ExitCode.Error : ExitCode.Passed;
+}
+
+export function register(program: Command): void {
+  program
+    .command('index')
+    .description("collect the metrics profiles' queries from Prometheus over a time range and write the documents through the local indexer (kube-burner index)")
+    .option('--uuid <uuid>', 'uuid of the documents (default: a new one)')
+    .option('-u, --prometheus-url <url>', 'Prometheus URL, e.g. http://localhost:9090')
+    .option('-t, --token <token>', 'bearer token for Prometheus')
+    .option('--username <user>', 'basic auth user for Prometheus')
+    .option('-p, --password <password>', 'basic auth password for Prometheus')
+    .option('-m, --metrics-profile <files>', 'metrics profiles, comma-separated', listFlag, ['metrics.yml'])
+    .option('-e, --metrics-endpoint <file>', 'YAML list of metrics endpoints (endpoint, metrics, indexer, ...); replaces -u, -m and the auth flags')
+    .option('--skip-tls-verify [bool]', "do not verify the Prometheus certificate (kube-burner's default: true; --skip-tls-verify=false verifies)", boolFlag, true)
+    .option('-s, --step <duration>', 'range query resolution', durationFlag, DEFAULT_STEP_MS)
+    .option('--start <time>', 'range start: unix seconds or RFC 3339 (default: an hour before --end)', timeFlag)
+    .option('--end <time>', 'range end: unix seconds or RFC 3339 (default: now)', timeFlag)
+    .option('-j, --job-name <name>', 'jobName of the documents', 'kube-burner-indexing')
+    .option('--user-metadata <file>', 'YAML file of key: value pairs added to every document as metadata')
+    .option('--metrics-directory <dir>', 'folder of the local indexer', 'collected-metrics-{{.UUID}}')
+    .option('--tarball-name <file>', 'also pack the metrics directory into this tarball')
+    .option('--indexer-type <type>', 'local (JSON files); tsdb is refused', 'local')
+    .option('--es-server <url>', "kube-burner's Elasticsearch endpoint: refused, burn does not send to Elasticsearch/OpenSearch yet (issue #16)")
+    .option('--es-index <index>', "kube-burner's Elasticsearch index: refused with --es-server")
+    .option('--skip-log-file', 'burn writes no log file (accepted for kube-burner command lines)')
+    .option('--log-level <level>', 'error, warn, info or debug', parseLogLevel, 'info')
+    .action(async (flags: IndexFlags) => {
+      process.exitCode = await runIndex(flags);
+    });
+}
