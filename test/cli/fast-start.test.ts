@@ -69,6 +69,19 @@ describe('what each command loads', () => {
     expect(kubeClient(r.loaded)).toEqual([]);
   });
 
+  it('burn import and burn index load the indexers when they run, never the Kubernetes client', async () => {
+    const imported = await burn(['import', '--tarball', path.join(dir, 'missing.tgz')]);
+    expect(imported.stderr).toContain('--tarball');
+    expect(ours(imported.loaded)).toContain('indexers/import.js');
+    expect(kubeClient(imported.loaded)).toEqual([]);
+    const indexed = await burn(['index', '-u', 'http://127.0.0.1:1', '-m', 'configs/quickstart.yaml', '--start', '2000', '--end', '1000']);
+    expect(indexed.stderr).toContain('is not before --end');
+    expect(ours(indexed.loaded)).toContain('indexers/index-range.js');
+    expect(kubeClient(indexed.loaded)).toEqual([]);
+    const version = await burn(['--version']);
+    expect(ours(version.loaded).filter((m) => m.startsWith('indexers/'))).toEqual([]);
+  });
+
   it('a command that talks to a cluster does load it (the recorder sees it)', async () => {
     const r = await burn(['destroy', '--uuid', 'fast-start-check']);
     expect(r.stderr).toContain('no kubeconfig found');
