@@ -11,6 +11,9 @@ import { didYouMean } from '../shared/suggest.js';
 import type {
   ChurnConfig,
   Config,
+  IncrementalLoad,
+  LoadPatternType,
+  ObjectGroup,
   GlobalConfig,
   Job,
   JobObject,
@@ -332,7 +335,7 @@ function readJob(input: DecodeInput, global: GlobalConfig, node: Node, path: Con
     measurements: readMeasurements(r, declaredType),
     watchers: r.list('watchers', (n, p, i) => readWatcher(r, n, p, i)),
     hooks: r.raw('hooks'),
-    incrementalLoad: r.raw('incrementalLoad'),
+    incrementalLoad: r.has('incrementalLoad') ? r.object('incrementalLoad', `incrementalLoad of ${what}`, (l) => readIncrementalLoad(l)) : null,
     objects: [],
     index,
     pos: r.pos(),
@@ -352,6 +355,7 @@ function readJob(input: DecodeInput, global: GlobalConfig, node: Node, path: Con
   if (job.gc && global.waitWhenFinished)
     r.error('gc', `gc of ${what} and global waitWhenFinished cannot both be enabled`, 'kube-burner refuses this too: turn one of them off');
 
+  checkPacingKeys(r, job, what);
   applyKubeBurnerOverrides(job, global);
   if (jobType === 'create' && job.namespacedIterations && !namespace && job.objects.length)
     r.warn(undefined, `${what} has no namespace`, 'objects without metadata.namespace need one: add namespace: <name>');
@@ -448,6 +452,7 @@ function readObject(input: DecodeInput, job: Job, checkForType: boolean, node: N
     runOnce: r.bool('runOnce', false),
     churn: r.bool('churn', true),
     repeatEveryNIterations: Math.max(1, repeat),
+    group: r.object('group', `group of ${r.what}`, (g) => readGroup(g)),
     kind: r.string('kind', ''),
     apiVersion: r.string('apiVersion', ''),
     labelSelector: r.stringMap('labelSelector'),
@@ -476,6 +481,62 @@ function readObject(input: DecodeInput, job: Job, checkForType: boolean, node: N
     r.error(undefined, `${r.what} has no patchType`, 'add patchType: merge-patch (or json-patch, strategic-merge-patch, apply-patch+yaml)');
   r.finish();
   return object;
+}
+
+/**
+ * Pacing keys kube-burner reads only for some job types. Where kube-burner ignores a key, burn does
+ * too and says so; a key that would change what a job does elsewhere is refused.
+ */
+function checkPacingKeys(r: MapReader, job: Job, what: string): void {
+  if (job.incrementalLoad && job.jobType !== 'create')
+    r.error('incrementalLoad', `incrementalLoad of ${what} applies to create jobs only; ${what} is a ${job.jobType} job`, 'remove incrementalLoad or make it a create job');
+  if (job.incrementalLoad && job.churnConfig.enabled)
+    r.error('incrementalLoad', `${what} has both incrementalLoad and churnConfig; burn churns after a job's load, and an incremental job deletes its load after every step`, 'remove one of them');
+  if (job.jobType === 'create') {
+    if (r.has('executionMode')) r.warn('executionMode', `executionMode of ${what} has no effect: kube-burner and burn use it for patch jobs only (create jobs run their own way, delete and read jobs are sequential)`);
+    if (job.objectWait) r.warn('objectWait', `objectWait of ${what} has no effect: kube-burner and burn use it for patch, delete and read jobs only`, 'use podWait: true to wait after every iteration');
+  } else if (job.objects.some((o) => o.group.id > 0)) {
+    r.warn('objects', `group of ${what} has no effect: grouped execution applies to create jobs only (kube-burner ignores it too)`);
+  }
+}
+
+function readGroup(r: MapReader | undefined): ObjectGroup {
+  if (!r) return { id: 0, gc: false, pauseBeforeGCMs: 0, pauseAfterGCMs: 0 };
+  const group: ObjectGroup = { id: r.int('id', 0, 0), gc: r.bool('gc', false), pauseBeforeGCMs: r.duration('pauseBeforeGC', 0), pauseAfterGCMs: r.duration('pauseAfterGC', 0) };
+  r.finish();
+  return group;
+}
+
+function readIncrementalLoad(r: MapReader | undefined): IncrementalLoad {
+  const load: IncrementalLoad = {
+    startIterations: r?.int('startIterations', 0, 0) ?? 0,
+    totalIterations: r?.int('totalIterations', 0, 0) ?? 0,
+    stepDelayMs: r?.duration('stepDelay', 0) ?? 0,
+    pattern: { type: 'linear', linear: null, exponential: null },
+    healthCheckScript: r?.string('healthCheckScript', '') ?? '',
+  };
+  if (!r) return load;
+  load.pattern = r.object('pattern', `pattern of ${r.what}`, (p) => {
+    const pattern: IncrementalLoad['pattern'] = { type: p?.oneOf<LoadPatternType>('type', ['linear', 'exponential'], 'linear') ?? 'linear', linear: null, exponential: null };
+    if (p?.has('linear')) {
+      pattern.linear = p.object('linear', `linear of ${p.what}`, (l) => {
+        const linear = { minSteps: l?.int('minSteps', 0, 0) ?? 0, stepSize: l?.int('stepSize', 0, 0) ?? 0 };
+        l?.finish();
+        return linear;
+      });
+    }
+    if (p?.has('exponential')) {
+      pattern.exponential = p.object('exponential', `exponential of ${p.what}`, (e) => {
+        const exponential = { base: e?.number('base', 0) ?? 0, maxIncrease: e?.int('maxIncrease', 0, 0) ?? 0, warmupSteps: e?.int('warmupSteps', 0, 0) ?? 0 };
+        e?.finish();
+        return exponential;
+      });
+    }
+    p?.finish();
+    return pattern;
+  });
+  r.finish();
+  return load;
 }
 
 function readWaitOptions(r: MapReader | undefined): WaitOptions {

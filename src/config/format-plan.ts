@@ -26,13 +26,16 @@ function formatJob(job: JobPlan): string[] {
     out.push(`  namespaces: ${formatNamespaces(job.namespaces, job.namespaceCount)}`);
     for (const o of job.objects) {
       const repeat = o.runOnce ? ', once' : o.repeatEveryNIterations > 1 ? `, every ${o.repeatEveryNIterations} iterations` : '';
+      const group = o.group > 0 || job.objects.some((x) => x.group > 0) ? `, group ${o.group}${o.groupGc ? ' (deleted when the group is done)' : ''}` : '';
       const docs = o.documentsPerReplica > 1 ? ` x ${o.documentsPerReplica} documents` : '';
       const kinds = o.kinds.length ? ` ${[...new Set(o.kinds)].join('+')}` : o.rendered ? '' : ' (URL: rendered at run time)';
-      out.push(`  object ${o.index + 1}: ${o.template}${kinds}, ${o.replicas} per iteration${docs}${repeat}: ${count(o.total, 'object')}${o.pods ? `, ${count(o.pods, 'pod')}` : ''}`);
+      out.push(`  object ${o.index + 1}: ${o.template}${kinds}, ${o.replicas} per iteration${docs}${repeat}${group}: ${count(o.total, 'object')}${o.pods ? `, ${count(o.pods, 'pod')}` : ''}`);
       out.push(templateSource(o));
       if (o.checkedIterations.length) out.push(`    rendered and checked: iteration ${o.checkedIterations.join(', ')} x replica ${o.checkedReplicas.join(', ')}`);
     }
     const first = job.objectsFirstIteration !== job.objectsPerIteration ? ` (${job.objectsFirstIteration} in the first)` : '';
+    if (job.incrementalSteps.length)
+      out.push(`  incremental load: ${count(job.incrementalSteps.length, 'step')} of ${job.incrementalSteps.join(', ')} iterations, each deleted before the next`);
     out.push(`  objects: ${job.objectsPerIteration} per iteration${first}, ${job.totalObjects} in total${job.totalPods ? `; ${count(job.totalPods, 'pod')}` : ''}`);
   } else {
     for (const o of job.objects) {

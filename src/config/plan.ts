@@ -1,5 +1,6 @@
 import { formatDuration } from '../shared/duration.js';
 import { ConfigError, type Diagnostic } from './diagnostics.js';
+import { incrementalSteps } from './incremental.js';
 import { TokenBucketClock } from './least-time.js';
 import { renderSample, type RenderedObject } from './render-check.js';
 import type { Config, Job, JobObject, JobType } from './types.js';
@@ -20,6 +21,11 @@ export interface ObjectPlan {
   selector: string;
   /** Iterations that create this object. */
   iterations: number;
+  /** kube-burner's grouped execution: the group id (0 when none), whether the group deletes it when done, and its pauses. */
+  group: number;
+  groupGc: boolean;
+  pauseBeforeGCMs: number;
+  pauseAfterGCMs: number;
   total: number;
   pods: number;
   rendered: boolean;
@@ -53,6 +59,8 @@ export interface JobPlan {
   requestsExact: boolean;
   /** The least time the job can take: its requests through the token bucket, delays, pauses, churn (the image preload is in `plus`: it ends when the images are pulled). */
   leastTimeMs: number;
+  /** incrementalLoad: the iterations each step creates (the job's load is deleted after every step); [] otherwise. */
+  incrementalSteps: number[];
   /** Things that add time beyond leastTimeMs (waits for readiness), for the reader. */
   plus: string[];
   objects: ObjectPlan[];
@@ -107,19 +115,31 @@ export function planJob(job: Job, rendered: readonly RenderedObject[]): JobPlan 
   const objects = job.objects.map((object, i) => planObject(job, object, rendered[i]));
   const namespaceCount = creates ? countNamespaces(job) : 0;
   const clock = new TokenBucketClock(job.qps, job.burst);
-  if (creates) simulateCreate(job, objects, clock);
-  else simulateSelectJob(job, clock);
+  const grouped = creates && objects.some((o) => o.group > 0);
+  const steps = creates && job.incrementalLoad ? incrementalSteps(job) : [];
+  if (!creates) simulateSelectJob(job, clock);
+  else {
+    // An incremental job runs its create once per step, stepDelay apart.
+    for (const [i, iterations] of (steps.length ? steps : [job.jobIterations]).entries()) {
+      const stepJob = { ...job, jobIterations: iterations };
+      if (i > 0) clock.pause(job.incrementalLoad?.stepDelayMs ?? 0);
+      if (grouped) simulateGroups(stepJob, objects, clock);
+      else simulateCreate(stepJob, objects, clock);
+    }
+  }
   clock.pause(churnTimeMs(job));
   clock.pause(job.jobPauseMs);
 
   const plus: string[] = [];
   // The preload ends as soon as every node has the images; preLoadPeriod only bounds it.
   if (creates && job.preLoadImages) plus.push(`pulling the images on every node (preLoadImages, at most ${formatDuration(job.preLoadPeriodMs)})`);
-  if (creates && job.podWait) plus.push('waiting for objects after every iteration (podWait)');
+  if (grouped && (job.podWait || job.waitWhenFinished)) plus.push('waiting for objects after every group');
+  else if (creates && job.podWait) plus.push('waiting for objects after every iteration (podWait)');
   else if (creates && job.waitWhenFinished) plus.push('waiting for objects at the end (waitWhenFinished)');
   if (!creates) plus.push(`the ${job.jobType} requests for every matching object`);
   if (job.jobType === 'delete' && job.waitForDeletion) plus.push('waiting for deletion');
   if (job.churnConfig.enabled) plus.push('churn re-creation waits');
+  if (steps.length) plus.push('a health check and the deletion of the load after every step');
 
   const ordinary = objects.filter((o) => !o.runOnce && o.repeatEveryNIterations === 1);
   return {
@@ -132,14 +152,20 @@ export function planJob(job: Job, rendered: readonly RenderedObject[]): JobPlan 
     namespaceCount,
     objectsFirstIteration: creates ? sum(objects.map((o) => o.replicas * o.documentsPerReplica)) : 0,
     objectsPerIteration: creates ? sum(ordinary.map((o) => o.replicas * o.documentsPerReplica)) : 0,
-    totalObjects: creates ? sum(objects.map((o) => o.total)) : 0,
-    totalPods: creates ? sum(objects.map((o) => o.pods)) : 0,
+    totalObjects: creates ? (steps.length ? sum(steps.map((n) => createdIn(objects, n, 'objects'))) : sum(objects.map((o) => o.total))) : 0,
+    totalPods: creates ? (steps.length ? sum(steps.map((n) => createdIn(objects, n, 'pods'))) : sum(objects.map((o) => o.pods))) : 0,
     requests: clock.requests,
     requestsExact: creates,
     leastTimeMs: clock.elapsedMs,
+    incrementalSteps: steps,
     plus,
     objects,
   };
+}
+
+/** Objects (or pods) `iterations` iterations of the job create: one incremental step. */
+function createdIn(objects: readonly ObjectPlan[], iterations: number, what: 'objects' | 'pods'): number {
+  return sum(objects.map((o) => (o.runOnce ? 1 : Math.ceil(iterations / o.repeatEveryNIterations)) * o.replicas * (what === 'objects' ? o.documentsPerReplica : o.pods / Math.max(1, o.iterations * o.replicas))));
 }
 
 function planObject(job: Job, object: JobObject, rendered: RenderedObject | undefined): ObjectPlan {
@@ -158,6 +184,10 @@ function planObject(job: Job, object: JobObject, rendered: RenderedObject | unde
     runOnce: object.runOnce,
     repeatEveryNIterations: object.repeatEveryNIterations,
     iterations,
+    group: object.group.id,
+    groupGc: object.group.gc,
+    pauseBeforeGCMs: object.group.pauseBeforeGCMs,
+    pauseAfterGCMs: object.group.pauseAfterGCMs,
     total,
     pods: job.jobType === 'create' ? iterations * object.replicas * (rendered?.podsPerReplica ?? 0) : 0,
     rendered: rendered?.rendered ?? false,
@@ -223,6 +253,24 @@ function simulateIterations(n: number, period: number, clock: TokenBucketClock, 
 
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
+}
+
+/**
+ * Grouped execution: each group through every iteration (only its own objects), then the longest
+ * pauseBeforeGC of its members and, when some have gc: true, their deletions and the longest pauseAfterGC.
+ */
+function simulateGroups(job: Job, objects: readonly ObjectPlan[], clock: TokenBucketClock): void {
+  for (const id of [...new Set(objects.map((o) => o.group))].sort((a, b) => a - b)) {
+    const members = objects.filter((o) => o.group === id);
+    simulateCreate({ ...job, namespaceDelayMs: 0 }, members, clock);
+    clock.pause(job.jobIterationDelayMs); // grouped iterations sleep after the last one too
+    clock.pause(Math.max(...members.map((o) => o.pauseBeforeGCMs)));
+    const deleted = members.filter((o) => o.groupGc);
+    if (deleted.length) {
+      clock.send(sum(deleted.map((o) => o.total)));
+      clock.pause(Math.max(...members.map((o) => o.pauseAfterGCMs)));
+    }
+  }
 }
 
 function simulateCreate(job: Job, objects: readonly ObjectPlan[], clock: TokenBucketClock): void {

@@ -125,7 +125,8 @@ export interface Job {
   watchers: Watcher[];
   /** Passed through as written; their semantics belong to the engine. */
   hooks: unknown;
-  incrementalLoad: unknown;
+  /** Steps of growing iteration counts (create jobs); null when the job has none. */
+  incrementalLoad: IncrementalLoad | null;
   objects: JobObject[];
   /** Index in `jobs` and the position of the job in the file. */
   index: number;
@@ -148,6 +149,8 @@ export interface JobObject {
   churn: boolean; // true
   /** Create the object on iterations 0, N, 2N, ...; 1 (the default) means every iteration. */
   repeatEveryNIterations: number;
+  /** Grouped execution (create jobs): groups run one after another in id order once any id is > 0. */
+  group: ObjectGroup;
   /** delete, read and patch jobs: what to act on. */
   kind: string;
   apiVersion: string;
@@ -156,6 +159,30 @@ export interface JobObject {
   /** Index in the job's `objects` and the position of the object in the file. */
   index: number;
   pos: SourcePos;
+}
+
+export interface ObjectGroup {
+  id: number; // 0
+  /** Delete this object's objects once its group is done. */
+  gc: boolean; // false
+  pauseBeforeGCMs: number; // 0
+  pauseAfterGCMs: number; // 0
+}
+
+export type LoadPatternType = 'linear' | 'exponential';
+
+export interface IncrementalLoad {
+  /** 0 in the file means the job's jobIterations. */
+  startIterations: number;
+  totalIterations: number;
+  stepDelayMs: number; // 0
+  pattern: {
+    type: LoadPatternType; // linear
+    linear: { minSteps: number; stepSize: number } | null;
+    exponential: { base: number; maxIncrease: number; warmupSteps: number } | null;
+  };
+  /** A shell script (path or URL, then arguments) run after each step; "" for the built-in cluster health check. */
+  healthCheckScript: string;
 }
 
 export interface WaitOptions {

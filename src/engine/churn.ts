@@ -3,7 +3,7 @@ import { UserError } from '../shared/errors.js';
 import { runSelector } from './labels.js';
 import { namespaceForIteration } from '../config/index.js';
 import { pause, type JobContext } from './context.js';
-import { createIterations, createReplica, ensureNamespace } from './create-job.js';
+import { createIterations, createReplica, ensureNamespace, isGrouped, runGroups } from './create-job.js';
 import type { CreatedObject } from './ledger.js';
 import { waitUntilGone } from './select-jobs.js';
 import { DELETION_TIMEOUT_MS } from './wait-gone.js';
@@ -53,6 +53,7 @@ async function churnNamespaces(ctx: JobContext): Promise<void> {
   }
   await pause(job.churnConfig.deleteDelayMs, ctx.signal);
   const iterations = chosen.flatMap((ns) => byNamespace.get(ns)!);
+  if (isGrouped(job)) return runGroups(ctx, iterations);
   for (const ns of chosen) await ensureNamespace(ctx, ns);
   await createIterations(ctx, iterations, { waitEachIteration: false });
   await waitIterationsOrThrow(ctx, iterations);

@@ -1,12 +1,14 @@
-import type { JobObject } from '../config/index.js';
+import type { Job, JobObject } from '../config/index.js';
 import { isUncertainCreate, type KubeObject } from '../kube/index.js';
 import { UserError } from '../shared/errors.js';
+import { KUBE_BURNER_LABEL } from '../shared/kube-burner-labels.js';
 import { createsInIteration, namespaceForIteration } from '../config/index.js';
 import { pause, type JobContext } from './context.js';
 import { Dispatcher, dispatchWindow } from './dispatch.js';
 import { applyLabels, LABEL } from './labels.js';
 import { DELETION_TIMEOUT_MS, waitGone } from './wait-gone.js';
-import { waitIterationsOrThrow } from './wait-ready.js';
+import { deleteGroupObjects } from './group-gc.js';
+import { waitForKindsOrThrow, waitIterationsOrThrow, waitReadyOrThrow } from './wait-ready.js';
 
 /**
  * Creates a namespace labelled for the run. An existing one is reused when it is this run's or
@@ -67,6 +69,7 @@ export class NamespaceOwnedElsewhere extends UserError {
 export async function createReplica(ctx: JobContext, object: JobObject, iteration: number, replica: number): Promise<void> {
   const { job } = ctx;
   const docs = await ctx.renderer.render({ job, object, iteration, replica });
+  for (const obj of docs) applyLabels(obj, { [KUBE_BURNER_LABEL.group]: String(object.group.id) });
   const namespace = namespaceForIteration(job, iteration);
   for (const obj of docs) {
     const api = await ctx.client.resolve(obj.apiVersion, obj.kind);
@@ -105,8 +108,8 @@ function waitsForItself(object: JobObject, created: KubeObject): boolean {
   return Object.entries(object.waitOptions.labelSelector).every(([k, v]) => labels[k] === v);
 }
 
-/** Creates every object of the given iterations (all of the job's when omitted), at the job's qps. */
-export async function createIterations(ctx: JobContext, iterations: Iterable<number>, options: { waitEachIteration: boolean }): Promise<void> {
+/** Creates every object (or every one of `options.objects`) of the given iterations, at the job's qps. */
+export async function createIterations(ctx: JobContext, iterations: Iterable<number>, options: { waitEachIteration: boolean; objects?: readonly JobObject[] }): Promise<void> {
   const { job } = ctx;
   const dispatcher = new Dispatcher(dispatchWindow(ctx.client.limits));
   const failed = () => dispatcher.errors.length > 0;
@@ -118,7 +121,7 @@ export async function createIterations(ctx: JobContext, iterations: Iterable<num
       if (iteration > 0) await pause(job.namespaceDelayMs, ctx.signal);
       await ensureNamespace(ctx, namespace);
     }
-    const due = job.objects.filter((o) => createsInIteration(o, iteration));
+    const due = (options.objects ?? job.objects).filter((o) => createsInIteration(o, iteration));
     for (const [i, object] of due.entries()) {
       for (let replica = 1; replica <= object.replicas && !ctx.signal.aborted && !failed(); replica++) {
         await dispatcher.submit(() => createReplica(ctx, object, iteration, replica));
@@ -144,11 +147,49 @@ export async function createIterations(ctx: JobContext, iterations: Iterable<num
   if (failed()) throw dispatcher.errors[0];
 }
 
+/** kube-burner's grouped execution: on as soon as one object has a group id above 0. */
+export function isGrouped(job: Job): boolean {
+  return job.objects.some((o) => o.group.id > 0);
+}
+
+/**
+ * Grouped execution: namespaces first, then group after group in id order, each through all the
+ * iterations; after a group, its wait (podWait or waitWhenFinished), the longest pauseBeforeGC of
+ * its members, and when one of them has gc: true their deletion and the longest pauseAfterGC.
+ */
+export async function runGroups(ctx: JobContext, iterations: readonly number[]): Promise<void> {
+  const { job } = ctx;
+  for (const i of iterations) {
+    const ns = namespaceForIteration(job, i);
+    if (ns) await ensureNamespace(ctx, ns);
+  }
+  const ids = [...new Set(job.objects.map((o) => o.group.id))].sort((a, b) => a - b);
+  for (const id of ids) {
+    if (ctx.signal.aborted) return;
+    const members = job.objects.filter((o) => o.group.id === id);
+    ctx.log.info(`job ${job.name}: group ${id}: ${members.length} object template${members.length === 1 ? '' : 's'}`);
+    ctx.progress.phase = `creating group ${id}`;
+    await createIterations(ctx, iterations, { waitEachIteration: false, objects: members });
+    if ((job.podWait || job.waitWhenFinished) && !ctx.signal.aborted) {
+      ctx.progress.phase = `waiting (group ${id})`;
+      await waitReadyOrThrow(ctx, [...iterations]);
+      await waitForKindsOrThrow(ctx, members);
+    }
+    await pause(Math.max(...members.map((o) => o.group.pauseBeforeGCMs)), ctx.signal);
+    if (members.some((o) => o.group.gc) && !ctx.signal.aborted) {
+      ctx.progress.phase = `deleting group ${id}`;
+      await deleteGroupObjects(ctx, members);
+      await pause(Math.max(...members.map((o) => o.group.pauseAfterGCMs)), ctx.signal);
+    }
+  }
+}
+
 /** A create job: namespaces, iterations of objects, waits. */
 export async function runCreateJob(ctx: JobContext): Promise<void> {
   const { job } = ctx;
   const all = Array.from({ length: job.jobIterations }, (_, i) => i);
   ctx.progress.phase = 'creating';
+  if (isGrouped(job)) return runGroups(ctx, all);
   if (job.preCreateNamespaces) {
     for (const i of all) {
       const ns = namespaceForIteration(job, i);

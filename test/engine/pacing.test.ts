@@ -93,3 +93,35 @@ describe('a namespace the job needs that is still terminating', () => {
     });
   }, 120_000);
 });
+
+describe('grouped execution (object key group)', () => {
+  it('runs group 1 through every iteration, deletes its gc objects, then runs group 2; objects carry kube-burner.io/group', async () => {
+    await withSim({ nodes: 2 }, async (sim) => {
+      const client = await sim.connect();
+      const events: string[] = [];
+      const watches = (['ConfigMap', 'Deployment'] as const).map((kind) =>
+        client.watchResources({
+          apiVersion: kind === 'ConfigMap' ? 'v1' : 'apps/v1',
+          kind,
+          labelSelector: 'kube-burner.io/group',
+          onEvent: (type, obj) => void events.push(`${type} ${kind} ${obj.metadata.labels?.['kube-burner.io/group']}`),
+        }),
+      );
+      await Promise.all(watches.map((w) => w.synced));
+      try {
+        const outcome = await run(sim.kubeconfigPath, 'groups.yaml');
+        expectHealthyExit(outcome.exitCode, JSON.stringify(outcome.record.errors));
+        expect(outcome.jobs[0].objectsCreated).toBe(2 * 3 + 2);
+        // Every ConfigMap was created and deleted before the first Deployment was created.
+        const firstDeployment = events.indexOf('ADDED Deployment 2');
+        expect(firstDeployment).toBeGreaterThan(0);
+        expect(events.slice(0, firstDeployment).filter((e) => e === 'ADDED ConfigMap 1')).toHaveLength(6);
+        expect(events.slice(0, firstDeployment).filter((e) => e === 'DELETED ConfigMap 1')).toHaveLength(6);
+        expect(await client.list('v1', 'ConfigMap', { labelSelector: 'kube-burner.io/group=1' })).toHaveLength(0);
+        expect(await client.list('apps/v1', 'Deployment', { labelSelector: 'kube-burner.io/group=2' })).toHaveLength(2);
+      } finally {
+        await Promise.all(watches.map((w) => w.stop()));
+      }
+    });
+  }, 120_000);
+});
