@@ -69,7 +69,7 @@ jobs:
     measurements: [{name: jobLatency, thresholds: [{conditionType: Complete, threshold: 10s}]}]
     watchers: [{kind: Pod, apiVersion: v1, labelSelector: {app: x}, replicas: 2}]
     hooks: [{cmd: ["echo", "hi"], when: beforeJobExecution}]
-    incrementalLoad: {startIterations: 1, stepIterations: 1, stepDelay: 1m}
+    # incrementalLoad: in the job incremental-all (kube-burner crashes with it and churnConfig together)
     objects:
       - objectTemplate: pod.yaml
         replicas: 4
@@ -92,6 +92,17 @@ jobs:
         apiVersion: apps/v1
         labelSelector: {app: web}
         patchType: application/merge-patch+json
+  - name: incremental-all
+    namespace: incremental
+    incrementalLoad:
+      startIterations: 2
+      totalIterations: 6
+      stepDelay: 1m
+      pattern: {type: exponential, linear: {minSteps: 2, stepSize: 1}, exponential: {base: 1.5, maxIncrease: 4, warmupSteps: 1}}
+      healthCheckScript: ./health.sh --quick
+    objects:
+      - objectTemplate: pod.yaml
+        group: {id: 2, gc: true, pauseBeforeGC: 1s, pauseAfterGC: 2s}
 `;
 
 const files = {
@@ -134,7 +145,17 @@ describe('loadConfig', () => {
       functionTemplates: [join(dir, 'envs.tpl')],
       deletionStrategy: 'gvr',
     });
-    const [create, patch] = config.jobs;
+    const [create, patch, incremental] = config.jobs;
+    expect(incremental).toMatchObject({
+      incrementalLoad: {
+        startIterations: 2,
+        totalIterations: 6,
+        stepDelayMs: 60_000,
+        pattern: { type: 'exponential', linear: { minSteps: 2, stepSize: 1 }, exponential: { base: 1.5, maxIncrease: 4, warmupSteps: 1 } },
+        healthCheckScript: './health.sh --quick',
+      },
+    });
+    expect(incremental!.objects[0]!.group).toEqual({ id: 2, gc: true, pauseBeforeGCMs: 1000, pauseAfterGCMs: 2000 });
     expect(create).toMatchObject({
       name: 'create-all',
       jobType: 'create',
@@ -172,7 +193,7 @@ describe('loadConfig', () => {
       measurements: [{ name: 'jobLatency', options: { thresholds: [{ conditionType: 'Complete', metric: 'P99', thresholdMs: 10_000 }] } }],
       watchers: [{ kind: 'Pod', apiVersion: 'v1', labelSelector: { app: 'x' }, replicas: 2 }],
       hooks: [{ cmd: ['echo', 'hi'], when: 'beforeJobExecution' }],
-      incrementalLoad: { startIterations: 1, stepIterations: 1, stepDelay: '1m' },
+      incrementalLoad: null,
     });
     expect(create!.objects[0]).toMatchObject({
       objectTemplate: join(dir, 'pod.yaml'),
@@ -195,7 +216,8 @@ describe('loadConfig', () => {
       labelSelector: { app: 'web' },
       patchType: 'application/merge-patch+json',
     });
-    expect(config.warnings).toEqual([]);
+    // kube-burner ignores these two for create jobs; burn too, and says so
+    expect(config.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/^executionMode of job "create-all" has no effect/), expect.stringMatching(/^objectWait of job "create-all" has no effect/)]);
   });
 
   it("applies kube-burner's defaults to a minimal config", async () => {
