@@ -6,6 +6,7 @@
 import type { Config, Job, JobType } from '../config/index.js';
 import type { KubeClient } from '../kube/index.js';
 import { MeasurementSet, type MeasurementResult } from '../measure/index.js';
+import { plannedObjects } from './planned-objects.js';
 import { measurementRecords, type JobRecord } from '../report/index.js';
 import { nowMs } from '../shared/clock.js';
 import { isUserError } from '../shared/errors.js';
@@ -102,7 +103,7 @@ export async function runOneJob(run: OneJob): Promise<{ record: JobRecord; resul
     signal: run.signal,
     errors: [],
   };
-  const measurements = MeasurementSet.forJob(config, job, run.housekeeping, log, runSelector(config.global.uuid, job.name));
+  const measurements = MeasurementSet.forJob(config, job, run.housekeeping, log, runSelector(config.global.uuid, job.name), plannedObjects(job, run.renderer));
   const explanations: string[] = [];
   let churnCycles = 0;
   let results: MeasurementResult[] = [];

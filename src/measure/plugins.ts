@@ -8,6 +8,7 @@ import { UserError } from '../shared/errors.js';
 import { apiLatencyPlugin } from './api-latency.js';
 import { apiServerSliPlugin } from './apiserver-sli.js';
 import { jobLatencyPlugin } from './job-latency.js';
+import { netpolLatencyPlugin } from './netpol-latency.js';
 import { nodeLatencyPlugin } from './node-latency.js';
 import { positionsOf } from './options.js';
 import type { MeasurementPlugin } from './plugin.js';
@@ -24,6 +25,7 @@ export const measurementPlugins: Record<string, MeasurementPlugin<any>> = {
   apiLatency: apiLatencyPlugin,
   apiServerSli: apiServerSliPlugin,
   jobLatency: jobLatencyPlugin,
+  netpolLatency: netpolLatencyPlugin,
   nodeLatency: nodeLatencyPlugin,
   podLatency: podLatencyPlugin,
   prometheus: prometheusPlugin,
@@ -36,7 +38,6 @@ export const measurementPlugins: Record<string, MeasurementPlugin<any>> = {
 
 /** kube-burner measurements burn does not implement: refused by name, not mistaken for typos. */
 export const KUBE_BURNER_ONLY: readonly string[] = [
-  'netpolLatency',
   'pprof',
 ];
 

@@ -6,6 +6,7 @@
 import type { Config, Job, MeasurementConfig, MetricsEndpoint } from '../config/index.js';
 import { nowMs } from '../shared/clock.js';
 import type { Logger } from '../shared/log.js';
+import type { KubeObject } from '../kube/index.js';
 import { withDefaultMeasurements } from './defaults.js';
 import { appliesTo } from './plugin.js';
 import { measurementPlugins } from './plugins.js';
@@ -23,6 +24,8 @@ export interface MeasurementSetPlan {
   /** Whether a namespace is one the job creates its objects in (kube-burner's job namespaces); absent: any. */
   inJobNamespace?: (namespace: string) => boolean;
   log: Logger;
+  namespaceLabels?: Record<string, string>;
+  plannedObjects?: () => AsyncIterable<KubeObject>;
 }
 
 /** The job's namespaces as kube-burner counts them: `namespace`, or `namespace-<k>` for each namespaced iteration group. */
@@ -70,8 +73,10 @@ export class MeasurementSet {
   }
 
   /** A job's measurements, selecting the job's own objects by `labelSelector` (burn's run labels). */
-  static forJob(config: Config, job: Job, client: MeasurementClient, log: Logger, labelSelector: string): MeasurementSet {
+  static forJob(config: Config, job: Job, client: MeasurementClient, log: Logger, labelSelector: string, plannedObjects?: () => AsyncIterable<KubeObject>): MeasurementSet {
     return new MeasurementSet({
+      namespaceLabels: job.namespaceLabels,
+      ...(plannedObjects ? { plannedObjects } : {}),
       entries: measurementsFor(config, job),
       metricsEndpoints: config.metricsEndpoints,
       client,
@@ -110,10 +115,10 @@ export class MeasurementSet {
   /** Starts each measurement, resolving once their watches are synced. A failure stops the start and is thrown; stopAndCollect still collects what started. */
   async start(): Promise<void> {
     this.startMs = nowMs();
-    const { client, uuid, runId, jobName, labelSelector, inJobNamespace, metricsEndpoints } = this.plan;
+    const { client, uuid, runId, jobName, labelSelector, inJobNamespace, metricsEndpoints, namespaceLabels, plannedObjects } = this.plan;
     for (const m of this.measurements) {
       try {
-        await m.start({ client, uuid, runId, jobName, labelSelector, inJobNamespace, metricsEndpoints, window: () => ({ startMs: this.startMs, endMs: this.endMs }) });
+        await m.start({ client, uuid, runId, jobName, labelSelector, inJobNamespace, metricsEndpoints, namespaceLabels, plannedObjects, window: () => ({ startMs: this.startMs, endMs: this.endMs }) });
       } catch (err) {
         this.failedToStart.push(failedResult(m.name, `${m.name} did not start: ${messageOf(err)}`));
         throw err;

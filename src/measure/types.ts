@@ -31,7 +31,7 @@ export interface MeasurementClient {
   onRequest(listener: RequestListener): (() => void) | void;
   watchResources<T>(options: WatchResourcesOptions<T>): { synced: Promise<unknown>; stop(): unknown };
   /** A raw GET through the same credentials and TLS (the apiserver's /metrics, EndpointSlices). */
-  request?<R>(req: { method: 'GET'; path: string; responseType?: 'json' | 'text'; timeoutMs?: number; tolerate?: number[] }): Promise<R>;
+  request?<R>(req: { method: 'GET' | 'POST'; path: string; query?: Record<string, string | number | boolean | undefined>; body?: unknown; responseType?: 'json' | 'text'; timeoutMs?: number; tolerate?: number[] }): Promise<R>;
   /** Measurements that run something inside the cluster (serviceLatency's checker pod): their own objects, and exec into them. */
   create?(obj: KubeObject, options?: { alreadyExistsOk?: boolean; signal?: AbortSignal }): Promise<KubeObject | null>;
   get?(apiVersion: string, kind: string, name: string, namespace: string | undefined, options: { notFoundOk: true; signal?: AbortSignal }): Promise<KubeObject | null>;
@@ -56,6 +56,10 @@ export interface MeasurementContext {
   metricsEndpoints: MetricsEndpoint[];
   /** The job's window so far; endMs is set once the job (and its waits) ended. */
   window(): { startMs: number; endMs?: number };
+  /** The job's namespaceLabels (netpolLatency reads kube-burner.io/skip-networkpolicy-latency there); absent for `burn measure`. */
+  namespaceLabels?: Record<string, string>;
+  /** Every object the job will create, rendered as the engine sends them (namespace set), for a measurement that must know them beforehand (netpolLatency); absent for `burn measure`. */
+  plannedObjects?: () => AsyncIterable<KubeObject>;
 }
 
 /** What a preflight check may look at: no job has started yet. */

@@ -91,7 +91,7 @@ describe('measurement and metrics endpoint checks, through the CLI', () => {
     const file = await write('kube-burner-only.yaml', configText({ ns: 'kbo', measurements: '    - name: vmiLatency' }));
     const validate = await burn('validate', '-c', file);
     expect(validate.code).toBe(1);
-    expect(validate.stderr).toContain(`${file}:4:13: measurement "vmiLatency" is a kube-burner measurement burn does not implement in global (remove this entry; burn measures: apiLatency, apiServerSli, jobLatency, nodeLatency, podLatency, prometheus, saturation, schedulingThroughput, serviceLatency)`);
+    expect(validate.stderr).toContain(`${file}:4:13: measurement "vmiLatency" is a kube-burner measurement burn does not implement in global (remove this entry; burn measures: apiLatency, apiServerSli, jobLatency, netpolLatency, nodeLatency, podLatency, prometheus, saturation, schedulingThroughput, serviceLatency)`);
   }, 60_000);
 
   it('an unreachable metrics endpoint exits 1 before any namespace is created', async () => {

@@ -50,6 +50,7 @@ export const builtinResources: ResourceInfo[] = [
   define({ resource: 'persistentvolumes', kind: 'PersistentVolume', namespaced: false, shortNames: ['pv'], subresources: ['status'] }),
   define({ group: 'storage.k8s.io', resource: 'storageclasses', kind: 'StorageClass', namespaced: false, shortNames: ['sc'] }),
   define({ group: 'discovery.k8s.io', resource: 'endpointslices', kind: 'EndpointSlice' }),
+  define({ group: 'networking.k8s.io', resource: 'networkpolicies', kind: 'NetworkPolicy', singular: 'networkpolicy', shortNames: ['netpol'] }),
   define({ group: 'apps', resource: 'deployments', kind: 'Deployment', shortNames: ['deploy'], subresources: ['status', 'scale'], categories: ['all'] }),
   define({ group: 'apps', resource: 'replicasets', kind: 'ReplicaSet', shortNames: ['rs'], subresources: ['status', 'scale'], categories: ['all'] }),
   define({ group: 'apps', resource: 'statefulsets', kind: 'StatefulSet', shortNames: ['sts'], subresources: ['status', 'scale'], categories: ['all'] }),
