@@ -88,10 +88,10 @@ describe('measurement and metrics endpoint checks, through the CLI', () => {
   }, 60_000);
 
   it('burn validate refuses kube-burner measurements burn does not implement, naming those it has', async () => {
-    const file = await write('kube-burner-only.yaml', configText({ ns: 'kbo', measurements: '    - name: vmiLatency' }));
+    const file = await write('kube-burner-only.yaml', configText({ ns: 'kbo', measurements: '    - name: pprof' }));
     const validate = await burn('validate', '-c', file);
     expect(validate.code).toBe(1);
-    expect(validate.stderr).toContain(`${file}:4:13: measurement "vmiLatency" is a kube-burner measurement burn does not implement in global (remove this entry; burn measures: apiLatency, apiServerSli, jobLatency, netpolLatency, nodeLatency, podLatency, prometheus, saturation, schedulingThroughput, serviceLatency)`);
+    expect(validate.stderr).toContain(`${file}:4:13: measurement "pprof" is a kube-burner measurement burn does not implement in global (remove this entry; burn measures: apiLatency, apiServerSli, jobLatency, netpolLatency, nodeLatency, podLatency, prometheus, pvcLatency, saturation, schedulingThroughput, serviceLatency, volumeSnapshotLatency)`);
   }, 60_000);
 
   it('an unreachable metrics endpoint exits 1 before any namespace is created', async () => {
