@@ -24,6 +24,7 @@ export {
   type ProcessCost,
 } from './run-folder.js';
 export { writeFileAtomic } from './atomic.js';
+export { historyOf, renderHistory, HISTORY_FORMATS, type HistoryOptions, type HistoryReport, type HistoryFormat } from './history/index.js';
 export { diffRuns, renderDiff, DIFF_FORMATS, type DiffOptions, type DiffReport, type DiffFormat } from './diff/index.js';
 
 /** Writes report.html and junit.xml into the run folder (atomically); returns their paths. */

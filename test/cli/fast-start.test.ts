@@ -82,6 +82,13 @@ describe('what each command loads', () => {
     expect(ours(version.loaded).filter((m) => m.startsWith('indexers/'))).toEqual([]);
   });
 
+  it('burn history loads the history, not the Kubernetes client', async () => {
+    const r = await burn(['history', dir]);
+    expect(r.stdout).toContain('burn history: 0 runs');
+    expect(ours(r.loaded)).toContain('report/history/index.js');
+    expect(kubeClient(r.loaded)).toEqual([]);
+  });
+
   it('a command that talks to a cluster does load it (the recorder sees it)', async () => {
     const r = await burn(['destroy', '--uuid', 'fast-start-check']);
     expect(r.stderr).toContain('no kubeconfig found');

@@ -11,7 +11,7 @@ export const DIFF_FORMATS: DiffFormat[] = ['table', 'markdown', 'json'];
 /** The terminal table never grows wider than this: the metric column wraps first. */
 export const TABLE_WIDTH = 120;
 
-function formatValue(value: number, unit: MetricUnit, signed = false): string {
+export function formatValue(value: number, unit: MetricUnit, signed = false): string {
   const sign = signed && value > 0 ? '+' : '';
   switch (unit) {
     case 'ms':

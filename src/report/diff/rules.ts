@@ -52,7 +52,8 @@ export const DEFAULT_RULES: DiffRules = { tolerances: [], confidence: 0.95, resa
 
 const FALLBACK: ToleranceRule = { match: '*', percent: 10, absolute: 0 };
 
-function globToRegExp(glob: string): RegExp {
+/** A glob whose `*` matches any characters, `/` included, as a whole-string RegExp. */
+export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 }
 

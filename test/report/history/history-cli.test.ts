@@ -1,0 +1,119 @@
+import { mkdtemp, rm, symlink, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectHealthyExit } from '../../helpers/healthy-exit.js';
+import { burn } from '../../measure/run-burn.js';
+
+// `burn history` over real --sim run folders: 12 nights of the default simulator (no change), and
+// 8 default nights followed by 4 on the slow-pods profile (pods take seconds longer to start).
+
+const CONFIG = `global:
+  measurements:
+    - name: podLatency
+jobs:
+  - name: nightly
+    jobIterations: 2
+    qps: 20
+    burst: 20
+    namespace: nightly
+    podWait: true
+    preLoadImages: false
+    maxWaitTimeout: 2m
+    objects:
+      - objectTemplate: ${resolve('workloads/quickstart/deployment.yaml')}
+        replicas: 1
+        inputVars: {podReplicas: 3, image: "registry.k8s.io/pause:3.10", workload: nightly}
+`;
+
+/** Runs at most `limit` of the tasks at once, in order. */
+async function inBatches(tasks: Array<() => Promise<void>>, limit: number): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < tasks.length) await tasks[next++]!();
+    }),
+  );
+}
+
+describe('burn history over --sim run folders', () => {
+  let scratch: string;
+  let steady: string;
+  let regressed: string;
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'burn-history-'));
+    const config = join(scratch, 'nightly.yaml');
+    await writeFile(config, CONFIG);
+    const runs = join(scratch, 'runs');
+    const night = (name: string, profile: string) => async () => {
+      const uuid = `${name}-${Math.random().toString(36).slice(2, 8)}`;
+      const ran = await burn('init', '-c', config, '--sim', '--sim-profile', profile, '--uuid', uuid, '--report-dir', join(runs, name));
+      // A slow-pods night may breach the pod startup SLO (exit 4): that is the point of it.
+      if (profile === 'slow-pods') expect([0, 4, 5], ran.stderr).toContain(ran.code);
+      else expectHealthyExit(ran.code, ran.stderr);
+    };
+    const defaults = Array.from({ length: 12 }, (_, i) => night(`default-${String(i + 1).padStart(2, '0')}`, 'default'));
+    await inBatches(defaults, 4);
+    // The slow nights come after every default night: history orders runs by their start.
+    await inBatches(Array.from({ length: 4 }, (_, i) => night(`slow-${String(i + 1).padStart(2, '0')}`, 'slow-pods')), 4);
+
+    steady = join(scratch, 'steady');
+    regressed = join(scratch, 'regressed');
+    await mkdir(steady);
+    await mkdir(regressed);
+    for (let i = 1; i <= 12; i++) await symlink(join(runs, `default-${String(i).padStart(2, '0')}`), join(steady, `n${i}`));
+    for (let i = 1; i <= 8; i++) await symlink(join(runs, `default-${String(i).padStart(2, '0')}`), join(regressed, `n${i}`));
+    for (let i = 1; i <= 4; i++) await symlink(join(runs, `slow-0${i}`), join(regressed, `s${i}`));
+  }, 600_000);
+
+  afterAll(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('12 nights of the same cluster: no change-point, exit 0', async () => {
+    const ran = await burn('history', steady);
+    expect(ran.stdout).toContain('burn history: 12 runs');
+    expect(ran.stdout, ran.stdout).toContain('change-points: none');
+    expect(ran.code, ran.stdout).toBe(0);
+  });
+
+  it('4 slow nights after 8 good ones: the change-point is at the first slow night, exit 4', async () => {
+    const ran = await burn('history', regressed, '--format', 'json');
+    expect(ran.code, ran.stdout).toBe(4);
+    const report = JSON.parse(ran.stdout) as { runs: unknown[]; metrics: Array<{ id: string; changePoints: Array<{ index: number; uuid: string; worse: boolean; factsChanged: string[] }>; newestWorse: boolean }> };
+    expect(report.runs).toHaveLength(12);
+    const startup = report.metrics.find((m) => m.id === 'podStartup/nightly/P99');
+    expect(startup?.changePoints, JSON.stringify(startup)).toHaveLength(1);
+    // The slow nights ran side by side: the change begins at whichever of them started first.
+    expect(startup!.changePoints[0]).toMatchObject({ index: 8, worse: true });
+    expect(startup!.changePoints[0]!.uuid).toMatch(/^slow-/);
+    expect(startup!.changePoints[0]!.factsChanged).toContain('sim-profile: default -> slow-pods');
+    expect(startup!.newestWorse).toBe(true);
+    // Every change found is the slow profile's. A P99 of 6 pods is their slowest, so a busy machine can
+    // make the night before the step look slow too and move that series' split one run earlier.
+    const points = report.metrics.flatMap((m) => m.changePoints.map((c) => ({ id: m.id, index: c.index })));
+    for (const { id, index } of points) expect([7, 8], id).toContain(index);
+    expect(points.filter((p) => p.index === 8).length).toBeGreaterThan(points.length / 2);
+  });
+
+  it('--match narrows the series to runs with a fact, and says what it left out', async () => {
+    const ran = await burn('history', regressed, '--match', 'sim-profile=default', '--format', 'json');
+    expect(ran.code, ran.stdout).toBe(0);
+    const report = JSON.parse(ran.stdout) as { runs: unknown[]; skipped: Array<{ reason: string }> };
+    expect(report.runs).toHaveLength(8);
+    expect(report.skipped).toHaveLength(4);
+    expect(report.skipped[0]!.reason).toContain('sim-profile is slow-pods, not default');
+  });
+
+  it('bad input: a missing store and a --match without "=" are named, without a stack trace', async () => {
+    const missing = await burn('history', join(scratch, 'nope'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('cannot read the store');
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+    const badMatch = await burn('history', steady, '--match', 'platform');
+    expect(badMatch.code).not.toBe(0);
+    expect(badMatch.stderr).toContain('"platform" is not key=value');
+    expect(badMatch.stderr).not.toMatch(/\n\s+at /);
+  });
+});
