@@ -65,6 +65,8 @@ export interface OneJob {
   log: Logger;
   signal: AbortSignal;
   tty: boolean;
+  /** The run folder, where measurements that write files (pprof) put them. */
+  runFolder?: string;
 }
 
 /** A failure's message for the record: a UserError as the user sees it, anything else as an internal error. */
@@ -103,7 +105,7 @@ export async function runOneJob(run: OneJob): Promise<{ record: JobRecord; resul
     signal: run.signal,
     errors: [],
   };
-  const measurements = MeasurementSet.forJob(config, job, run.housekeeping, log, runSelector(config.global.uuid, job.name), plannedObjects(job, run.renderer));
+  const measurements = MeasurementSet.forJob(config, job, run.housekeeping, log, runSelector(config.global.uuid, job.name), plannedObjects(job, run.renderer), run.runFolder);
   const explanations: string[] = [];
   let churnCycles = 0;
   let results: MeasurementResult[] = [];

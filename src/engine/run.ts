@@ -187,7 +187,7 @@ async function runJobs(run: PreparedRun, client: KubeClient, cluster: ClusterFac
     log.info(`run ${uuid}: ${config.jobs.length} job(s) against ${cluster.target === 'sim' ? 'the simulated cluster' : cluster.server} (Kubernetes ${cluster.k8sVersion}, ${cluster.totalNodes} nodes)`);
     for (const job of config.jobs) {
       if (stop.reason) break;
-      const { record, results: ofJob } = await runOneJob({ config, job, client, housekeeping, renderer: run.renderer, ledger, log, signal: stop.controller.signal, tty: options.tty });
+      const { record, results: ofJob } = await runOneJob({ config, job, client, housekeeping, renderer: run.renderer, ledger, log, signal: stop.controller.signal, tty: options.tty, runFolder: reportDir });
       jobs.push(record);
       results.push(...ofJob);
       jobResults.push({ name: job.name, skipIndexing: job.skipIndexing, results: ofJob });

@@ -97,8 +97,8 @@ export interface RawRequest extends CallOptions {
   /** An object is serialized as JSON; a string is sent as is. */
   body?: unknown;
   contentType?: string;
-  /** 'json' (default) parses the body; 'text' returns it; 'none' discards it. */
-  responseType?: 'json' | 'text' | 'none';
+  /** 'json' (default) parses the body; 'text' returns it; 'bytes' returns a Buffer; 'none' discards it. */
+  responseType?: 'json' | 'text' | 'bytes' | 'none';
   /** Statuses that resolve undefined instead of throwing (e.g. [404]). */
   tolerate?: number[];
 }
@@ -447,10 +447,18 @@ export class KubeClient {
       timeoutMs: req.timeoutMs,
       tolerate: req.tolerate,
       discard: req.responseType === 'none',
+      binary: req.responseType === 'bytes',
     });
     if (text === undefined || req.responseType === 'none') return undefined as T;
+    if (req.responseType === 'bytes') return Buffer.from(text, 'latin1') as T;
     return (req.responseType === 'text' ? text : JSON.parse(text)) as T;
   }
+
+  /** A GET whose answer is bytes (a Go profile, a binary file), through the same request path. */
+  requestBytes(path: string, timeoutMs?: number): Promise<Buffer> {
+    return this.request<Buffer>({ method: 'GET', path, responseType: 'bytes', timeoutMs });
+  }
+
 
   /** Runs a command in a pod's container (pods/exec over a WebSocket, as kubectl exec); see exec.ts. */
   async exec(req: ExecRequest): Promise<ExecResult> {

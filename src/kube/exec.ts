@@ -15,6 +15,8 @@ export interface ExecRequest {
   pod: string;
   container?: string;
   command: string[];
+  /** Written to the command's stdin, which is then closed (closing needs v5.channel.k8s.io, Kubernetes 1.30+). */
+  stdin?: Buffer;
   /** The whole exec, from opening the socket to the final status. */
   timeoutMs: number;
   signal?: AbortSignal;
@@ -24,6 +26,8 @@ export interface ExecResult {
   /** 0 on success; the command's exit code when it failed. */
   exitCode: number;
   stdout: string;
+  /** stdout as written, for output that is not text (pprof profiles). */
+  stdoutBytes: Buffer;
   stderr: string;
 }
 
@@ -49,10 +53,10 @@ export interface ExecConnection {
   credential: Credential;
 }
 
-export function execPath(req: Pick<ExecRequest, 'namespace' | 'pod' | 'container' | 'command'>): string {
+export function execPath(req: Pick<ExecRequest, 'namespace' | 'pod' | 'container' | 'command' | 'stdin'>): string {
   const query = [
     ...req.command.map((c) => `command=${encodeURIComponent(c)}`),
-    queryString({ container: req.container, stdout: true, stderr: true, stdin: false, tty: false }),
+    queryString({ container: req.container, stdout: true, stderr: true, stdin: req.stdin !== undefined, tty: false }),
   ].join('&');
   return `/api/v1/namespaces/${encodeURIComponent(req.namespace)}/pods/${encodeURIComponent(req.pod)}/exec?${query}`;
 }
@@ -101,6 +105,13 @@ export async function execInPod(conn: ExecConnection, req: ExecRequest): Promise
       const timer = setTimeout(() => finish({ error: new ExecError(`exec in ${where} did not end within ${req.timeoutMs}ms`, true) }), req.timeoutMs);
       req.signal?.addEventListener('abort', onAbort, { once: true });
       if (req.signal?.aborted) onAbort();
+      if (req.stdin) {
+        const stdin = req.stdin;
+        ws.addEventListener('open', () => {
+          ws.send(Buffer.concat([Buffer.from([0]), stdin]));
+          if (ws.protocol === 'v5.channel.k8s.io') ws.send(Buffer.from([255, 0]));
+        });
+      }
       ws.addEventListener('message', (event) => {
         const data = Buffer.from(event.data as ArrayBuffer);
         if (data.length === 0) return;
@@ -116,7 +127,8 @@ export async function execInPod(conn: ExecConnection, req: ExecRequest): Promise
         }
       });
       ws.addEventListener('close', () => {
-        const out = { stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };
+        const stdoutBytes = Buffer.concat(stdout);
+        const out = { stdout: stdoutBytes.toString('utf8'), stdoutBytes, stderr: Buffer.concat(stderr).toString('utf8') };
         if (!status) return finish({ error: new ExecError(`exec in ${where} ended without a status (the API server refused the upgrade or closed the stream)`) });
         const exitCode = exitCodeOf(status);
         if (exitCode === undefined) return finish({ error: new ExecError(`exec in ${where} failed: ${status.message ?? status.reason ?? 'no reason given'}`) });

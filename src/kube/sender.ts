@@ -47,6 +47,8 @@ export interface Call {
   tolerate?: number[];
   /** Discard a successful body (no parse, no string). */
   discard?: boolean;
+  /** Read the body as bytes, each one a latin1 character of the string (profiles, binary files). */
+  binary?: boolean;
   /** Name of the object being created, for error messages (a create's path names none). */
   objectName?: string;
 }
@@ -196,7 +198,7 @@ export class Sender {
       }
       let text: string;
       try {
-        text = await response.body.text();
+        text = call.binary ? Buffer.from(await response.body.arrayBuffer()).toString('latin1') : await response.body.text();
       } catch (err) {
         // The connection dropped mid-body: as good as a reset.
         if (signal?.aborted) throw err;

@@ -13,6 +13,7 @@ import { nodeLatencyPlugin } from './node-latency.js';
 import { positionsOf } from './options.js';
 import type { MeasurementPlugin } from './plugin.js';
 import { podLatencyPlugin } from './pod-latency.js';
+import { pprofPlugin } from './pprof.js';
 import { prometheusPlugin } from './prometheus/measurement.js';
 import { pvcLatencyPlugin } from './pvc-latency.js';
 import { saturationPlugin } from './saturation.js';
@@ -28,6 +29,7 @@ export const measurementPlugins: Record<string, MeasurementPlugin<any>> = {
   netpolLatency: netpolLatencyPlugin,
   nodeLatency: nodeLatencyPlugin,
   podLatency: podLatencyPlugin,
+  pprof: pprofPlugin,
   prometheus: prometheusPlugin,
   pvcLatency: pvcLatencyPlugin,
   saturation: saturationPlugin,
@@ -38,7 +40,6 @@ export const measurementPlugins: Record<string, MeasurementPlugin<any>> = {
 
 /** kube-burner measurements burn does not implement: refused by name, not mistaken for typos. */
 export const KUBE_BURNER_ONLY: readonly string[] = [
-  'pprof',
 ];
 
 /** kube-burner's measurements of KubeVirt and CDI objects (VirtualMachineInstances, migrations, DataVolumes): burn supports neither. */

@@ -23,6 +23,8 @@ export interface MeasurementSetPlan {
   labelSelector: string;
   /** Whether a namespace is one the job creates its objects in (kube-burner's job namespaces); absent: any. */
   inJobNamespace?: (namespace: string) => boolean;
+  /** The run folder, for measurements that write files. */
+  runFolder?: string;
   log: Logger;
   namespaceLabels?: Record<string, string>;
   plannedObjects?: () => AsyncIterable<KubeObject>;
@@ -73,7 +75,7 @@ export class MeasurementSet {
   }
 
   /** A job's measurements, selecting the job's own objects by `labelSelector` (burn's run labels). */
-  static forJob(config: Config, job: Job, client: MeasurementClient, log: Logger, labelSelector: string, plannedObjects?: () => AsyncIterable<KubeObject>): MeasurementSet {
+  static forJob(config: Config, job: Job, client: MeasurementClient, log: Logger, labelSelector: string, plannedObjects?: () => AsyncIterable<KubeObject>, runFolder?: string): MeasurementSet {
     return new MeasurementSet({
       namespaceLabels: job.namespaceLabels,
       ...(plannedObjects ? { plannedObjects } : {}),
@@ -85,6 +87,7 @@ export class MeasurementSet {
       jobName: job.name,
       labelSelector,
       inJobNamespace: jobNamespaceMatcher(job),
+      runFolder,
       log,
     });
   }
@@ -115,10 +118,10 @@ export class MeasurementSet {
   /** Starts each measurement, resolving once their watches are synced. A failure stops the start and is thrown; stopAndCollect still collects what started. */
   async start(): Promise<void> {
     this.startMs = nowMs();
-    const { client, uuid, runId, jobName, labelSelector, inJobNamespace, metricsEndpoints, namespaceLabels, plannedObjects } = this.plan;
+    const { client, uuid, runId, jobName, labelSelector, inJobNamespace, runFolder, metricsEndpoints, namespaceLabels, plannedObjects } = this.plan;
     for (const m of this.measurements) {
       try {
-        await m.start({ client, uuid, runId, jobName, labelSelector, inJobNamespace, metricsEndpoints, namespaceLabels, plannedObjects, window: () => ({ startMs: this.startMs, endMs: this.endMs }) });
+        await m.start({ client, uuid, runId, jobName, labelSelector, inJobNamespace, runFolder, metricsEndpoints, namespaceLabels, plannedObjects, window: () => ({ startMs: this.startMs, endMs: this.endMs }) });
       } catch (err) {
         this.failedToStart.push(failedResult(m.name, `${m.name} did not start: ${messageOf(err)}`));
         throw err;

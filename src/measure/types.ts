@@ -37,6 +37,8 @@ export interface MeasurementClient {
   get?(apiVersion: string, kind: string, name: string, namespace: string | undefined, options: { notFoundOk: true; signal?: AbortSignal }): Promise<KubeObject | null>;
   delete?(apiVersion: string, kind: string, name: string, namespace?: string, options?: { notFoundOk?: boolean; signal?: AbortSignal }): Promise<KubeObject | null>;
   exec?(req: ExecRequest): Promise<ExecResult>;
+  /** A GET whose answer is bytes (the API server's /debug/pprof profiles). */
+  requestBytes?(path: string, timeoutMs?: number): Promise<Buffer>;
   /** A client for one API server replica at address:port, same credentials, TLS checked against the original host name. */
   replica?(address: string, port: number): MeasurementClient & { close(): Promise<void> };
 }
@@ -54,6 +56,8 @@ export interface MeasurementContext {
   /** Whether a namespace is one of the job's (kube-burner's job namespaces); absent (burn measure): every namespace. */
   inJobNamespace?: (namespace: string) => boolean;
   metricsEndpoints: MetricsEndpoint[];
+  /** The run folder, where measurements that write files (pprof's profiles) put them; absent: the working directory. */
+  runFolder?: string;
   /** The job's window so far; endMs is set once the job (and its waits) ended. */
   window(): { startMs: number; endMs?: number };
   /** The job's namespaceLabels (netpolLatency reads kube-burner.io/skip-networkpolicy-latency there); absent for `burn measure`. */

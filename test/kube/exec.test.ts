@@ -73,7 +73,7 @@ describe('pods/exec over WebSocket', () => {
 
   it('sends the command, container and streams as kubectl does, with the credential and channel subprotocols', async () => {
     const result = await execInPod(conn, { namespace: 'ns', pod: 'p', container: 'c', command: ['echo', 'hi'], timeoutMs: 10_000 });
-    expect(result).toEqual({ exitCode: 0, stdout: 'hi\n', stderr: '' });
+    expect(result).toEqual({ exitCode: 0, stdout: 'hi\n', stdoutBytes: Buffer.from('hi\n'), stderr: '' });
     const last = seen.at(-1)!;
     expect(last.path).toBe('/api/v1/namespaces/ns/pods/p/exec?command=echo&command=hi&container=c&stdout=true&stderr=true&stdin=false&tty=false');
     expect(last.authorization).toBe('Bearer s3cret');
@@ -83,7 +83,7 @@ describe('pods/exec over WebSocket', () => {
 
   it('returns the exit code of a failed command from its Failure status', async () => {
     const result = await execInPod(conn, { namespace: 'ns', pod: 'p', command: ['false'], timeoutMs: 10_000 });
-    expect(result).toEqual({ exitCode: 1, stdout: '', stderr: 'nc: connect timed out\n' });
+    expect(result).toEqual({ exitCode: 1, stdout: '', stdoutBytes: Buffer.alloc(0), stderr: 'nc: connect timed out\n' });
   });
 
   it('fails with a message naming the pod when the upgrade is refused or the stream never ends', async () => {

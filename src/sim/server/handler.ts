@@ -161,6 +161,7 @@ export class ApiHandler {
       return;
     }
     if (path === '/debug/sim/truth') return sendJson(res, 200, deps.truth.toJSON());
+    if (path === '/debug/pprof' || path.startsWith('/debug/pprof/')) throw new StatusError(404, 'NotFound', 'the simulator is not a Go program and serves no /debug/pprof profiles');
     if (path === '/openapi/v3') return sendJson(res, 200, openApiIndex(deps.store.resources()));
     const openApiGv = parseOpenApiPath(path);
     if (openApiGv) {
@@ -176,6 +177,9 @@ export class ApiHandler {
       return;
     }
     if (api.kind === 'discovery') return this.discovery(res, api.group, api.version, api.path);
+    if (api.resourceName === 'pods' && (api.subresource === 'exec' || api.subresource === 'attach' || api.subresource === 'portforward')) {
+      throw statusErrors.badRequest(`pods/${api.subresource} of ${api.namespace}/${api.name}: the simulator runs no containers, so there is no process to reach`);
+    }
     if (!api.info) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
     const request = api as ResourceRequest & { info: ResourceInfo };
     if (request.verb === 'watch') return this.watch(req, res, request, url.searchParams);
