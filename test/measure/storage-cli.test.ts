@@ -88,7 +88,8 @@ describe('storage measurements on --sim, through the CLI', () => {
     );
     const out = join(dir, 'bind-run');
     const ran = await burn('init', '-c', join(dir, 'bind.yaml'), '--sim', '--sim-nodes', '3', '--report-dir', out);
-    expect(ran.code, ran.stderr).toBe(0);
+    // The run completed; on a busy machine an SLO of the default measurements (pod startup, API calls) may fail (4, or 5 when inconclusive).
+    expect([0, 4, 5], ran.stderr).toContain(ran.code);
 
     for (const jobName of ['immediate', 'wffc']) {
       const perClaim = await docs(out, `pvcLatencyMeasurement-${jobName}.json`);
@@ -117,9 +118,11 @@ describe('storage measurements on --sim, through the CLI', () => {
     const [ready] = await docs(out, 'volumeSnapshotLatencyQuantilesMeasurement-snapshots.json');
     expect(ready).toMatchObject({ quantileName: 'Ready', metricName: 'volumeSnapshotLatencyQuantilesMeasurement', count: 3 });
 
-    const slo = JSON.parse(await readFile(join(out, 'slo.json'), 'utf8'));
-    expect(JSON.stringify(slo)).toContain('pvcLatency Bound P99');
-    expect(JSON.stringify(slo)).toContain('volumeSnapshotLatency Ready Max');
+    const { verdicts } = JSON.parse(await readFile(join(out, 'slo.json'), 'utf8'));
+    const mine = verdicts.filter((v: any) => v.source === 'pvcLatency' || v.source === 'volumeSnapshotLatency');
+    // Global thresholds, so one of each per job (a job with nothing to measure passes with no samples).
+    expect(mine.map((v: any) => v.key).sort()).toEqual([...Array(3).fill('pvcLatency Bound P99'), ...Array(3).fill('volumeSnapshotLatency Ready Max')]);
+    expect(mine.filter((v: any) => !v.passed)).toEqual([]);
   }, 300_000);
 
   it('says so, and fails a Bound threshold, when nothing binds the claims; it never writes a figure for them', async () => {
