@@ -1,51 +1,74 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { UserError } from '../shared/errors.js';
-import { createLogger, parseLogLevel, type LogLevel } from '../shared/log.js';
-import { durationFlag } from './flags.js';
+import { KUBE_BURNER_LABEL } from '../shared/kube-burner-labels.js';
+import { createLogger, type LogLevel } from '../shared/log.js';
+import { configSource } from './config-source.js';
+import { durationFlag, kubeBurnerCompat } from './flags.js';
 
 export interface DestroyFlags {
   uuid?: string;
   config?: string;
+  userData?: string;
   kubeconfig?: string;
   kubeContext?: string;
   skipTlsVerify?: boolean;
-  wait: number;
+  timeout?: number;
+  wait?: number;
   logLevel: LogLevel;
 }
 
-/** `burn destroy`: removes everything a run created, found by its labels. Harmless to run twice. */
+const DEFAULT_TIMEOUT_MS = 4 * 3_600_000;
+
+/**
+ * `burn destroy`: removes what runs created, found by labels; harmless to run twice.
+ * `--uuid U` removes one run (burn's labels; with -c, by the config's deletionStrategy). `-c CONFIG`
+ * alone does what `kube-burner destroy -c CONFIG` does: for each job of the config, everything labelled
+ * kube-burner.io/job=<job name>, whichever run created it.
+ */
 export async function runDestroy(flags: DestroyFlags): Promise<void> {
-  if (!flags.uuid && !flags.config) throw new UserError('burn destroy needs --uuid <uuid> (the run to remove) or -c <config> with --uuid', { hint: 'the uuid is printed at the end of every run and names its folder under reports/' });
+  if (!flags.uuid && !flags.config) throw new UserError('burn destroy needs -c <config> (remove what its jobs created, as kube-burner destroy) or --uuid <uuid> (remove one run)', { hint: 'the uuid is printed at the end of every run and names its folder under reports/' });
+  if (flags.wait !== undefined && flags.timeout !== undefined) throw new UserError('--wait and --timeout are the same setting: give one', { hint: '--timeout is the name kube-burner uses' });
+  const waitMs = flags.wait ?? flags.timeout ?? DEFAULT_TIMEOUT_MS;
   const log = createLogger(flags.logLevel);
   const [{ loadConfig }, { collectGarbage }, { connectCluster }] = await Promise.all([import('../config/index.js'), import('../engine/index.js'), import('../kube/index.js')]);
   let strategy: 'default' | 'gvr' = 'default';
-  let uuid = flags.uuid;
+  let jobs: string[] = [];
   if (flags.config) {
-    const config = await loadConfig(flags.config, { uuid: flags.uuid ?? '' });
-    strategy = config.global.deletionStrategy;
-    uuid ??= config.global.uuid;
+    const source = await configSource({ config: flags.config, userData: flags.userData });
+    try {
+      // As kube-burner destroy: missing variables render empty, the run's uuid is the one given (or none).
+      const config = await loadConfig(source.configPath, { uuid: flags.uuid ?? '', userData: source.userData, allowMissing: true });
+      strategy = config.global.deletionStrategy;
+      jobs = config.jobs.map((j) => j.name);
+    } finally {
+      await source.dispose();
+    }
   }
-  if (!uuid) throw new UserError('burn destroy: the config does not fix the run uuid; pass --uuid <uuid>');
   const client = await connectCluster({ kubeconfig: flags.kubeconfig, context: flags.kubeContext, skipTlsVerify: flags.skipTlsVerify });
   try {
-    const outcome = await collectGarbage(client.unlimited(), { uuid, strategy, waitMs: flags.wait, log });
-    const what = outcome.namespaces + outcome.objects === 0 ? `nothing of run ${uuid} is left on the cluster` : `removed ${outcome.namespaces} namespace(s) and ${outcome.objects} object(s) of run ${uuid}`;
-    process.stdout.write(`${what}${outcome.remaining ? ` (${outcome.remaining} namespace(s) still terminating)` : ''}\n`);
+    const selections = flags.uuid ? [{ what: `run ${flags.uuid}`, uuid: flags.uuid }] : jobs.map((job) => ({ what: `job ${job}`, uuid: '', selector: `${KUBE_BURNER_LABEL.job}=${job}` }));
+    for (const selection of selections) {
+      const outcome = await collectGarbage(client.unlimited(), { ...selection, strategy, waitMs, log });
+      const what = outcome.namespaces + outcome.objects === 0 ? `nothing of ${selection.what} is left on the cluster` : `removed ${outcome.namespaces} namespace(s) and ${outcome.objects} object(s) of ${selection.what}`;
+      process.stdout.write(`${what}${outcome.remaining ? ` (${outcome.remaining} namespace(s) still terminating)` : ''}\n`);
+    }
   } finally {
     await client.close();
   }
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('destroy')
-    .description('remove everything a run created (namespaces and labelled objects); running it twice is harmless')
-    .option('--uuid <uuid>', 'the run to remove')
-    .option('-c, --config <file>', 'the config the run used (for its deletionStrategy)')
+    .description('remove what a config\'s jobs created (-c, as kube-burner destroy) or what one run created (--uuid); running it twice is harmless')
+    .option('-c, --config <file>', 'config (file or http(s) URL) whose jobs\' objects are removed: everything labelled kube-burner.io/job=<job>')
+    .option('--uuid <uuid>', 'remove only this run (burn.dev/uuid); with -c, by the config\'s deletionStrategy')
+    .option('--user-data <file>', 'YAML or JSON file (or URL) of the config\'s template variables')
     .option('--kubeconfig <file>', 'kubeconfig (default: KUBECONFIG, ~/.kube/config, in-cluster)')
     .option('--kube-context <name>', 'kubeconfig context')
     .option('--skip-tls-verify', 'do not verify the API server certificate')
-    .option('--wait <duration>', 'how long to wait for namespaces to be gone', durationFlag, 600_000)
-    .option('--log-level <level>', 'error, warn, info or debug', parseLogLevel, 'info')
-    .action(async (flags: DestroyFlags) => runDestroy(flags));
+    .option('--timeout <duration>', 'how long to wait for everything to be gone (default: 4h)', durationFlag)
+    .addOption(new Option('--wait <duration>', 'the same as --timeout (burn\'s earlier name)').argParser(durationFlag).hideHelp());
+  kubeBurnerCompat(command, ['skip-log-file']);
+  command.action(async (flags: DestroyFlags) => runDestroy(flags));
 }

@@ -1,14 +1,19 @@
 import type { Command } from 'commander';
 import type { RunOptions, RunOutcome } from '../engine/index.js';
-import { createLogger, parseLogLevel, type LogLevel } from '../shared/log.js';
+import { createLogger, type LogLevel } from '../shared/log.js';
 import { SUMMARY_FLAG, summaryFlag, wantsColor } from './report.js';
 import type { SummaryDetail } from '../report/index.js';
-import { collect, durationFlag, nonNegativeInt, positiveInt } from './flags.js';
+import { boolValue, collect, durationFlag, kubeBurnerCompat, nonNegativeInt, positiveInt } from './flags.js';
+import { configSource } from './config-source.js';
+import { UserError } from '../shared/errors.js';
 import { trapInterrupts } from './signals.js';
 import { startSimTarget, type SimTarget } from './sim-child.js';
 
 export interface InitFlags {
-  config: string;
+  config?: string;
+  configmap?: string;
+  namespace: string;
+  metricsEndpoint?: string;
   uuid?: string;
   timeout?: number;
   userData?: string;
@@ -34,13 +39,24 @@ async function printOutcome(outcome: RunOutcome, detail: SummaryDetail): Promise
 }
 
 export async function runInit(flags: InitFlags): Promise<number> {
+  if (flags.sim && flags.configmap) throw new UserError('--sim and --configmap cannot be used together: the simulated cluster starts empty, so it holds no ConfigMap', { hint: 'save the ConfigMap\'s config.yml and run it with -c, or drop --sim' });
+  const source = await configSource(flags);
+  try {
+    return await runWithConfig(flags, source.configPath, source.userData);
+  } finally {
+    await source.dispose();
+  }
+}
+
+async function runWithConfig(flags: InitFlags, configPath: string, userData: string | undefined): Promise<number> {
   const { prepareRun, runBenchmark } = await import('../engine/index.js');
   const log = createLogger(flags.logLevel);
   const interrupts = trapInterrupts((name) => log.warn(`${name}: stopping; results will be written (press again to skip gc)`));
   const options: RunOptions = {
-    configPath: flags.config,
+    configPath,
+    metricsEndpoint: flags.metricsEndpoint,
     uuid: flags.uuid,
-    userData: flags.userData,
+    userData,
     userMetadata: flags.userMetadata,
     set: flags.set,
     allowMissing: flags.allowMissing,
@@ -73,27 +89,30 @@ export async function runInit(flags: InitFlags): Promise<number> {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('init')
     .description('run the jobs of a kube-burner style config against a cluster (or --sim), measure, grade against the SLOs')
-    .requiredOption('-c, --config <file>', 'job config (kube-burner v2 format)')
+    .option('-c, --config <file>', 'job config (kube-burner v2 format): a file or an http(s) URL')
+    .option('--configmap <name>', "take the config from this ConfigMap (config.yml, and the metrics.yml and alerts.yml it names), as kube-burner")
+    .option('-n, --namespace <namespace>', 'namespace of the --configmap', 'default')
     .option('--uuid <uuid>', 'run uuid (default: a new one)')
+    .option('-e, --metrics-endpoint <file>', "YAML list of metrics endpoints that replaces the config's metricsEndpoints")
     .option('--timeout <duration>', 'stop the run after this long and exit 2 (default: global.timeout, 4h)', durationFlag)
-    .option('--user-data <file>', 'YAML or JSON file whose keys are template variables of the config')
+    .option('--user-data <file>', 'YAML or JSON file (or http(s) URL) whose keys are template variables of the config')
     .option('--user-metadata <file>', 'YAML file of key: value pairs added to every job summary')
     .option('--set <key=value>', 'override a config value after parsing, e.g. jobs.0.qps=50 (repeatable, comma-separated)', collect, [])
-    .option('--allow-missing', 'render missing template variables of the config as empty instead of failing')
+    .option('--allow-missing [bool]', 'render missing template variables of the config as empty instead of failing', boolValue)
     .option('--kubeconfig <file>', 'kubeconfig (default: KUBECONFIG, ~/.kube/config, in-cluster)')
     .option('--kube-context <name>', 'kubeconfig context (default: the current one)')
-    .option('--skip-tls-verify', 'do not verify the API server certificate')
+    .option('--skip-tls-verify [bool]', "do not verify the API server certificate (kube-burner's init flag of this name changes nothing; the Prometheus certificate follows each metrics endpoint's skipTLSVerify)", boolValue)
     .option('--report-dir <dir>', 'where the run folder goes (default: reports/<uuid>)')
-    .option('--log-level <level>', 'error, warn, info or debug', parseLogLevel, 'info')
     .option('--sim', 'run against the built-in simulated cluster (started and stopped for this run)')
     .option('--sim-nodes <n>', 'nodes of the simulated cluster', positiveInt, 10)
     .option('--sim-profile <name|file>', 'simulator profile: default, slow-pods, flaky, large, or a YAML file', 'default')
     .option('--sim-seed <n>', 'random seed of the simulator', nonNegativeInt)
-    .option('--summary <detail>', `end-of-run summary: ${SUMMARY_FLAG} (full: every verdict, series and explanation)`, summaryFlag, 'short')
-    .action(async (flags: InitFlags) => {
-      process.exitCode = await runInit(flags);
-    });
+    .option('--summary <detail>', `end-of-run summary: ${SUMMARY_FLAG} (full: every verdict, series and explanation)`, summaryFlag, 'short');
+  kubeBurnerCompat(command, ['skip-log-file']);
+  command.action(async (flags: InitFlags) => {
+    process.exitCode = await runInit(flags);
+  });
 }

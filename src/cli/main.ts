@@ -3,15 +3,22 @@ import { checkFlags } from './flags.js';
 import { isUserError, ExitCode } from '../shared/errors.js';
 import { commands } from './commands.js';
 import { version } from '../shared/version.js';
+import { parseLogLevel } from '../shared/log.js';
 
 export function buildProgram(): Command {
   const program = new Command('burn')
     .description('Kubernetes scalability benchmark runner: kube-burner compatible jobs, SLO grading, reports and diffs')
     .version(version, '-v, --version')
+    // kube-burner's one global flag: accepted before or after the command (`burn --log-level debug init`, `burn init --log-level debug`).
+    .option('--log-level <level>', "debug, info, warn, error or fatal (kube-burner's levels)", parseLogLevel, 'info')
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(run with --help for usage)');
   for (const register of commands) register(program);
-  program.hook('preAction', (_program, command) => checkFlags(command.opts()));
-  for (const command of program.commands) reportFlagErrors(command);
+  program.hook('preAction', (_program, command) => {
+    command.setOptionValueWithSource('logLevel', program.getOptionValue('logLevel'), program.getOptionValueSource('logLevel') ?? 'default');
+    checkFlags(command.opts());
+  });
+  reportFlagErrors(program);
   return program;
 }
 

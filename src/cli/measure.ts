@@ -1,14 +1,17 @@
 import type { Command } from 'commander';
 import { createHash, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Config, MeasurementConfig, MetricsEndpoint } from '../config/index.js';
 import type { RunRecord } from '../report/index.js';
 import { version } from '../shared/version.js';
 import { UserError } from '../shared/errors.js';
-import { createLogger } from '../shared/log.js';
+import { createLogger, type LogLevel } from '../shared/log.js';
+import { formatDuration } from '../shared/duration.js';
 import { pause } from '../shared/sleep.js';
-import { collect, durationFlag } from './flags.js';
+import { collect, durationFlag, kubeBurnerCompat } from './flags.js';
+import { configSource } from './config-source.js';
 import { wantsColor } from './report.js';
 import { trapInterrupts } from './signals.js';
 
@@ -19,6 +22,9 @@ import { trapInterrupts } from './signals.js';
 
 interface MeasureFlags {
   config?: string;
+  jobName: string;
+  userMetadata?: string;
+  logLevel: LogLevel;
   kubeconfig?: string;
   kubeContext?: string;
   skipTlsVerify?: boolean;
@@ -29,8 +35,11 @@ interface MeasureFlags {
   reportDir?: string;
 }
 
-/** The pseudo-job burn measure's documents are filed under. */
-const JOB_NAME = 'measure';
+/** The pseudo-job burn measure's documents are filed under, by default (kube-burner's `-j` default). */
+const JOB_NAME = 'kube-burner-measure';
+/** kube-burner measure reads this config when -c is not given. */
+const DEFAULT_CONFIG = 'config.yml';
+const DEFAULT_DURATION_MS = 10 * 60_000;
 const DEFAULT_MEASUREMENTS = ['podLatency', 'schedulingThroughput'];
 
 /** `--measurement NAME` entries, checked against the plugins; options are the plugin's defaults. */
@@ -50,17 +59,29 @@ interface MeasurePlan {
   entries: MeasurementConfig[];
   endpoints: MetricsEndpoint[];
   config?: Config;
+  configFile?: string;
+  configDigest?: string;
 }
 
 async function plan(flags: MeasureFlags, uuid: string): Promise<MeasurePlan> {
   const [{ loadConfig }, { measurementNames }] = await Promise.all([import('../config/index.js'), import('../measure/index.js')]);
+  if (!flags.config && flags.measurement.length === 0 && existsSync(DEFAULT_CONFIG)) flags = { ...flags, config: DEFAULT_CONFIG }; // as kube-burner
   if (!flags.config) return { entries: await fromFlags(flags.measurement.length ? flags.measurement : DEFAULT_MEASUREMENTS), endpoints: [] };
-  const config = await loadConfig(flags.config, { uuid, runId: uuid });
+  const source = await configSource({ config: flags.config });
+  let config: Config;
+  let configDigest: string;
+  try {
+    config = await loadConfig(source.configPath, { uuid, runId: uuid });
+    configDigest = createHash('sha256').update(await readFile(source.configPath)).digest('hex');
+  } finally {
+    await source.dispose();
+  }
+  const configFile = source.configPath === flags.config ? resolve(flags.config) : flags.config;
   const named = new Set(config.global.measurements.map((m) => m.name));
   const entries = [...config.global.measurements, ...(await fromFlags(flags.measurement.filter((name) => !named.has(name))))];
   if (config.metricsEndpoints.some((e) => e.endpoint !== '') && !entries.some((e) => e.name === 'prometheus')) entries.push(...(await fromFlags(['prometheus'])));
   if (entries.length === 0) throw new UserError(`${flags.config}: global.measurements is empty and no --measurement was given`, { hint: `add measurements to global.measurements, or -m NAME (burn measures: ${measurementNames().join(', ')})` });
-  return { entries, endpoints: config.metricsEndpoints, config };
+  return { entries, endpoints: config.metricsEndpoints, config, configFile, configDigest };
 }
 
 export async function runMeasure(flags: MeasureFlags): Promise<number> {
@@ -70,21 +91,24 @@ export async function runMeasure(flags: MeasureFlags): Promise<number> {
     import('../measure/index.js'),
     import('../report/index.js'),
   ]);
-  const log = createLogger('info');
+  const log = createLogger(flags.logLevel);
   const uuid = flags.uuid ?? randomUUID();
-  const { entries, endpoints, config } = await plan(flags, uuid);
+  const jobName = flags.jobName;
+  const duration = flags.duration ?? DEFAULT_DURATION_MS;
+  const metadata = await readUserMetadata(flags.userMetadata);
+  const { entries, endpoints, config, configFile, configDigest } = await plan(flags, uuid);
   const client = await connectCluster({ kubeconfig: flags.kubeconfig, context: flags.kubeContext, skipTlsVerify: flags.skipTlsVerify });
   const interrupts = trapInterrupts((name) => log.info(`${name}: stopping measurements, writing results`));
   try {
     const housekeeping = client.unlimited();
     const cluster = await clusterFacts(housekeeping, 'real');
-    const set = new MeasurementSet({ entries, metricsEndpoints: endpoints, client: housekeeping, uuid, runId: uuid, jobName: JOB_NAME, labelSelector: flags.selector, log });
+    const set = new MeasurementSet({ entries, metricsEndpoints: endpoints, client: housekeeping, uuid, runId: uuid, jobName, labelSelector: flags.selector, log });
     await set.preflight();
     const errors: string[] = [];
     try {
       await set.start();
-      log.info(`measuring ${set.names.join(', ')}${flags.duration ? ` for ${Math.round(flags.duration / 1000)}s` : ''} (Ctrl-C to stop)`);
-      await pause(flags.duration ?? Number.POSITIVE_INFINITY, interrupts.signal); // without --duration, until Ctrl-C
+      log.info(`measuring ${set.names.join(', ')} for ${formatDuration(duration)} (Ctrl-C to stop sooner)`);
+      await pause(duration, interrupts.signal);
     } catch (err) {
       errors.push(err instanceof Error ? err.message : String(err));
     }
@@ -96,8 +120,8 @@ export async function runMeasure(flags: MeasureFlags): Promise<number> {
       uuid,
       runId: uuid,
       burnVersion: version,
-      configFile: flags.config ? resolve(flags.config) : '',
-      configDigest: flags.config ? createHash('sha256').update(await readFile(flags.config)).digest('hex') : '',
+      configFile: configFile ?? '',
+      configDigest: configDigest ?? '',
       config: { global: config ? { ...config.global } : {}, jobs: [], metricsEndpoints: endpoints.map((e) => e.endpoint) },
       start,
       end,
@@ -105,16 +129,16 @@ export async function runMeasure(flags: MeasureFlags): Promise<number> {
       errors,
       explanations: [],
       cluster,
-      metadata: {},
+      metadata,
       created: 'nothing (burn measure only watches)',
       burnProcess: processCost(),
       alerts: firedAlerts(results),
       // The measuring window, listed like a job that sent nothing.
       jobs: [
         {
-          name: JOB_NAME,
+          name: jobName,
           jobType: 'measure',
-          jobConfig: { name: JOB_NAME, jobType: 'measure', selector: flags.selector, measurements: set.names },
+          jobConfig: { name: jobName, jobType: 'measure', selector: flags.selector, measurements: set.names },
           start,
           end,
           passed: errors.length === 0,
@@ -142,20 +166,40 @@ export async function runMeasure(flags: MeasureFlags): Promise<number> {
   }
 }
 
+/** `--user-metadata`: a YAML mapping added to the run's metadata, as kube-burner's measure does. */
+async function readUserMetadata(path: string | undefined): Promise<Record<string, unknown>> {
+  if (!path) return {};
+  const { parse } = await import('yaml');
+  const text = await readFile(path, 'utf8').catch(() => {
+    throw new UserError(`--user-metadata ${path}: file not found`, { hint: 'pass a YAML file of key: value pairs' });
+  });
+  let data: unknown;
+  try {
+    data = parse(text);
+  } catch (err) {
+    throw new UserError(`--user-metadata ${path}: not YAML (${(err as Error).message.split('\n')[0]})`);
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new UserError(`--user-metadata ${path}: expected a mapping of key: value pairs`);
+  return data as Record<string, unknown>;
+}
+
 export function register(program: Command): void {
-  program
+  const command = program
     .command('measure')
-    .description('run measurements without a workload, for a duration or until Ctrl-C; writes a run folder burn report and burn diff read')
-    .option('-c, --config <file>', 'take measurements and metricsEndpoints from this config (its jobs are not run)')
-    .option('-m, --measurement <name>', `measurement to run (repeatable; default ${DEFAULT_MEASUREMENTS.join(', ')} without -c)`, collect, [])
-    .option('--duration <duration>', 'stop after this long (default: until Ctrl-C)', durationFlag)
-    .option('--selector <labels>', 'label selector of the pods to measure (default: all pods)', '')
+    .description('run measurements without a workload, for a duration (10m) or until Ctrl-C; writes a run folder burn report and burn diff read')
+    .option('-c, --config <file>', `take measurements and metricsEndpoints from this config, a file or URL (its jobs are not run; default ${DEFAULT_CONFIG} when it exists and no -m is given, as kube-burner)`)
+    .option('-m, --measurement <name>', `measurement to run (repeatable; default ${DEFAULT_MEASUREMENTS.join(', ')} without a config)`, collect, [])
+    .option('--duration <duration>', 'stop after this long (Ctrl-C stops sooner)', durationFlag, DEFAULT_DURATION_MS)
+    .option('-l, --selector <labels>', 'label selector of the pods to measure (default: all pods)', '')
+    .option('-j, --job-name <name>', 'job name the documents are filed under', JOB_NAME)
+    .option('--user-metadata <file>', 'YAML file of key: value pairs added to the run\'s metadata')
     .option('--kubeconfig <file>', 'kubeconfig (default: KUBECONFIG, ~/.kube/config, in-cluster)')
     .option('--kube-context <name>', 'kubeconfig context (default: the current one)')
     .option('--skip-tls-verify', 'do not verify the API server certificate')
     .option('--uuid <uuid>', 'uuid of the documents (default: a new one)')
-    .option('--report-dir <dir>', 'where the run folder goes (default: reports/<uuid>)')
-    .action(async (flags: MeasureFlags) => {
-      process.exitCode = await runMeasure(flags);
-    });
+    .option('--report-dir <dir>', 'where the run folder goes (default: reports/<uuid>)');
+  kubeBurnerCompat(command, ['skip-log-file']);
+  command.action(async (flags: MeasureFlags) => {
+    process.exitCode = await runMeasure(flags);
+  });
 }

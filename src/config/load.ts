@@ -18,6 +18,8 @@ export interface LoadOptions {
   userData?: string;
   /** `--set` flags: "a.b=c", "jobs.0.qps=50,jobs.0.burst=50"; applied after parsing. */
   set?: string[];
+  /** `init -e/--metrics-endpoint FILE`: a YAML list of metrics endpoints that replaces the config's metricsEndpoints, as in kube-burner. */
+  metricsEndpoint?: string;
   uuid: string;
   /** Generated when not given. */
   runId?: string;
@@ -52,6 +54,7 @@ export async function loadConfig(path: string, options: LoadOptions): Promise<Co
   applySetAssignments(ctx.doc, parseSetFlags(options.set ?? [], diags, shown), ctx.flagOrigins, diags, shown);
   const config = decodeConfig({ ctx, file, dir: dirname(file), cwd: options.cwd ?? process.cwd(), uuid: options.uuid, runId });
   diags.throwIfAny(shown);
+  if (options.metricsEndpoint) config.metricsEndpoints = await loadMetricsEndpoints(options.metricsEndpoint, { uuid: options.uuid, cwd: options.cwd, flag: '-e/--metrics-endpoint' });
   return { ...config, warnings: diags.warnings };
 }
 

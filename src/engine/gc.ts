@@ -8,6 +8,8 @@ export interface GcOptions {
   uuid: string;
   /** Only this job's objects (job-level gc); the whole run when omitted. */
   job?: string;
+  /** Another selection than the run's (or job's) labels: `burn destroy -c` selects by kube-burner.io/job, as kube-burner does. */
+  selector?: string;
   strategy: DeletionStrategy;
   /** How long to wait for namespaces and objects to disappear; 0 does not wait. */
   waitMs: number;
@@ -42,7 +44,7 @@ function removableResources(all: ApiResource[]): ApiResource[] {
  * objects outside them; `gvr` deletes labelled objects kind by kind first, then the namespaces.
  */
 export async function collectGarbage(client: KubeClient, options: GcOptions): Promise<GcOutcome> {
-  const selector = runSelector(options.uuid, options.job);
+  const selector = options.selector ?? runSelector(options.uuid, options.job);
   const namespaces = (await client.list('v1', 'Namespace', { labelSelector: selector, signal: options.signal })).map((ns) => ns.metadata.name!);
   const doomed = new Set(namespaces);
   let objects = 0;

@@ -24,6 +24,8 @@ export type { EndReason } from '../report/index.js';
 
 export interface RunOptions {
   configPath: string;
+  /** `-e/--metrics-endpoint`: a file listing metrics endpoints that replaces the config's. */
+  metricsEndpoint?: string;
   uuid?: string;
   userData?: string;
   /** --user-metadata: a YAML file whose keys are added to every jobSummary. */
@@ -109,7 +111,7 @@ export interface PreparedRun {
 export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
   const log = options.log;
   const uuid = options.uuid ?? randomUUID();
-  const config = await loadConfig(options.configPath, { uuid, userData: options.userData, set: options.set, allowMissing: options.allowMissing });
+  const config = await loadConfig(options.configPath, { uuid, userData: options.userData, set: options.set, allowMissing: options.allowMissing, metricsEndpoint: options.metricsEndpoint });
   for (const warning of config.warnings) log.warn(`${warning.pos.file}:${warning.pos.line}:${warning.pos.col}: ${warning.message}`);
   for (const note of settingsNotActedOn(config)) log.warn(note);
   const metadata = await readUserMetadata(options.userMetadata);

@@ -11,9 +11,14 @@ export interface Logger {
   debug(message: string): void;
 }
 
+/** kube-burner's (logrus) level names burn has no level of its own for: fatal and panic log errors only, trace is debug. */
+const ALIASES: Record<string, LogLevel> = { fatal: 'error', panic: 'error', warning: 'warn', trace: 'debug' };
+
 export function parseLogLevel(value: string): LogLevel {
-  if (value in ORDER) return value as LogLevel;
-  throw new Error(`--log-level must be one of ${Object.keys(ORDER).join(', ')}, not "${value}"`);
+  const level = value.toLowerCase();
+  if (level in ORDER) return level as LogLevel;
+  if (level in ALIASES) return ALIASES[level]!;
+  throw new Error(`--log-level must be one of debug, info, warn, error, fatal (kube-burner's levels; also trace, warning, panic), not "${value}"`);
 }
 
 export function createLogger(level: LogLevel = 'info', write: (line: string) => void = (line) => process.stderr.write(line)): Logger {

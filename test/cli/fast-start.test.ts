@@ -46,6 +46,15 @@ describe('what each command loads', () => {
     expect(kubeClient(r.loaded)).toEqual([]);
   });
 
+  it('burn version and burn completion load the command line only', async () => {
+    for (const args of [['version'], ['completion', 'zsh']]) {
+      const r = await burn(args);
+      expect(r.code, r.stderr).toBe(0);
+      expect(ours(r.loaded).filter((m) => !/^(cli|shared)\//.test(m))).toEqual([]);
+      expect(kubeClient(r.loaded)).toEqual([]);
+    }
+  });
+
   it('burn validate loads the config code, not the Kubernetes client', async () => {
     const r = await burn(['validate', '-c', 'configs/quickstart.yaml']);
     expect(r.stderr).toBe('');

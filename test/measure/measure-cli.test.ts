@@ -48,16 +48,16 @@ describe('burn measure', () => {
     expect(files).toEqual([
       'jobSummary.json',
       'junit.xml',
-      'podLatencyMeasurement-measure.json',
-      'podLatencyQuantilesMeasurement-measure.json',
-      'podLatencyWatchQuantilesMeasurement-measure.json',
-      'podStartupLatencyMeasurement-measure.json',
+      'podLatencyMeasurement-kube-burner-measure.json',
+      'podLatencyQuantilesMeasurement-kube-burner-measure.json',
+      'podLatencyWatchQuantilesMeasurement-kube-burner-measure.json',
+      'podStartupLatencyMeasurement-kube-burner-measure.json',
       'report.html',
       'run.json',
-      'schedulingThroughputMeasurement-measure.json',
+      'schedulingThroughputMeasurement-kube-burner-measure.json',
       'slo.json',
     ]);
-    const pods = JSON.parse(await readFile(join(dir, 'first', 'podLatencyMeasurement-measure.json'), 'utf8'));
+    const pods = JSON.parse(await readFile(join(dir, 'first', 'podLatencyMeasurement-kube-burner-measure.json'), 'utf8'));
     expect(pods.map((p: { podName: string }) => p.podName).sort()).toEqual(['first-0', 'first-1', 'first-2', 'first-3', 'first-4']);
     const slo = JSON.parse(await readFile(join(dir, 'first', 'slo.json'), 'utf8'));
     expect(slo.verdicts.find((v: { slo: string }) => v.slo === 'Pod startup latency')).toMatchObject({ source: 'watch', samples: 5 });
