@@ -25,7 +25,10 @@ import type {
   TemplateEngine,
   WaitOptions,
   Watcher,
+  Hook,
+  HookStage,
 } from './types.js';
+import { HOOK_STAGES } from './types.js';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -324,7 +327,6 @@ function readJob(input: DecodeInput, global: GlobalConfig, node: Node, path: Con
     jobPauseMs: r.duration('jobPause', 0),
     objectDelayMs: r.duration('objectDelay', 0),
     objectWait: r.bool('objectWait', false),
-    beforeCleanup: r.string('beforeCleanup', ''),
     churnConfig: r.object('churnConfig', `churnConfig of ${what}`, (c) => readChurn(c)),
     skipIndexing: r.bool('skipIndexing', false),
     defaultMissingKeysWithZero: r.bool('defaultMissingKeysWithZero', false),
@@ -334,7 +336,7 @@ function readJob(input: DecodeInput, global: GlobalConfig, node: Node, path: Con
     gc: r.bool('gc', false),
     measurements: readMeasurements(r, declaredType),
     watchers: r.list('watchers', (n, p, i) => readWatcher(r, n, p, i)),
-    hooks: r.raw('hooks'),
+    hooks: r.list('hooks', (n, p, i) => readHook(r, n, p, i)),
     incrementalLoad: r.has('incrementalLoad') ? r.object('incrementalLoad', `incrementalLoad of ${what}`, (l) => readIncrementalLoad(l)) : null,
     objects: [],
     index,
@@ -416,6 +418,18 @@ function readChurn(r: MapReader | undefined): ChurnConfig {
     r.warn(undefined, `${r.what} has neither cycles nor duration, so no churn happens`, 'set cycles: N or duration: 10m');
   r.finish();
   return churn;
+}
+
+function readHook(job: MapReader, node: Node, path: ConfigPath, index: number): Hook | undefined {
+  const r = MapReader.of(job.ctx, node, path, `hook ${index + 1} of ${job.what}`);
+  if (!r) return undefined;
+  const cmd = r.stringList('cmd');
+  const when = r.oneOf<string>('when', HOOK_STAGES, '') as HookStage | '';
+  if (cmd.length === 0 || cmd[0] === '') r.error(r.has('cmd') ? 'cmd' : undefined, `${r.what} has no command`, 'add cmd: ["/bin/sh", "script.sh", "arg"] (the program, then its arguments)');
+  if (!r.has('when')) r.error(undefined, `${r.what} has no "when"`, `add when: one of ${HOOK_STAGES.join(', ')}`);
+  const hook: Hook = { cmd, when: when || 'beforeJobExecution', background: r.bool('background', false), index, pos: r.pos() };
+  r.finish();
+  return hook;
 }
 
 function readWatcher(job: MapReader, node: Node, path: ConfigPath, i: number): Watcher | undefined {

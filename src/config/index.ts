@@ -7,4 +7,5 @@ export { ConfigError, SourceIndex, formatPos, formatDiagnostic, type Diagnostic,
 export { resolveReference, isUrl } from './references.js';
 export { DEFAULT_QPS, DEFAULT_BURST, DEFAULT_METRICS_DIRECTORY, DEFAULT_TARBALL_NAME } from './decode.js';
 export type * from './types.js';
+export { HOOK_STAGES } from './types.js';
 export { renderedYamlProblem } from './yaml-limits.js';

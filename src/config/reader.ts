@@ -39,6 +39,7 @@ const renamedKeys: Record<string, string> = {
   churnCycles: 'churnConfig.cycles',
   metricsProfile: 'metricsEndpoints[].metrics',
   alertProfile: 'metricsEndpoints[].alerts',
+  beforeCleanup: 'a hook of the job: hooks: [{cmd: [sh, script.sh], when: beforeCleanup}]',
 };
 
 type ScalarValue = string | number | boolean | null;

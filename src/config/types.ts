@@ -113,7 +113,6 @@ export interface Job {
   jobPauseMs: number; // 0
   objectDelayMs: number; // 0
   objectWait: boolean; // false
-  beforeCleanup: string;
   churnConfig: ChurnConfig;
   skipIndexing: boolean; // false
   defaultMissingKeysWithZero: boolean; // false
@@ -123,8 +122,7 @@ export interface Job {
   gc: boolean; // false
   measurements: MeasurementConfig[];
   watchers: Watcher[];
-  /** Passed through as written; their semantics belong to the engine. */
-  hooks: unknown;
+  hooks: Hook[];
   /** Steps of growing iteration counts (create jobs); null when the job has none. */
   incrementalLoad: IncrementalLoad | null;
   objects: JobObject[];
@@ -201,6 +199,20 @@ export interface ChurnConfig {
   delayMs: number; // 0
   deleteDelayMs: number; // 0
   mode: ChurnMode; // namespaces
+}
+
+/** kube-burner's hook stages (its `when` values), in the order a job reaches them. */
+export const HOOK_STAGES = ['beforeGC', 'afterGC', 'beforeJobExecution', 'onEachIteration', 'afterJobExecution', 'beforeChurn', 'afterChurn', 'beforeCleanup', 'afterCleanup'] as const;
+export type HookStage = (typeof HOOK_STAGES)[number];
+
+/** A command run at one stage of a job: as a process of its own, in burn's working directory and environment. */
+export interface Hook {
+  cmd: string[];
+  when: HookStage;
+  background: boolean; // false
+  /** Index in the job's `hooks` and the position of the hook in the file. */
+  index: number;
+  pos: SourcePos;
 }
 
 export interface Watcher {

@@ -1,6 +1,7 @@
 import type { Config, Job } from '../config/index.js';
 import type { KubeClient } from '../kube/index.js';
 import type { Logger } from '../shared/log.js';
+import type { JobHooks } from './hooks.js';
 import type { Ledger } from './ledger.js';
 import type { ObjectRenderer } from './objects.js';
 import type { JobProgress } from './progress.js';
@@ -20,8 +21,10 @@ export interface JobContext {
   progress: JobProgress;
   log: Logger;
   signal: AbortSignal;
-  /** Messages of problems that did not stop the job (verification mismatches, failed requests). */
+  /** Messages of problems that did not stop the job (verification mismatches, failed requests, failed hooks). */
   errors: string[];
+  /** The job's hooks: runners call the stages that happen inside them (onEachIteration, afterJobExecution, churn). */
+  hooks: JobHooks;
 }
 
 /** Steps of a job pause with shared/sleep's pause: it wakes early, without throwing, when the run is stopped. */

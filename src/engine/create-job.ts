@@ -115,6 +115,7 @@ export async function createIterations(ctx: JobContext, iterations: Iterable<num
   const failed = () => dispatcher.errors.length > 0;
   for (const iteration of iterations) {
     if (ctx.signal.aborted || failed()) break;
+    ctx.errors.push(...(await ctx.hooks.run('onEachIteration')));
     ctx.progress.iteration = iteration;
     const namespace = namespaceForIteration(job, iteration);
     if (namespace && !job.preCreateNamespaces && !ctx.ledger.namespaces.has(namespace)) {

@@ -3,7 +3,7 @@
  * pause, then measurements stopped and collected, tracker stopped, job gc, whatever happened in
  * between. A job never throws: what went wrong (an internal error included) is in its record.
  */
-import type { Config, Job, JobType } from '../config/index.js';
+import type { Config, HookStage, Job, JobType } from '../config/index.js';
 import type { KubeClient } from '../kube/index.js';
 import { MeasurementSet, type MeasurementResult } from '../measure/index.js';
 import { plannedObjects } from './planned-objects.js';
@@ -16,6 +16,7 @@ import { pause, type JobContext } from './context.js';
 import { runCreateJob } from './create-job.js';
 import { explainPods, explainVanished } from './explain.js';
 import { collectGarbage } from './gc.js';
+import type { JobHooks } from './hooks.js';
 import { runSelector } from './labels.js';
 import type { Ledger } from './ledger.js';
 import type { ObjectRenderer } from './objects.js';
@@ -26,14 +27,28 @@ import { jobConfigOf } from './summary.js';
 import { ReadinessTracker } from './tracker.js';
 import { verifyObjects } from './verify.js';
 import { ObjectsVanished, WaitTimeout } from './wait-ready.js';
+import { JobWatchers } from './watchers.js';
 
 /** Runs a job's load; resolves its churn cycles (0 for job types without churn). */
 export type JobRunner = (ctx: JobContext) => Promise<{ churnCycles: number }>;
 
+/** Runs `step`, then the job's `stage` hooks whether it failed or not (as kube-burner: its steps return errors, they do not stop the job). */
+async function thenHooks(ctx: JobContext, step: () => Promise<void>, stage: HookStage): Promise<void> {
+  try {
+    await step();
+  } finally {
+    ctx.errors.push(...(await ctx.hooks.run(stage)));
+  }
+}
+
 async function createJob(ctx: JobContext): Promise<{ churnCycles: number }> {
   if (ctx.job.preLoadImages) await preloadImages(ctx);
-  await runCreateJob(ctx);
-  const churnCycles = await runChurn(ctx);
+  await thenHooks(ctx, () => runCreateJob(ctx), 'afterJobExecution');
+  let churnCycles = 0;
+  if (ctx.job.churnConfig.enabled) {
+    ctx.errors.push(...(await ctx.hooks.run('beforeChurn')));
+    await thenHooks(ctx, async () => void (churnCycles = await runChurn(ctx)), 'afterChurn');
+  }
   if (ctx.job.verifyObjects && !ctx.signal.aborted) {
     const mismatches = await verifyObjects(ctx);
     if (mismatches.length && ctx.job.errorOnVerify) ctx.errors.push(...mismatches);
@@ -43,7 +58,7 @@ async function createJob(ctx: JobContext): Promise<{ churnCycles: number }> {
 }
 
 const noChurn = (run: (ctx: JobContext) => Promise<void>): JobRunner => async (ctx) => {
-  await run(ctx);
+  await thenHooks(ctx, () => run(ctx), 'afterJobExecution');
   return { churnCycles: 0 };
 };
 
@@ -67,6 +82,10 @@ export interface OneJob {
   tty: boolean;
   /** The run folder, where measurements that write files (pprof) put them. */
   runFolder?: string;
+  /** The job's hooks (made by the run, which also runs the job's beforeGC and afterGC stages). */
+  hooks: JobHooks;
+  /** Errors the job has before it starts: those of its beforeGC and afterGC hooks. */
+  earlierErrors?: string[];
 }
 
 /** A failure's message for the record: a UserError as the user sees it, anything else as an internal error. */
@@ -85,9 +104,16 @@ async function settle(what: string, step: () => Promise<unknown>, errors: string
   }
 }
 
-/** Runs one job; never throws. Resolves its record and its measurements' results (with their documents). */
+/**
+ * Runs one job; never throws. Resolves its record and its measurements' results (with their documents).
+ * The order is kube-burner's: watchers, measurements, beforeJobExecution hooks, the job (its runner
+ * calls the hooks inside it), beforeCleanup hooks, jobPause, measurements stopped, watchers stopped,
+ * job gc and afterCleanup hooks, background hooks waited for. The job's window (jobSummary's end,
+ * the Prometheus range) ends where `metricsClosing` says: afterJob (before jobPause), afterJobPause
+ * (the default) or afterMeasurements.
+ */
 export async function runOneJob(run: OneJob): Promise<{ record: JobRecord; results: MeasurementResult[] }> {
-  const { config, job, log } = run;
+  const { config, job, log, hooks } = run;
   const startMs = Date.now();
   const startedAt = nowMs();
   const tracker = new ReadinessTracker(run.housekeeping, runSelector(config.global.uuid, job.name), job.objects.map((o) => o.waitOptions.customStatusPaths));
@@ -103,20 +129,35 @@ export async function runOneJob(run: OneJob): Promise<{ record: JobRecord; resul
     progress,
     log,
     signal: run.signal,
-    errors: [],
+    errors: [...(run.earlierErrors ?? [])],
+    hooks,
   };
   const measurements = MeasurementSet.forJob(config, job, run.housekeeping, log, runSelector(config.global.uuid, job.name), plannedObjects(job, run.renderer), run.runFolder);
+  const watchers = new JobWatchers(job, run.housekeeping, log, run.signal);
   const explanations: string[] = [];
   let churnCycles = 0;
   let results: MeasurementResult[] = [];
+  // The job's window, on both clocks: measurements read the monotonic one, the record the wall clock.
+  const windowEnd = (endMono: number) => Date.now() - (nowMs() - endMono);
   let endMs = startMs;
+  let cleanupStageRan = false;
+  const beforeCleanup = async () => {
+    if (cleanupStageRan) return;
+    cleanupStageRan = true;
+    ctx.errors.push(...(await hooks.run('beforeCleanup')));
+  };
   log.info(`job ${job.name}: ${job.jobType}, ${job.jobIterations} iteration(s) at qps ${job.qps} burst ${job.burst}`);
   try {
+    ctx.errors.push(...(await watchers.start()));
     await tracker.start();
     await measurements.start();
     progress.start();
+    ctx.errors.push(...(await hooks.run('beforeJobExecution')));
     ({ churnCycles } = await JOB_RUNNERS[job.jobType](ctx));
+    await beforeCleanup();
+    if (job.metricsClosing === 'afterJob') measurements.closeWindow();
     await pause(job.jobPauseMs, ctx.signal);
+    if (job.metricsClosing === 'afterJobPause') measurements.closeWindow();
   } catch (err) {
     if (!ctx.signal.aborted) {
       ctx.errors.push(failureMessage(err, log));
@@ -125,16 +166,20 @@ export async function runOneJob(run: OneJob): Promise<{ record: JobRecord; resul
     if (err instanceof WaitTimeout) await settle('explaining not-ready pods', async () => explanations.push(...(await explainPods(ctx))), ctx.errors, log);
     if (err instanceof ObjectsVanished) await settle('explaining deleted objects', async () => explanations.push(...(await explainVanished(ctx, err.objects))), ctx.errors, log);
     for (const line of explanations) log.error(`job ${job.name}: ${line}`);
+    await beforeCleanup();
   } finally {
     progress.stop();
-    endMs = Date.now();
     // stopAndCollect stops only what started and turns each measurement's failure into its result's errors.
-    await settle('measurements', async () => (results = await measurements.stopAndCollect()), ctx.errors, log);
+    await settle('measurements', async () => (results = await measurements.stopAndCollect({ windowEndsAfterMeasurements: job.metricsClosing === 'afterMeasurements' })), ctx.errors, log);
+    endMs = windowEnd(measurements.window().endMs);
     await settle('readiness watches', () => tracker.stop(), ctx.errors, log);
   }
+  const watcherRecords = await watchers.stop();
   if (job.gc && !ctx.signal.aborted) {
     await settle('job gc', () => collectGarbage(run.housekeeping, { uuid: config.global.uuid, job: job.name, strategy: config.global.deletionStrategy, waitMs: job.maxWaitTimeoutMs, log }), ctx.errors, log);
+    ctx.errors.push(...(await hooks.run('afterCleanup')));
   }
+  ctx.errors.push(...(await hooks.settle()));
   const record: JobRecord = {
     name: job.name,
     jobType: job.jobType,
@@ -152,6 +197,8 @@ export async function runOneJob(run: OneJob): Promise<{ record: JobRecord; resul
     uncertainCreates: progress.uncertainCreates,
     churnCycles,
     measurements: measurementRecords(results),
+    ...(job.hooks.length ? { hooks: hooks.records } : {}),
+    ...(watcherRecords.length ? { watchers: watcherRecords } : {}),
   };
   log.info(`job ${job.name}: ${sendingLine(record, job)} (${Math.round(nowMs() - startedAt) / 1000}s in all)`);
   return { record, results };

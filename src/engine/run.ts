@@ -15,6 +15,7 @@ import type { Logger } from '../shared/log.js';
 import { version } from '../shared/version.js';
 import { checkClusterHealth } from './cluster-health.js';
 import { collectGarbage } from './gc.js';
+import { JobHooks } from './hooks.js';
 import { failureMessage, runOneJob } from './job.js';
 import { Ledger } from './ledger.js';
 import { ObjectRenderer } from './objects.js';
@@ -185,11 +186,21 @@ async function runJobs(run: PreparedRun, client: KubeClient, cluster: ClusterFac
   const results: MeasurementResult[] = [];
   const jobResults: JobResults[] = [];
   const runErrors: string[] = [];
+  const hooks = new Map(config.jobs.map((job) => [job.name, new JobHooks(job, { reportDir, log, signal: stop.controller.signal })]));
   try {
     log.info(`run ${uuid}: ${config.jobs.length} job(s) against ${cluster.target === 'sim' ? 'the simulated cluster' : cluster.server} (Kubernetes ${cluster.k8sVersion}, ${cluster.totalNodes} nodes)`);
+    // kube-burner's clean-up of earlier runs, before the first job: each create job with cleanup, between its beforeGC and afterGC hooks.
+    const gcStageErrors = new Map<string, string[]>();
+    for (const job of config.jobs) {
+      if (job.jobType !== 'create' || !job.cleanup) continue;
+      const jobHooks = hooks.get(job.name)!;
+      const errors = await jobHooks.run('beforeGC');
+      errors.push(...(await jobHooks.run('afterGC')));
+      gcStageErrors.set(job.name, errors);
+    }
     for (const job of config.jobs) {
       if (stop.reason) break;
-      const { record, results: ofJob } = await runOneJob({ config, job, client, housekeeping, renderer: run.renderer, ledger, log, signal: stop.controller.signal, tty: options.tty, runFolder: reportDir });
+      const { record, results: ofJob } = await runOneJob({ config, job, client, housekeeping, renderer: run.renderer, ledger, log, signal: stop.controller.signal, tty: options.tty, runFolder: reportDir, hooks: hooks.get(job.name)!, earlierErrors: gcStageErrors.get(job.name) ?? [] });
       jobs.push(record);
       results.push(...ofJob);
       jobResults.push({ name: job.name, skipIndexing: job.skipIndexing, results: ofJob });
@@ -204,8 +215,6 @@ async function runJobs(run: PreparedRun, client: KubeClient, cluster: ClusterFac
     options.interrupt?.removeEventListener('abort', onInterrupt);
   }
 
-  const errors = [...jobs.flatMap((j) => j.errors.map((e) => `job ${j.name}: ${e}`)), ...runErrors];
-  const reason: EndReason = stop.reason ?? (errors.length ? 'failed' : 'completed');
   let gcRan = false;
   if (config.global.gc && !options.skipGc?.()) {
     log.info(`gc: removing what run ${uuid} created`);
@@ -214,7 +223,11 @@ async function runJobs(run: PreparedRun, client: KubeClient, cluster: ClusterFac
       .then(() => (gcRan = true))
       .catch((err: unknown) => log.error(`gc failed: ${err instanceof Error ? err.message : String(err)}`));
     gcSignal?.dispose();
+    // As kube-burner: with gcMetrics the run waits for gc, then runs each job's afterCleanup hooks.
+    if (config.global.gcMetrics) for (const job of jobs) await afterGlobalGc(job, hooks.get(job.name)!);
   }
+  const errors = [...jobs.flatMap((j) => j.errors.map((e) => `job ${j.name}: ${e}`)), ...runErrors];
+  const reason: EndReason = stop.reason ?? (errors.length ? 'failed' : 'completed');
 
   const record: RunRecord = {
     uuid,
@@ -252,6 +265,17 @@ async function runJobs(run: PreparedRun, client: KubeClient, cluster: ClusterFac
     log.warn(`this run created ${ledger.describe()}; remove it with: burn destroy --uuid ${uuid}`);
   }
   return { uuid, exitCode, reason, reportDir, record };
+}
+
+/** A job's afterCleanup hooks after the run's gc (global gcMetrics); what they did goes into the job's record. */
+async function afterGlobalGc(record: JobRecord, hooks: JobHooks): Promise<void> {
+  if (!hooks.has('afterCleanup')) return;
+  const errors = [...(await hooks.run('afterCleanup')), ...(await hooks.settle())];
+  record.hooks = hooks.records;
+  if (errors.length) {
+    record.errors.push(...errors);
+    record.passed = false;
+  }
 }
 
 /** A signal that aborts when `predicate` turns true (a second Ctrl-C during gc). */

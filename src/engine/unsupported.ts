@@ -9,12 +9,8 @@ export function settingsNotActedOn(config: Config): string[] {
   const notes: string[] = [];
   config.jobs.forEach((job, i) => {
     const where = `jobs.${i}`;
-    if (job.watchers.length) notes.push(`${at(`${where}.watchers`)}: watchers of job "${job.name}" are not started`);
-    if (job.hooks !== undefined && job.hooks !== null) notes.push(`${at(`${where}.hooks`)}: hooks of job "${job.name}" are not run`);
     if (job.incrementalLoad !== undefined && job.incrementalLoad !== null) notes.push(`${at(`${where}.incrementalLoad`)}: incrementalLoad of job "${job.name}" is ignored: the job runs at its qps`);
     if (job.objectWait && job.jobType !== 'create') notes.push(`${at(`${where}.objectWait`)}: objectWait of job "${job.name}" is ignored: waits follow podWait and waitWhenFinished`);
-    if (job.beforeCleanup) notes.push(`${at(`${where}.beforeCleanup`)}: beforeCleanup of job "${job.name}" is not run`);
-    if (job.metricsClosing !== 'afterJobPause') notes.push(`${at(`${where}.metricsClosing`)}: metricsClosing of job "${job.name}": measurements always stop after the job's waits and jobPause`);
   });
   return notes;
 }

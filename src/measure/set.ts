@@ -130,20 +130,39 @@ export class MeasurementSet {
     }
   }
 
-  /** Never throws: a measurement that fails gives a result with the error; warnings are logged. */
-  async stopAndCollect(): Promise<MeasurementResult[]> {
-    this.endMs = nowMs();
+  /**
+   * Ends the job's window now, unless it already ended (kube-burner's metricsClosing: after the job,
+   * after its pause, or after the measurements stopped). Resolves the window's end.
+   */
+  closeWindow(): number {
+    this.endMs ??= nowMs();
+    return this.endMs;
+  }
+
+  /**
+   * Never throws: a measurement that fails gives a result with the error; warnings are logged.
+   * The window ends when this is called unless `closeWindow` ended it before; with
+   * `windowEndsAfterMeasurements` (metricsClosing: afterMeasurements) it ends once every measurement
+   * but those that read the window's end has stopped and collected, and those are collected over it.
+   */
+  async stopAndCollect(options: { windowEndsAfterMeasurements?: boolean } = {}): Promise<MeasurementResult[]> {
+    if (!options.windowEndsAfterMeasurements) this.closeWindow();
     const { jobName, log } = this.plan;
-    const results = [...this.failedToStart.splice(0)];
-    for (const m of this.running.splice(0)) {
+    const running = this.running.splice(0);
+    const collected = new Map<Measurement, MeasurementResult>();
+    const stopAndCollectOne = async (m: Measurement) => {
       try {
         await m.stop();
-        results.push(await m.collect());
+        collected.set(m, await m.collect());
       } catch (err) {
         log.error(`measurement ${m.name} of job ${jobName} failed: ${messageOf(err)}`);
-        results.push(failedResult(m.name, messageOf(err)));
+        collected.set(m, failedResult(m.name, messageOf(err)));
       }
-    }
+    };
+    for (const m of running) if (!m.readsWindowEnd) await stopAndCollectOne(m);
+    this.closeWindow();
+    for (const m of running) if (m.readsWindowEnd) await stopAndCollectOne(m);
+    const results = [...this.failedToStart.splice(0), ...running.map((m) => collected.get(m)!)];
     for (const result of results) for (const warning of result.warnings ?? []) log.warn(`job ${jobName}: ${result.name}: ${warning}`);
     return results;
   }

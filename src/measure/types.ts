@@ -71,6 +71,8 @@ export type PreflightContext = Pick<MeasurementContext, 'client' | 'uuid' | 'run
 
 export interface Measurement {
   readonly name: string;
+  /** collect() reads the end of the job's window (a Prometheus range): it is collected after every other measurement, once the window ended. */
+  readonly readsWindowEnd?: boolean;
   /**
    * Before any job creates anything: checks what the measurement depends on outside the cluster
    * (endpoints reachable, credentials, queries parse) and throws a UserError naming the fix.

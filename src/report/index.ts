@@ -19,6 +19,8 @@ export {
   type RunFolder,
   type RunRecord,
   type JobRecord,
+  type HookRecord,
+  type WatcherRecord,
   type ClusterFacts,
   type EndReason,
   type ProcessCost,

@@ -72,6 +72,49 @@ export interface JobRecord {
   uncertainCreates: number;
   churnCycles: number;
   measurements: MeasurementRecord[];
+  /** Every run of the job's hooks (kube-burner's `hooks`), in start order; absent when the job has none. */
+  hooks?: HookRecord[];
+  /** What each of the job's watchers (kube-burner's `watchers`) saw; absent when the job has none. */
+  watchers?: WatcherRecord[];
+}
+
+/** One watcher replica of a job: a list+watch stream held for the length of the job. */
+export interface WatcherRecord {
+  /** kube-burner's name: <kind>_watcher_<n>_replica_<r>. */
+  name: string;
+  kind: string;
+  apiVersion: string;
+  labelSelector: string;
+  /** Whether its first list completed (then it watched until the job's end). */
+  synced: boolean;
+  objectsAtSync: number;
+  /** Events after the first list. */
+  added: number;
+  modified: number;
+  deleted: number;
+  objectsAtStop: number;
+  /** Dropped streams and re-lists it recovered from, or why it did not start. */
+  errors: string[];
+}
+
+/** One run of a job hook: what ran, when, how it ended, and where its output is. */
+export interface HookRecord {
+  /** The hook's number in the job's `hooks` (from 1). */
+  hook: number;
+  when: string;
+  cmd: string[];
+  background: boolean;
+  /** How many times this hook had run, this run included (onEachIteration hooks run once per iteration). */
+  run: number;
+  start: string;
+  end?: string;
+  durationMs?: number;
+  exitCode: number | null;
+  signal: string | null;
+  /** Why the run failed: an exit code other than 0, a signal, a command that could not start. */
+  error?: string;
+  /** stdout and stderr, a file of the run folder. */
+  log: string;
 }
 
 /** run.json: everything a run produced, apart from the documents (which are files of their own). */
@@ -303,6 +346,9 @@ function jobRecordOf(raw: JsonObject): JobRecord {
     uncertainCreates: num(raw.uncertainCreates, 0),
     churnCycles: num(raw.churnCycles, 0),
     measurements: (Array.isArray(raw.measurements) ? raw.measurements : []).filter(isObject).map(measurementOf),
+    // Hook records are burn's own plain JSON (HookRecord).
+    ...(Array.isArray(raw.hooks) ? { hooks: raw.hooks.filter(isObject).map((h) => h as unknown as HookRecord) } : {}),
+    ...(Array.isArray(raw.watchers) ? { watchers: raw.watchers.filter(isObject).map((w) => w as unknown as WatcherRecord) } : {}),
   };
 }
 

@@ -58,7 +58,7 @@ jobs:
     jobPause: 5s
     objectDelay: 100ms
     objectWait: true
-    beforeCleanup: ./before.sh
+    # kube-burner v2 has no job key beforeCleanup: it is a hook stage
     churnConfig: {cycles: 2, percent: 25, duration: 10m, delay: 30s, deleteDelay: 5s, mode: objects}
     skipIndexing: true
     defaultMissingKeysWithZero: true
@@ -182,7 +182,6 @@ describe('loadConfig', () => {
       jobPauseMs: 5000,
       objectDelayMs: 100,
       objectWait: true,
-      beforeCleanup: './before.sh',
       churnConfig: { enabled: true, cycles: 2, percent: 25, durationMs: 600_000, delayMs: 30_000, deleteDelayMs: 5000, mode: 'objects' },
       skipIndexing: true,
       defaultMissingKeysWithZero: true,
@@ -327,10 +326,10 @@ describe('rendering the config file', () => {
   });
 
   it('fails on a variable nobody set, unless allowMissing', async () => {
-    const files = { 'config.yaml': 'jobs:\n  - name: j\n    namespace: n\n    beforeCleanup: "{{.HOOK}}"\n    objects: [{objectTemplate: pod.yaml}]\n', 'pod.yaml': podTemplate };
+    const files = { 'config.yaml': 'jobs:\n  - name: j\n    namespace: n\n    hooks: [{cmd: ["{{.HOOK}}"], when: afterGC}]\n    objects: [{objectTemplate: pod.yaml}]\n', 'pod.yaml': podTemplate };
     await expect(load(files)).rejects.toThrow(/^config\.yaml:4:\d+: .*HOOK/);
     const config = await load(files, { allowMissing: true });
-    expect(config.jobs[0]!.beforeCleanup).toBe('<no value>'); // what Go's missingkey=zero prints, as in kube-burner
+    expect(config.jobs[0]!.hooks[0]!.cmd).toEqual(['<no value>']); // what Go's missingkey=zero prints, as in kube-burner
   });
 
   it('points at the line of the file even when rendering removed lines', async () => {
@@ -352,8 +351,8 @@ describe('--set', () => {
   const base = { 'config.yaml': 'global:\n  gc: false\njobs:\n  - name: j\n    namespace: n\n    qps: 10\n    objects:\n      - objectTemplate: pod.yaml\n        replicas: 1\n', 'pod.yaml': podTemplate };
 
   it('overrides values after parsing: dotted paths, list indices, YAML scalars', async () => {
-    const config = await load(base, { set: ['jobs.0.qps=50,jobs.0.burst=60', 'global.gc=true', 'jobs.0.objects.0.replicas=3', 'jobs.0.maxWaitTimeout=90s', 'jobs.0.beforeCleanup=a.sh,b'] });
-    expect(config.jobs[0]).toMatchObject({ qps: 50, burst: 60, maxWaitTimeoutMs: 90_000, beforeCleanup: 'a.sh,b' });
+    const config = await load(base, { set: ['jobs.0.qps=50,jobs.0.burst=60', 'global.gc=true', 'jobs.0.objects.0.replicas=3', 'jobs.0.maxWaitTimeout=90s', 'jobs.0.namespaceAnnotations.note=a.sh,b'] });
+    expect(config.jobs[0]).toMatchObject({ qps: 50, burst: 60, maxWaitTimeoutMs: 90_000, namespaceAnnotations: { note: 'a.sh,b' } });
     expect(config.jobs[0]!.objects[0]!.replicas).toBe(3);
     expect(config.global.gc).toBe(true);
   });

@@ -67,6 +67,7 @@ async function closeAll(endpoints: PrometheusEndpoint[]): Promise<void> {
 
 class PrometheusMeasurement implements Measurement {
   readonly name = 'prometheus';
+  readonly readsWindowEnd = true;
   private endpoints: PrometheusEndpoint[] = [];
   private ctx?: MeasurementContext;
 
