@@ -137,8 +137,6 @@ export async function runOneJob(run: OneJob): Promise<{ record: JobRecord; resul
   const explanations: string[] = [];
   let churnCycles = 0;
   let results: MeasurementResult[] = [];
-  // The job's window, on both clocks: measurements read the monotonic one, the record the wall clock.
-  const windowEnd = (endMono: number) => Date.now() - (nowMs() - endMono);
   let endMs = startMs;
   let cleanupStageRan = false;
   const beforeCleanup = async () => {
@@ -171,7 +169,7 @@ export async function runOneJob(run: OneJob): Promise<{ record: JobRecord; resul
     progress.stop();
     // stopAndCollect stops only what started and turns each measurement's failure into its result's errors.
     await settle('measurements', async () => (results = await measurements.stopAndCollect({ windowEndsAfterMeasurements: job.metricsClosing === 'afterMeasurements' })), ctx.errors, log);
-    endMs = windowEnd(measurements.window().endMs);
+    endMs = measurements.windowEndedAt() ?? Date.now();
     await settle('readiness watches', () => tracker.stop(), ctx.errors, log);
   }
   const watcherRecords = await watchers.stop();

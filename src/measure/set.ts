@@ -64,6 +64,7 @@ export class MeasurementSet {
   private readonly failedToStart: MeasurementResult[] = [];
   private startMs = 0;
   private endMs: number | undefined;
+  private endWallMs: number | undefined;
 
   constructor(private readonly plan: MeasurementSetPlan) {
     this.measurements = plan.entries.map((entry) => {
@@ -135,8 +136,16 @@ export class MeasurementSet {
    * after its pause, or after the measurements stopped). Resolves the window's end.
    */
   closeWindow(): number {
-    this.endMs ??= nowMs();
+    if (this.endMs === undefined) {
+      this.endMs = nowMs();
+      this.endWallMs = Date.now();
+    }
     return this.endMs;
+  }
+
+  /** When the window ended on the wall clock (for the job's record), once it has. */
+  windowEndedAt(): number | undefined {
+    return this.endWallMs;
   }
 
   /**
