@@ -337,7 +337,7 @@ function readJob(input: DecodeInput, global: GlobalConfig, node: Node, path: Con
     measurements: readMeasurements(r, declaredType),
     watchers: r.list('watchers', (n, p, i) => readWatcher(r, n, p, i)),
     hooks: r.list('hooks', (n, p, i) => readHook(r, n, p, i)),
-    incrementalLoad: r.has('incrementalLoad') ? r.object('incrementalLoad', `incrementalLoad of ${what}`, (l) => readIncrementalLoad(l)) : null,
+    incrementalLoad: r.has('incrementalLoad') ? r.object('incrementalLoad', `incrementalLoad of ${what}`, (l) => readIncrementalLoad(input, l)) : null,
     objects: [],
     index,
     pos: r.pos(),
@@ -521,7 +521,7 @@ function readGroup(r: MapReader | undefined): ObjectGroup {
   return group;
 }
 
-function readIncrementalLoad(r: MapReader | undefined): IncrementalLoad {
+function readIncrementalLoad(input: DecodeInput, r: MapReader | undefined): IncrementalLoad {
   const load: IncrementalLoad = {
     startIterations: r?.int('startIterations', 0, 0) ?? 0,
     totalIterations: r?.int('totalIterations', 0, 0) ?? 0,
@@ -549,6 +549,9 @@ function readIncrementalLoad(r: MapReader | undefined): IncrementalLoad {
     p?.finish();
     return pattern;
   });
+  // kube-burner splits the script line on spaces: the script (a file or URL), then its arguments.
+  const [script, ...args] = load.healthCheckScript.split(' ');
+  if (script) load.healthCheckScript = [checkReference(input, script, r.pos('healthCheckScript'), 'healthCheckScript') ?? script, ...args].join(' ');
   r.finish();
   return load;
 }

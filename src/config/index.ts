@@ -9,3 +9,4 @@ export { DEFAULT_QPS, DEFAULT_BURST, DEFAULT_METRICS_DIRECTORY, DEFAULT_TARBALL_
 export type * from './types.js';
 export { HOOK_STAGES } from './types.js';
 export { renderedYamlProblem } from './yaml-limits.js';
+export { incrementalSteps } from './incremental.js';

@@ -14,6 +14,7 @@ import type { Logger } from '../shared/log.js';
 import { runChurn } from './churn.js';
 import { pause, type JobContext } from './context.js';
 import { runCreateJob } from './create-job.js';
+import { runIncrementalCreate } from './incremental.js';
 import { explainPods, explainVanished } from './explain.js';
 import { collectGarbage } from './gc.js';
 import type { JobHooks } from './hooks.js';
@@ -43,6 +44,11 @@ async function thenHooks(ctx: JobContext, step: () => Promise<void>, stage: Hook
 
 async function createJob(ctx: JobContext): Promise<{ churnCycles: number }> {
   if (ctx.job.preLoadImages) await preloadImages(ctx);
+  // An incremental job verifies after every step and leaves nothing behind (its churn is refused).
+  if (ctx.job.incrementalLoad) {
+    await thenHooks(ctx, () => runIncrementalCreate(ctx), 'afterJobExecution');
+    return { churnCycles: 0 };
+  }
   await thenHooks(ctx, () => runCreateJob(ctx), 'afterJobExecution');
   let churnCycles = 0;
   if (ctx.job.churnConfig.enabled) {

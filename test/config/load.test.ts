@@ -112,6 +112,7 @@ const files = {
   'metrics.yml': '- query: up\n  metricName: up\n',
   'alerts.yml': '- expr: up == 0\n  description: down\n  severity: error\n',
   'envs.tpl': '{{- define "x" -}}x{{- end -}}',
+  'health.sh': 'exit 0\n',
 };
 
 describe('loadConfig', () => {
@@ -152,7 +153,7 @@ describe('loadConfig', () => {
         totalIterations: 6,
         stepDelayMs: 60_000,
         pattern: { type: 'exponential', linear: { minSteps: 2, stepSize: 1 }, exponential: { base: 1.5, maxIncrease: 4, warmupSteps: 1 } },
-        healthCheckScript: './health.sh --quick',
+        healthCheckScript: `${join(config.dir, 'health.sh')} --quick`,
       },
     });
     expect(incremental!.objects[0]!.group).toEqual({ id: 2, gc: true, pauseBeforeGCMs: 1000, pauseAfterGCMs: 2000 });

@@ -125,3 +125,33 @@ describe('grouped execution (object key group)', () => {
     });
   }, 120_000);
 });
+
+describe('incrementalLoad', () => {
+  it('runs growing steps, each created, verified, health-checked and deleted before the next', async () => {
+    await withSim({ nodes: 2 }, async (sim) => {
+      const client = await sim.connect();
+      const added: string[] = [];
+      const watch = client.watchResources({ apiVersion: 'v1', kind: 'Namespace', labelSelector: 'burn.dev/job=grow', onEvent: (type, ns) => void (type === 'ADDED' && added.push(ns.metadata.name!)) });
+      await watch.synced;
+      try {
+        const outcome = await run(sim.kubeconfigPath, 'incremental.yaml');
+        expectHealthyExit(outcome.exitCode, JSON.stringify(outcome.record.errors));
+        expect(outcome.jobs[0].objectsCreated).toBe((1 + 2 + 3) * 2);
+        // Every step starts from nothing: grow-0 three times, grow-1 twice, grow-2 once.
+        expect(added.sort()).toEqual(['grow-0', 'grow-0', 'grow-0', 'grow-1', 'grow-1', 'grow-2']);
+        expect((await client.list('v1', 'Namespace', { labelSelector: `burn.dev/uuid=${outcome.uuid}` })).filter((n) => !n.metadata.deletionTimestamp)).toEqual([]);
+      } finally {
+        await watch.stop();
+      }
+    });
+  }, 180_000);
+
+  it('stops at the first step whose health check script fails, saying why', async () => {
+    await withSim({ nodes: 1 }, async (sim) => {
+      const outcome = await run(sim.kubeconfigPath, 'incremental.yaml', { set: ['jobs.0.incrementalLoad.healthCheckScript=unhealthy.sh now'] });
+      expect(outcome.exitCode).not.toBe(0);
+      expect(outcome.jobs[0].objectsCreated).toBe(2);
+      expect(outcome.jobs[0].executionErrors).toMatch(/health check script .*unhealthy\.sh failed after incremental step 1 \(exit 3\): cluster is sick: now/);
+    });
+  }, 120_000);
+});
