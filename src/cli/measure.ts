@@ -97,6 +97,10 @@ export async function runMeasure(flags: MeasureFlags): Promise<number> {
   const duration = flags.duration ?? DEFAULT_DURATION_MS;
   const metadata = await readUserMetadata(flags.userMetadata);
   const { entries, endpoints, config, configFile, configDigest } = await plan(flags, uuid);
+  // The config's indexers get the documents too, as in kube-burner measure; their folders are checked first.
+  const indexing = await import('../indexers/index.js');
+  const indexers = indexing.configuredIndexers(endpoints);
+  await indexing.checkIndexers(indexers, { uuid, cwd: process.cwd() });
   const client = await connectCluster({ kubeconfig: flags.kubeconfig, context: flags.kubeContext, skipTlsVerify: flags.skipTlsVerify });
   const interrupts = trapInterrupts((name) => log.info(`${name}: stopping measurements, writing results`));
   try {
@@ -158,6 +162,8 @@ export async function runMeasure(flags: MeasureFlags): Promise<number> {
     const reportDir = flags.reportDir ?? join('reports', uuid);
     const graded = await writeRunFolder(reportDir, record);
     await writeReports(reportDir).catch((err: unknown) => log.error(`reports: ${err instanceof Error ? err.message : String(err)}`));
+    const jobs = [{ name: jobName, skipIndexing: false, results, measurements: entries }];
+    if (indexers.length) errors.push(...(await indexing.sendToIndexers(indexers, indexing.runBatches(record, jobs), { uuid, cwd: process.cwd() }, log)));
     process.stdout.write(`${await terminalSummary(reportDir, { color: wantsColor(undefined) })}\nresults in ${reportDir}\n`);
     return errors.length ? 1 : graded.exitCode;
   } finally {

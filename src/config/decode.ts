@@ -61,6 +61,8 @@ export interface DecodeInput {
   cwd: string;
   uuid: string;
   runId: string;
+  /** Aliases of the config's indexers, for measurements' timeseriesIndexer/quantilesIndexer. */
+  indexerAliases?: ReadonlySet<string>;
 }
 
 /** Turns the parsed (and `--set`-overridden) document into a typed Config, reporting every problem found. */
@@ -73,9 +75,10 @@ export function decodeConfig(input: DecodeInput): Omit<Config, 'warnings'> {
     return { file: input.file, dir: input.dir, metricsEndpoints: [], global: readGlobal(input, undefined), jobs: [], source: ctx.sources };
   }
   const metricsEndpoints = top.list('metricsEndpoints', (node, path, i) => readMetricsEndpoint(input, node, path, i));
-  const global = top.object('global', 'global', (r) => readGlobal(input, r));
+  const withAliases: DecodeInput = { ...input, indexerAliases: new Set(metricsEndpoints.flatMap((e, i) => (e.indexer ? [indexerAlias(e, i)] : []))) };
+  const global = top.object('global', 'global', (r) => readGlobal(withAliases, r));
   if (!top.has('jobs')) top.error(undefined, 'the config has no "jobs"', 'add a jobs: list with at least one job');
-  const jobs = top.list('jobs', (node, path, i) => readJob(input, global, node, path, i));
+  const jobs = top.list('jobs', (node, path, i) => readJob(withAliases, global, node, path, i));
   top.finish();
   checkJobNamesUnique(input, jobs);
   return { file: input.file, dir: input.dir, metricsEndpoints, global, jobs, source: ctx.sources };
@@ -86,7 +89,7 @@ function readGlobal(input: DecodeInput, r: MapReader | undefined): GlobalConfig 
   const global: GlobalConfig = {
     uuid: input.uuid,
     runId: input.runId,
-    measurements: r ? readMeasurements(r) : [],
+    measurements: r ? readMeasurements(r, undefined, input.indexerAliases) : [],
     requestTimeoutMs: r ? r.duration('requestTimeout', 60 * SECOND) : 60 * SECOND,
     gc: r ? r.bool('gc', false) : false,
     gcMetrics: r ? r.bool('gcMetrics', false) : false,
@@ -101,7 +104,24 @@ function readGlobal(input: DecodeInput, r: MapReader | undefined): GlobalConfig 
 }
 
 /** Measurement entries, each checked against its plugin: the name, the job types it applies to, its options. */
-function readMeasurements(r: MapReader, jobType?: JobType): MeasurementConfig[] {
+/** kube-burner names an indexer by its endpoint's alias, or `indexer-<position>` without one. */
+export function indexerAlias(endpoint: Pick<MetricsEndpoint, 'alias'>, position: number): string {
+  return endpoint.alias || `indexer-${position}`;
+}
+
+/** A measurement's timeseriesIndexer and quantilesIndexer: each must name one of the config's indexers. */
+function readIndexerRoutes(m: MapReader, aliases: ReadonlySet<string>): Pick<MeasurementConfig, 'timeseriesIndexer' | 'quantilesIndexer'> {
+  const routes: Pick<MeasurementConfig, 'timeseriesIndexer' | 'quantilesIndexer'> = {};
+  for (const key of ['timeseriesIndexer', 'quantilesIndexer'] as const) {
+    const alias = m.string(key);
+    if (alias === undefined || alias === '') continue;
+    if (aliases.has(alias)) routes[key] = alias;
+    else m.error(key, `${m.label(key)} is "${alias}", and no metrics endpoint has an indexer of that name`, aliases.size ? `the indexers are ${[...aliases].join(', ')} (an endpoint's alias, or indexer-<position> without one)` : 'add a metricsEndpoints entry with alias: ' + alias + ' and an indexer');
+  }
+  return routes;
+}
+
+function readMeasurements(r: MapReader, jobType?: JobType, indexerAliases: ReadonlySet<string> = new Set()): MeasurementConfig[] {
   const listed = new Set<string>();
   return r.list('measurements', (node, path, i) => {
     const m = MapReader.of(r.ctx, node, path, `measurement ${i + 1} of ${r.what}`);
@@ -126,9 +146,10 @@ function readMeasurements(r: MapReader, jobType?: JobType): MeasurementConfig[] 
       const types = plugin.jobTypes === 'all' ? 'all' : plugin.jobTypes.join(', ');
       m.warn('name', `${name} measures nothing on a ${jobType} job, so it does not run for ${r.what}`, `it runs on ${types} jobs: remove it from this job`);
     }
-    const { name: _name, ...raw } = node.toJS(r.ctx.doc) as Record<string, unknown>;
+    const routes = readIndexerRoutes(m, indexerAliases);
+    const { name: _name, timeseriesIndexer: _t, quantilesIndexer: _q, ...raw } = node.toJS(r.ctx.doc) as Record<string, unknown>;
     try {
-      return { name, options: plugin.parseOptions(raw, optionPositions(r.ctx, path, node)) as unknown };
+      return { name, options: plugin.parseOptions(raw, optionPositions(r.ctx, path, node)) as unknown, ...routes };
     } catch (err) {
       if (!(err instanceof MeasurementOptionError)) throw err;
       r.ctx.diags.error(optionPos(r.ctx, path, node, err.path), err.problem, err.hint);
@@ -334,7 +355,7 @@ function readJob(input: DecodeInput, global: GlobalConfig, node: Node, path: Con
     metricsAggregate: r.bool('metricsAggregate', false),
     metricsClosing: r.oneOf('metricsClosing', ['afterJobPause', 'afterMeasurements', 'afterJob'], 'afterJobPause'),
     gc: r.bool('gc', false),
-    measurements: readMeasurements(r, declaredType),
+    measurements: readMeasurements(r, declaredType, input.indexerAliases),
     watchers: r.list('watchers', (n, p, i) => readWatcher(r, n, p, i)),
     hooks: r.list('hooks', (n, p, i) => readHook(r, n, p, i)),
     incrementalLoad: r.has('incrementalLoad') ? r.object('incrementalLoad', `incrementalLoad of ${what}`, (l) => readIncrementalLoad(input, l)) : null,

@@ -5,7 +5,7 @@ export { formatPlan } from './format-plan.js';
 export { templateData } from './render-check.js';
 export { ConfigError, SourceIndex, formatPos, formatDiagnostic, type Diagnostic, type SourcePos } from './diagnostics.js';
 export { resolveReference, isUrl } from './references.js';
-export { DEFAULT_QPS, DEFAULT_BURST, DEFAULT_METRICS_DIRECTORY, DEFAULT_TARBALL_NAME } from './decode.js';
+export { DEFAULT_QPS, DEFAULT_BURST, DEFAULT_METRICS_DIRECTORY, DEFAULT_TARBALL_NAME, indexerAlias } from './decode.js';
 export type * from './types.js';
 export { HOOK_STAGES } from './types.js';
 export { renderedYamlProblem } from './yaml-limits.js';

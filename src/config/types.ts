@@ -52,6 +52,10 @@ export interface MeasurementConfig {
   name: string;
   /** The plugin's own typed options object. */
   options: unknown;
+  /** kube-burner's `timeseriesIndexer`: the alias of the only indexer that gets this measurement's timeseries documents. */
+  timeseriesIndexer?: string;
+  /** kube-burner's `quantilesIndexer`: the alias of the only indexer that gets its quantile documents. */
+  quantilesIndexer?: string;
 }
 
 export interface MetricsEndpoint {

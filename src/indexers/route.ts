@@ -4,20 +4,36 @@
  * (`jobSummary`); an endpoint's metric profile documents (`<metricName>`, all jobs in one) and its
  * alerts (`alert`) go to that endpoint's indexer only. A job with `skipIndexing: true` sends nothing.
  */
+import type { MeasurementConfig } from '../config/index.js';
 import type { AlertOutcome, MeasurementResult } from '../measure/index.js';
 import { jobSummaryDocument, type RunRecord } from '../report/index.js';
 import type { DocumentBatch } from './types.js';
 
-/** A batch and where it goes: the indexer of metricsEndpoints[endpoint] only, or every indexer. */
+/** A batch and where it goes: the indexer of metricsEndpoints[endpoint] only, the indexer called `alias` only, or every indexer. */
 export interface RoutedBatch extends DocumentBatch {
   endpoint?: number;
+  alias?: string;
 }
 
-/** One job's measurement results, as the run kept them. */
+/** One job's measurement results, as the run kept them, and its measurements' settings. */
 export interface JobResults {
   name: string;
   skipIndexing: boolean;
   results: MeasurementResult[];
+  measurements?: MeasurementConfig[];
+}
+
+/** The documents kube-burner sends to a measurement's timeseriesIndexer and quantilesIndexer (pkg/measurements). */
+const TIMESERIES = new Set(['podLatencyMeasurement', 'svcLatencyMeasurement', 'nodeLatencyMeasurement', 'pvcLatencyMeasurement']);
+const QUANTILES = new Set(['podLatencyQuantilesMeasurement', 'svcLatencyQuantilesMeasurement', 'nodeLatencyQuantilesMeasurement', 'pvcLatencyQuantilesMeasurement']);
+
+/** The indexer alias a measurement document file is limited to, if its measurement names one. */
+function aliasFor(stem: string, job: string, settings: MeasurementConfig | undefined): string | undefined {
+  if (!settings || !stem.endsWith(`-${job}`)) return undefined;
+  const metricName = stem.slice(0, -(job.length + 1));
+  if (TIMESERIES.has(metricName)) return settings.timeseriesIndexer;
+  if (QUANTILES.has(metricName)) return settings.quantilesIndexer;
+  return undefined;
 }
 
 /** kube-burner's alert document (pkg/alerting): when it fired first, and the rendered description. */
@@ -37,10 +53,18 @@ export function alertBatch(alerts: AlertOutcome[], uuid: string, metadata: Recor
   return alerts.length ? [{ metricName: 'alert', docs: alerts.map((a) => alertDocument(a, uuid, metadata)), endpoint }] : [];
 }
 
-/** A measurement's documents as batches: metric profiles under their metricName for their endpoint, the rest under the file name. */
-export function resultBatches(results: MeasurementResult[]): RoutedBatch[] {
+/**
+ * Measurements' documents as batches: metric profiles under their metricName for their endpoint, the
+ * rest under the file name (for every indexer, or the measurement's timeseriesIndexer/quantilesIndexer).
+ */
+export function resultBatches(results: MeasurementResult[], job?: Pick<JobResults, 'name' | 'measurements'>): RoutedBatch[] {
   return results.flatMap((r) =>
-    r.documents.map((file) => (file.index ? { metricName: file.index.metricName, docs: file.docs, endpoint: file.index.endpoint } : { metricName: file.fileName.replace(/\.json$/, ''), docs: file.docs })),
+    r.documents.map((file): RoutedBatch => {
+      if (file.index) return { metricName: file.index.metricName, docs: file.docs, endpoint: file.index.endpoint };
+      const metricName = file.fileName.replace(/\.json$/, '');
+      const alias = job && aliasFor(metricName, job.name, job.measurements?.find((m) => m.name === r.name));
+      return alias ? { metricName, docs: file.docs, alias } : { metricName, docs: file.docs };
+    }),
   );
 }
 
@@ -52,7 +76,7 @@ export function runBatches(record: RunRecord, jobs: JobResults[]): RoutedBatch[]
   const byEndpoint = new Map<number | undefined, AlertOutcome[]>();
   for (const a of alerts) byEndpoint.set(a.endpoint, [...(byEndpoint.get(a.endpoint) ?? []), a]);
   return [
-    ...indexed.flatMap((j) => resultBatches(j.results)),
+    ...indexed.flatMap((j) => resultBatches(j.results, j)),
     ...(summaries.length ? [{ metricName: 'jobSummary', docs: summaries }] : []),
     ...[...byEndpoint].flatMap(([endpoint, list]) => alertBatch(list, record.uuid, record.metadata, endpoint)),
   ];

@@ -1,5 +1,5 @@
 /** The configured indexers of a run: checked before it starts, sent its documents after its folder is written. */
-import type { IndexerSettings, MetricsEndpoint } from '../config/index.js';
+import { indexerAlias, type IndexerSettings, type MetricsEndpoint } from '../config/index.js';
 import type { Logger } from '../shared/log.js';
 import { localIndexer } from './local.js';
 import type { RoutedBatch } from './route.js';
@@ -13,6 +13,8 @@ export const indexers: Record<IndexerType, Indexer> = {
 /** An indexer of the config: its endpoint's position and how messages name it. */
 export interface ConfiguredIndexer {
   endpoint: number;
+  /** kube-burner's name of the indexer: the endpoint's alias, or indexer-<position>. */
+  alias?: string;
   where: string;
   settings: IndexerSettings;
   /** How messages name a setting; `<where> <key>` when not given (flags name themselves). */
@@ -20,7 +22,7 @@ export interface ConfiguredIndexer {
 }
 
 export function configuredIndexers(endpoints: MetricsEndpoint[]): ConfiguredIndexer[] {
-  return endpoints.flatMap((e, i) => (e.indexer ? [{ endpoint: i, where: `metrics endpoint ${i + 1}${e.alias ? ` (${e.alias})` : ''}`, settings: e.indexer }] : []));
+  return endpoints.flatMap((e, i) => (e.indexer ? [{ endpoint: i, alias: indexerAlias(e, i), where: `metrics endpoint ${i + 1}${e.alias ? ` (${e.alias})` : ''}`, settings: e.indexer }] : []));
 }
 
 /** Before anything runs: each indexer can do its work (its folder can be written). Throws a UserError. */
@@ -42,7 +44,7 @@ export async function sendToIndexers(configured: ConfiguredIndexer[], batches: R
     const session = await indexers[c.settings.type].open(c.settings, ctx).catch(fail);
     if (!session) continue;
     for (const batch of batches) {
-      if ((batch.endpoint !== undefined && batch.endpoint !== c.endpoint) || batch.docs.length === 0) continue;
+      if ((batch.endpoint !== undefined && batch.endpoint !== c.endpoint) || (batch.alias !== undefined && batch.alias !== c.alias) || batch.docs.length === 0) continue;
       await session.index(batch).then((said) => log.debug(said), fail);
     }
     await session.close().then((said) => said.forEach((s) => log.info(s)), fail);

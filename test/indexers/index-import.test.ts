@@ -3,7 +3,6 @@
  * scraping a 127.0.0.1 exporter: the documents kube-burner's local indexer would write, under its
  * file names, and a tarball that `burn import` reads back.
  */
-import { createServer, type Server } from 'node:http';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,14 +13,14 @@ import { runCheckAlerts } from '../../src/cli/check-alerts.js';
 import { runImport } from '../../src/cli/import.js';
 import { runIndex } from '../../src/cli/index-cmd.js';
 import { burn } from '../measure/run-burn.js';
-import { startPrometheus, type RunningPrometheus } from '../measure/prometheus-harness.js';
+import { serveRegistry, startPrometheus, type RunningPrometheus } from '../measure/prometheus-harness.js';
 
 type Doc = Record<string, unknown>;
 
 describe('burn index / import / check-alerts --metrics-directory against a real Prometheus', () => {
   const registry = new Registry();
   const gauge = new Gauge({ name: 'burn_index_depth', help: 'test gauge', labelNames: ['queue'], registers: [registry] });
-  let exporter: Server;
+  let exporter: Awaited<ReturnType<typeof serveRegistry>>;
   let prometheus: RunningPrometheus;
   let dir: string;
   let startS: number;
@@ -46,35 +45,33 @@ describe('burn index / import / check-alerts --metrics-directory against a real 
   });
 
   beforeAll(async () => {
-    exporter = createServer(async (_req, res) => {
-      res.setHeader('content-type', registry.contentType);
-      res.end(await registry.metrics());
-    });
-    await new Promise<void>((r) => exporter.listen(0, '127.0.0.1', () => r()));
-    const { port } = exporter.address() as { port: number };
+    exporter = await serveRegistry(registry);
     gauge.set({ queue: 'a' }, 7);
-    prometheus = await startPrometheus([{ url: `http://127.0.0.1:${port}/metrics` }]);
-    startS = Math.floor(Date.now() / 1000);
+    prometheus = await startPrometheus([{ url: exporter.url }]);
+    // After the first scrape (startPrometheus waits for it), so the instant query at the start finds a sample.
+    startS = Math.ceil(Date.now() / 1000);
     await prometheus.waitForScrapes(3);
     endS = Math.ceil(Date.now() / 1000);
     dir = await mkdtemp(join(tmpdir(), 'burn-index-'));
-    await writeFile(join(dir, 'metrics.yml'), '- query: burn_index_depth\n  metricName: depth\n- query: max_over_time(burn_index_depth[{{.elapsed}}])\n  metricName: depthMax\n  instant: true\n');
+    await writeFile(join(dir, 'metrics.yml'), '- query: burn_index_depth\n  metricName: depth\n- query: max_over_time(burn_index_depth[{{.elapsed}}])\n  metricName: depthMax\n  instant: true\n- query: burn_index_depth\n  metricName: depthNow\n  instant: true\n  captureStart: true\n');
     await writeFile(join(dir, 'meta.yml'), 'team: perf\n');
     await writeFile(join(dir, 'alerts.yml'), '- expr: burn_index_depth > 5\n  description: queue {{$labels.queue}} is {{$value}} deep\n  severity: warning\n');
   }, 90_000);
 
   afterAll(async () => {
     await prometheus?.stop();
-    await new Promise((r) => exporter?.close(r));
+    await exporter?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it("index writes each metric's documents to collected-metrics-<uuid>/<metricName>.json, with --user-metadata, and a tarball that import reads back", async () => {
     const code = await runIndex({ ...flags(), uuid: 'idx-1', userMetadata: join(dir, 'meta.yml'), tarballName: 'm.tgz' }, dir);
     expect(code).toBe(0);
-    expect((await readdir(join(dir, 'collected-metrics-idx-1'))).sort()).toEqual(['depth.json', 'depthMax.json']);
+    expect((await readdir(join(dir, 'collected-metrics-idx-1'))).sort()).toEqual(['depth.json', 'depthMax.json', 'depthNow-start.json', 'depthNow.json']);
+    expect((await json('collected-metrics-idx-1/depthNow-start.json')).map((d) => [d.metricName, d.timestamp])).toEqual([['depthNow-start', new Date(startS * 1000).toISOString()]]);
     const depth = await json('collected-metrics-idx-1/depth.json');
     expect(depth.length).toBeGreaterThanOrEqual(2);
+    for (const d of depth) expect(d.labels).toEqual({ instance: expect.any(String), job: 'target-0', queue: 'a' });
     for (const d of depth) expect(d).toMatchObject({ metricName: 'depth', uuid: 'idx-1', jobName: 'kube-burner-indexing', query: 'burn_index_depth', value: 7, labels: { queue: 'a' }, metadata: { team: 'perf' } });
     const max = await json('collected-metrics-idx-1/depthMax.json');
     expect(max).toEqual([expect.objectContaining({ metricName: 'depthMax', value: 7, query: `max_over_time(burn_index_depth[${endS - startS}s])` })]);
@@ -88,7 +85,7 @@ describe('burn index / import / check-alerts --metrics-directory against a real 
     await writeFile(join(dir, 'endpoints.yml'), `- endpoint: ${prometheus.url}\n  step: 1s\n  metrics: [metrics.yml]\n  indexer: {type: local}\n- endpoint: ${prometheus.url}\n  alerts: [alerts.yml]\n`);
     const code = await runIndex({ ...flags(), uuid: 'idx-2', metricsEndpoint: join(dir, 'endpoints.yml'), metricsDirectory: 'from-flag' }, dir);
     expect(code).toBe(0);
-    expect((await readdir(join(dir, 'from-flag'))).sort()).toEqual(['depth.json', 'depthMax.json']);
+    expect((await readdir(join(dir, 'from-flag'))).sort()).toEqual(['depth.json', 'depthMax.json', 'depthNow-start.json', 'depthNow.json']);
   });
 
   it('check-alerts --metrics-directory writes the fired alerts as kube-burner alert documents', async () => {

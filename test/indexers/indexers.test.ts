@@ -54,6 +54,15 @@ describe('metricsEndpoints[].indexer in a config', () => {
     ]);
   });
 
+  it("reads a measurement's timeseriesIndexer and quantilesIndexer, which must name an indexer (alias, or indexer-<position>)", async () => {
+    const measurements = (ts: string) => `global:\n  measurements:\n    - name: podLatency\n      timeseriesIndexer: ${ts}\n      quantilesIndexer: indexer-1\n`;
+    const endpoints = '  - indexer: {type: local}\n    alias: local-a\n  - indexer: {type: local, metricsDirectory: b}\n';
+    const config = await load({ 'config.yaml': `metricsEndpoints:\n${endpoints}${measurements('local-a')}${job}`, 'pod.yaml': podTemplate });
+    expect(config.global.measurements[0]).toMatchObject({ name: 'podLatency', timeseriesIndexer: 'local-a', quantilesIndexer: 'indexer-1' });
+    const problems = await problemsOf(load({ 'config.yaml': `metricsEndpoints:\n${endpoints}${measurements('os-indexer')}${job}`, 'pod.yaml': podTemplate }));
+    expect(problems).toEqual([expect.stringMatching(/^config\.yaml:8:26: "timeseriesIndexer" of measurement 1 of global is "os-indexer", and no metrics endpoint has an indexer of that name \(the indexers are local-a, indexer-1/)]);
+  });
+
   it('warns that the local indexer ignores the search indexers\' settings, as kube-burner does', async () => {
     const config = await load(withEndpoints('  - indexer: {type: local, defaultIndex: kb}\n'));
     expect(config.warnings.map((w) => `${w.pos.line}: ${w.message}`)).toEqual(['2: "defaultIndex" of the indexer of metrics endpoint 1 is a setting of the elastic and opensearch indexers; the local indexer ignores it']);
@@ -120,6 +129,23 @@ describe('which documents go to which indexer', () => {
     expect(json(join(cwd, 'a/jobSummary.json')).map((d) => [d.jobName, d.metricName, d.team])).toEqual([['j1', 'jobSummary', 'a']]);
     expect(json(join(cwd, 'b/alert.json'))).toEqual([{ timestamp: '1970-01-01T00:00:00.000Z', uuid: 'u-1', severity: 'warning', description: 'rendered', metricName: 'alert', metadata: { team: 'a' } }]);
     expect(existsSync(join(cwd, 'c'))).toBe(false);
+  });
+
+  it("a measurement's timeseriesIndexer and quantilesIndexer limit its latency and quantile documents to that indexer", async () => {
+    const cwd = tempDir();
+    const endpoints = [endpoint({ alias: 'ts', indexer: local('ts') }), endpoint({ indexer: local('q') })];
+    const podLatency: MeasurementResult = {
+      name: 'podLatency',
+      quantiles: [],
+      thresholds: [],
+      slis: [],
+      errors: [],
+      documents: ['podLatencyMeasurement-j1.json', 'podLatencyQuantilesMeasurement-j1.json', 'podStartupLatencyMeasurement-j1.json'].map((fileName) => ({ fileName, docs: [{ fileName }] })),
+    };
+    const batches = runBatches(record, [{ name: 'j1', skipIndexing: false, results: [podLatency], measurements: [{ name: 'podLatency', options: {}, timeseriesIndexer: 'ts', quantilesIndexer: 'indexer-1' }] }]);
+    expect(await sendToIndexers(configuredIndexers(endpoints), batches, { uuid: 'u-1', cwd }, quiet)).toEqual([]);
+    expect(readdirSync(join(cwd, 'ts')).sort()).toEqual(['jobSummary.json', 'podLatencyMeasurement-j1.json', 'podStartupLatencyMeasurement-j1.json']);
+    expect(readdirSync(join(cwd, 'q')).sort()).toEqual(['jobSummary.json', 'podLatencyQuantilesMeasurement-j1.json', 'podStartupLatencyMeasurement-j1.json']);
   });
 });
 

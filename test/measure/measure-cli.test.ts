@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSim, type RunningSim } from '../../src/sim/index.js';
@@ -82,6 +82,16 @@ describe('burn measure', () => {
     const metrics: Array<{ label: string }> = JSON.parse(two.stdout).comparison.metrics;
     expect(metrics.some((m) => /startup/i.test(m.label)), JSON.stringify(metrics.map((m) => m.label))).toBe(true);
   });
+
+  it("-c with an indexer: the config's local indexer gets the measurement documents too, as kube-burner measure indexes them", async () => {
+    const config = join(dir, 'indexed.yaml');
+    await writeFile(config, `metricsEndpoints:\n  - indexer: {type: local, metricsDirectory: ${join(dir, 'indexed-docs')}}\nglobal:\n  measurements: [{name: podLatency}]\njobs: []\n`);
+    const ran = await burn('measure', '-c', config, '--kubeconfig', kubeconfig, '--duration', '2s', '--uuid', 'indexed', '--report-dir', join(dir, 'indexed-run'));
+    expect(ran.code, ran.stderr).toBe(0);
+    const docs = (await readdir(join(dir, 'indexed-docs'))).sort();
+    expect(docs).toContain('jobSummary.json');
+    expect(docs).toEqual((await readdir(join(dir, 'indexed-run'))).filter((f) => f.endsWith('.json') && f !== 'run.json' && f !== 'slo.json').sort());
+  }, 60_000);
 
   it('refuses an unknown --measurement before it connects, naming what burn measures', async () => {
     const bad = await burn('measure', '--kubeconfig', kubeconfig, '-m', 'podLatncy', '--duration', '1s', '--report-dir', join(dir, 'bad'));

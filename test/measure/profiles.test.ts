@@ -13,8 +13,8 @@ describe('metrics and alert profiles', () => {
       '  instant: true',
     ].join('\n'));
     expect(queries).toEqual([
-      { query: 'sum(rate(apiserver_request_total[2m])) by (verb)', metricName: 'apiRequestRate', instant: false, origin: 'metrics.yaml:1:3' },
-      { query: 'max_over_time(etcd_db_total_size_in_bytes[{{.elapsed}}])', metricName: 'etcdDbSize', instant: true, origin: 'metrics.yaml:3:3' },
+      { query: 'sum(rate(apiserver_request_total[2m])) by (verb)', metricName: 'apiRequestRate', instant: false, captureStart: false, origin: 'metrics.yaml:1:3' },
+      { query: 'max_over_time(etcd_db_total_size_in_bytes[{{.elapsed}}])', metricName: 'etcdDbSize', instant: true, captureStart: false, origin: 'metrics.yaml:3:3' },
     ]);
     expect(parseMetricsProfile('empty.yaml', '')).toEqual([]);
   });
@@ -23,6 +23,9 @@ describe('metrics and alert profiles', () => {
     expect(() => parseMetricsProfile('metrics.yaml', '- query: up\n  metricName: up\n- query: down\n')).toThrow('metrics.yaml:3:3: "metricName" is required and must be a string');
     expect(() => parseMetricsProfile('metrics.yaml', 'query: up\n')).toThrow(/metrics.yaml:1:1: a profile is a YAML list/);
     expect(() => parseMetricsProfile('metrics.yaml', '- query: up\n  metricName: up\n  instant: maybe\n')).toThrow(/metrics.yaml:3:12: "instant" must be true or false/);
+    // kube-burner decodes profiles with known fields only.
+    expect(() => parseMetricsProfile('metrics.yaml', '- query: up\n  metricName: up\n  instnat: true\n')).toThrow(/metrics.yaml:3:12: unknown key "instnat" in a metrics profile entry/);
+    expect(parseMetricsProfile('metrics.yaml', '- query: up\n  metricName: up\n  instant: true\n  captureStart: true\n')[0]).toMatchObject({ instant: true, captureStart: true });
     expect(() => parseAlertProfile('alerts.yaml', '- expr: up == 0\n  description: down\n  severity: fatal\n')).toThrow(/alerts.yaml:3:13: severity "fatal" is not one of info, warning, error, critical/);
     expect(() => parseAlertProfile('alerts.yaml', '- expr: [\n')).toThrow(UserError);
   });

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,4 +126,15 @@ export async function startPrometheus(targets: ScrapeTarget[], auth?: BasicAuth)
       }
     },
   };
+}
+
+/** Serves a prom-client registry's /metrics on 127.0.0.1 (a free port) for Prometheus to scrape. */
+export async function serveRegistry(registry: { contentType: string; metrics(): Promise<string> }): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createHttpServer(async (_req, res) => {
+    res.setHeader('content-type', registry.contentType);
+    res.end(await registry.metrics());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/metrics`, close: () => new Promise<void>((r) => server.close(() => r())) };
 }

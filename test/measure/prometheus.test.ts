@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Gauge, Histogram, Registry } from 'prom-client';
-import { startPrometheus, type RunningPrometheus } from './prometheus-harness.js';
+import { serveRegistry, startPrometheus, type RunningPrometheus } from './prometheus-harness.js';
 import { collectFromEndpoints, gatherersFor } from '../../src/measure/prometheus/measurement.js';
 import { openEndpoint } from '../../src/measure/prometheus/endpoint.js';
 import { apiResponsiveness } from '../../src/measure/prometheus/api-responsiveness.js';
@@ -36,7 +35,7 @@ describe('prometheus measurement against a real Prometheus', () => {
   const sli = new Histogram({ name: 'apiserver_request_sli_duration_seconds', help: 'sli', labelNames: ['verb', 'group', 'version', 'resource', 'subresource', 'scope', 'component'], buckets: SLI_BUCKETS, registers: [registry] });
   const podStart = new Histogram({ name: 'kubelet_pod_start_sli_duration_seconds', help: 'pod start', buckets: [0.5, 1, 2, 3, 4, 5, 6, 8, 10, 20, 30], registers: [registry] });
   const gauge = new Gauge({ name: 'burn_test_queue_depth', help: 'test gauge', labelNames: ['queue'], registers: [registry] });
-  let exporter: Server;
+  let exporter: Awaited<ReturnType<typeof serveRegistry>>;
   let prometheus: RunningPrometheus;
   let dir: string;
   let result: MeasurementResult;
@@ -44,17 +43,12 @@ describe('prometheus measurement against a real Prometheus', () => {
   const recorder = new ApiLatencyRecorder();
 
   beforeAll(async () => {
-    exporter = createServer(async (_req, res) => {
-      res.setHeader('content-type', registry.contentType);
-      res.end(await registry.metrics());
-    });
-    await new Promise<void>((r) => exporter.listen(0, '127.0.0.1', () => r()));
-    const { port } = exporter.address() as { port: number };
+    exporter = await serveRegistry(registry);
     gauge.set({ queue: 'default' }, 3);
     // A long-running apiserver's series exist before the window (rate() needs a sample before the burst).
     const labels = { verb: 'POST', group: '', version: 'v1', resource: 'pods', subresource: '', scope: 'resource', component: 'apiserver' };
     sli.zero(labels);
-    prometheus = await startPrometheus([{ url: `http://127.0.0.1:${port}/metrics` }]);
+    prometheus = await startPrometheus([{ url: exporter.url }]);
     await prometheus.waitForScrapes(2);
     window.startMs = Date.now();
     for (const ms of createLatenciesMs) {
@@ -95,7 +89,7 @@ describe('prometheus measurement against a real Prometheus', () => {
 
   afterAll(async () => {
     await prometheus?.stop();
-    await new Promise((r) => exporter?.close(r));
+    await exporter?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -131,7 +125,8 @@ describe('prometheus measurement against a real Prometheus', () => {
   it('runs metrics profiles as range and instant queries with {{.elapsed}} rendered', () => {
     const range = result.documents.find((d) => d.fileName === 'queueDepth-job-a.json')!.docs as any[];
     expect(range.length).toBeGreaterThan(1);
-    expect(range.at(-1)).toMatchObject({ metricName: 'queueDepth', value: 42, labels: { __name__: 'burn_test_queue_depth', queue: 'default' }, uuid: 'u-1', jobName: 'job-a', query: 'burn_test_queue_depth' });
+    expect(range.at(-1)).toMatchObject({ metricName: 'queueDepth', value: 42, labels: { queue: 'default' }, uuid: 'u-1', jobName: 'job-a', query: 'burn_test_queue_depth' });
+    expect(range.every((d) => !('__name__' in d.labels))).toBe(true); // kube-burner leaves the series name out
     const instant = result.documents.find((d) => d.fileName === 'queueDepthMax-job-a.json')!.docs as any[];
     expect(instant).toHaveLength(1);
     expect(instant[0].value).toBe(42);

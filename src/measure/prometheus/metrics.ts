@@ -3,6 +3,12 @@ import { documentFile, isoTime } from '../documents.js';
 import { PREFLIGHT_ELAPSED, type GatherInput, type Gathered, type PrometheusGatherer } from './gatherer.js';
 import { renderElapsed } from './profiles.js';
 
+/** kube-burner's metric documents leave the series name out of the labels (it is the query's). */
+function withoutName(metric: Record<string, string>): Record<string, string> {
+  const { __name__: _name, ...labels } = metric;
+  return labels;
+}
+
 export const metricsProfileGatherer: PrometheusGatherer = {
   name: 'metric profiles',
   endpoints: 'all',
@@ -14,16 +20,26 @@ export const metricsProfileGatherer: PrometheusGatherer = {
     const warnings: string[] = [];
     for (const q of endpoint.queries) {
       const expr = renderElapsed(q.query, elapsed);
-      const base = { uuid, query: expr, metricName: q.metricName, jobName, ...(settings.alias ? { endpoint: settings.alias } : {}) };
-      const docs = byMetric.get(q.metricName) ?? [];
-      byMetric.set(q.metricName, docs);
+      const docsOf = (metricName: string) => {
+        const docs = byMetric.get(metricName) ?? [];
+        byMetric.set(metricName, docs);
+        const base = { uuid, query: expr, metricName, jobName, ...(settings.alias ? { endpoint: settings.alias } : {}) };
+        return (timeMs: number, metric: Record<string, string>, value: number) => docs.push({ timestamp: isoTime(timeMs), labels: withoutName(metric), value: Number.isNaN(value) ? 0 : value, ...base });
+      };
+      const add = docsOf(q.metricName);
+      const instantAt = async (timeMs: number, into: typeof add) => {
+        for (const s of await client.query(expr, timeMs)) into(s.timeMs, s.metric, s.value);
+      };
       try {
         if (q.instant) {
-          for (const s of await client.query(expr, window.endMs)) docs.push({ timestamp: isoTime(s.timeMs), labels: s.metric, value: s.value, ...base });
+          if (q.captureStart) await instantAt(window.startMs, docsOf(`${q.metricName}-start`));
+          await instantAt(window.endMs, add);
         } else {
           for (const series of await client.queryRange(expr, window.startMs, window.endMs, window.stepMs)) {
-            for (const s of series.samples) docs.push({ timestamp: isoTime(s.timeMs), labels: series.metric, value: s.value, ...base });
+            for (const s of series.samples) add(s.timeMs, series.metric, s.value);
           }
+          // kube-burner: a window that is not a whole number of steps also gets the value at its end.
+          if ((window.endMs - window.startMs) % window.stepMs !== 0) await instantAt(window.endMs, add);
         }
       } catch (err) {
         // kube-burner carries on without a query Prometheus refused, and so does burn (said in the warnings).

@@ -1,5 +1,5 @@
 /**
- * kube-burner's metrics profiles (YAML list of {query, metricName, instant}) and alert profiles
+ * kube-burner's metrics profiles (YAML list of {query, metricName, instant, captureStart}) and alert profiles
  * (YAML list of {expr, description, severity}), read with file:line errors.
  */
 import { readFile } from 'node:fs/promises';
@@ -11,6 +11,8 @@ export interface MetricQuery {
   query: string;
   metricName: string;
   instant: boolean;
+  /** With instant: also the value at the window's start, as `<metricName>-start` (kube-burner). */
+  captureStart: boolean;
   /** Where the entry is written: "metrics.yaml:12:3". */
   origin: string;
 }
@@ -71,11 +73,20 @@ function requireString(entry: Record<string, unknown>, key: string, where: (key?
   return value;
 }
 
+const METRIC_KEYS = ['query', 'metricName', 'instant', 'captureStart'];
+
+function flag(entry: Record<string, unknown>, key: string, where: (key?: string) => string): boolean {
+  const value = entry[key] ?? false;
+  if (typeof value !== 'boolean') throw new UserError(`${where(key)}: "${key}" must be true or false`);
+  return value;
+}
+
 export function parseMetricsProfile(source: string, text: string): MetricQuery[] {
   return parseProfileList(source, text, (entry, where) => {
-    const instant = entry.instant ?? false;
-    if (typeof instant !== 'boolean') throw new UserError(`${where('instant')}: "instant" must be true or false`);
-    return { query: requireString(entry, 'query', where), metricName: requireString(entry, 'metricName', where), instant, origin: where() };
+    // kube-burner decodes profiles with known fields only: a misspelt key is an error, not ignored.
+    const unknown = Object.keys(entry).find((k) => !METRIC_KEYS.includes(k));
+    if (unknown !== undefined) throw new UserError(`${where(unknown)}: unknown key "${unknown}" in a metrics profile entry (known: ${METRIC_KEYS.join(', ')})`);
+    return { query: requireString(entry, 'query', where), metricName: requireString(entry, 'metricName', where), instant: flag(entry, 'instant', where), captureStart: flag(entry, 'captureStart', where), origin: where() };
   });
 }
 
