@@ -85,7 +85,7 @@ async function plan(flags: MeasureFlags, uuid: string): Promise<MeasurePlan> {
 }
 
 export async function runMeasure(flags: MeasureFlags): Promise<number> {
-  const [{ clusterFacts, processCost }, { connectCluster }, { MeasurementSet }, { documentFiles, firedAlerts, measurementRecords, terminalSummary, writeReports, writeRunFolder }] = await Promise.all([
+  const [{ clusterFacts, processCost, readUserMetadata }, { connectCluster }, { MeasurementSet }, { documentFiles, firedAlerts, measurementRecords, terminalSummary, writeReports, writeRunFolder }] = await Promise.all([
     import('../engine/index.js'),
     import('../kube/index.js'),
     import('../measure/index.js'),
@@ -170,23 +170,6 @@ export async function runMeasure(flags: MeasureFlags): Promise<number> {
     interrupts.dispose();
     await client.close();
   }
-}
-
-/** `--user-metadata`: a YAML mapping added to the run's metadata, as kube-burner's measure does. */
-async function readUserMetadata(path: string | undefined): Promise<Record<string, unknown>> {
-  if (!path) return {};
-  const { parse } = await import('yaml');
-  const text = await readFile(path, 'utf8').catch(() => {
-    throw new UserError(`--user-metadata ${path}: file not found`, { hint: 'pass a YAML file of key: value pairs' });
-  });
-  let data: unknown;
-  try {
-    data = parse(text);
-  } catch (err) {
-    throw new UserError(`--user-metadata ${path}: not YAML (${(err as Error).message.split('\n')[0]})`);
-  }
-  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new UserError(`--user-metadata ${path}: expected a mapping of key: value pairs`);
-  return data as Record<string, unknown>;
 }
 
 export function register(program: Command): void {
