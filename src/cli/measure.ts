@@ -153,6 +153,7 @@ export async function runMeasure(flags: MeasureFlags): Promise<number> {
           sendingMs: 0,
           objectsCreated: 0,
           uncertainCreates: 0,
+          alreadyExists: 0,
           churnCycles: 0,
           measurements: measurementRecords(results),
         },

@@ -491,6 +491,7 @@ function readObject(input: DecodeInput, job: Job, checkForType: boolean, node: N
     kind: r.string('kind', ''),
     apiVersion: r.string('apiVersion', ''),
     labelSelector: r.stringMap('labelSelector'),
+    allowNoMatch: r.bool('allowNoMatch', false),
     index,
     pos: r.pos(),
   };
@@ -512,6 +513,8 @@ function readObject(input: DecodeInput, job: Job, checkForType: boolean, node: N
     if (Object.keys(object.labelSelector).length === 0)
       r.error(undefined, `${r.what} has no labelSelector; a ${job.jobType} job without one would act on every ${object.kind || 'object'} of the cluster`, `add labelSelector: {kube-burner.io/job: <job>}`);
   }
+  if (checkForType && job.jobType === 'create' && object.allowNoMatch)
+    r.error('allowNoMatch', `allowNoMatch of ${r.what} is for delete, patch and read jobs, which select objects; a create job selects nothing`, 'remove allowNoMatch');
   if (job.jobType === 'patch' && patchTypeText === undefined)
     r.error(undefined, `${r.what} has no patchType`, 'add patchType: merge-patch (or json-patch, strategic-merge-patch, apply-patch+yaml)');
   r.finish();

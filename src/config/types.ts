@@ -157,6 +157,11 @@ export interface JobObject {
   kind: string;
   apiVersion: string;
   labelSelector: Record<string, string>;
+  /**
+   * burn's own key (delete, patch and read jobs): a selector that matches nothing is expected.
+   * Without it such an object fails its job, so "passed" never hides that nothing was done.
+   */
+  allowNoMatch: boolean; // false
   patchType?: PatchType;
   /** Index in the job's `objects` and the position of the object in the file. */
   index: number;

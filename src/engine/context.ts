@@ -7,6 +7,14 @@ import type { ObjectRenderer } from './objects.js';
 import type { JobProgress } from './progress.js';
 import type { ReadinessTracker } from './tracker.js';
 
+/** One object of the cluster, named. */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
 /** Everything one job's execution needs. */
 export interface JobContext {
   config: Config;
@@ -25,6 +33,8 @@ export interface JobContext {
   errors: string[];
   /** The job's hooks: runners call the stages that happen inside them (onEachIteration, afterJobExecution, churn). */
   hooks: JobHooks;
+  /** The first objects whose create found one already there; progress counts them all. */
+  alreadyExisting: ObjectRef[];
 }
 
 /** Steps of a job pause with shared/sleep's pause: it wakes early, without throwing, when the run is stopped. */

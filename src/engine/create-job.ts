@@ -1,11 +1,11 @@
 import type { Job, JobObject } from '../config/index.js';
-import { isUncertainCreate, type KubeObject } from '../kube/index.js';
+import { isAlreadyExists, isUncertainCreate, type KubeObject } from '../kube/index.js';
 import { UserError } from '../shared/errors.js';
 import { KUBE_BURNER_LABEL } from '../shared/kube-burner-labels.js';
 import { createsInIteration, namespaceForIteration } from '../config/index.js';
-import { pause, type JobContext } from './context.js';
+import { pause, type JobContext, type ObjectRef } from './context.js';
 import { Dispatcher, dispatchWindow } from './dispatch.js';
-import { applyLabels, LABEL } from './labels.js';
+import { LABEL, namespaceLabels } from './labels.js';
 import { DELETION_TIMEOUT_MS, waitGone } from './wait-gone.js';
 import { deleteGroupObjects } from './group-gc.js';
 import { waitForKindsOrThrow, waitIterationsOrThrow, waitReadyOrThrow } from './wait-ready.js';
@@ -21,9 +21,8 @@ export async function ensureNamespace(ctx: JobContext, name: string): Promise<vo
   const ns: KubeObject = {
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: { name, labels: { ...job.namespaceLabels }, annotations: { ...job.namespaceAnnotations } },
+    metadata: { name, labels: namespaceLabels({ uuid: config.global.uuid, runId: config.global.runId, job: job.name }, job.namespaceLabels), annotations: { ...job.namespaceAnnotations } },
   };
-  applyLabels(ns, { [LABEL.uuid]: config.global.uuid, [LABEL.runId]: config.global.runId, [LABEL.job]: job.name });
   // Namespaces are set-up, not the job's load: like kube-burner, they do not take the job's tokens.
   // A namespace that vanishes between our create (409) and our read is created again.
   for (let attempt = 1; ; attempt++) {
@@ -69,16 +68,20 @@ export class NamespaceOwnedElsewhere extends UserError {
 export async function createReplica(ctx: JobContext, object: JobObject, iteration: number, replica: number): Promise<void> {
   const { job } = ctx;
   const docs = await ctx.renderer.render({ job, object, iteration, replica });
-  for (const obj of docs) applyLabels(obj, { [KUBE_BURNER_LABEL.group]: String(object.group.id) });
   const namespace = namespaceForIteration(job, iteration);
   for (const obj of docs) {
     const api = await ctx.client.resolve(obj.apiVersion, obj.kind);
     if (api.namespaced && !obj.metadata.namespace && namespace) obj.metadata.namespace = namespace;
     let created: KubeObject | null;
     try {
-      created = await ctx.progress.track(() => ctx.client.create(obj, { signal: ctx.signal, alreadyExistsOk: true, discardResponse: Boolean(obj.metadata.name) }));
+      created = await ctx.progress.track(() => ctx.client.create(obj, { signal: ctx.signal, discardResponse: Boolean(obj.metadata.name) }));
     } catch (err) {
       if (ctx.signal.aborted) return;
+      if (isAlreadyExists(err)) {
+        // Someone else's object (an earlier run's, a user's): counted and shown, never this run's.
+        if (ctx.alreadyExisting.length < EXAMPLES) ctx.alreadyExisting.push({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name! });
+        continue;
+      }
       if (isUncertainCreate(err)) {
         // Not resent (that could make a second object) and not an error of the cluster: reported.
         ctx.log.warn(`job ${job.name}: ${err.message}`);
@@ -95,6 +98,38 @@ export async function createReplica(ctx: JobContext, object: JobObject, iteratio
     );
     if (waitsForItself(object, obj)) ctx.tracker.expect({ apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name, namespace: ns } }, iteration, object.index);
   }
+}
+
+const EXAMPLES = 3;
+
+function describeObject(ref: ObjectRef): string {
+  return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+}
+
+/** Who made an object this run found already there: the run uuid on its labels, when it has one. */
+async function ownerOf(ctx: JobContext, ref: ObjectRef): Promise<string | undefined> {
+  const found = await ctx.housekeeping.get(ref.apiVersion, ref.kind, ref.name, ref.namespace, { notFoundOk: true, signal: ctx.signal }).catch(() => null);
+  const labels = found?.metadata.labels ?? {};
+  return labels[LABEL.uuid] ?? labels[KUBE_BURNER_LABEL.uuid];
+}
+
+/**
+ * A create's 409 AlreadyExists means the object is someone else's: counted, said, and a job that
+ * created nothing because every create found its object there fails, saying how to clean up.
+ */
+async function reportAlreadyExisting(ctx: JobContext): Promise<void> {
+  const count = ctx.progress.alreadyExists;
+  if (count === 0) return;
+  const examples = ctx.alreadyExisting.map(describeObject).join(', ');
+  const what = `${count} create${count === 1 ? '' : 's'} of job "${ctx.job.name}" found the object already there (409 AlreadyExists${examples ? `: ${examples}${count > ctx.alreadyExisting.length ? ', ...' : ''}` : ''}); not this run's objects, so not waited on, counted or verified`;
+  if (ctx.progress.objectsCreated > 0) {
+    ctx.log.warn(`job ${ctx.job.name}: ${what}`);
+    return;
+  }
+  const owner = ctx.alreadyExisting[0] ? await ownerOf(ctx, ctx.alreadyExisting[0]) : undefined;
+  throw new UserError(`every create of job "${ctx.job.name}" found its object already there, so this run created nothing: ${what}`, {
+    hint: `${owner ? `they carry the uuid of run ${owner}: remove them with burn destroy --uuid ${owner}` : 'remove them (kubectl delete, or burn destroy --uuid <the run that made them>)'}, or let the job do it before it starts with cleanup: true`,
+  });
 }
 
 /**
@@ -198,6 +233,7 @@ export async function runCreateJob(ctx: JobContext): Promise<void> {
     }
   }
   await createIterations(ctx, all, { waitEachIteration: job.podWait });
+  await reportAlreadyExisting(ctx);
   if (!job.podWait && job.waitWhenFinished && !ctx.signal.aborted) {
     ctx.progress.phase = 'waiting';
     await waitIterationsOrThrow(ctx);

@@ -2,6 +2,7 @@ import type { DeletionStrategy } from '../config/index.js';
 import type { ApiResource, KubeClient } from '../kube/index.js';
 import type { Logger } from '../shared/log.js';
 import { runSelector } from './labels.js';
+import { deleteRunLease } from './run-lease.js';
 import { waitGone } from './wait-gone.js';
 
 export interface GcOptions {
@@ -70,6 +71,8 @@ export async function collectGarbage(client: KubeClient, options: GcOptions): Pr
   for (const name of namespaces) {
     await client.delete('v1', 'Namespace', name, undefined, { notFoundOk: true, signal: options.signal });
   }
+  // A run that died left its Lease; one that is ending releases it itself.
+  if (options.job === undefined) await deleteRunLease(client, options.uuid, options.signal).catch((err: unknown) => options.log.debug(`gc: cannot delete the run's Lease: ${err instanceof Error ? err.message : String(err)}`));
   const remaining = options.waitMs > 0 ? await waitGone(client, { apiVersion: 'v1', kind: 'Namespace', labelSelector: selector, timeoutMs: options.waitMs, signal: options.signal }) : 0;
   options.log.info(`gc: deleted ${namespaces.length} namespace(s) and ${objects} other object(s) of ${selector}${remaining ? `; ${remaining} namespace(s) still terminating` : ''}`);
   return { namespaces: namespaces.length, objects, remaining };

@@ -137,6 +137,7 @@ export async function runOneJob(run: OneJob): Promise<{ record: JobRecord; resul
     signal: run.signal,
     errors: [...(run.earlierErrors ?? [])],
     hooks,
+    alreadyExisting: [],
   };
   const measurements = MeasurementSet.forJob(config, job, run.housekeeping, log, runSelector(config.global.uuid, job.name), plannedObjects(job, run.renderer), run.runFolder);
   const watchers = new JobWatchers(job, run.housekeeping, log, run.signal);
@@ -199,6 +200,7 @@ export async function runOneJob(run: OneJob): Promise<{ record: JobRecord; resul
     sendingMs: progress.sendingMs(),
     objectsCreated: progress.objectsCreated,
     uncertainCreates: progress.uncertainCreates,
+    alreadyExists: progress.alreadyExists,
     churnCycles,
     measurements: measurementRecords(results),
     ...(job.hooks.length ? { hooks: hooks.records } : {}),

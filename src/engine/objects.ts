@@ -6,7 +6,7 @@ import type { Config, Job, JobObject } from '../config/index.js';
 import type { KubeObject } from '../kube/index.js';
 import { UserError } from '../shared/errors.js';
 import { compileTemplate, type CompiledTemplate } from '../template/index.js';
-import { applyLabels, burnLabels } from './labels.js';
+import { labelObject } from './labels.js';
 import { parseRenderedDocuments, RenderedYamlError } from './rendered-yaml.js';
 
 /** Where one rendered object came from: what its labels say and what messages name. */
@@ -37,10 +37,18 @@ function renderError(origin: ObjectOrigin, what: string): UserError {
   });
 }
 
+/** What one document of an object's template is: its kind, and the namespace it names, if any. */
+export interface DocumentKind {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+}
+
 /** Renders a job's object templates into Kubernetes objects carrying the burn labels. */
 export class ObjectRenderer {
   private readonly compiled = new Map<JobObject, CompiledTemplate>();
   private functionTemplates: Promise<string[]> | undefined;
+  private readonly documentKinds = new Map<JobObject, Promise<DocumentKind[]>>();
 
   constructor(private readonly config: Config) {}
 
@@ -84,16 +92,27 @@ export class ObjectRenderer {
     return template.render(templateData(this.config, origin.job, origin.object, origin.iteration, origin.replica));
   }
 
-  /** The objects one replica of an object template yields, labelled for this run. */
+  /** The objects one replica of an object template yields, labelled for this run (burn's and kube-burner's labels). */
   async render(origin: ObjectOrigin): Promise<KubeObject[]> {
+    const objects = await this.renderObjects(origin);
+    const first = await this.firstIndex(origin.job, origin.object);
+    for (const [i, obj] of objects.entries()) {
+      labelObject(obj, {
+        uuid: this.config.global.uuid,
+        runId: this.config.global.runId,
+        job: origin.job.name,
+        iteration: origin.iteration,
+        replica: origin.replica,
+        index: first + i,
+        group: groupId(origin.object),
+      });
+    }
+    return objects;
+  }
+
+  /** The objects one replica yields, unlabelled. */
+  private async renderObjects(origin: ObjectOrigin): Promise<KubeObject[]> {
     const text = await this.renderText(origin);
-    const labels = burnLabels({
-      uuid: this.config.global.uuid,
-      runId: this.config.global.runId,
-      job: origin.job.name,
-      iteration: origin.iteration,
-      replica: origin.replica,
-    });
     let docs: unknown[];
     try {
       docs = parseRenderedDocuments(text);
@@ -107,8 +126,32 @@ export class ObjectRenderer {
         throw renderError(origin, 'rendered something that is not a Kubernetes object (apiVersion, kind, metadata)');
       }
     }
-    for (const obj of objects) applyLabels(obj, labels);
     return objects;
+  }
+
+  /**
+   * The kinds of the documents an object's template yields, from its first iteration and replica:
+   * kube-burner numbers a job's objects (kube-burner.io/index) and verifies them by these.
+   */
+  documents(job: Job, object: JobObject): Promise<DocumentKind[]> {
+    let kinds = this.documentKinds.get(object);
+    if (!kinds) {
+      kinds = this.renderObjects({ job, object, iteration: 0, replica: 1 }).then((objs) =>
+        objs.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) })),
+      );
+      this.documentKinds.set(object, kinds);
+    }
+    return kinds;
+  }
+
+  /** kube-burner.io/index of the object's first document: the documents of the objects before it (with replicas) come first. */
+  async firstIndex(job: Job, object: JobObject): Promise<number> {
+    let index = 0;
+    for (const before of job.objects) {
+      if (before === object) break;
+      if (before.replicas >= 1 && before.objectTemplate) index += (await this.documents(job, before)).length;
+    }
+    return index;
   }
 
   /**
@@ -135,6 +178,15 @@ export class ObjectRenderer {
     }
     return [...images].sort();
   }
+}
+
+/**
+ * kube-burner.io/group: the object's `group.id`, 0 for an object without a group (kube-burner's
+ * value then). Read loosely so the label follows the object key `group` once the config carries it.
+ */
+function groupId(object: JobObject): number {
+  const id = (object as { group?: { id?: unknown } }).group?.id;
+  return typeof id === 'number' ? id : 0;
 }
 
 function collectImages(node: unknown, into: Set<string>): void {

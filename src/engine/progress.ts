@@ -1,4 +1,4 @@
-import { isUncertainCreate } from '../kube/index.js';
+import { isAlreadyExists, isUncertainCreate } from '../kube/index.js';
 import { nowMs } from '../shared/clock.js';
 import type { Logger } from '../shared/log.js';
 
@@ -26,6 +26,8 @@ export class JobProgress {
   errors = 0;
   /** Creates whose outcome is unknown (UncertainCreateError): not resent, not errors, reported. */
   uncertainCreates = 0;
+  /** Creates answered 409 AlreadyExists: someone else's object was there; not this run's, not an error of the cluster. */
+  alreadyExists = 0;
   phase = 'starting';
   private inFlight = 0;
   private busySinceMs = 0;
@@ -60,6 +62,7 @@ export class JobProgress {
       if (!this.options.signal?.aborted) {
         this.requests++;
         if (isUncertainCreate(err)) this.uncertainCreates++;
+        else if (isAlreadyExists(err)) this.alreadyExists++;
         else this.errors++;
       }
       throw err;
@@ -93,6 +96,7 @@ export class JobProgress {
       pods ? `pods ready ${this.podsReady()}/${pods}` : '',
       `errors ${this.errors}`,
       this.uncertainCreates ? `uncertain creates ${this.uncertainCreates}` : '',
+      this.alreadyExists ? `already existed ${this.alreadyExists}` : '',
     ]
       .filter(Boolean)
       .join('  ');

@@ -14,11 +14,13 @@ import { ExitCode, UserError } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 import { version } from '../shared/version.js';
 import { checkClusterHealth } from './cluster-health.js';
+import { cleanupEarlierRuns } from './cleanup.js';
 import { collectGarbage } from './gc.js';
 import { JobHooks } from './hooks.js';
 import { failureMessage, runOneJob } from './job.js';
 import { Ledger } from './ledger.js';
 import { ObjectRenderer } from './objects.js';
+import { holdRunLease } from './run-lease.js';
 import { settingsNotActedOn } from './unsupported.js';
 
 export type { EndReason } from '../report/index.js';
@@ -187,18 +189,23 @@ async function runJobs(run: PreparedRun, client: KubeClient, cluster: ClusterFac
   const jobResults: JobResults[] = [];
   const runErrors: string[] = [];
   const hooks = new Map(config.jobs.map((job) => [job.name, new JobHooks(job, { reportDir, log, signal: stop.controller.signal })]));
+  const lease = await holdRunLease(housekeeping, uuid, log);
   try {
     log.info(`run ${uuid}: ${config.jobs.length} job(s) against ${cluster.target === 'sim' ? 'the simulated cluster' : cluster.server} (Kubernetes ${cluster.k8sVersion}, ${cluster.totalNodes} nodes)`);
     // kube-burner's clean-up of earlier runs, before the first job: each create job with cleanup, between its beforeGC and afterGC hooks.
     const gcStageErrors = new Map<string, string[]>();
+    const cleanupProblems: string[] = [];
     for (const job of config.jobs) {
       if (job.jobType !== 'create' || !job.cleanup) continue;
       const jobHooks = hooks.get(job.name)!;
       const errors = await jobHooks.run('beforeGC');
+      cleanupProblems.push(...(await cleanupEarlierRuns({ config, client: housekeeping, renderer: run.renderer, log, signal: stop.controller.signal }, job)));
       errors.push(...(await jobHooks.run('afterGC')));
       gcStageErrors.set(job.name, errors);
     }
-    for (const job of config.jobs) {
+    for (const problem of cleanupProblems) log.error(problem);
+    runErrors.push(...cleanupProblems);
+    for (const job of cleanupProblems.length ? [] : config.jobs) {
       if (stop.reason) break;
       const { record, results: ofJob } = await runOneJob({ config, job, client, housekeeping, renderer: run.renderer, ledger, log, signal: stop.controller.signal, tty: options.tty, runFolder: reportDir, hooks: hooks.get(job.name)!, earlierErrors: gcStageErrors.get(job.name) ?? [] });
       jobs.push(record);
@@ -228,6 +235,7 @@ async function runJobs(run: PreparedRun, client: KubeClient, cluster: ClusterFac
   }
   const errors = [...jobs.flatMap((j) => j.errors.map((e) => `job ${j.name}: ${e}`)), ...runErrors];
   const reason: EndReason = stop.reason ?? (errors.length ? 'failed' : 'completed');
+  await lease.release();
 
   const record: RunRecord = {
     uuid,

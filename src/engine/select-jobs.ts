@@ -26,13 +26,32 @@ async function selected(ctx: JobContext, object: JobObject): Promise<KubeObject[
   return ctx.progress.track(() => ctx.client.list(apiVersionOf(object), object.kind, { labelSelector: selectorString(object.labelSelector), signal: ctx.signal }));
 }
 
+const VERBS: Record<'delete' | 'patch' | 'read', string> = { delete: 'deleted', patch: 'patched', read: 'read' };
+
+/**
+ * An object whose selector found nothing in any iteration: its job did none of its work, which is
+ * an error unless the config says it is expected (allowNoMatch), so "passed" never hides it.
+ */
+function reportNoMatch(ctx: JobContext, object: JobObject): void {
+  const what = `object ${object.index + 1} of ${ctx.job.jobType} job "${ctx.job.name}" (${object.kind} with ${selectorString(object.labelSelector)}) matched nothing, so nothing was ${VERBS[ctx.job.jobType as keyof typeof VERBS] ?? 'done'}`;
+  if (object.allowNoMatch) {
+    ctx.log.info(`job ${ctx.job.name}: ${what} (allowNoMatch: true)`);
+    return;
+  }
+  ctx.log.error(`job ${ctx.job.name}: ${what}`);
+  ctx.errors.push(`${what}; if that is expected, set allowNoMatch: true on the object`);
+}
+
 async function forEachSelected(ctx: JobContext, act: (object: JobObject, target: KubeObject, iteration: number) => Promise<unknown>): Promise<void> {
   const { job } = ctx;
   const dispatcher = new Dispatcher(dispatchWindow(ctx.client.limits));
+  const matched = new Map<JobObject, number>(job.objects.map((o) => [o, 0]));
   for (let iteration = 0; iteration < job.jobIterations && !ctx.signal.aborted; iteration++) {
     ctx.progress.iteration = iteration;
     for (const [i, object] of job.objects.entries()) {
-      for (const target of await selected(ctx, object)) {
+      const targets = await selected(ctx, object);
+      matched.set(object, matched.get(object)! + targets.length);
+      for (const target of targets) {
         await dispatcher.submit(() => ctx.progress.track(() => act(object, target, iteration)).then(() => void ctx.progress.objectsCreated++));
       }
       if (job.objectDelayMs > 0 && i < job.objects.length - 1) {
@@ -45,6 +64,7 @@ async function forEachSelected(ctx: JobContext, act: (object: JobObject, target:
   }
   await dispatcher.drain();
   for (const err of dispatcher.errors) ctx.errors.push(err instanceof Error ? err.message : String(err));
+  if (!ctx.signal.aborted) for (const [object, count] of matched) if (count === 0) reportNoMatch(ctx, object);
 }
 
 export async function runDeleteJob(ctx: JobContext): Promise<void> {

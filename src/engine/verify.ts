@@ -1,27 +1,35 @@
+import { createsInIteration } from '../config/index.js';
 import type { JobContext } from './context.js';
-import { runSelector } from './labels.js';
+import { kubeBurnerObjectSelector } from './labels.js';
 
 /**
- * kube-burner's verifyObjects: after a create job, the cluster must hold as many of the job's
- * objects, kind by kind, as the job created. Returns one message per mismatch.
+ * kube-burner's verifyObjects: after a create job, each of the job's objects (each document of a
+ * template) must be in the cluster as many times as the config asks for: replicas times the
+ * iterations that create it. Each is counted by its own kube-burner.io/index among the objects of
+ * its kind carrying the run's uuid, runid and job, so the pods a Deployment makes (which carry the
+ * Deployment's index, and are of another kind) never count as created objects. Returns one message
+ * per mismatch.
  */
 export async function verifyObjects(ctx: JobContext): Promise<string[]> {
-  const expected = new Map<string, { apiVersion: string; kind: string; count: number }>();
-  for (const obj of ctx.ledger.objects) {
-    if (obj.job !== ctx.job.name) continue;
-    const key = `${obj.apiVersion}/${obj.kind}`;
-    const entry = expected.get(key) ?? { apiVersion: obj.apiVersion, kind: obj.kind, count: 0 };
-    entry.count++;
-    expected.set(key, entry);
-  }
-  const selector = runSelector(ctx.config.global.uuid, ctx.job.name);
+  const { job, config } = ctx;
   const mismatches: string[] = [];
-  for (const { apiVersion, kind, count } of expected.values()) {
-    let found = 0;
-    for await (const page of ctx.housekeeping.listPages(apiVersion, kind, { labelSelector: selector, signal: ctx.signal })) {
-      found = page.restarted ? page.items.length : found + page.items.length;
+  for (const object of job.objects) {
+    if (object.replicas < 1 || !object.objectTemplate) continue;
+    let iterations = 0;
+    for (let i = 0; i < job.jobIterations; i++) if (createsInIteration(object, i)) iterations++;
+    const expected = object.replicas * iterations;
+    const first = await ctx.renderer.firstIndex(job, object);
+    for (const [d, { apiVersion, kind }] of (await ctx.renderer.documents(job, object)).entries()) {
+      const selector = kubeBurnerObjectSelector({ uuid: config.global.uuid, runId: config.global.runId, job: job.name, index: first + d });
+      let found = 0;
+      for await (const page of ctx.housekeeping.listPages(apiVersion, kind, { labelSelector: selector, signal: ctx.signal })) {
+        found = page.restarted ? page.items.length : found + page.items.length;
+      }
+      if (found !== expected) {
+        const conflicts = ctx.progress.alreadyExists ? ` (${ctx.progress.alreadyExists} of the job's creates found their object already there)` : '';
+        mismatches.push(`verifyObjects: expected ${expected} ${kind} with ${selector}, found ${found}${conflicts}`);
+      }
     }
-    if (found !== count) mismatches.push(`verifyObjects: expected ${count} ${kind} with ${selector}, found ${found}`);
   }
   return mismatches;
 }

@@ -70,6 +70,8 @@ export interface JobRecord {
   objectsCreated: number;
   /** Creates that may or may not have made their object (timed out after sending: never resent). */
   uncertainCreates: number;
+  /** Creates answered 409 AlreadyExists: the object was someone else's (never counted as created). */
+  alreadyExists: number;
   churnCycles: number;
   measurements: MeasurementRecord[];
   /** Every run of the job's hooks (kube-burner's `hooks`), in start order; absent when the job has none. */
@@ -224,6 +226,7 @@ export function jobSummaryDocument(record: RunRecord, job: JobRecord): JsonObjec
     sendingTime: Math.round(job.sendingMs) / 1000,
     objectsCreated: job.objectsCreated,
     uncertainCreates: job.uncertainCreates,
+    alreadyExists: job.alreadyExists,
     churnCycles: job.churnCycles,
     target: record.cluster.target,
     k8sVersion: record.cluster.k8sVersion,
@@ -344,6 +347,7 @@ function jobRecordOf(raw: JsonObject): JobRecord {
     sendingMs: num(raw.sendingMs, 0),
     objectsCreated: num(raw.objectsCreated, 0),
     uncertainCreates: num(raw.uncertainCreates, 0),
+    alreadyExists: num(raw.alreadyExists, 0),
     churnCycles: num(raw.churnCycles, 0),
     measurements: (Array.isArray(raw.measurements) ? raw.measurements : []).filter(isObject).map(measurementOf),
     // Hook records are burn's own plain JSON (HookRecord).

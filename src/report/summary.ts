@@ -64,7 +64,7 @@ function jobsSection(folder: RunFolder, paint: Paint): string {
     return [
       j.name,
       j.jobType,
-      String(j.objectsCreated),
+      j.alreadyExists ? `${j.objectsCreated} ${paint.bad(`(${j.alreadyExists} already existed)`)}` : String(j.objectsCreated),
       formatMs(elapsed),
       `${formatNumber(j.achievedQps)} / ${Number.isFinite(qps) && qps > 0 ? formatNumber(qps) : 'unlimited'}`,
       String(j.requests),

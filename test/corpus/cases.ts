@@ -119,6 +119,14 @@ export const cases: Case[] = [
   { name: 'incrementalLoad pattern type unknown', files: { 'c.yaml': config(['incrementalLoad: {totalIterations: 5, pattern: {type: exponental}}']), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:4:\d+: "type" of pattern .* is "exponental"; it must be one of linear, exponential/ },
   { name: 'group id negative', files: { 'c.yaml': config([], ['group: {id: -1}']), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:7:\d+: "id" of group of object 1 of job "j" is -1; it must be at least 0/ },
   { name: 'netpolLatency threshold on minReady (kube-burner writes MinReady)', files: { 'c.yaml': config(['measurements:', '  - name: netpolLatency', '    thresholds: [{conditionType: minReady, threshold: 1s}]']), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:6:\d+: "conditionType" of netpolLatency thresholds\[0\] is "minReady"; it must be one of Ready, MinReady/ },
+  { name: 'allowNoMatch on a create job', files: { 'c.yaml': config([], ['allowNoMatch: true']), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:7:\d+: allowNoMatch of object 1 of job "j" is for delete, patch and read jobs/ },
+  {
+    name: 'allowNoMatch not a boolean',
+    files: { 'c.yaml': 'jobs:\n  - name: d\n    jobType: delete\n    objects:\n      - kind: Pod\n        labelSelector: {kube-burner.io/job: j}\n        allowNoMatch: maybe\n' },
+    args: validate,
+    exit: 1,
+    message: /c\.yaml:7:\d+: "allowNoMatch" of object 1 of job "d" must be/,
+  },
   // ---- configs: references
   { name: 'objectTemplate missing', files: { 'c.yaml': config() }, args: validate, exit: 1, message: /c\.yaml:5:\d+: objectTemplate "pod\.yaml" not found/ },
   { name: 'objectTemplate is a folder', files: { 'c.yaml': config(), 'pod.yaml/inside.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:5:\d+: objectTemplate "pod\.yaml" is a folder .*not a file/ },

@@ -110,6 +110,8 @@ describe('two runs with the same namespace names on one simulator (burn sim serv
         expect(b.code, b.stderr).toBe(1);
         expect(b.stderr).toContain('namespace shared-ns exists and belongs to another burn run (uuid run-a');
         expect(b.stderr).toContain('burn destroy --uuid run-a');
+        // B's cleanup (kube-burner's default) left A's namespace alone: A's run Lease said A is still going.
+        expect(b.stderr).toMatch(/job shared: cleanup spared \d+ object\(s\) of kube-burner.io\/job=shared that belong to burn runs still going: Namespace shared-ns \(run run-a\)/);
         // B ran its gc (its own uuid only) and A's namespace and pods are all still there.
         const ns = await client.get('v1', 'Namespace', 'shared-ns');
         expect(ns.metadata.labels?.['burn.dev/uuid']).toBe('run-a');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Dispatcher } from '../../src/engine/dispatch.js';
-import { applyLabels, burnLabels, runSelector } from '../../src/engine/labels.js';
+import { applyLabels, burnLabels, kubeBurnerObjectSelector, labelObject, namespaceLabels, runSelector } from '../../src/engine/labels.js';
 import { explainNotReady, formatNotReady, type PodState } from '../../src/engine/not-ready.js';
 import { evaluateStatusPath, readinessOf } from '../../src/engine/readiness.js';
 import { podStateOf } from '../../src/engine/tracker.js';
@@ -8,7 +8,7 @@ import { podStateOf } from '../../src/engine/tracker.js';
 describe('labels', () => {
   it('labels the object and the pod template of a controller', () => {
     const deployment: any = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', labels: { app: 'x' } }, spec: { template: { metadata: { labels: { app: 'x' } } } } };
-    applyLabels(deployment, burnLabels({ uuid: 'u1', runId: 'r1', job: 'j', iteration: 3, replica: 2 }));
+    applyLabels(deployment, burnLabels({ uuid: 'u1', runId: 'r1', job: 'j', iteration: 3, replica: 2, index: 0, group: 0 }));
     for (const labels of [deployment.metadata.labels, deployment.spec.template.metadata.labels]) {
       expect(labels).toEqual({ app: 'x', 'burn.dev/uuid': 'u1', 'burn.dev/runid': 'r1', 'burn.dev/job': 'j', 'burn.dev/iteration': '3', 'burn.dev/replica': '2' });
     }
@@ -21,6 +21,50 @@ describe('labels', () => {
     const cm: any = { kind: 'ConfigMap', metadata: { name: 'c' }, data: { template: 'x' } };
     applyLabels(cm, { a: 'b' });
     expect(cm).toEqual({ kind: 'ConfigMap', metadata: { name: 'c', labels: { a: 'b' } }, data: { template: 'x' } });
+  });
+
+  const id = { uuid: 'u1', runId: 'r1', job: 'j', iteration: 3, replica: 2, index: 4, group: 0 };
+  const kb = {
+    'kube-burner.io/uuid': 'u1',
+    'kube-burner.io/runid': 'r1',
+    'kube-burner.io/job': 'j',
+    'kube-burner.io/index': '4',
+    'kube-burner.io/job-iteration': '3',
+    'kube-burner.io/replica': '2',
+    'kube-burner.io/group': '0',
+  };
+  const burn = burnLabels(id);
+
+  it("puts kube-burner's labels beside burn's, on a Deployment's pod template too; the template's own values win over kube-burner's", () => {
+    const deployment: any = { kind: 'Deployment', metadata: { name: 'd', labels: { app: 'x', 'kube-burner.io/replica': 'mine' } }, spec: { template: { metadata: { labels: { app: 'x-pod' } } } } };
+    labelObject(deployment, id);
+    expect(deployment.metadata.labels).toEqual({ app: 'x', ...kb, 'kube-burner.io/replica': 'mine', ...burn });
+    // Only kube-burner's labels reach the pod template, with the values the object ended up with.
+    expect(deployment.spec.template.metadata.labels).toEqual({ app: 'x-pod', ...kb, 'kube-burner.io/replica': 'mine', ...burn });
+  });
+
+  it("gives a StatefulSet's selector kube-burner's labels, and a Job's pod template only burn's (as kube-burner, which labels no Job pods)", () => {
+    const sts: any = { kind: 'StatefulSet', metadata: { name: 's' }, spec: { selector: { matchLabels: { app: 's' } }, template: { metadata: { labels: { app: 's' } } } } };
+    labelObject(sts, id);
+    expect(sts.spec.selector.matchLabels).toEqual({ app: 's', ...kb });
+    expect(sts.spec.template.metadata.labels).toEqual({ app: 's', ...kb, ...burn });
+    const job: any = { kind: 'Job', metadata: { name: 'j' }, spec: { template: { spec: {} } } };
+    labelObject(job, id);
+    expect(job.metadata.labels).toEqual({ ...kb, ...burn });
+    expect(job.spec.template.metadata.labels).toEqual(burn);
+  });
+
+  it("labels namespaces with kube-burner's job, uuid and runid, which namespaceLabels may override, and burn's, which they may not", () => {
+    expect(namespaceLabels({ uuid: 'u1', runId: 'r1', job: 'j' }, { 'kube-burner.io/job': 'other', 'burn.dev/uuid': 'x', team: 't' })).toEqual({
+      'kube-burner.io/job': 'other',
+      'kube-burner.io/uuid': 'u1',
+      'kube-burner.io/runid': 'r1',
+      team: 't',
+      'burn.dev/uuid': 'u1',
+      'burn.dev/runid': 'r1',
+      'burn.dev/job': 'j',
+    });
+    expect(kubeBurnerObjectSelector(id)).toBe('kube-burner.io/uuid=u1,kube-burner.io/runid=r1,kube-burner.io/job=j,kube-burner.io/index=4');
   });
 
   it('selects a run or one of its jobs', () => {

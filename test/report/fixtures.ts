@@ -141,6 +141,7 @@ export async function writeFixtureRun(run: FixtureRun, dir?: string): Promise<st
         sendingMs,
         objectsCreated: run.pods,
         uncertainCreates: 0,
+        alreadyExists: 0,
         churnCycles: 0,
         measurements: measurementRecords(results),
       },
