@@ -48,24 +48,31 @@ async function targetsOf(ctx: CleanupContext, job: Job): Promise<{ fixed: Target
 
 /** Runs one create job's cleanup; resolves the problems (leftovers still there when the wait ended). */
 export async function cleanupEarlierRuns(ctx: CleanupContext, job: Job): Promise<string[]> {
-  const live = await liveRuns(ctx.client, ctx.signal);
-  live.delete(ctx.config.global.uuid);
   const { client, signal, log } = ctx;
   const selector = kubeBurnerJobSelector(job.name);
   const spared: string[] = [];
-  /** An object of a run still going is not an earlier run's leftover. */
-  const isLeftover = (obj: KubeObject): boolean => {
-    const owner = obj.metadata.labels?.[LABEL.uuid];
-    if (owner === undefined || !live.has(owner)) return true;
-    spared.push(`${obj.kind ?? ''} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name} (run ${owner})`);
-    return false;
+  /**
+   * What of `items` earlier runs left: not what a burn run still going owns. The Leases are read
+   * after the items were listed: a run creates its Lease before any object, so the owner of every
+   * listed item that is still going is seen.
+   */
+  const leftovers = async (items: KubeObject[], kind: string): Promise<KubeObject[]> => {
+    if (items.length === 0) return items;
+    const live = await liveRuns(client, signal);
+    live.delete(ctx.config.global.uuid);
+    return items.filter((item) => {
+      const owner = item.metadata.labels?.[LABEL.uuid];
+      if (owner === undefined || !live.has(owner)) return true;
+      spared.push(`${kind} ${item.metadata.namespace ? `${item.metadata.namespace}/` : ''}${item.metadata.name} (run ${owner})`);
+      return false;
+    });
   };
   const { fixed, inNamespaces } = await targetsOf(ctx, job);
   const deleted: Array<{ target: Target; keys: Set<string> }> = [];
   const remove = async (target: Target, namespace: string | undefined): Promise<void> => {
-    const items = (await client.list(target.apiVersion, target.kind, { namespace, labelSelector: selector, signal })).map((item) => ({ ...item, kind: target.kind }));
+    const items = await leftovers(await client.list(target.apiVersion, target.kind, { namespace, labelSelector: selector, signal }), target.kind);
     const keys = new Set<string>();
-    for (const item of items.filter(isLeftover)) {
+    for (const item of items) {
       await client.delete(target.apiVersion, target.kind, item.metadata.name!, item.metadata.namespace, { notFoundOk: true, propagationPolicy: 'Background', signal });
       keys.add(`${item.metadata.namespace ?? ''}/${item.metadata.name}`);
     }
@@ -73,7 +80,7 @@ export async function cleanupEarlierRuns(ctx: CleanupContext, job: Job): Promise
   };
 
   for (const target of fixed) await remove(target, target.namespace);
-  const namespaces = (await client.list('v1', 'Namespace', { labelSelector: selector, signal })).map((ns) => ({ ...ns, kind: 'Namespace' })).filter(isLeftover);
+  const namespaces = await leftovers(await client.list('v1', 'Namespace', { labelSelector: selector, signal }), 'Namespace');
   if (ctx.config.global.deletionStrategy === 'gvr') {
     for (const ns of namespaces) for (const target of inNamespaces) await remove(target, ns.metadata.name);
   }
