@@ -104,7 +104,7 @@ export class ObjectRenderer {
         iteration: origin.iteration,
         replica: origin.replica,
         index: first + i,
-        group: groupId(origin.object),
+        group: origin.object.group.id,
       });
     }
     return objects;
@@ -178,15 +178,6 @@ export class ObjectRenderer {
     }
     return [...images].sort();
   }
-}
-
-/**
- * kube-burner.io/group: the object's `group.id`, 0 for an object without a group (kube-burner's
- * value then). Read loosely so the label follows the object key `group` once the config carries it.
- */
-function groupId(object: JobObject): number {
-  const id = (object as { group?: { id?: unknown } }).group?.id;
-  return typeof id === 'number' ? id : 0;
 }
 
 function collectImages(node: unknown, into: Set<string>): void {
