@@ -1,5 +1,7 @@
-/** sprig's crypto functions: derivePassword (Master Password), AES-CBC, random bytes, private keys. */
+/** sprig's crypto functions: derivePassword (Master Password), bcrypt, AES-CBC, random bytes, private keys, certificates. */
 import { createCipheriv, createDecipheriv, createHmac, generateKeyPairSync, randomBytes, scryptSync } from 'node:crypto';
+import { bcrypt } from './bcrypt.js';
+import { certificateFunctions, dsaPrivateKeyPem } from './x509.js';
 import { FunctionError, fn, type TemplateFunction } from './types.js';
 
 const PASSWORD_TEMPLATES: Record<string, string[]> = {
@@ -83,7 +85,7 @@ function decryptAES(password: string, crypt64: string): string {
   return plain.subarray(0, plain.length - pad).toString('utf8');
 }
 
-/** sprig's genPrivateKey: PEM of a new key (rsa 4096 by default, ecdsa P-256, ed25519). */
+/** sprig's genPrivateKey: PEM of a new key (rsa 4096 by default, ecdsa P-256, ed25519, dsa L2048 N256). */
 function generatePrivateKey(type: string): string {
   switch (type) {
     case '':
@@ -94,23 +96,11 @@ function generatePrivateKey(type: string): string {
     case 'ed25519':
       return generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
     case 'dsa':
-      throw new FunctionError('genPrivateKey "dsa" is not supported by burn (DSA keys are deprecated); use "ecdsa", "ed25519" or "rsa"');
+      return dsaPrivateKeyPem();
     default:
       return `Unknown type ${type}`;
   }
 }
-
-function unsupported(name: string, why: string): TemplateFunction {
-  return {
-    params: [],
-    variadic: 'any',
-    fn: () => {
-      throw new FunctionError(`${name} is not supported by burn: ${why}`);
-    },
-  };
-}
-
-const CERTS = 'burn does not generate X.509 certificates in templates; create them beforehand and read them with ReadFile';
 
 export const cryptoFunctions: Record<string, TemplateFunction> = {
   derivePassword: fn(['int', 'string', 'string', 'string', 'string'], derivePassword),
@@ -121,13 +111,7 @@ export const cryptoFunctions: Record<string, TemplateFunction> = {
     return randomBytes(n).toString('base64');
   }),
   genPrivateKey: fn(['string'], generatePrivateKey),
-  bcrypt: unsupported('bcrypt', 'no bcrypt implementation is bundled; hash the password beforehand'),
-  htpasswd: unsupported('htpasswd', 'no bcrypt implementation is bundled; create the htpasswd line beforehand'),
-  buildCustomCert: unsupported('buildCustomCert', CERTS),
-  genCA: unsupported('genCA', CERTS),
-  genCAWithKey: unsupported('genCAWithKey', CERTS),
-  genSelfSignedCert: unsupported('genSelfSignedCert', CERTS),
-  genSelfSignedCertWithKey: unsupported('genSelfSignedCertWithKey', CERTS),
-  genSignedCert: unsupported('genSignedCert', CERTS),
-  genSignedCertWithKey: unsupported('genSignedCertWithKey', CERTS),
+  bcrypt: fn(['string'], bcrypt),
+  htpasswd: fn(['string', 'string'], (user: string, password: string) => (user.includes(':') ? `invalid username: ${user}` : `${user}:${bcrypt(password)}`)),
+  ...certificateFunctions,
 };

@@ -24,8 +24,6 @@ export interface Case {
   shape?: string;
   /** false: both sides must fail; burn words the message its own way. */
   goMessage?: boolean;
-  /** A function burn does not provide: burn must refuse it with "not supported by burn" and this reason. */
-  burnDiffers?: string;
 }
 
 export interface Table {
@@ -88,10 +86,6 @@ export function storable(c: Case, r: Result): Result {
 export function compareCase(c: Case, go: Result | undefined, burn: Result, goIsLive: boolean): string[] {
   if (!go) return [`${c.name}: no Go result (run scripts/template/crosscheck --update)`];
   const where = `${c.name}  (template ${JSON.stringify(c.tpl)})`;
-  if (c.burnDiffers !== undefined) {
-    if (burn.error?.includes('not supported by burn')) return [];
-    return [`${where}\n    burn must refuse this function (${c.burnDiffers})\n    burn gave: ${JSON.stringify(burn.error ?? burn.output)}`];
-  }
   if (go.error !== undefined) {
     if (burn.error === undefined) return [`${where}\n    Go failed:   ${go.error}\n    burn output: ${JSON.stringify(burn.output)}`];
     if (c.goMessage === false || messageCore(burn.error) === messageCore(go.error)) return [];
