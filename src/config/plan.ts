@@ -137,6 +137,7 @@ export function planJob(job: Job, rendered: readonly RenderedObject[]): JobPlan 
   else if (creates && job.podWait) plus.push('waiting for objects after every iteration (podWait)');
   else if (creates && job.waitWhenFinished) plus.push('waiting for objects at the end (waitWhenFinished)');
   if (!creates) plus.push(`the ${job.jobType} requests for every matching object`);
+  if (!creates && job.objects.some((o) => o.wait) && (job.executionMode === 'parallel' || job.objectWait || job.waitWhenFinished)) plus.push("waiting for this run's objects of the selected kinds to be ready");
   if (job.jobType === 'delete' && job.waitForDeletion) plus.push('waiting for deletion');
   if (job.churnConfig.enabled) plus.push('churn re-creation waits');
   if (steps.length) plus.push('a health check and the deletion of the load after every step');
@@ -289,8 +290,15 @@ function simulateCreate(job: Job, objects: readonly ObjectPlan[], clock: TokenBu
   });
 }
 
-/** delete, read and patch jobs list each object's selector once per iteration before acting on what they find. */
+/**
+ * delete, read and patch jobs list each object's selector before acting on what they find: once per
+ * iteration (sequential), or once in all (parallel, where every iteration's requests go at once).
+ */
 function simulateSelectJob(job: Job, clock: TokenBucketClock): void {
+  if (job.executionMode === 'parallel') {
+    clock.send(job.objects.length);
+    return;
+  }
   simulateIterations(job.jobIterations, 1, clock, (iteration) => {
     job.objects.forEach((_, i) => {
       clock.send(1);

@@ -4,6 +4,7 @@ import { pause, type JobContext } from './context.js';
 import { Dispatcher, dispatchWindow } from './dispatch.js';
 import { parseRenderedDocuments } from './rendered-yaml.js';
 import { waitGone } from './wait-gone.js';
+import { waitSelectedObjectsOrThrow } from './wait-ready.js';
 import { selectorString } from './wait-selected.js';
 
 /** delete, patch and read jobs act on what a label selector finds, kind by kind. */
@@ -42,42 +43,65 @@ function reportNoMatch(ctx: JobContext, object: JobObject): void {
   ctx.errors.push(`${what}; if that is expected, set allowNoMatch: true on the object`);
 }
 
-async function forEachSelected(ctx: JobContext, act: (object: JobObject, target: KubeObject, iteration: number) => Promise<unknown>): Promise<void> {
+/**
+ * kube-burner's execution modes. parallel (patch jobs by default): each object's selection is listed
+ * once, every iteration's requests go at once, then the job's objects are waited for. sequential
+ * (delete and read jobs, patch on request): iteration by iteration, object by object, each object's
+ * requests finished (then waited for with objectWait, then `afterObject`) before the next object's.
+ */
+async function forEachSelected(ctx: JobContext, act: (object: JobObject, target: KubeObject, iteration: number) => Promise<unknown>, afterObject?: (object: JobObject) => Promise<unknown>): Promise<void> {
   const { job } = ctx;
   const dispatcher = new Dispatcher(dispatchWindow(ctx.client.limits));
   const matched = new Map<JobObject, number>(job.objects.map((o) => [o, 0]));
-  for (let iteration = 0; iteration < job.jobIterations && !ctx.signal.aborted; iteration++) {
-    ctx.progress.iteration = iteration;
-    for (const [i, object] of job.objects.entries()) {
-      const targets = await selected(ctx, object);
-      matched.set(object, matched.get(object)! + targets.length);
-      for (const target of targets) {
-        await dispatcher.submit(() => ctx.progress.track(() => act(object, target, iteration)).then(() => void ctx.progress.objectsCreated++));
+  const send = async (object: JobObject, targets: KubeObject[], iteration: number) => {
+    matched.set(object, matched.get(object)! + targets.length);
+    for (const target of targets) await dispatcher.submit(() => ctx.progress.track(() => act(object, target, iteration)).then(() => void ctx.progress.objectsCreated++));
+  };
+  try {
+    if (job.executionMode === 'parallel') {
+      for (const object of job.objects) {
+        if (ctx.signal.aborted) return;
+        const targets = await selected(ctx, object);
+        for (let iteration = 0; iteration < job.jobIterations && !ctx.signal.aborted; iteration++) await send(object, targets, iteration);
       }
-      if (job.objectDelayMs > 0 && i < job.objects.length - 1) {
-        await dispatcher.drain();
-        await pause(job.objectDelayMs, ctx.signal);
-      }
+      await dispatcher.drain();
+      ctx.progress.phase = 'waiting';
+      await waitSelectedObjectsOrThrow(ctx, job.objects);
+      return;
     }
+    for (let iteration = 0; iteration < job.jobIterations && !ctx.signal.aborted; iteration++) {
+      ctx.progress.iteration = iteration;
+      for (const [i, object] of job.objects.entries()) {
+        await send(object, await selected(ctx, object), iteration);
+        await dispatcher.drain();
+        if (job.objectWait) await waitSelectedObjectsOrThrow(ctx, [object]);
+        await afterObject?.(object);
+        if (job.objectDelayMs > 0 && i < job.objects.length - 1) await pause(job.objectDelayMs, ctx.signal);
+      }
+      if (job.waitWhenFinished) await waitSelectedObjectsOrThrow(ctx, job.objects);
+      if (iteration < job.jobIterations - 1) await pause(job.jobIterationDelayMs, ctx.signal);
+    }
+  } finally {
     await dispatcher.drain();
-    if (iteration < job.jobIterations - 1) await pause(job.jobIterationDelayMs, ctx.signal);
+    for (const err of dispatcher.errors) ctx.errors.push(err instanceof Error ? err.message : String(err));
+    if (!ctx.signal.aborted) for (const [object, count] of matched) if (count === 0) reportNoMatch(ctx, object);
   }
-  await dispatcher.drain();
-  for (const err of dispatcher.errors) ctx.errors.push(err instanceof Error ? err.message : String(err));
-  if (!ctx.signal.aborted) for (const [object, count] of matched) if (count === 0) reportNoMatch(ctx, object);
 }
 
 export async function runDeleteJob(ctx: JobContext): Promise<void> {
   ctx.progress.phase = 'deleting';
-  await forEachSelected(ctx, (object, target) =>
-    ctx.client.delete(apiVersionOf(object), object.kind, target.metadata.name!, target.metadata.namespace, { notFoundOk: true, propagationPolicy: 'Background', signal: ctx.signal }),
-  );
-  if (ctx.job.waitForDeletion && !ctx.signal.aborted) {
+  // With waitForDeletion, each object's deletions are waited for before the next object's (kube-burner's finalizer).
+  const waitGoneFor = async (object: JobObject) => {
+    if (ctx.signal.aborted) return;
     ctx.progress.phase = 'waiting for deletion';
-    for (const object of ctx.job.objects) {
-      await waitUntilGone(ctx, apiVersionOf(object), object.kind, selectorString(object.labelSelector));
-    }
-  }
+    await waitUntilGone(ctx, apiVersionOf(object), object.kind, selectorString(object.labelSelector));
+    ctx.progress.phase = 'deleting';
+  };
+  await forEachSelected(
+    ctx,
+    (object, target) => ctx.client.delete(apiVersionOf(object), object.kind, target.metadata.name!, target.metadata.namespace, { notFoundOk: true, propagationPolicy: 'Background', signal: ctx.signal }),
+    ctx.job.waitForDeletion ? waitGoneFor : undefined,
+  );
 }
 
 /**

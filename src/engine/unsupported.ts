@@ -9,7 +9,6 @@ export function settingsNotActedOn(config: Config): string[] {
   const notes: string[] = [];
   config.jobs.forEach((job, i) => {
     const where = `jobs.${i}`;
-    if (job.objectWait && job.jobType !== 'create') notes.push(`${at(`${where}.objectWait`)}: objectWait of job "${job.name}" is ignored: waits follow podWait and waitWhenFinished`);
   });
   return notes;
 }

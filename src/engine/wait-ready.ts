@@ -87,3 +87,29 @@ export async function waitForKindsOrThrow(ctx: JobContext, objects: readonly Job
     if (end === 'timeout') throw new WaitTimeout(job.name, job.maxWaitTimeoutMs, pending);
   }
 }
+
+/**
+ * kube-burner's waiter for delete, patch and read jobs: for each object with `wait`, every object of
+ * its kind (or of waitOptions.kind) that carries this run's runid label and the waitOptions'
+ * labelSelector, in every namespace, must be ready; none at all counts as ready, as in kube-burner.
+ */
+export async function waitSelectedObjectsOrThrow(ctx: JobContext, objects: readonly JobObject[]): Promise<void> {
+  const { job } = ctx;
+  for (const object of objects) {
+    const wait = object.waitOptions;
+    if (!object.wait || ctx.signal.aborted) continue;
+    const kind = wait.kind || object.kind;
+    const isReady = readinessOf(kind, wait.customStatusPaths);
+    if (!isReady) continue;
+    const { end, pending } = await waitSelectedReady(ctx.housekeeping, {
+      apiVersion: wait.kind ? wait.apiVersion : object.apiVersion || 'v1',
+      kind,
+      labelSelector: selectorString({ [LABEL.runId]: ctx.config.global.runId, ...wait.labelSelector }),
+      isReady,
+      requireAny: false,
+      timeoutMs: job.maxWaitTimeoutMs,
+      signal: ctx.signal,
+    });
+    if (end === 'timeout') throw new WaitTimeout(job.name, job.maxWaitTimeoutMs, pending);
+  }
+}

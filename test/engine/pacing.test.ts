@@ -155,3 +155,22 @@ describe('incrementalLoad', () => {
     });
   }, 120_000);
 });
+
+describe('patch jobs: executionMode and objectWait', () => {
+  const modes: Array<[string, string[], boolean]> = [
+    ['parallel (the default) waits for the patched objects at the end', [], false],
+    ['sequential with objectWait waits for each object', ['jobs.1.executionMode=sequential', 'jobs.1.objectWait=true', 'jobs.1.waitWhenFinished=false'], false],
+    ['sequential without objectWait nor waitWhenFinished does not wait', ['jobs.1.executionMode=sequential', 'jobs.1.waitWhenFinished=false'], true],
+  ];
+  for (const [name, set, passes] of modes) {
+    it(name, async () => {
+      await withSim({ nodes: 1 }, async (sim) => {
+        const outcome = await run(sim.kubeconfigPath, 'patch-modes.yaml', { set });
+        const patch = outcome.jobs[1];
+        expect(patch.objectsCreated).toBe(2);
+        if (passes) expect(patch.executionErrors ?? '').toBe('');
+        else expect(patch.executionErrors).toMatch(/job "break": 2 objects not ready after maxWaitTimeout 3s/);
+      });
+    }, 120_000);
+  }
+});
