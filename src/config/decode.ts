@@ -379,6 +379,8 @@ function readJob(input: DecodeInput, global: GlobalConfig, node: Node, path: Con
     r.error('gc', `gc of ${what} and global waitWhenFinished cannot both be enabled`, 'kube-burner refuses this too: turn one of them off');
 
   checkPacingKeys(r, job, what);
+  if (job.metricsAggregate)
+    r.error('metricsAggregate', `metricsAggregate of ${what}: burn does not carry a job's measurements into the next job (kube-burner measures the two jobs as one)`, 'remove it (each job is then measured on its own), or merge the two jobs into one');
   applyKubeBurnerOverrides(job, global);
   if (jobType === 'create' && job.namespacedIterations && !namespace && job.objects.length)
     r.warn(undefined, `${what} has no namespace`, 'objects without metadata.namespace need one: add namespace: <name>');

@@ -63,7 +63,7 @@ jobs:
     skipIndexing: true
     defaultMissingKeysWithZero: true
     executionMode: sequential
-    metricsAggregate: true
+    metricsAggregate: false
     metricsClosing: afterJob
     gc: false
     measurements: [{name: jobLatency, thresholds: [{conditionType: Complete, threshold: 10s}]}]
@@ -187,7 +187,7 @@ describe('loadConfig', () => {
       skipIndexing: true,
       defaultMissingKeysWithZero: true,
       executionMode: 'sequential',
-      metricsAggregate: true,
+      metricsAggregate: false,
       metricsClosing: 'afterJob',
       gc: false,
       measurements: [{ name: 'jobLatency', options: { thresholds: [{ conditionType: 'Complete', metric: 'P99', thresholdMs: 10_000 }] } }],
