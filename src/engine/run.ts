@@ -21,7 +21,6 @@ import { failureMessage, runOneJob } from './job.js';
 import { Ledger } from './ledger.js';
 import { ObjectRenderer } from './objects.js';
 import { holdRunLease } from './run-lease.js';
-import { settingsNotActedOn } from './unsupported.js';
 
 export type { EndReason } from '../report/index.js';
 
@@ -116,7 +115,6 @@ export async function prepareRun(options: RunOptions): Promise<PreparedRun> {
   const uuid = options.uuid ?? randomUUID();
   const config = await loadConfig(options.configPath, { uuid, userData: options.userData, set: options.set, allowMissing: options.allowMissing, metricsEndpoint: options.metricsEndpoint });
   for (const warning of config.warnings) log.warn(`${warning.pos.file}:${warning.pos.line}:${warning.pos.col}: ${warning.message}`);
-  for (const note of settingsNotActedOn(config)) log.warn(note);
   const metadata = await readUserMetadata(options.userMetadata);
   const reportDir = options.reportDir ?? join('reports', uuid);
   await checkRunFolderWritable(reportDir);

@@ -169,18 +169,3 @@ describe('dispatcher', () => {
     expect(d.errors.map((e) => (e as Error).message)).toEqual(['boom']);
   });
 });
-
-describe('settings burn does not act on', () => {
-  it('are named with their place in the config, so nobody believes they ran', async () => {
-    const { loadConfig } = await import('../../src/config/load.js');
-    const { settingsNotActedOn } = await import('../../src/engine/unsupported.js');
-    const config = await loadConfig('configs/quickstart.yaml', {
-      uuid: 'u',
-      set: ['jobs.0.objectWait=true', 'jobs.0.executionMode=sequential'],
-    });
-    const notes = settingsNotActedOn(config);
-    // executionMode and objectWait of a create job: validate warns that kube-burner ignores them too
-    expect(notes).toEqual([]);
-    expect(settingsNotActedOn(await loadConfig('configs/quickstart.yaml', { uuid: 'u' }))).toEqual([]);
-  });
-});
