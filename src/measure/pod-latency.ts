@@ -28,6 +28,8 @@ import type { Measurement, MeasurementContext, MeasurementResult, PodStartupSli,
 /** kube-burner fails the measurement above this fraction of invalid pods. */
 export const MAX_INVALID_RATIO = 0.1;
 export const POD_STARTUP_SLI_NAME = 'PodStartup';
+/** Longest wait at the job's end for the pods watch to show what the server already reports. */
+const WATCH_CATCH_UP_MS = 10_000;
 /** Longest wait at the job's end for `Pulled` events of pods seen started. */
 const PULL_EVENT_GRACE_MS = 5000;
 
@@ -95,7 +97,7 @@ function podStartupSamples(tracker: PodTracker): { samples: Float64Array; exclud
   for (let row = 0; row < started.length; row++) {
     if (tracker.isPreexisting(row)) continue;
     if (Number.isNaN(started[row]!)) {
-      if (tracker.isDeleted(row)) continue;
+      if (tracker.isDeleted(row) || tracker.isUnobserved(row)) continue;
       samples[n++] = Number.POSITIVE_INFINITY;
       neverReady++;
       continue;
@@ -200,10 +202,12 @@ class PodLatencyMeasurement implements Measurement {
   private readonly watches: Array<{ stop(): unknown }> = [];
   private readonly warnings: string[] = [];
   private options?: PodLatencyOptions;
+  private ctx?: MeasurementContext;
 
   constructor(private readonly config: PodLatencyConfig) {}
 
   async start(ctx: MeasurementContext): Promise<void> {
+    this.ctx = ctx;
     this.options = { uuid: ctx.uuid, jobName: ctx.jobName, thresholds: this.config.thresholds };
     this.tracker = new PodTracker(nowMs());
     const tracker = this.tracker;
@@ -239,7 +243,34 @@ class PodLatencyMeasurement implements Measurement {
     await pods.synced;
   }
 
+  /**
+   * Under load, or with the watch cut just before the end, the watch can still be behind the server
+   * when the job's waits are over. Waits until it shows every pod the server reports started; pods it
+   * never shows in time keep their server times and are left out of the watch-clock SLI with a
+   * warning, never counted as pods that did not start.
+   */
+  private async catchUp(): Promise<void> {
+    const ctx = this.ctx;
+    if (!ctx?.client.request) return;
+    const deadline = nowMs() + WATCH_CATCH_UP_MS;
+    for (;;) {
+      const list = await ctx.client
+        .request<{ items?: unknown[] }>({ method: 'GET', path: '/api/v1/pods', query: { labelSelector: ctx.labelSelector } })
+        .catch(() => undefined);
+      if (!list) return;
+      const lagging = (list.items ?? []).map(projectPod).filter((pod) => !Number.isNaN(pod.phases[PHASE_INDEX.ContainersStarted]!) && !this.tracker.observedStarted(pod.namespace, pod.name));
+      if (lagging.length === 0) return;
+      if (nowMs() >= deadline) {
+        for (const pod of lagging) this.tracker.observeLate(pod);
+        this.warnings.push(`podLatency: ${lagging.length} pod(s) started on the server but the watch had not shown it ${WATCH_CATCH_UP_MS / 1000} s after the job's waits: their server times are kept, and they are left out of the watch-clock figures and the pod startup SLI`);
+        return;
+      }
+      await sleep(200);
+    }
+  }
+
   async stop(): Promise<void> {
+    await this.catchUp();
     // A started pod's pull has ended (the kubelet pulls first): give its `Pulled` event a moment to arrive
     // rather than leave the pod out of the SLI.
     const deadline = nowMs() + PULL_EVENT_GRACE_MS;

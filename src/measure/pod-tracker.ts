@@ -29,6 +29,8 @@ export interface PodSnapshot {
 
 const FLAG_PREEXISTING = 1;
 const FLAG_DELETED = 2;
+/** Started on the server (a final LIST says so) but never seen so on the watch before the measurement stopped. */
+const FLAG_UNOBSERVED = 4;
 const NUM_PHASES = PHASES.length;
 /** Slack for the 1 s precision of creationTimestamp when deciding a pod predates the watch. */
 const PREEXISTING_SLACK_MS = 2000;
@@ -135,6 +137,30 @@ export class PodTracker {
 
   get size(): number {
     return this.count;
+  }
+
+  /** Whether the watch has seen the pod's containers started. */
+  observedStarted(namespace: string, name: string): boolean {
+    const row = this.rows.get(namespace)?.get(name);
+    return row !== undefined && !Number.isNaN(this.observed[row * NUM_PHASES + PHASE_INDEX.ContainersStarted]!);
+  }
+
+  /**
+   * A pod the server reports further along than the watch showed by the end (the watch lagged or was
+   * cut): its server times are taken, its watch-clock times stay unknown and it is left out of the
+   * watch-clock figures, never counted as a pod that did not start.
+   */
+  observeLate(snapshot: PodSnapshot): void {
+    const row = this.rows.get(snapshot.namespace)?.get(snapshot.name) ?? this.add(snapshot, NaN);
+    const base = row * NUM_PHASES;
+    for (let i = 0; i < NUM_PHASES; i++) {
+      if (Number.isNaN(this.server[base + i]!) && !Number.isNaN(snapshot.phases[i]!)) this.server[base + i] = snapshot.phases[i]!;
+    }
+    this.flags[row]! |= FLAG_UNOBSERVED;
+  }
+
+  isUnobserved(row: number): boolean {
+    return (this.flags[row]! & FLAG_UNOBSERVED) !== 0;
   }
 
   /** Records one watch event of a pod. */

@@ -133,6 +133,18 @@ describe('podLatency', () => {
     expect(doc).toMatchObject({ neverReady: 10, count: 120 });
   });
 
+  it('a pod the server reports started but the watch never showed in time is left out of the SLI, not counted as never ready', () => {
+    const tracker = new PodTracker(T0 - 10);
+    for (let i = 0; i < 5; i++) feed(tracker, `ok-${i}`, times(T0, 100));
+    // The watch saw the pod created, then was cut; the final LIST shows it started and Ready.
+    tracker.observe(projectPod(podJson('ns-1', 'lagging', { created: T0 })), T0 + 20);
+    expect(tracker.observedStarted('ns-1', 'lagging')).toBe(false);
+    tracker.observeLate(projectPod(podJson('ns-1', 'lagging', times(T0, 300))));
+    const sli = podLatencyResult(tracker, options).slis[0]!;
+    expect(sli).toMatchObject({ count: 5, neverReady: 0, excluded: 1 });
+    expect(sli.p99).toBeLessThan(5000);
+  });
+
   it('passes a threshold with no samples and says so (kube-burner passes it)', () => {
     const { thresholds } = podLatencyPlugin.parseOptions({ thresholds: [{ conditionType: 'Ready', metric: 'P99', threshold: '10s' }] }, positionsOf('config.yaml:3:5'));
     const result = podLatencyResult(new PodTracker(T0), { ...options, thresholds });
