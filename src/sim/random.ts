@@ -1,16 +1,6 @@
 import type { LatencySpec } from './types.js';
 
-/** mulberry32: a small, fast, seedable PRNG with a 32-bit state. Returns numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../shared/random.js';
 
 /** z such that P(Z <= z) = 0.99 for a standard normal. */
 const Z99 = 2.3263478740408408;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapQuantileDifference, seededRandom } from '../../src/report/diff/bootstrap.js';
+import { bootstrapQuantileDifference } from '../../src/report/diff/bootstrap.js';
+import { seededRandom } from '../../src/shared/random.js';
 import { mannWhitneyP } from '../../src/report/diff/rank-test.js';
 import { DEFAULT_RULES, parseRules, toleranceFor } from '../../src/report/diff/rules.js';
 

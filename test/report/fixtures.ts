@@ -13,7 +13,7 @@ import { podLatencyResult } from '../../src/measure/pod-latency.js';
 import { ScheduledCounter, schedulingThroughputResult } from '../../src/measure/scheduling-throughput.js';
 import type { MeasurementResult } from '../../src/measure/types.js';
 import type { RequestRecord } from '../../src/kube/types.js';
-import { seededRandom } from '../../src/report/diff/bootstrap.js';
+import { seededRandom } from '../../src/shared/random.js';
 
 export interface FixtureRun {
   uuid: string;

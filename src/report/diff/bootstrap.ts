@@ -6,23 +6,7 @@
  * Seeded, so the same inputs always give the same interval.
  */
 
-/** mulberry32 step: the next state. */
-function nextState(state: number): number {
-  return (state + 0x6d2b79f5) >>> 0;
-}
-
-/** mulberry32 output of a state, in [0, 1). */
-function toUnit(state: number): number {
-  let t = Math.imul(state ^ (state >>> 15), state | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-
-/** mulberry32: small, fast, seeded PRNG; returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => toUnit((state = nextState(state)));
-}
+import { nextRandomState as nextState, randomUnit as toUnit } from '../../shared/random.js';
 
 /** One side, sorted once: values ascending and, per run, the positions of its samples among them. */
 interface PreparedSide {

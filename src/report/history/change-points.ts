@@ -17,6 +17,7 @@
  * outlier run is not a change-point, because one value cannot make a segment of `minSegment`.
  * Shuffles come from a seeded generator, so the same series always gives the same answer.
  */
+import { seededRandom } from '../../shared/random.js';
 
 export interface ChangePointOptions {
   /** Largest permutation p-value that counts as significant. */
@@ -44,18 +45,6 @@ export const DEFAULT_CHANGE_POINT_OPTIONS: Omit<ChangePointOptions, 'largeEnough
   minSegment: 3,
   seed: 1,
 };
-
-/** mulberry32: small, fast, seeded; good enough to shuffle. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Split {
   /** The change-point: values before it are X. */

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../src/shared/random.js';
 import { bestSplit, changePoints, DEFAULT_CHANGE_POINT_OPTIONS, type ChangePointOptions } from '../../../src/report/history/index.js';
 
 // Synthetic series with known truth. The rates below are measured over many seeded series, so a
 // change to the method that makes it noisier or blinder fails here, with the rate it reached.
-
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
@@ -34,7 +24,7 @@ function noisy(random: () => number, n: number, cv: number, shape: (i: number) =
 }
 
 function rate(trials: number, seed: number, trial: (random: () => number) => boolean): number {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   let hits = 0;
   for (let t = 0; t < trials; t++) if (trial(random)) hits++;
   return hits / trials;
@@ -104,7 +94,7 @@ describe('E-divisive means change-points', () => {
   });
 
   it('is deterministic: the same series gives the same answer', () => {
-    const random = seeded(11);
+    const random = seededRandom(11);
     const series = noisy(random, 30, 0.1, (i) => (i >= 20 ? 1.25 : 1));
     expect(changePoints(series, options())).toEqual(changePoints(series, options()));
   });

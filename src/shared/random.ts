@@ -1,0 +1,22 @@
+/**
+ * mulberry32: a small, fast, seedable PRNG with a 32-bit state, for everything that must give the
+ * same answer twice (the simulator's draws, bootstrap resamples, permutation tests).
+ */
+
+/** The next state. */
+export function nextRandomState(state: number): number {
+  return (state + 0x6d2b79f5) >>> 0;
+}
+
+/** The output of a state, in [0, 1). */
+export function randomUnit(state: number): number {
+  let t = Math.imul(state ^ (state >>> 15), state | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
+/** Numbers in [0, 1) from a seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => randomUnit((state = nextRandomState(state)));
+}
