@@ -6,18 +6,10 @@ import { checkClusterHealth, nodeProblems } from '../../../src/engine/cluster-he
 import { burnCli } from '../../helpers/burn-cli.js';
 import { expectHealthyExit } from '../../helpers/healthy-exit.js';
 import { withSim, type TestSim } from '../../sim/with-sim.js';
+import { PAUSE_POD } from './pod-template.js';
 
 /** global.clusterHealth: kube-burner's check (API server /healthz "ok", every node Ready and free of pressure) before anything is created. */
 
-const POD = `apiVersion: v1
-kind: Pod
-metadata:
-  name: p-{{ .Iteration }}
-spec:
-  containers:
-    - name: c
-      image: registry.k8s.io/pause:3.10
-`;
 
 const CONFIG = `global:
   clusterHealth: true
@@ -33,7 +25,7 @@ jobs:
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'burn-cluster-health-'));
-  await writeFile(join(dir, 'pod.yaml'), POD);
+  await writeFile(join(dir, 'pod.yaml'), PAUSE_POD);
   await writeFile(join(dir, 'c.yaml'), CONFIG);
 });
 afterAll(async () => {

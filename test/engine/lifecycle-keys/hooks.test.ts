@@ -6,6 +6,7 @@ import type { HookRecord, JobRecord } from '../../../src/report/index.js';
 import { burnCli } from '../../helpers/burn-cli.js';
 import { expectHealthyExit } from '../../helpers/healthy-exit.js';
 import { withSim } from '../../sim/with-sim.js';
+import { PAUSE_POD } from './pod-template.js';
 
 /**
  * kube-burner's job hooks through the real CLI against the simulator: real processes at each stage,
@@ -14,15 +15,6 @@ import { withSim } from '../../sim/with-sim.js';
  * against the job: before anything is created, after the waits, around churn, after gc.
  */
 
-const POD = `apiVersion: v1
-kind: Pod
-metadata:
-  name: p-{{ .Iteration }}
-spec:
-  containers:
-    - name: c
-      image: registry.k8s.io/pause:3.10
-`;
 
 // Appends "<stage> pods=<n> running=<m>" (pods of this job's namespaces) to trace.txt in the working directory.
 const HOOK = `#!/bin/sh
@@ -70,7 +62,7 @@ const FAILING = `jobs:
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'burn-hooks-'));
-  await writeFile(join(dir, 'pod.yaml'), POD);
+  await writeFile(join(dir, 'pod.yaml'), PAUSE_POD);
   await writeFile(join(dir, 'hook.sh'), HOOK);
   await writeFile(join(dir, 'lifecycle.yaml'), LIFECYCLE);
   await writeFile(join(dir, 'failing.yaml'), FAILING);

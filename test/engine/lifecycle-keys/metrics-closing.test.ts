@@ -11,6 +11,7 @@ import { createLogger } from '../../../src/shared/log.js';
 import { burnCli } from '../../helpers/burn-cli.js';
 import { expectHealthyExit } from '../../helpers/healthy-exit.js';
 import { withSim } from '../../sim/with-sim.js';
+import { PAUSE_POD } from './pod-template.js';
 
 /**
  * metricsClosing: where the job's window ends (jobSummary's endTimestamp, the Prometheus range):
@@ -19,15 +20,6 @@ import { withSim } from '../../sim/with-sim.js';
  */
 
 const PAUSE_MS = 4000;
-const POD = `apiVersion: v1
-kind: Pod
-metadata:
-  name: p-{{ .Iteration }}
-spec:
-  containers:
-    - name: c
-      image: registry.k8s.io/pause:3.10
-`;
 const config = (closing: string) => `jobs:
   - name: closing
     namespace: closing-${closing.toLowerCase()}
@@ -42,7 +34,7 @@ const config = (closing: string) => `jobs:
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'burn-metrics-closing-'));
-  await writeFile(join(dir, 'pod.yaml'), POD);
+  await writeFile(join(dir, 'pod.yaml'), PAUSE_POD);
   for (const c of ['afterJob', 'afterJobPause', 'afterMeasurements']) await writeFile(join(dir, `${c}.yaml`), config(c));
 });
 afterAll(async () => {
