@@ -10,6 +10,7 @@
  * svcLatencyQuantilesMeasurement, latencies in nanoseconds (Go durations), as kube-burner writes them.
  */
 import { nowMs } from '../shared/clock.js';
+import { sleep } from '../shared/sleep.js';
 import { KUBE_BURNER_LABEL } from '../shared/kube-burner-labels.js';
 import { collectTimestamp, documentFile, isoTime, quantileDocument } from './documents.js';
 import { OptionReader } from './options.js';
@@ -190,6 +191,11 @@ export class ServiceLatencyMeasurement implements Measurement {
   }
 
   async stop(): Promise<void> {
+    // The endpoints controller can lag the job's waits (they wait for pods, not Services): give the
+    // job's Services up to svcTimeout to show ready endpoints before the watches stop.
+    const deadline = nowMs() + this.options.svcTimeoutMs;
+    const waiting = () => [...this.services.values()].some((t) => t.endpointsReadyMs === undefined && !t.view.optedOut && SUPPORTED_TYPES.includes(t.view.type));
+    while (waiting() && nowMs() < deadline) await sleep(100);
     await Promise.all(this.watches.map((w) => w.stop()));
     this.watches = [];
     // Probes in flight end within svcTimeout (their own bound): their Services are this job's.
