@@ -15,7 +15,7 @@ import type {
 } from './ast.js';
 import { lex, type Token } from './lexer.js';
 import { parseGoNumber, unquoteGo } from './literals.js';
-import { closest } from '../suggest.js';
+import { closestMatch } from '../../shared/suggest.js';
 import { MAX_NESTING } from '../limits.js';
 
 export interface ParsedFile {
@@ -351,7 +351,7 @@ class Parser {
       case 'identifier':
         this.i++;
         if (!this.funcs.has(t.val)) {
-          const near = closest(t.val, this.funcs.keys());
+          const near = closestMatch(t.val, this.funcs.keys());
           throw TemplateError.at(
             this.source,
             t.pos,
