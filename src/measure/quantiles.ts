@@ -121,6 +121,22 @@ export function histogramQuantile(h: BucketHistogram, q: number): number {
   return h.boundsMs[h.boundsMs.length - 1]!;
 }
 
+/** A Prometheus histogram's cumulative buckets (upper bound in seconds, +Inf included, to count at or under it) as per-bucket counts. */
+export function histogramFromCumulative(cumulative: Map<number, number>): BucketHistogram {
+  const les = [...cumulative.keys()].sort((a, b) => a - b);
+  const boundsMs: number[] = [];
+  const counts: number[] = [];
+  let below = 0;
+  for (const le of les) {
+    const atOrBelow = cumulative.get(le)!;
+    if (Number.isFinite(le)) boundsMs.push(le * 1000);
+    counts.push(atOrBelow - below);
+    below = atOrBelow;
+  }
+  if (counts.length === boundsMs.length) counts.push(0);
+  return { boundsMs, counts };
+}
+
 /** Samples above thresholdMs as a histogram can tell: everything in buckets whose lower bound is at or above it (ClusterLoader2's SlowCount: count minus the bucket at the threshold). */
 export function histogramCountAbove(h: BucketHistogram, thresholdMs: number): number {
   let atOrBelow = 0;
