@@ -152,31 +152,39 @@ EOF
   chmod 600 "$file"
 }
 
-# Prints the path of the prometheus binary, installing Debian's package if it is missing. The
-# package's own service is kept from starting (policy-rc.d): `up` runs the binary itself.
-ensure_prometheus() {
-  if command -v prometheus >/dev/null 2>&1; then
-    command -v prometheus
+# ensure_debian_package COMMAND PACKAGE: prints the path of COMMAND, installing Debian's PACKAGE
+# when COMMAND is not on PATH. A package's own service is kept from starting (policy-rc.d): the
+# scripts run the binaries themselves.
+ensure_debian_package() {
+  local command="$1" package="$2"
+  if command -v "$command" >/dev/null 2>&1; then
+    command -v "$command"
     return 0
   fi
   command -v apt-get >/dev/null 2>&1 ||
-    die "prometheus is not installed and this is not a Debian/Ubuntu system; install Prometheus 2.x so that 'prometheus' is on PATH"
+    die "$command is not installed and this is not a Debian/Ubuntu system; install $package so that '$command' is on PATH"
   local sudo=()
   if ((EUID != 0)); then
-    command -v sudo >/dev/null 2>&1 || die "prometheus is not installed; run: sudo apt-get install -y prometheus"
+    command -v sudo >/dev/null 2>&1 || die "$command is not installed; run: sudo apt-get install -y $package"
     sudo=(sudo)
   fi
-  say "prometheus is not installed; installing Debian's package (apt-get install -y prometheus)" >&2
+  say "$command is not installed; installing Debian's package (apt-get install -y $package)" >&2
   local policy=/usr/sbin/policy-rc.d added_policy=false
   if [[ ! -e "$policy" ]]; then
     printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
     "${sudo[@]}" chmod 755 "$policy"
     added_policy=true
   fi
-  local status=0 install=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus)
+  local status=0 install=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$package")
   # A fresh machine has no package lists yet; update them only when the first attempt needs it.
   "${install[@]}" >&2 || { "${sudo[@]}" apt-get update >&2 && "${install[@]}" >&2; } || status=$?
   if $added_policy; then "${sudo[@]}" rm -f "$policy"; fi
-  ((status == 0)) || die "apt-get install prometheus failed (exit $status); see the apt-get output above"
-  command -v prometheus
+  ((status == 0)) || die "apt-get install $package failed (exit $status); see the apt-get output above"
+  command -v "$command" >/dev/null 2>&1 || die "Debian's $package was installed but '$command' is still not on PATH"
+  command -v "$command"
+}
+
+# Prints the path of the prometheus binary, installing Debian's package if it is missing.
+ensure_prometheus() {
+  ensure_debian_package prometheus prometheus
 }
