@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheckAlerts } from '../../src/cli/check-alerts.js';
 import { runImport } from '../../src/cli/import.js';
 import { runIndex } from '../../src/cli/index-cmd.js';
-import { burn } from '../measure/run-burn.js';
+import { burn } from '../helpers/burn-cli.js';
 import { serveRegistry, startPrometheus, type RunningPrometheus } from '../measure/prometheus-harness.js';
 
 type Doc = Record<string, unknown>;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSim, type RunningSim } from '../../src/sim/index.js';
 import { connectCluster, type KubeClient } from '../../src/kube/index.js';
-import { burn, type Ran } from './run-burn.js';
+import { burn, type BurnRun as Ran } from '../helpers/burn-cli.js';
 
 /** `burn measure` through the built CLI against the simulator, then `burn report` and `burn diff` on its run folders. */
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { burn } from './run-burn.js';
+import { burn } from '../helpers/burn-cli.js';
 
 const pod = `apiVersion: v1
 kind: Pod

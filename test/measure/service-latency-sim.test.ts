@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectCluster } from '../../src/kube/index.js';
 import { startSim } from '../../src/sim/index.js';
-import { burn } from './run-burn.js';
+import { burn } from '../helpers/burn-cli.js';
 
 const deployment = `kind: Deployment
 apiVersion: apps/v1

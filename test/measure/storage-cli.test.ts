@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { burn } from './run-burn.js';
+import { burn } from '../helpers/burn-cli.js';
 
 const claim = `apiVersion: v1
 kind: PersistentVolumeClaim

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectHealthyExit } from '../../helpers/healthy-exit.js';
-import { burn } from '../../measure/run-burn.js';
+import { burn } from '../../helpers/burn-cli.js';
 
 // `burn history` over real --sim run folders: 12 nights of the default simulator (no change), and
 // 8 default nights followed by 4 on the slow-pods profile (pods take seconds longer to start).
