@@ -56,6 +56,54 @@ function microTime(ms: number): string {
   return `${d.toISOString().slice(0, 19)}.${micros}Z`;
 }
 
+/** The scheduler records through events.k8s.io/v1 (eventTime, action, no first/last timestamps). */
+const SCHEDULER = 'default-scheduler';
+const SCHEDULER_INSTANCE = `${SCHEDULER}-burn-sim-control-plane`;
+const SCHEDULER_ACTIONS: Record<string, string> = { Scheduled: 'Binding', FailedScheduling: 'Scheduling' };
+
+/**
+ * An event as the component that records it writes it. The scheduler uses the events.k8s.io/v1
+ * recorder: `eventTime` (microseconds), `action`, `reportingController`/`reportingInstance`, an
+ * empty `source` and no first/last timestamps or count. The kubelet and the controllers use the
+ * core/v1 recorder: `source` (the kubelet adds its node as host), first/last timestamps in whole
+ * seconds, `count` 1, no `eventTime`. Both name an event `<object>.<creation time in unix
+ * nanoseconds, hex>`, which kube-burner reads back as the time of a container's start.
+ */
+export function eventObject(involved: KubeObject, type: string, reason: string, message: string, component: string, atMs: number, seq: number, fieldPath?: string): KubeObject {
+  const nanos = BigInt(Math.floor(atMs * 1000)) * 1000n + BigInt(seq % 1000);
+  const involvedObject: Record<string, unknown> = {
+    apiVersion: involved.apiVersion,
+    kind: involved.kind,
+    name: involved.metadata.name,
+    namespace: involved.metadata.namespace,
+    uid: involved.metadata.uid,
+    resourceVersion: involved.metadata.resourceVersion,
+  };
+  if (fieldPath) involvedObject.fieldPath = fieldPath;
+  const event: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: `${involved.metadata.name}.${nanos.toString(16)}`, namespace: involved.metadata.namespace ?? 'default' },
+    involvedObject,
+    reason,
+    message,
+    type,
+  };
+  if (component === SCHEDULER) {
+    return { ...event, source: {}, eventTime: microTime(atMs), action: SCHEDULER_ACTIONS[reason] ?? reason, reportingComponent: SCHEDULER, reportingInstance: SCHEDULER_INSTANCE };
+  }
+  const host = component === 'kubelet' ? (involved.spec?.nodeName as string | undefined) : undefined;
+  return {
+    ...event,
+    source: host ? { component, host } : { component },
+    firstTimestamp: kubeTime(atMs),
+    lastTimestamp: kubeTime(atMs),
+    count: 1,
+    reportingComponent: component,
+    reportingInstance: host ?? '',
+  };
+}
+
 export function createSimContext(store: MemoryStore, profile: SimProfile, seed: number, truth: TruthRecorder, timers: TimerSet): SimContext {
   const random = seededRandom(seed);
   let eventSeq = 0;
@@ -65,33 +113,8 @@ export function createSimContext(store: MemoryStore, profile: SimProfile, seed: 
     random,
     sample: (spec) => sampleLatency(spec, random),
     now: nowMs,
-    recordEvent(involved, type, reason, message, component) {
-      const at = nowMs();
-      const namespace = involved.metadata.namespace ?? 'default';
-      const name = `${involved.metadata.name}.${(Math.floor(at * 1000) * 16 + (eventSeq++ % 16)).toString(16)}`;
-      const event: KubeObject = {
-        apiVersion: 'v1',
-        kind: 'Event',
-        metadata: { name, namespace },
-        involvedObject: {
-          apiVersion: involved.apiVersion,
-          kind: involved.kind,
-          name: involved.metadata.name,
-          namespace: involved.metadata.namespace,
-          uid: involved.metadata.uid,
-          resourceVersion: involved.metadata.resourceVersion,
-        },
-        reason,
-        message,
-        type,
-        source: { component },
-        firstTimestamp: kubeTime(at),
-        lastTimestamp: kubeTime(at),
-        eventTime: microTime(at),
-        count: 1,
-        reportingComponent: component,
-        reportingInstance: '',
-      };
+    recordEvent(involved, type, reason, message, component, fieldPath) {
+      const event = eventObject(involved, type, reason, message, component, nowMs(), eventSeq++, fieldPath);
       try {
         store.create('events', event);
       } catch {

@@ -180,7 +180,7 @@ export interface SimContext {
   /** Milliseconds since the epoch, with sub-millisecond precision, from the monotonic clock. */
   now: () => number;
   /** Records a core/v1 Event like the real components do (involvedObject, reason, message, type, source). */
-  recordEvent: (involved: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, component: string) => void;
+  recordEvent: (involved: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, component: string, fieldPath?: string) => void;
   /** Ground truth: the true time (ms since epoch) of a pod's transition, served at /debug/sim/truth. */
   recordTruth: (pod: KubeObject, transition: PodTransition, atMs: number) => void;
   /** Timers the simulator can cancel all at once when it stops. */

@@ -51,7 +51,7 @@ describe('deployment -> replicaset -> pods on 3 nodes', () => {
       expect(reasons).toEqual(expect.arrayContaining(['Scheduled', 'Pulled', 'Created', 'Started']));
       const scheduled = c.events(pod).find((e) => e.reason === 'Scheduled')!;
       expect(scheduled.message).toBe(`Successfully assigned default/${pod.metadata.name} to ${pod.spec.nodeName}`);
-      expect(scheduled.source.component).toBe('default-scheduler');
+      expect(scheduled.reportingComponent).toBe('default-scheduler');
     }
     // The image is pulled once per node; the other pods on that node find it present.
     const pulled = pods.flatMap((p) => c.events(p)).filter((e) => e.reason === 'Pulled').map((e) => e.message as string);

@@ -48,7 +48,7 @@ describe('scheduler', () => {
       expect(scheduledCondition(p)).toMatchObject({ status: 'False', reason: 'Unschedulable', message: TOO_MANY });
       const failed = c.events(p).filter((e) => e.reason === 'FailedScheduling');
       expect(failed.length).toBeGreaterThanOrEqual(1);
-      expect(failed[0]).toMatchObject({ type: 'Warning', message: TOO_MANY, source: { component: 'default-scheduler' } });
+      expect(failed[0]).toMatchObject({ type: 'Warning', message: TOO_MANY, reportingComponent: 'default-scheduler', action: 'Scheduling' });
     }
     for (const node of ['sim-node-0001', 'sim-node-0002', 'sim-node-0003']) {
       expect(pods.filter((p) => p.spec.nodeName === node)).toHaveLength(110);

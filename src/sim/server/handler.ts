@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { parse as parseYaml } from 'yaml';
 import { sleep } from '../../shared/sleep.js';
 import type { KubeObject, ResourceInfo, SimProfile } from '../types.js';
 import type { MemoryStore } from '../store.js';
@@ -14,12 +13,15 @@ import { isMutating, isTrue, parseApiPath, requestLabels, type ResourceRequest }
 import { partialObjectMetadata, printerFor, tableOf, tableRow, type IncludeObject } from './table.js';
 import { writeChunk } from './streams.js';
 import type { Reply, Verbs } from './verbs.js';
-import type { WatchHub, WatchShape } from './watch.js';
+import type { WatchHub } from './watch.js';
+import { canEncode, encodeList, encodeObject, PROTOBUF_MEDIA_TYPE, UnknownProtoTypeError } from '../protobuf/codec.js';
+import { apiVersionOf } from './resources.js';
+import { isUnencodable, notAcceptable, prefersProtobuf, requestBodyAsJson, shapeFromAccept, type ResponseShape } from './negotiation.js';
 
 /**
  * One HTTP request through the simulated apiserver: authentication, the max-inflight limit and
  * injected faults (429 with Retry-After, 500, answers stalled after the work), the profile's service time, the verb, the response
- * (JSON, Table or PartialObjectMetadata as the Accept header asks) and the request metrics.
+ * (JSON, protobuf, Table or PartialObjectMetadata as the Accept header asks) and the request metrics.
  */
 
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -39,34 +41,22 @@ export interface HandlerDeps {
   serverAddress: () => string;
 }
 
-type ResponseShape = WatchShape;
-
-/** The first representation in the Accept header the server can produce. */
-export function shapeFromAccept(accept: string | undefined, query: URLSearchParams): ResponseShape {
-  for (const range of (accept ?? '').split(',')) {
-    const [type, ...params] = range.split(';').map((s) => s.trim());
-    if (type !== 'application/json' && type !== '*/*' && type !== 'application/*') continue;
-    const p = Object.fromEntries(params.map((kv) => kv.split('=').map((s) => s.trim()) as [string, string]));
-    if (p.as === undefined) return { kind: 'object' };
-    if (p.g !== 'meta.k8s.io') continue;
-    if (p.as === 'Table') {
-      const include = query.get('includeObject');
-      return { kind: 'table', include: include === 'None' || include === 'Object' ? include : 'Metadata' };
-    }
-    if (p.as === 'PartialObjectMetadata' || p.as === 'PartialObjectMetadataList') return { kind: 'metadata' };
-  }
-  return { kind: 'object' };
-}
-
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private', ...headers });
   res.end(text);
 }
 
-function sendStatusError(res: ServerResponse, err: StatusError): void {
+function sendProtobuf(res: ServerResponse, status: number, body: Buffer, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': PROTOBUF_MEDIA_TYPE, 'Content-Length': body.length, 'Cache-Control': 'no-cache, private', ...headers });
+  res.end(body);
+}
+
+/** A Status error, in protobuf when the client asked for protobuf first (as the apiserver does). */
+function sendStatusError(res: ServerResponse, err: StatusError, accept?: string): void {
   const headers: Record<string, string> = {};
   if (err.details?.retryAfterSeconds !== undefined) headers['Retry-After'] = String(err.details.retryAfterSeconds);
+  if (prefersProtobuf(accept)) return sendProtobuf(res, err.code, encodeObject(err.toStatus() as unknown as Record<string, unknown>), headers);
   sendJson(res, err.code, err.toStatus(), headers);
 }
 
@@ -85,7 +75,7 @@ async function streamList(res: ServerResponse, prefix: string, items: KubeObject
   res.end(chunk + suffix);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -98,28 +88,9 @@ function readBody(req: IncomingMessage): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
-}
-
-/**
- * Bodies come as JSON, or YAML for create and update. Protobuf and CBOR (what client-go's typed
- * clients, such as `kubectl create namespace`, may send) are refused with 415.
- */
-function requestBodyAsJson(contentType: string | undefined, body: string): string {
-  const mime = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  if (mime.includes('protobuf') || mime.includes('cbor')) {
-    throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (burn sim does not decode ${mime}; send JSON, e.g. kubectl apply -f or kubectl create -f)`);
-  }
-  if (mime === 'application/yaml' && body.trim()) {
-    try {
-      return JSON.stringify(parseYaml(body));
-    } catch (err) {
-      throw statusErrors.badRequest(`error converting YAML to JSON: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
-    }
-  }
-  return body;
 }
 
 export class ApiHandler {
@@ -135,10 +106,10 @@ export class ApiHandler {
         res.destroy();
         return;
       }
-      if (err instanceof StatusError) sendStatusError(res, err);
+      if (err instanceof StatusError) sendStatusError(res, err, req.headers.accept);
       else {
         process.stderr.write(`burn sim: internal error on ${req.method} ${req.url}: ${err instanceof Error ? err.stack : String(err)}\n`);
-        sendStatusError(res, statusErrors.internal(err instanceof Error ? err.message : String(err)));
+        sendStatusError(res, statusErrors.internal(err instanceof Error ? err.message : String(err)), req.headers.accept);
       }
     }
   }
@@ -234,6 +205,17 @@ export class ApiHandler {
   }
 
   private async send(res: ServerResponse, info: ResourceInfo, reply: Reply, shape: ResponseShape): Promise<void> {
+    if (shape.kind === 'protobuf') {
+      let body: Buffer | undefined;
+      try {
+        body = 'body' in reply ? encodeObject(reply.body as Record<string, unknown>) : encodeList(String(reply.list.head.apiVersion), String(reply.list.head.kind), reply.list.head.metadata as Record<string, unknown>, reply.list.items);
+      } catch (err) {
+        if (!isUnencodable(err)) throw err;
+        if (!shape.jsonFallback) throw notAcceptable(err);
+      }
+      if (body) return sendProtobuf(res, reply.status, body);
+      shape = { kind: 'object' };
+    }
     const now = this.deps.now();
     if ('body' in reply) {
       const body = reply.body as KubeObject;
@@ -270,6 +252,11 @@ export class ApiHandler {
     const timeoutParam = query.get('timeoutSeconds');
     let durationMs = timeoutParam && /^\d+$/.test(timeoutParam) && Number(timeoutParam) > 0 ? Number(timeoutParam) * 1000 : (30 + 30 * deps.random()) * 60_000;
     if (deps.profile.faults.watchCutMs > 0) durationMs = Math.min(durationMs, deps.profile.faults.watchCutMs * (0.5 + deps.random()));
+    let shape = shapeFromAccept(req.headers.accept, query);
+    if (shape.kind === 'protobuf' && !canEncode(apiVersionOf(request.info), request.info.kind)) {
+      if (!shape.jsonFallback) throw notAcceptable(new UnknownProtoTypeError(apiVersionOf(request.info), request.info.kind));
+      shape = { kind: 'object' };
+    }
     const sendInitial = query.get('sendInitialEvents');
     const labels = requestLabels(request);
     deps.watches.start(
@@ -277,7 +264,7 @@ export class ApiHandler {
         info: request.info,
         namespace: request.namespace,
         predicate,
-        shape: shapeFromAccept(req.headers.accept, query),
+        shape,
         resourceVersion: rv,
         sendInitialEvents: sendInitial === null ? undefined : isTrue(sendInitial),
         allowBookmarks: isTrue(query.get('allowWatchBookmarks')),

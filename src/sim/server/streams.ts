@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 
 /** Writes a chunk and, when the socket buffer is full, waits for it to drain (or the client to go). */
-export async function writeChunk(res: ServerResponse, chunk: string): Promise<void> {
+export async function writeChunk(res: ServerResponse, chunk: string | Buffer): Promise<void> {
   if (res.write(chunk)) return;
   await new Promise<void>((resolve) => {
     const done = () => {

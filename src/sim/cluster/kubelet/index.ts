@@ -13,6 +13,12 @@ import { applyConditions, containerStatuses, hex64, type ConditionChange, type C
 
 const KUBELET = 'kubelet';
 
+/** The involvedObject.fieldPath the kubelet gives a container's events. */
+function containerPath(pod: KubeObject, c: { name: string }): string {
+  const isInit = (pod.spec?.initContainers as Array<{ name: string }> | undefined)?.some((i) => i.name === c.name);
+  return `spec.${isInit ? 'initContainers' : 'containers'}{${c.name}}`;
+}
+
 interface PodRun {
   uid: string;
   namespace: string;
@@ -181,8 +187,8 @@ export class Kubelet {
     if (init) {
       this.pullImages(run, pod, [init], () =>
         this.after(run, this.ctx.profile.containerStart, () => {
-          this.ctx.recordEvent(pod, 'Normal', 'Created', `Created container: ${init.name}`, KUBELET);
-          this.ctx.recordEvent(pod, 'Normal', 'Started', `Started container ${init.name}`, KUBELET);
+          this.ctx.recordEvent(pod, 'Normal', 'Created', `Created container: ${init.name}`, KUBELET, containerPath(pod, init));
+          this.ctx.recordEvent(pod, 'Normal', 'Started', `Started container ${init.name}`, KUBELET, containerPath(pod, init));
           this.runInitContainers(run, pod, index + 1, phaseStartMs);
         }),
       );
@@ -211,13 +217,13 @@ export class Kubelet {
     const now = this.ctx.now();
     const pulledByUs = new Map<string, number>();
     let readyAt = now;
-    for (const image of new Set(containers.map((c) => c.image))) {
+    for (const [image, first] of new Map(containers.map((c) => [c.image, c] as const))) {
       let landsAt = run.node.images.get(image);
       if (landsAt === undefined) {
         landsAt = now + this.ctx.sample(this.ctx.profile.imagePull);
         run.node.images.set(image, landsAt);
         pulledByUs.set(image, landsAt - now);
-        this.ctx.recordEvent(pod, 'Normal', 'Pulling', `Pulling image "${image}"`, KUBELET);
+        this.ctx.recordEvent(pod, 'Normal', 'Pulling', `Pulling image "${image}"`, KUBELET, containerPath(pod, first));
       }
       readyAt = Math.max(readyAt, landsAt);
     }
@@ -229,7 +235,7 @@ export class Kubelet {
             ? `Container image "${c.image}" already present on machine`
             : `Successfully pulled image "${c.image}" in ${goDuration(took)} (${goDuration(took)} including waiting). Image size: ${imageSize(c.image)} bytes.`;
         pulledByUs.delete(c.image);
-        this.ctx.recordEvent(pod, 'Normal', 'Pulled', message, KUBELET);
+        this.ctx.recordEvent(pod, 'Normal', 'Pulled', message, KUBELET, containerPath(pod, c));
       }
       next(readyAt - now);
     });
@@ -244,8 +250,8 @@ export class Kubelet {
       status: { phase: 'Running', containerStatuses: containerStatuses(run.containers, { running: { startedAt: rfc3339(at) } }, { ready: false, started: true }, ids) },
     });
     if (!pod) return;
-    for (const c of run.containers) this.ctx.recordEvent(pod, 'Normal', 'Created', `Created container: ${c.name}`, KUBELET);
-    for (const c of run.containers) this.ctx.recordEvent(pod, 'Normal', 'Started', `Started container ${c.name}`, KUBELET);
+    for (const c of run.containers) this.ctx.recordEvent(pod, 'Normal', 'Created', `Created container: ${c.name}`, KUBELET, containerPath(pod, c));
+    for (const c of run.containers) this.ctx.recordEvent(pod, 'Normal', 'Started', `Started container ${c.name}`, KUBELET, containerPath(pod, c));
     this.ctx.recordTruth(pod, 'ContainersStarted', at);
     const created = this.createdAt.get(run.uid) ?? Date.parse(pod.metadata.creationTimestamp as string);
     this.createdAt.delete(run.uid);
@@ -282,7 +288,7 @@ export class Kubelet {
   private stopContainers(run: PodRun, pod: KubeObject): void {
     run.deleting = true;
     if (run.startedAtMs !== undefined && !run.done) {
-      for (const c of run.containers) this.ctx.recordEvent(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, KUBELET);
+      for (const c of run.containers) this.ctx.recordEvent(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, KUBELET, containerPath(pod, c));
     }
   }
 
