@@ -4,6 +4,7 @@ import { KUBE_BURNER_LABEL } from '../shared/kube-burner-labels.js';
 import type { JobContext } from './context.js';
 import { applyLabels, LABEL } from './labels.js';
 import { waitUntilGone } from './select-jobs.js';
+import { DELETION_TIMEOUT_MS } from './wait-gone.js';
 
 /**
  * kube-burner's preLoadImages: before the job, a DaemonSet on the nodes of `preLoadNodeLabels` pulls
@@ -177,6 +178,8 @@ export async function preloadImages(ctx: JobContext): Promise<void> {
     }
   } finally {
     await ctx.housekeeping.delete('v1', 'Namespace', namespace, undefined, { notFoundOk: true });
-    if (!ctx.signal.aborted) await waitUntilGone(ctx, 'v1', 'Namespace', `${LABEL.uuid}=${uuid}`, new Set([`/${namespace}`]));
+    // As kube-burner, the preload namespace is waited for whatever maxWaitTimeout says: that bounds
+    // the job's own objects, and a DaemonSet's pods can take longer to go than a short one.
+    if (!ctx.signal.aborted) await waitUntilGone(ctx, 'v1', 'Namespace', `${LABEL.uuid}=${uuid}`, new Set([`/${namespace}`]), DELETION_TIMEOUT_MS);
   }
 }

@@ -98,6 +98,37 @@ describe('preLoadImages on the simulator', () => {
     expect(lines.join('')).toContain('job preloaded: 2 image(s) pulled on 1 node(s)');
   }, 180_000);
 
+  it('waits for the preload namespace to go however long it takes, not only the job\'s maxWaitTimeout, as kube-burner', async () => {
+    // A real cluster's namespace controller can take seconds to empty a namespace; here a ConfigMap
+    // with a finalizer holds the preload namespace for 3 s after its deletion, well past the job's
+    // maxWaitTimeout of 500 ms (which bounded this wait and failed the job).
+    const HOLD = 'burn.test/hold';
+    const timers: NodeJS.Timeout[] = [];
+    const off = sim.store.on('namespaces', (e) => {
+      const name = e.object.metadata.name as string;
+      if (!name.startsWith('preload-')) return;
+      if (e.type === 'ADDED') sim.store.create('configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'hold', namespace: name, finalizers: [HOLD] } });
+      else if (e.type === 'MODIFIED' && e.object.metadata.deletionTimestamp && !e.previous?.metadata.deletionTimestamp) {
+        timers.push(setTimeout(() => sim.store.mutate('configmaps', name, 'hold', (cm) => void (cm.metadata.finalizers = [])), 3_000));
+      }
+    });
+    try {
+      const outcome = await run({ maxWait: '500ms', job: 'preloaded-held', namespace: 'preloaded-held' });
+      expectHealthyExit(outcome.exitCode, outcome.record.errors.join('; '));
+      expect(outcome.record.jobs[0]!.errors).toEqual([]);
+      expect(timers).toHaveLength(1);
+      const client = await connectCluster({ kubeconfig });
+      try {
+        expect(await client.list('v1', 'Namespace', { labelSelector: 'kube-burner.io/job=preload' })).toEqual([]);
+      } finally {
+        await client.close();
+      }
+    } finally {
+      off();
+      for (const t of timers) clearTimeout(t);
+    }
+  }, 180_000);
+
   it('fails the job, saying why, when no node matches preLoadNodeLabels within preLoadPeriod', async () => {
     const outcome = await run({ node: 'no-such-node', period: '2s', namespace: 'preloaded-none' });
     expect(outcome.exitCode).toBe(1);
