@@ -5,12 +5,15 @@
  *
  *   BENCH_RUNS=3            runs per benchmark (the end-to-end one runs BENCH_E2E_RUNS, default 1)
  *   BENCH_ONLY=limiter,...  a subset: request-path, request-path-sim, limiter, watch, template, e2e
+ *                           (side-by-side, kube-burner beside burn on a real cluster, runs only when named:
+ *                           see bench/side-by-side.ts for its variables)
  *   BENCH_E2E_PODS=10000    pods of the end-to-end run
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { benchEndToEnd } from './e2e-sim.js';
 import { benchLimiter } from './limiter.js';
+import { benchSideBySide } from './side-by-side.js';
 import { benchPodTracking } from './pod-tracking.js';
 import { benchRequestPath } from './request-path.js';
 import { benchRequestPathSim } from './request-path-sim.js';
@@ -31,6 +34,8 @@ interface Figure {
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const E2E_RUNS = Number(process.env.BENCH_E2E_RUNS ?? 1);
 const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+/** Benchmarks that need more than this machine (a cluster, kube-burner): run only when BENCH_ONLY names them. */
+const OPT_IN = new Set(['side-by-side']);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -125,6 +130,15 @@ const benches: Record<string, () => Promise<Figure[]>> = {
       'ideal time (objects / qps)': 's', 'sending time': 's', 'sending / ideal': 'x', 'job time (to all pods ready)': 's', 'achieved qps': '/s', 'burn CPU time': 's', 'burn CPU per request': 'us', 'burn peak RSS': 'MB', 'exit code': '',
     }, { 'exit code': { text: '0', met: (v) => v === 0 } });
   },
+  'side-by-side': async () => {
+    const { file, figures: cost } = await benchSideBySide();
+    process.stderr.write(`side-by-side figures with load averages: ${file}\n`);
+    return cost.flatMap((f) => [
+      { bench: `6. side by side: ${f.case}`, figure: `${f.tool} CPU`, value: f.cpuSeconds, runs: [f.cpuSeconds], unit: 's', goal: '-' },
+      { bench: `6. side by side: ${f.case}`, figure: `${f.tool} peak RSS`, value: f.peakRssMb, runs: [f.peakRssMb], unit: 'MB', goal: '-' },
+      { bench: `6. side by side: ${f.case}`, figure: `${f.tool} send span`, value: f.sendSpanSeconds, runs: [f.sendSpanSeconds], unit: 's', goal: '-' },
+    ]);
+  },
   template: async () => {
     const series = await repeat(RUNS, () => benchTemplate(), (f) => ({ 'Go template objects/s': f.objectsPerSecond, '10,000 objects': f.msFor10k, 'Handlebars objects/s': f.handlebarsObjectsPerSecond }));
     return figures('5. template rendering', series, { 'Go template objects/s': '/s', '10,000 objects': 'ms', 'Handlebars objects/s': '/s' }, {
@@ -141,7 +155,7 @@ function format(value: number, unit: string): string {
 async function main(): Promise<void> {
   const all: Figure[] = [];
   for (const [name, bench] of Object.entries(benches)) {
-    if (ONLY && !ONLY.includes(name)) continue;
+    if (ONLY ? !ONLY.includes(name) : OPT_IN.has(name)) continue;
     process.stderr.write(`bench ${name}...\n`);
     const results = await bench();
     all.push(...results);

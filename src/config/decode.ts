@@ -342,7 +342,7 @@ function readJob(input: DecodeInput, global: GlobalConfig, node: Node, path: Con
     verifyObjects: r.bool('verifyObjects', true),
     errorOnVerify: r.bool('errorOnVerify', true),
     preLoadImages: r.bool('preLoadImages', true),
-    preLoadPeriodMs: r.duration('preLoadPeriod', 1 * MINUTE),
+    preLoadPeriodMs: r.duration('preLoadPeriod', 10 * MINUTE),
     preLoadNodeLabels: r.stringMap('preLoadNodeLabels'),
     jobIterationDelayMs: r.duration('jobIterationDelay', 0),
     jobPauseMs: r.duration('jobPause', 0),

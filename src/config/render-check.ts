@@ -42,11 +42,15 @@ function numberOr(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 }
 
-/** Template variables of one object replica, as kube-burner builds them: built-ins, then inputVars. */
+/**
+ * Template variables of one object replica, as kube-burner builds them: built-ins, then inputVars.
+ * An object made every N iterations sees `.Iteration` as iteration / N (0, 1, 2, ... at iterations
+ * 0, N, 2N), as kube-burner renders it, so iteration i's other objects find it as `div .Iteration N`.
+ */
 export function templateData(config: Config, job: Job, object: JobObject, iteration: number, replica: number): Record<string, unknown> {
   return {
     JobName: job.name,
-    Iteration: iteration,
+    Iteration: Math.floor(iteration / Math.max(1, object.repeatEveryNIterations)),
     Replica: replica,
     UUID: config.global.uuid,
     RunID: config.global.runId,

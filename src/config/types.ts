@@ -111,7 +111,7 @@ export interface Job {
   verifyObjects: boolean; // true
   errorOnVerify: boolean; // true
   preLoadImages: boolean; // true (false for delete jobs)
-  preLoadPeriodMs: number; // 1m
+  preLoadPeriodMs: number; // 10m, as kube-burner
   preLoadNodeLabels: Record<string, string>;
   jobIterationDelayMs: number; // 0
   jobPauseMs: number; // 0

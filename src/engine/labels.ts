@@ -125,15 +125,17 @@ export function applyLabels(obj: Json, labels: Record<string, string>): void {
  * Labels one object a create job made, as kube-burner does and with burn's labels beside:
  * kube-burner's labels yield to the template's own (kube-burner lets a template override them),
  * burn's labels override everything. Controllers' pod templates (kube-burner's four kinds) get
- * kube-burner's labels with the values the object ended up with, created where missing as
- * kube-burner does.
+ * every label the object ended up with (its template's own and kube-burner's), over the pod
+ * template's labels of the same keys and created where missing, as kube-burner does (seen side by
+ * side: a Deployment labelled `team: a` has pods labelled `team: a` under kube-burner).
  */
 export function labelObject(obj: Json, id: ObjectIdentity): void {
   const own = topLabels(obj);
   const kubeBurner = kubeBurnerLabels(id);
   for (const key of Object.keys(kubeBurner)) if (key in own) kubeBurner[key] = own[key]!;
   Object.assign(own, kubeBurner);
-  for (const path of KUBE_BURNER_CHILD_PATHS[String(obj.kind)] ?? []) Object.assign(mapAt(obj, path), kubeBurner);
+  const objectLabels = { ...own };
+  for (const path of KUBE_BURNER_CHILD_PATHS[String(obj.kind)] ?? []) Object.assign(mapAt(obj, path), objectLabels);
   applyLabels(obj, burnLabels(id));
 }
 

@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { loadConfig, type Config } from '../config/index.js';
 import { checkIndexers, configuredIndexers, runBatches, sendToIndexers, type JobResults } from '../indexers/index.js';
 import { connectCluster, type KubeClient } from '../kube/index.js';
-import { MeasurementSet, measurementsFor } from '../measure/index.js';
+import { MeasurementSet, measurementsFor, stampDocumentMetadata } from '../measure/index.js';
 import { writeReports } from '../report/index.js';
 import type { MeasurementResult } from '../measure/index.js';
 import { checkRunFolderWritable, documentFiles, firedAlerts, writeRunFolder, type ClusterFacts, type EndReason, type JobRecord, type ProcessCost, type RunRecord } from '../report/index.js';
@@ -207,6 +207,7 @@ async function runJobs(run: PreparedRun, client: KubeClient, cluster: ClusterFac
       if (stop.reason) break;
       const { record, results: ofJob } = await runOneJob({ config, job, client, housekeeping, renderer: run.renderer, ledger, log, signal: stop.controller.signal, tty: options.tty, runFolder: reportDir, hooks: hooks.get(job.name)!, earlierErrors: gcStageErrors.get(job.name) ?? [] });
       jobs.push(record);
+      stampDocumentMetadata(ofJob, { ...run.metadata, k8sVersion: cluster.k8sVersion, totalNodes: cluster.totalNodes });
       results.push(...ofJob);
       jobResults.push({ name: job.name, skipIndexing: job.skipIndexing, results: ofJob, measurements: measurementsFor(config, job) });
       if (record.measurements.some((r) => r.abortRun)) stop.stop('aborted-by-alert');

@@ -46,3 +46,15 @@ export const CLOCK_DESCRIPTION: Record<LatencyClock, string> = {
   'client-ms': 'client-side request latency (ms)',
   'server-histogram': 'apiserver/kubelet histogram (bucket resolution)',
 };
+
+/**
+ * Gives every measurement document kube-burner's `metadata` field (the --user-metadata keys, then
+ * the cluster's k8sVersion and totalNodes), as kube-burner stamps each document it indexes.
+ */
+export function stampDocumentMetadata(results: { documents: { docs: object[] }[] }[], metadata: Record<string, unknown>): void {
+  for (const result of results) {
+    for (const file of result.documents) {
+      for (const doc of file.docs as Record<string, unknown>[]) if (!('metadata' in doc)) doc.metadata = metadata;
+    }
+  }
+}

@@ -18,6 +18,8 @@ export interface ObjectSnapshot {
   createdMs: number;
   /** Server time each phase was reached (NaN if not), indexed like the spec's phases. */
   phases: number[];
+  /** Fields of the object's per-object document besides the latencies (kube-burner's names). */
+  fields?: Record<string, unknown>;
 }
 
 export interface ObjectLatencySpec {
@@ -80,11 +82,12 @@ export function objectLatencyResult(spec: ObjectLatencySpec, tracker: ObjectLate
       watchLatencies[phase.field] = Number.isNaN(watch) ? null : Math.round(watch * 10) / 10;
     });
     if (bad) invalid++;
-    return { ...doc, metricName: `${spec.measurement}Measurement`, uuid: meta.uuid, jobName: meta.jobName, namespace: t.snapshot.namespace, name: t.snapshot.name, clock: 'server-s', watchLatencies };
+    return { ...doc, metricName: `${spec.measurement}Measurement`, uuid: meta.uuid, jobName: meta.jobName, namespace: t.snapshot.namespace, name: t.snapshot.name, ...t.snapshot.fields, clock: 'server-s', watchLatencies };
   });
   const quantiles: QuantileSummary[] = [];
   const serverByPhase = new Map<string, QuantileSummary>();
   const quantileDocs: object[] = [];
+  const watchQuantileDocs: object[] = [];
   spec.phases.forEach((phase, i) => {
     const server = objects.map((t) => Math.max(0, t.serverMs[i]! - t.snapshot.createdMs));
     const watch = objects.map((t) => t.observedMs[i]! - t.createdObservedMs);
@@ -97,12 +100,17 @@ export function objectLatencyResult(spec: ObjectLatencySpec, tracker: ObjectLate
     }
     if (w) {
       quantiles.push(w);
-      quantileDocs.push(quantileDocument(w, { metricName: `${spec.measurement}WatchQuantilesMeasurement`, quantileName: phase.name, timestamp, ...meta }));
+      watchQuantileDocs.push(quantileDocument(w, { metricName: `${spec.measurement}WatchQuantilesMeasurement`, quantileName: phase.name, timestamp, ...meta }));
     }
   });
   return {
     name: spec.measurement,
-    documents: [documentFile(`${spec.measurement}Measurement`, meta.jobName, perObject), documentFile(`${spec.measurement}QuantilesMeasurement`, meta.jobName, quantileDocs)].filter((f) => f.docs.length > 0),
+    // Watch-clock quantiles in a file of their own: kube-burner's quantiles file holds its server-clock ones only.
+    documents: [
+      documentFile(`${spec.measurement}Measurement`, meta.jobName, perObject),
+      documentFile(`${spec.measurement}QuantilesMeasurement`, meta.jobName, quantileDocs),
+      documentFile(`${spec.measurement}WatchQuantilesMeasurement`, meta.jobName, watchQuantileDocs),
+    ].filter((f) => f.docs.length > 0),
     quantiles,
     thresholds: checkLatencyThresholds(spec.measurement, meta.thresholds, serverByPhase),
     slis: [],

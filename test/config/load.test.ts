@@ -239,7 +239,7 @@ describe('loadConfig', () => {
       verifyObjects: true,
       errorOnVerify: true,
       preLoadImages: true,
-      preLoadPeriodMs: 60_000,
+      preLoadPeriodMs: 600_000,
       jobIterationDelayMs: 0,
       jobPauseMs: 0,
       churnConfig: { enabled: false, mode: 'namespaces' },

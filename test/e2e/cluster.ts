@@ -26,7 +26,11 @@ export function e2eTarget(): E2eTarget {
 
 /** Runs kubectl against the cluster under test; rejects with kubectl's stderr when it fails. */
 export function kubectl(args: string[], input?: string): Promise<string> {
-  const target = e2eTarget();
+  return kubectlOn(e2eTarget(), args, input);
+}
+
+/** Runs kubectl against a given cluster (for helpers that benchmarks call outside the e2e suite too). */
+export function kubectlOn(target: Pick<E2eTarget, 'kubeconfig' | 'kubectl'>, args: string[], input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       target.kubectl,

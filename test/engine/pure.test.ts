@@ -39,14 +39,18 @@ describe('labels', () => {
     const deployment: any = { kind: 'Deployment', metadata: { name: 'd', labels: { app: 'x', 'kube-burner.io/replica': 'mine' } }, spec: { template: { metadata: { labels: { app: 'x-pod' } } } } };
     labelObject(deployment, id);
     expect(deployment.metadata.labels).toEqual({ app: 'x', ...kb, 'kube-burner.io/replica': 'mine', ...burn });
-    // Only kube-burner's labels reach the pod template, with the values the object ended up with.
-    expect(deployment.spec.template.metadata.labels).toEqual({ app: 'x-pod', ...kb, 'kube-burner.io/replica': 'mine', ...burn });
+    // Every label of the object reaches the pod template, over the template's own (kube-burner v2.7.3
+    // copies the object's final labels there: side by side, its pods carried the Deployment's labels).
+    expect(deployment.spec.template.metadata.labels).toEqual({ app: 'x', ...kb, 'kube-burner.io/replica': 'mine', ...burn });
   });
 
   it("gives a StatefulSet's selector kube-burner's labels, and a Job's pod template only burn's (as kube-burner, which labels no Job pods)", () => {
     const sts: any = { kind: 'StatefulSet', metadata: { name: 's' }, spec: { selector: { matchLabels: { app: 's' } }, template: { metadata: { labels: { app: 's' } } } } };
     labelObject(sts, id);
     expect(sts.spec.selector.matchLabels).toEqual({ app: 's', ...kb });
+    const labelled: any = { kind: 'StatefulSet', metadata: { name: 's', labels: { team: 'a' } }, spec: { selector: { matchLabels: { app: 's' } }, template: { metadata: { labels: { app: 's' } } } } };
+    labelObject(labelled, id);
+    expect(labelled.spec.selector.matchLabels).toEqual({ app: 's', team: 'a', ...kb });
     expect(sts.spec.template.metadata.labels).toEqual({ app: 's', ...kb, ...burn });
     const job: any = { kind: 'Job', metadata: { name: 'j' }, spec: { template: { spec: {} } } };
     labelObject(job, id);

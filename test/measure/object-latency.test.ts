@@ -11,7 +11,7 @@ const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 
 function job(name: string, created: number, started?: number, completed?: number): any {
   return {
-    metadata: { name, namespace: 'ns', creationTimestamp: iso(created) },
+    metadata: { name, namespace: 'ns', creationTimestamp: iso(created), labels: { 'kube-burner.io/job-iteration': '3', 'kube-burner.io/replica': '1' } },
     status: { startTime: started === undefined ? undefined : iso(started), conditions: completed === undefined ? [] : [{ type: 'Complete', status: 'True', lastTransitionTime: iso(completed) }] },
   };
 }
@@ -24,12 +24,14 @@ describe('jobLatency, nodeLatency, schedulingThroughput', () => {
     tracker.observe(JOB_LATENCY.project(job('a', T0, T0 + 1000, T0 + 4000)), T0 + 4300);
     const result = objectLatencyResult(JOB_LATENCY, tracker, { uuid: 'u', jobName: 'j', thresholds: [] });
     const [doc] = result.documents[0]!.docs as any[];
-    expect(result.documents.map((d) => d.fileName)).toEqual(['jobLatencyMeasurement-j.json', 'jobLatencyQuantilesMeasurement-j.json']);
-    expect(doc).toMatchObject({ metricName: 'jobLatencyMeasurement', name: 'a', startTimeLatency: 1000, completionLatency: 4000, watchLatencies: { startTimeLatency: 1195, completionLatency: 4295 } });
-    const quantiles = result.documents[1]!.docs as any[];
+    // kube-burner's quantiles file holds the server-clock quantiles only; the watch clock's have their own.
+    expect(result.documents.map((d) => d.fileName)).toEqual(['jobLatencyMeasurement-j.json', 'jobLatencyQuantilesMeasurement-j.json', 'jobLatencyWatchQuantilesMeasurement-j.json']);
+    // kube-burner's per-Job fields: k8sJobName, jobIteration and replica.
+    expect(doc).toMatchObject({ metricName: 'jobLatencyMeasurement', name: 'a', k8sJobName: 'a', jobIteration: 3, replica: 1, startTimeLatency: 1000, completionLatency: 4000, watchLatencies: { startTimeLatency: 1195, completionLatency: 4295 } });
+    const quantiles = [...result.documents[1]!.docs, ...result.documents[2]!.docs] as any[];
     expect(quantiles.map((q) => `${q.metricName}:${q.quantileName}`)).toEqual([
-      'jobLatencyQuantilesMeasurement:StartTime', 'jobLatencyWatchQuantilesMeasurement:StartTime',
-      'jobLatencyQuantilesMeasurement:Complete', 'jobLatencyWatchQuantilesMeasurement:Complete',
+      'jobLatencyQuantilesMeasurement:StartTime', 'jobLatencyQuantilesMeasurement:Complete',
+      'jobLatencyWatchQuantilesMeasurement:StartTime', 'jobLatencyWatchQuantilesMeasurement:Complete',
     ]);
     expect(result.invalid).toEqual({ count: 0, total: 1 });
   });
