@@ -12,6 +12,7 @@ import { register as registerMeasure } from './measure.js';
 import { register as registerReport } from './report.js';
 import { register as registerRender } from './render.js';
 import { register as registerSim } from './sim.js';
+import { register as registerTrafficAgent } from './traffic-agent.js';
 import { register as registerValidate } from './validate.js';
 import { register as registerVersion } from './version.js';
 
@@ -19,4 +20,4 @@ import { register as registerVersion } from './version.js';
  * Every `burn` subcommand registers itself here: one line per command module.
  * A command module exports `register(program)`, parses flags, and calls one function of the core.
  */
-export const commands: Array<(program: Command) => void> = [registerInit, registerDestroy, registerValidate, registerRender, registerSim, registerReport, registerDiff, registerHistory, registerMeasure, registerCheckAlerts, registerIndex, registerImport, registerHealthCheck, registerVersion, registerCompletion];
+export const commands: Array<(program: Command) => void> = [registerInit, registerDestroy, registerValidate, registerRender, registerSim, registerReport, registerDiff, registerHistory, registerMeasure, registerCheckAlerts, registerIndex, registerImport, registerHealthCheck, registerTrafficAgent, registerVersion, registerCompletion];

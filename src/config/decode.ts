@@ -6,6 +6,7 @@ import { MapReader, positionOf, readSeqItems, type ReadContext } from './reader.
 import { formatCount, MAX_JOB_ITERATIONS, MAX_JOB_OBJECTS } from './limits.js';
 import { resolveReference, type FileOrigin } from './references.js';
 import { builtInApiVersion } from './kinds.js';
+import { readTraffic } from './traffic.js';
 import { parseStatusPath } from '../shared/status-path.js';
 import { didYouMean } from '../shared/suggest.js';
 import type {
@@ -38,7 +39,7 @@ const SECOND = 1000;
 export const DEFAULT_QPS = 5;
 export const DEFAULT_BURST = 10;
 
-const jobTypes: readonly JobType[] = ['create', 'delete', 'read', 'patch'];
+const jobTypes: readonly JobType[] = ['create', 'delete', 'read', 'patch', 'traffic'];
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -359,13 +360,16 @@ function readJob(input: DecodeInput, global: GlobalConfig, node: Node, path: Con
     watchers: r.list('watchers', (n, p, i) => readWatcher(r, n, p, i)),
     hooks: r.list('hooks', (n, p, i) => readHook(r, n, p, i)),
     incrementalLoad: r.has('incrementalLoad') ? r.object('incrementalLoad', `incrementalLoad of ${what}`, (l) => readIncrementalLoad(input, l)) : null,
+    traffic: r.has('traffic') ? r.object('traffic', `traffic of ${what}`, (t) => readTraffic(t, what, (ca, tr) => checkReference(input, ca, tr.pos('ca'), 'tls ca'))) : null,
     objects: [],
     index,
     pos: r.pos(),
   };
   job.objects = r.list('objects', (n, p, i) => readObject(input, job, declaredType !== undefined, n, p, i));
   const objectsNode = r.valueNode('objects');
-  if (!objectsNode || (isSeq(objectsNode) && objectsNode.items.length === 0))
+  if (jobType === 'traffic') checkTrafficJob(r, job, objectsNode);
+  else if (job.traffic) r.error('traffic', `${what} is a ${jobType} job; traffic: belongs to a traffic job`, 'add jobType: traffic, or remove traffic:');
+  else if (!objectsNode || (isSeq(objectsNode) && objectsNode.items.length === 0))
     r.error(undefined, `${what} has no objects`, jobType === 'create' ? 'add objects: [{objectTemplate: <file>, replicas: 1}]' : 'add objects: [{kind: <Kind>, labelSelector: {<label>: <value>}}]');
 
   if ((jobType === 'create' || jobType === 'read') && job.jobIterations < 1)
@@ -386,6 +390,14 @@ function readJob(input: DecodeInput, global: GlobalConfig, node: Node, path: Con
     r.warn(undefined, `${what} has no namespace`, 'objects without metadata.namespace need one: add namespace: <name>');
   r.finish();
   return job;
+}
+
+/** A traffic job sends HTTP load and creates nothing: it needs `traffic:` and has no objects. */
+function checkTrafficJob(r: MapReader, job: Job, objectsNode: Node | undefined): void {
+  if (!job.traffic && !r.has('traffic')) r.error(undefined, `${r.what} is a traffic job without traffic:`, 'add traffic: {targets: [{url: http://host:port/}], stages: [{duration: 30s, target: 100}]}');
+  if (objectsNode && !(isSeq(objectsNode) && objectsNode.items.length === 0))
+    r.error('objects', `${r.what} is a traffic job: it sends HTTP requests and creates no objects`, 'remove objects: (put the application in a create job before it)');
+  if (job.churnConfig.enabled) r.error('churnConfig', `${r.what} is a traffic job: it has no objects to churn`, 'remove churnConfig');
 }
 
 /** Refuses jobs bigger than the engine can hold (see limits.ts): before anything is rendered or created. */

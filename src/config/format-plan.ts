@@ -21,6 +21,14 @@ export function formatPlan(plan: RunPlan): string {
 }
 
 function formatJob(job: JobPlan): string[] {
+  if (job.traffic) {
+    const t = job.traffic;
+    return [
+      `job "${job.name}" (traffic): ${count(t.requests, 'HTTP request')} over ${formatDuration(t.durationMs)}, up to ${t.peakRate} req/s${t.parallelism > 1 ? ` from ${t.parallelism} agents` : ''}`,
+      ...t.targets.map((target) => `  target: ${target}`),
+      ...(t.thresholds.length ? [`  thresholds: ${t.thresholds.join(', ')}`] : []),
+    ];
+  }
   const out = [`job "${job.name}" (${job.jobType}): ${count(job.iterations, 'iteration')}, qps ${job.qps}, burst ${job.burst}`];
   if (job.jobType === 'create') {
     out.push(`  namespaces: ${formatNamespaces(job.namespaces, job.namespaceCount)}`);

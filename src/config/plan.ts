@@ -64,6 +64,35 @@ export interface JobPlan {
   /** Things that add time beyond leastTimeMs (waits for readiness), for the reader. */
   plus: string[];
   objects: ObjectPlan[];
+  /** A traffic job's load: its HTTP requests (not through the token bucket), over its stages. */
+  traffic?: TrafficPlan;
+}
+
+export interface TrafficPlan {
+  requests: number;
+  durationMs: number;
+  peakRate: number;
+  targets: string[];
+  parallelism: number;
+  thresholds: string[];
+}
+
+/** The requests a traffic job's stages ask for: the integral of the rate (each stage a line from the previous rate). */
+export function planTraffic(spec: NonNullable<Job['traffic']>): TrafficPlan {
+  let rate = spec.startRate;
+  let area = 0;
+  for (const s of spec.stages) {
+    area += ((rate + s.target) / 2) * (s.durationMs / 1000);
+    rate = s.target;
+  }
+  return {
+    requests: Math.ceil(area - 1e-9),
+    durationMs: spec.stages.reduce((sum, s) => sum + s.durationMs, 0),
+    peakRate: Math.max(spec.startRate, ...spec.stages.map((s) => s.target)),
+    targets: spec.targets.map((t) => `${t.method} ${t.url || `Service ${t.service!.namespace}/${t.service!.name}:${t.service!.port}${t.service!.path}`}`),
+    parallelism: spec.parallelism,
+    thresholds: spec.thresholds.map((t) => t.text),
+  };
 }
 
 export interface RunPlan {
@@ -117,7 +146,9 @@ export function planJob(job: Job, rendered: readonly RenderedObject[]): JobPlan 
   const clock = new TokenBucketClock(job.qps, job.burst);
   const grouped = creates && objects.some((o) => o.group > 0);
   const steps = creates && job.incrementalLoad ? incrementalSteps(job) : [];
-  if (!creates) simulateSelectJob(job, clock);
+  const traffic = job.jobType === 'traffic' && job.traffic ? planTraffic(job.traffic) : undefined;
+  if (traffic) clock.pause(traffic.durationMs);
+  else if (!creates) simulateSelectJob(job, clock);
   else {
     // An incremental job runs its create once per step, stepDelay apart.
     for (const [i, iterations] of (steps.length ? steps : [job.jobIterations]).entries()) {
@@ -136,7 +167,7 @@ export function planJob(job: Job, rendered: readonly RenderedObject[]): JobPlan 
   if (grouped && (job.podWait || job.waitWhenFinished)) plus.push('waiting for objects after every group');
   else if (creates && job.podWait) plus.push('waiting for objects after every iteration (podWait)');
   else if (creates && job.waitWhenFinished) plus.push('waiting for objects at the end (waitWhenFinished)');
-  if (!creates) plus.push(`the ${job.jobType} requests for every matching object`);
+  if (!creates && !traffic) plus.push(`the ${job.jobType} requests for every matching object`);
   if (!creates && job.objects.some((o) => o.wait) && (job.executionMode === 'parallel' || job.objectWait || job.waitWhenFinished)) plus.push("waiting for this run's objects of the selected kinds to be ready");
   if (job.jobType === 'delete' && job.waitForDeletion) plus.push('waiting for deletion');
   if (job.churnConfig.enabled) plus.push('churn re-creation waits');
@@ -158,6 +189,7 @@ export function planJob(job: Job, rendered: readonly RenderedObject[]): JobPlan 
     requests: clock.requests,
     requestsExact: creates,
     leastTimeMs: clock.elapsedMs,
+    ...(traffic ? { traffic } : {}),
     incrementalSteps: steps,
     plus,
     objects,

@@ -20,7 +20,7 @@ export interface Config {
 export type { TemplateEngine } from '../template/index.js';
 import type { FileOrigin } from './references.js';
 import type { TemplateEngine } from '../template/index.js';
-export type JobType = 'create' | 'delete' | 'read' | 'patch';
+export type JobType = 'create' | 'delete' | 'read' | 'patch' | 'traffic';
 export type DeletionStrategy = 'default' | 'gvr';
 export type ChurnMode = 'namespaces' | 'objects';
 export type ExecutionMode = 'parallel' | 'sequential';
@@ -129,6 +129,8 @@ export interface Job {
   hooks: Hook[];
   /** Steps of growing iteration counts (create jobs); null when the job has none. */
   incrementalLoad: IncrementalLoad | null;
+  /** burn's `traffic` job type: the HTTP load it sends (src/config/traffic.ts); null for other job types. */
+  traffic: TrafficSpec | null;
   objects: JobObject[];
   /** Index in `jobs` and the position of the job in the file. */
   index: number;
@@ -230,3 +232,6 @@ export interface Watcher {
   labelSelector: Record<string, string>;
   replicas: number; // 1
 }
+
+export type { TrafficSpec, TrafficTarget, TrafficStage, TrafficThreshold, TrafficTls, TrafficMetric, TrafficAgents } from './traffic-types.js';
+import type { TrafficSpec } from './traffic-types.js';

@@ -1,5 +1,6 @@
 import type { Config, Job } from '../config/index.js';
 import type { KubeClient } from '../kube/index.js';
+import type { MeasurementResult } from '../measure/index.js';
 import type { Logger } from '../shared/log.js';
 import type { JobHooks } from './hooks.js';
 import type { Ledger } from './ledger.js';
@@ -35,6 +36,8 @@ export interface JobContext {
   hooks: JobHooks;
   /** The first objects whose create found one already there; progress counts them all. */
   alreadyExisting: ObjectRef[];
+  /** What the job type's runner measured itself (a traffic job's load): graded and written with the measurements' results. */
+  results: MeasurementResult[];
 }
 
 /** Steps of a job pause with shared/sleep's pause: it wakes early, without throwing, when the run is stopped. */

@@ -24,6 +24,7 @@ import type { ObjectRenderer } from './objects.js';
 import { preloadImages } from './preload.js';
 import { JobProgress } from './progress.js';
 import { runDeleteJob, runPatchJob, runReadJob } from './select-jobs.js';
+import { runTrafficJob } from './traffic-job.js';
 import { jobConfigOf } from './summary.js';
 import { ReadinessTracker } from './tracker.js';
 import { verifyObjects } from './verify.js';
@@ -74,6 +75,7 @@ export const JOB_RUNNERS: Record<JobType, JobRunner> = {
   delete: noChurn(runDeleteJob),
   patch: noChurn(runPatchJob),
   read: noChurn(runReadJob),
+  traffic: noChurn(runTrafficJob),
 };
 
 export interface OneJob {
@@ -138,6 +140,7 @@ export async function runOneJob(run: OneJob): Promise<{ record: JobRecord; resul
     errors: [...(run.earlierErrors ?? [])],
     hooks,
     alreadyExisting: [],
+    results: [],
   };
   const measurements = MeasurementSet.forJob(config, job, run.housekeeping, log, runSelector(config.global.uuid, job.name), plannedObjects(job, run.renderer), run.runFolder);
   const watchers = new JobWatchers(job, run.housekeeping, log, run.signal);
@@ -176,6 +179,7 @@ export async function runOneJob(run: OneJob): Promise<{ record: JobRecord; resul
     progress.stop();
     // stopAndCollect stops only what started and turns each measurement's failure into its result's errors.
     await settle('measurements', async () => (results = await measurements.stopAndCollect({ windowEndsAfterMeasurements: job.metricsClosing === 'afterMeasurements' })), ctx.errors, log);
+    results.push(...ctx.results);
     endMs = measurements.windowEndedAt() ?? Date.now();
     await settle('readiness watches', () => tracker.stop(), ctx.errors, log);
   }
@@ -206,7 +210,8 @@ export async function runOneJob(run: OneJob): Promise<{ record: JobRecord; resul
     ...(job.hooks.length ? { hooks: hooks.records } : {}),
     ...(watcherRecords.length ? { watchers: watcherRecords } : {}),
   };
-  log.info(`job ${job.name}: ${sendingLine(record, job)} (${Math.round(nowMs() - startedAt) / 1000}s in all)`);
+  // A traffic job's HTTP load has its own line (src/engine/traffic-job.ts); it sends no API requests.
+  if (job.jobType !== 'traffic') log.info(`job ${job.name}: ${sendingLine(record, job)} (${Math.round(nowMs() - startedAt) / 1000}s in all)`);
   return { record, results };
 }
 

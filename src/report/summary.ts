@@ -9,7 +9,7 @@ import { formatMs } from '../shared/format-ms.js';
 import { describeSaturation, type Verdict } from '../slo/index.js';
 import type { QuantileSummary } from '../measure/index.js';
 import { formatNumber } from './format.js';
-import { num, type RunFolder } from './run-folder.js';
+import { docsOf, isObject, num, str, type RunFolder } from './run-folder.js';
 import { CLOCK_NAMES, runView, worstP99, type MeasurementView, type RunView } from './run-view.js';
 import { formatMargin, formatThreshold, formatVerdictValue, renderSloTable, resultWord, verdictSummary } from './slo-table.js';
 import { textTable } from './text-table.js';
@@ -136,6 +136,16 @@ function lines(title: string, items: string[], detail: SummaryDetail, paint: Pai
   return [paint.heading(title), ...shown.map((i) => `  ${color(i)}`), ...more].join('\n');
 }
 
+/** Each traffic job in one line (each stage too in the full summary): what was sent, answered, dropped, and the latency. */
+function trafficLines(folder: RunFolder, detail: SummaryDetail): string[] {
+  const windows = docsOf(folder, 'trafficQuantilesMeasurement').filter((d) => detail === 'full' || str(d.quantileName) === 'total');
+  return windows.map((d) => {
+    const failures = [...Object.entries(isObject(d.failedByStatus) ? d.failedByStatus : {}), ...Object.entries(isObject(d.failedByError) ? d.failedByError : {})].map(([k, v]) => `${k}: ${String(v)}`);
+    const figures = ['P50', 'P90', 'P99', 'P99.9', 'max'].map((k) => `${k === 'max' ? 'max' : k.toLowerCase()} ${formatMs(num(d[k], 0))}`).join(' ');
+    return `${str(d.jobName)} ${str(d.quantileName)}: ${num(d.sent, 0)} sent (${num(d.sentRate, 0).toFixed(1)} req/s), ${num(d.succeeded, 0)} succeeded, ${num(d.failed, 0)} failed${failures.length ? ` (${failures.join(', ')})` : ''}, ${num(d.dropped, 0)} dropped, ${num(d.late, 0)} late; ${figures}`;
+  });
+}
+
 function alertLines(view: RunView): string[] {
   return view.alerts.map((a) => `${a.severity.toUpperCase()} ${a.message || a.description} (job ${a.job}, ${new Date(a.firstMs).toISOString()} .. ${new Date(a.lastMs).toISOString()})`);
 }
@@ -153,6 +163,7 @@ export function renderSummary(folder: RunFolder, options: SummaryOptions): strin
     [...saturated, verdictLine(folder, view, paint), ...calm].join('\n'),
     jobsSection(folder, paint),
     sloSection(folder, view, detail, paint),
+    lines('Traffic (latency from the intended start)', trafficLines(folder, detail), detail, paint),
     ...measurementsSections(view, detail, paint),
     lines('Alerts fired', alertLines(view), detail, paint, (t) => (/^(ERROR|CRITICAL)/.test(t) ? paint.bad(t) : paint.warn(t))),
     lines('Errors', folder.meta.errors, detail, paint, paint.bad),

@@ -40,7 +40,7 @@ jobs:
       expect.stringMatching(/^config\.yaml:14:25: objectTemplate "missing\.yaml" not found \(looked at .*missing\.yaml\) \(relative paths are looked for in the working directory, then in the config file's folder\)$/),
       'config.yaml:15:19: "replicas" of object 1 of job "Bad_Name" must be a whole number, got the text "2" (remove the quotes: 2)',
       'config.yaml:19:11: job name "dup" is used twice (first at config.yaml:16:11) (job names must be unique: rename one)',
-      'config.yaml:20:14: "jobType" of job "dup" is "remove"; it must be one of create, delete, read, patch',
+      'config.yaml:20:14: "jobType" of job "dup" is "remove"; it must be one of create, delete, read, patch, traffic',
     ]);
   });
 
@@ -90,7 +90,7 @@ jobs:
       'config.yaml:9:9: object 1 of job "rd" has no kind; a read job selects objects by kind and labelSelector (add kind: Deployment (or another kind))',
       'config.yaml:13:9: object 1 of job "pt" has no patchType (add patchType: merge-patch (or json-patch, strategic-merge-patch, apply-patch+yaml))',
       'config.yaml:19:20: patchType "replace" of object 2 of job "pt" is not a patch type (use one of json-patch, merge-patch, strategic-merge-patch, apply-patch+yaml (or their application/... forms))',
-      'config.yaml:21:14: jobType "kubevirt" of job "kv" drives KubeVirt virtual machines: burn does not support KubeVirt or CDI (run this job with kube-burner; burn\'s job types are create, delete, read, patch)',
+      'config.yaml:21:14: jobType "kubevirt" of job "kv" drives KubeVirt virtual machines: burn does not support KubeVirt or CDI (run this job with kube-burner; burn\'s job types are create, delete, read, patch, traffic)',
     ]);
   });
 

@@ -51,6 +51,11 @@ function indexerConfig(...keys: string[]): string {
   return ['metricsEndpoints:', '  - indexer:', ...keys.map((k) => `      ${k}`), ''].join('\n');
 }
 
+/** A one-job traffic config: `traffic` lines go under `traffic:` (indented for it; first on line 5). */
+function trafficConfig(traffic: string[]): string {
+  return ['jobs:', '  - name: t', '    jobType: traffic', '    traffic:', ...traffic.map((l) => `    ${l}`), ''].join('\n');
+}
+
 const validate = ['validate', '-c', 'c.yaml'];
 const basic = { 'c.yaml': config(), 'pod.yaml': podTemplate };
 
@@ -94,6 +99,23 @@ export const cases: Case[] = [
   { name: 'watcher without kind', files: { 'c.yaml': config(['watchers:', '  - {apiVersion: v1}']), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:5:\d+: watcher 1 of job "j" has no kind/ },
   { name: 'watcher with zero replicas', files: { 'c.yaml': config(['watchers:', '  - {kind: Pod, replicas: 0}']), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:5:\d+: "replicas" of watcher 1 of job "j" is 0; it must be at least 1/ },
   { name: 'unknown jobType', files: { 'c.yaml': config(['jobType: crate']), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:4:\d+: "jobType" of job "j" is "crate".*create/ },
+  // ---- traffic jobs (burn's extension): each refusal at its line
+  { name: 'traffic job without traffic', files: { 'c.yaml': trafficConfig([]).replace('    traffic:\n', '') }, args: validate, exit: 1, message: /c\.yaml:2:\d+: job "t" is a traffic job without traffic:/ },
+  { name: 'traffic job with objects', files: { 'c.yaml': trafficConfig(['  targets: [{url: "http://127.0.0.1:9/"}]', '  stages: [{duration: 1s, target: 10}]']) + '    objects: [{objectTemplate: pod.yaml}]\n', 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:7:\d+: job "t" is a traffic job: it sends HTTP requests and creates no objects/ },
+  { name: 'traffic: on a create job', files: { 'c.yaml': config(['traffic: {targets: [{url: "http://127.0.0.1:9/"}], stages: [{duration: 1s, target: 10}]}']), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:4:\d+: job "j" is a create job; traffic: belongs to a traffic job/ },
+  { name: 'traffic unknown key', files: { 'c.yaml': trafficConfig(['  targets: [{url: "http://127.0.0.1:9/"}]', '  stages: [{duration: 1s, target: 10}]', '  rate: 100']) }, args: validate, exit: 1, message: /c\.yaml:7:\d+: unknown key "rate" in traffic of job "t"/ },
+  { name: 'traffic target without url', files: { 'c.yaml': trafficConfig(['  targets:', '    - {method: GET}', '  stages: [{duration: 1s, target: 10}]']) }, args: validate, exit: 1, message: /c\.yaml:6:\d+: target 1 of traffic of job "t" has no url/ },
+  { name: 'traffic target url not http', files: { 'c.yaml': trafficConfig(['  targets:', '    - {url: "ftp://127.0.0.1/x"}', '  stages: [{duration: 1s, target: 10}]']) }, args: validate, exit: 1, message: /c\.yaml:6:\d+: "url" of target 1 of traffic of job "t" "ftp:\/\/127\.0\.0\.1\/x" is not http or https/ },
+  { name: 'traffic target unknown method', files: { 'c.yaml': trafficConfig(['  targets:', '    - {url: "http://127.0.0.1:9/", method: FETCH}', '  stages: [{duration: 1s, target: 10}]']) }, args: validate, exit: 1, message: /c\.yaml:6:\d+: "method" of target 1 of traffic of job "t" is "FETCH"/ },
+  { name: 'traffic stage without duration', files: { 'c.yaml': trafficConfig(['  targets: [{url: "http://127.0.0.1:9/"}]', '  stages:', '    - {target: 10}']) }, args: validate, exit: 1, message: /c\.yaml:7:\d+: stage 1 of traffic of job "t" has no duration/ },
+  { name: 'traffic stage with a negative rate', files: { 'c.yaml': trafficConfig(['  targets: [{url: "http://127.0.0.1:9/"}]', '  stages:', '    - {duration: 1s, target: -5}']) }, args: validate, exit: 1, message: /c\.yaml:7:\d+: "target" of stage 1 of traffic of job "t" is -5 requests\/s/ },
+  { name: 'traffic stages that send nothing', files: { 'c.yaml': trafficConfig(['  targets: [{url: "http://127.0.0.1:9/"}]', '  stages: [{duration: 1s, target: 0}]']) }, args: validate, exit: 1, message: /c\.yaml:6:\d+: the stages of job "t" never send a request/ },
+  { name: 'traffic threshold on an unknown metric', files: { 'c.yaml': trafficConfig(['  targets: [{url: "http://127.0.0.1:9/"}]', '  stages: [{duration: 1s, target: 10}]', '  thresholds: ["p98 < 10ms"]']) }, args: validate, exit: 1, message: /c\.yaml:7:\d+: threshold "p98 < 10ms" measures "p98", which a traffic job does not have/ },
+  { name: 'traffic latency threshold without unit', files: { 'c.yaml': trafficConfig(['  targets: [{url: "http://127.0.0.1:9/"}]', '  stages: [{duration: 1s, target: 10}]', '  thresholds:', '    - "p99 < 10"']) }, args: validate, exit: 1, message: /c\.yaml:8:\d+: threshold "p99 < 10": a latency needs a unit/ },
+  { name: 'traffic error rate above 100%', files: { 'c.yaml': trafficConfig(['  targets: [{url: "http://127.0.0.1:9/"}]', '  stages: [{duration: 1s, target: 10}]', '  thresholds: ["errorRate < 150%"]']) }, args: validate, exit: 1, message: /c\.yaml:7:\d+: threshold "errorRate < 150%": errorRate is a share of the requests and cannot exceed 100%/ },
+  { name: 'traffic maxInFlight 0', files: { 'c.yaml': trafficConfig(['  targets: [{url: "http://127.0.0.1:9/"}]', '  stages: [{duration: 1s, target: 10}]', '  maxInFlight: 0']) }, args: validate, exit: 1, message: /c\.yaml:7:\d+: "maxInFlight" of traffic of job "t" is 0; it must be at least 1/ },
+  { name: 'traffic tls ca missing', files: { 'c.yaml': trafficConfig(['  targets: [{url: "https://127.0.0.1:9/"}]', '  stages: [{duration: 1s, target: 10}]', '  tls: {ca: nowhere.pem}']) }, args: validate, exit: 1, message: /c\.yaml:7:\d+: tls ca "nowhere\.pem" not found/ },
+  { name: 'traffic service target without name', files: { 'c.yaml': trafficConfig(['  targets:', '    - service: {namespace: web, port: 8080}', '  stages: [{duration: 1s, target: 10}]']) }, args: validate, exit: 1, message: /c\.yaml:6:\d+: service of target 1 of traffic of job "t" has no name/ },
   // ---- KubeVirt and CDI: refused, never half run
   { name: 'jobType kubevirt', files: { 'c.yaml': config(['jobType: kubevirt']), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:4:\d+: jobType "kubevirt" of job "j" drives KubeVirt virtual machines: burn does not support KubeVirt or CDI/ },
   { name: 'object kubeVirtOp', files: { 'c.yaml': config([], ['kubeVirtOp: start']), 'pod.yaml': podTemplate }, args: validate, exit: 1, message: /c\.yaml:7:\d+: kubeVirtOp of object 1 of job "j" is a KubeVirt operation: burn does not support KubeVirt or CDI/ },

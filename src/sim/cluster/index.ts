@@ -4,6 +4,8 @@ import { DaemonSetController } from './controllers/daemonset.js';
 import { DeploymentController } from './controllers/deployment.js';
 import { EndpointsController } from './controllers/endpoints.js';
 import { GarbageCollector } from './controllers/garbage-collector.js';
+import { HpaController } from './controllers/hpa.js';
+import { AppModels } from './app-model.js';
 import { JobController } from './controllers/job.js';
 import { NamespaceController } from './controllers/namespace.js';
 import { ReplicaSetController } from './controllers/replicaset.js';
@@ -38,7 +40,10 @@ export function startCluster(ctx: SimContext, options: ClusterOptions): { stop()
   // Indexes first: listeners of a resource run in subscription order, so components see them up to date.
   const ledger = new NodeLedger(ctx.store);
   const owners = new OwnerIndex(ctx.store);
+  const apps = new AppModels(ctx);
   const parts: Array<{ stop(): void }> = [
+    apps,
+    new HpaController(ctx, apps),
     ledger,
     owners,
     new Scheduler(ctx, ledger, metrics),

@@ -56,6 +56,7 @@ export const builtinResources: ResourceInfo[] = [
   define({ group: 'apps', resource: 'statefulsets', kind: 'StatefulSet', shortNames: ['sts'], subresources: ['status', 'scale'], categories: ['all'] }),
   define({ group: 'apps', resource: 'daemonsets', kind: 'DaemonSet', shortNames: ['ds'], subresources: ['status'], categories: ['all'] }),
   define({ group: 'batch', resource: 'jobs', kind: 'Job', subresources: ['status'], categories: ['all'] }),
+  define({ group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler', shortNames: ['hpa'], subresources: ['status'], categories: ['all'] }),
   define({ group: 'coordination.k8s.io', resource: 'leases', kind: 'Lease' }),
 ];
 
