@@ -188,3 +188,8 @@ ensure_debian_package() {
 ensure_prometheus() {
   ensure_debian_package prometheus prometheus
 }
+
+# The same for the Pushgateway (burn --pushgateway's tests).
+ensure_pushgateway() {
+  ensure_debian_package prometheus-pushgateway prometheus-pushgateway
+}

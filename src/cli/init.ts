@@ -8,8 +8,11 @@ import { configSource } from './config-source.js';
 import { UserError } from '../shared/errors.js';
 import { trapInterrupts } from './signals.js';
 import { startSimTarget, type SimTarget } from './sim-child.js';
+import { addTelemetryFlags, exitCodeWithTelemetry, startTelemetryFor, wantsTelemetry, type TelemetryFlags } from './telemetry-flags.js';
+import { version } from '../shared/version.js';
+import type { Telemetry } from '../telemetry/index.js';
 
-export interface InitFlags {
+export interface InitFlags extends TelemetryFlags {
   config?: string;
   configmap?: string;
   namespace: string;
@@ -39,6 +42,7 @@ async function printOutcome(outcome: RunOutcome, detail: SummaryDetail): Promise
 }
 
 export async function runInit(flags: InitFlags): Promise<number> {
+  wantsTelemetry(flags);
   if (flags.sim && flags.configmap) throw new UserError('--sim and --configmap cannot be used together: the simulated cluster starts empty, so it holds no ConfigMap', { hint: 'save the ConfigMap\'s config.yml and run it with -c, or drop --sim' });
   const source = await configSource(flags);
   try {
@@ -72,17 +76,27 @@ async function runWithConfig(flags: InitFlags, configPath: string, userData: str
     skipGc: interrupts.skipGc,
   };
   let sim: SimTarget | undefined;
+  let telemetry: Telemetry | undefined;
   try {
     // Everything checkable is checked before the simulator starts or anything is created.
     const prepared = await prepareRun(options);
+    const { config, configDigest, metadata } = prepared;
+    telemetry = await startTelemetryFor(flags, { uuid: config.global.uuid, configFile: config.file, configDigest, burnVersion: version, metadata }, log, interrupts.signal);
+    // The prepared run holds these options: the observer reaches the engine through them.
+    options.observer = telemetry?.observer;
     if (flags.sim) {
       log.info(`starting the simulated cluster (${flags.simNodes} nodes, profile ${flags.simProfile})`);
       sim = await startSimTarget({ nodes: flags.simNodes, profile: flags.simProfile, seed: flags.simSeed });
     }
-    const outcome = await runBenchmark(sim ? { ...options, kubeconfig: sim.kubeconfigPath, context: undefined } : options, prepared);
-    await printOutcome(outcome, flags.summary);
-    return outcome.exitCode;
+    const target = sim ? { ...options, kubeconfig: sim.kubeconfigPath, context: undefined } : options;
+    const outcome = await runBenchmark(target, prepared);
+    const problems = (await telemetry?.finish(outcome)) ?? [];
+    for (const problem of problems) log.error(problem);
+    const exitCode = exitCodeWithTelemetry(outcome.exitCode, problems);
+    await printOutcome({ ...outcome, exitCode }, flags.summary);
+    return exitCode;
   } finally {
+    await telemetry?.close();
     await sim?.stop();
     interrupts.dispose();
   }
@@ -111,6 +125,7 @@ export function register(program: Command): void {
     .option('--sim-profile <name|file>', 'simulator profile: default, slow-pods, flaky, large, or a YAML file', 'default')
     .option('--sim-seed <n>', 'random seed of the simulator', nonNegativeInt)
     .option('--summary <detail>', `end-of-run summary: ${SUMMARY_FLAG} (full: every verdict, series and explanation)`, summaryFlag, 'short');
+  addTelemetryFlags(command);
   kubeBurnerCompat(command, ['skip-log-file']);
   command.action(async (flags: InitFlags) => {
     process.exitCode = await runInit(flags);

@@ -3,3 +3,6 @@ export { prepareRun, runBenchmark, clusterFacts, processCost, readUserMetadata, 
 export { collectGarbage, type GcOptions, type GcOutcome } from './gc.js';
 /** kube-burner's cluster health check: `global.clusterHealth` and the `health-check` subcommand. */
 export { checkClusterHealth, type ClusterHealth } from './cluster-health.js';
+/** What a run tells an observer as it happens (burn's own Prometheus metrics). */
+export type { RunObserver } from './observer.js';
+export type { JobProgress } from './progress.js';

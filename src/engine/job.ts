@@ -22,6 +22,7 @@ import { runSelector } from './labels.js';
 import type { Ledger } from './ledger.js';
 import type { ObjectRenderer } from './objects.js';
 import { preloadImages } from './preload.js';
+import type { RunObserver } from './observer.js';
 import { JobProgress } from './progress.js';
 import { runDeleteJob, runPatchJob, runReadJob } from './select-jobs.js';
 import { runTrafficJob } from './traffic-job.js';
@@ -94,6 +95,7 @@ export interface OneJob {
   hooks: JobHooks;
   /** Errors the job has before it starts: those of its beforeGC and afterGC hooks. */
   earlierErrors?: string[];
+  observer?: RunObserver;
 }
 
 /** A failure's message for the record: a UserError as the user sees it, anything else as an internal error. */
@@ -160,6 +162,7 @@ export async function runOneJob(run: OneJob): Promise<{ record: JobRecord; resul
     await tracker.start();
     await measurements.start();
     progress.start();
+    run.observer?.jobStarted?.({ name: job.name, jobType: job.jobType, progress });
     ctx.errors.push(...(await hooks.run('beforeJobExecution')));
     ({ churnCycles } = await JOB_RUNNERS[job.jobType](ctx));
     await beforeCleanup();
@@ -210,6 +213,7 @@ export async function runOneJob(run: OneJob): Promise<{ record: JobRecord; resul
     ...(job.hooks.length ? { hooks: hooks.records } : {}),
     ...(watcherRecords.length ? { watchers: watcherRecords } : {}),
   };
+  run.observer?.jobEnded?.(record);
   // A traffic job's HTTP load has its own line (src/engine/traffic-job.ts); it sends no API requests.
   if (job.jobType !== 'traffic') log.info(`job ${job.name}: ${sendingLine(record, job)} (${Math.round(nowMs() - startedAt) / 1000}s in all)`);
   return { record, results };

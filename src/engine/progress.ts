@@ -38,8 +38,8 @@ export class JobProgress {
   constructor(
     readonly jobName: string,
     readonly iterations: number,
-    private readonly podsReady: () => number,
-    private readonly podsKnown: () => number,
+    readonly podsReady: () => number,
+    readonly podsKnown: () => number,
     private readonly options: ProgressOptions,
     private readonly log: Logger,
   ) {

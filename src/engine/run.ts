@@ -20,6 +20,7 @@ import { JobHooks } from './hooks.js';
 import { failureMessage, runOneJob } from './job.js';
 import { Ledger } from './ledger.js';
 import { ObjectRenderer } from './objects.js';
+import type { RunObserver } from './observer.js';
 import { holdRunLease } from './run-lease.js';
 
 export type { EndReason } from '../report/index.js';
@@ -49,6 +50,8 @@ export interface RunOptions {
   interrupt?: AbortSignal;
   /** True once a second signal asked to skip gc. */
   skipGc?: () => boolean;
+  /** Told as the run starts and as each job starts and ends (burn's own metrics, --metrics-port). */
+  observer?: RunObserver;
 }
 
 export interface RunOutcome {
@@ -188,6 +191,7 @@ async function runJobs(run: PreparedRun, client: KubeClient, cluster: ClusterFac
   const runErrors: string[] = [];
   const hooks = new Map(config.jobs.map((job) => [job.name, new JobHooks(job, { reportDir, log, signal: stop.controller.signal })]));
   const lease = await holdRunLease(housekeeping, uuid, log);
+  options.observer?.runStarted?.({ uuid, client, cluster });
   try {
     log.info(`run ${uuid}: ${config.jobs.length} job(s) against ${cluster.target === 'sim' ? 'the simulated cluster' : cluster.server} (Kubernetes ${cluster.k8sVersion}, ${cluster.totalNodes} nodes)`);
     // kube-burner's clean-up of earlier runs, before the first job: each create job with cleanup, between its beforeGC and afterGC hooks.
@@ -205,7 +209,7 @@ async function runJobs(run: PreparedRun, client: KubeClient, cluster: ClusterFac
     runErrors.push(...cleanupProblems);
     for (const job of cleanupProblems.length ? [] : config.jobs) {
       if (stop.reason) break;
-      const { record, results: ofJob } = await runOneJob({ config, job, client, housekeeping, renderer: run.renderer, ledger, log, signal: stop.controller.signal, tty: options.tty, runFolder: reportDir, hooks: hooks.get(job.name)!, earlierErrors: gcStageErrors.get(job.name) ?? [] });
+      const { record, results: ofJob } = await runOneJob({ config, job, client, housekeeping, renderer: run.renderer, ledger, log, signal: stop.controller.signal, tty: options.tty, runFolder: reportDir, hooks: hooks.get(job.name)!, earlierErrors: gcStageErrors.get(job.name) ?? [], observer: options.observer });
       jobs.push(record);
       stampDocumentMetadata(ofJob, { ...run.metadata, k8sVersion: cluster.k8sVersion, totalNodes: cluster.totalNodes });
       results.push(...ofJob);
@@ -219,6 +223,7 @@ async function runJobs(run: PreparedRun, client: KubeClient, cluster: ClusterFac
   } finally {
     clearTimeout(timer);
     options.interrupt?.removeEventListener('abort', onInterrupt);
+    options.observer?.jobsEnded?.();
   }
 
   let gcRan = false;

@@ -44,6 +44,8 @@ describe('what each command loads', () => {
     expect(r.stdout).toMatch(/^\d+\.\d+\.\d+/);
     expect(ours(r.loaded).filter((m) => !/^(cli|shared)\//.test(m))).toEqual([]);
     expect(kubeClient(r.loaded)).toEqual([]);
+    // prom-client (burn's own metrics) is loaded only when --metrics-port or --pushgateway asks for it.
+    expect(r.loaded.filter((u) => u.includes('/node_modules/prom-client/'))).toEqual([]);
   });
 
   it('burn version and burn completion load the command line only', async () => {

@@ -13,6 +13,10 @@ export interface ScrapeTarget {
   /** e.g. https://127.0.0.1:6443/metrics */
   url: string;
   bearerToken?: string;
+  /** Keep the target's own job and instance labels (a Pushgateway's). */
+  honorLabels?: boolean;
+  /** Not up yet when Prometheus starts (a burn run's --metrics-port): not waited for. */
+  mayBeDown?: boolean;
 }
 
 export interface RunningPrometheus {
@@ -31,7 +35,7 @@ export interface BasicAuth {
 
 export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -49,6 +53,7 @@ function scrapeConfig(targets: ScrapeTarget[]): string {
       `  - job_name: target-${i}`,
       `    scheme: ${u.protocol.replace(':', '')}`,
       `    metrics_path: ${u.pathname}`,
+      ...(t.honorLabels ? ['    honor_labels: true'] : []),
       ...(t.bearerToken ? [`    authorization:`, `      credentials: ${JSON.stringify(t.bearerToken)}`] : []),
       `    tls_config:`,
       `      insecure_skip_verify: true`,
@@ -92,9 +97,11 @@ export async function startPrometheus(targets: ScrapeTarget[], auth?: BasicAuth)
   };
   const scrapeCount = async (): Promise<number> => {
     const res = await fetch(`${url}/api/v1/targets`, { headers });
-    const body = (await res.json()) as { data: { activeTargets: Array<{ health: string; lastScrape: string }> } };
-    const active = body.data.activeTargets;
-    if (active.length < targets.length || active.some((t) => t.health !== 'up')) return 0;
+    const body = (await res.json()) as { data: { activeTargets: Array<{ health: string; lastScrape: string; labels: Record<string, string> }> } };
+    const awaited = new Set(targets.flatMap((t, i) => (t.mayBeDown ? [] : [`target-${i}`])));
+    const active = body.data.activeTargets.filter((t) => awaited.has(t.labels.job));
+    if (active.length < awaited.size || active.some((t) => t.health !== 'up')) return 0;
+    if (active.length === 0) return 1;
     return Math.min(...active.map((t) => Date.parse(t.lastScrape)));
   };
   const deadline = Date.now() + 30_000;
