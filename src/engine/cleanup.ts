@@ -3,8 +3,9 @@ import type { KubeClient, KubeObject } from '../kube/index.js';
 import type { Logger } from '../shared/log.js';
 import { kubeBurnerJobSelector, LABEL } from './labels.js';
 import type { ObjectRenderer } from './objects.js';
-import { liveRuns } from './run-lease.js';
+import { liveRuns, RUN_LEASE_ACCESS } from './run-lease.js';
 import { waitGone } from './wait-gone.js';
+import { kindAccess, type Access, type KindRef } from '../kube/index.js';
 
 /**
  * kube-burner's `cleanup` (on by default): before the first job of a run, each create job with
@@ -100,4 +101,14 @@ export async function cleanupEarlierRuns(ctx: CleanupContext, job: Job): Promise
     log.warn(`job ${job.name}: cleanup spared ${spared.length} object(s) of ${selector} that belong to burn runs still going: ${spared.slice(0, 3).join(', ')}${spared.length > 3 ? ', ...' : ''}`);
   }
   return problems;
+}
+
+/** What a create job's cleanup of earlier runs asks of the API server, for the job's kinds. */
+export function cleanupAccess(kinds: readonly KindRef[]): Access[] {
+  const why = 'cleanup removes what earlier runs of the job left (kube-burner.io/job)';
+  return [
+    { group: '', resource: 'namespaces', verbs: ['list', 'watch', 'delete'], why },
+    ...kinds.map((k) => kindAccess(k.apiVersion, k.kind, ['list', 'watch', 'delete'], why)),
+    ...RUN_LEASE_ACCESS,
+  ];
 }

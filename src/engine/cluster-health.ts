@@ -4,6 +4,7 @@
  * other condition (MemoryPressure, DiskPressure, PIDPressure, NetworkUnavailable, ...) False.
  */
 import type { KubeClient } from '../kube/index.js';
+import type { Access } from '../kube/index.js';
 
 export interface ClusterHealth {
   healthy: boolean;
@@ -52,3 +53,9 @@ export async function checkClusterHealth(client: KubeClient, options: { signal?:
   const problems = nodes.flatMap((node) => nodeProblems(node.metadata.name ?? '?', ((node as { status?: { conditions?: NodeCondition[] } }).status?.conditions ?? [])));
   return { healthy: problems.length === 0, nodes: nodes.length, problems };
 }
+
+/** What the health check asks of the API server. */
+export const CLUSTER_HEALTH_ACCESS: Access[] = [
+  { url: '/healthz', verbs: ['get'], why: "clusterHealth asks the API server's /healthz" },
+  { group: '', resource: 'nodes', verbs: ['list'], why: "clusterHealth checks every node's conditions" },
+];

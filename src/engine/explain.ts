@@ -3,6 +3,7 @@ import type { JobContext } from './context.js';
 import { LABEL } from './labels.js';
 import type { VanishedObject } from './tracker.js';
 import { explainNotReady, formatNotReady, type WarningEvent } from './not-ready.js';
+import type { Access } from '../kube/index.js';
 
 /** Namespaces whose events are read to explain not-ready pods: enough for every reason to show, bounded for huge runs. */
 const MAX_EVENT_NAMESPACES = 20;
@@ -54,3 +55,9 @@ export async function explainVanished(ctx: JobContext, vanished: VanishedObject[
   }
   return lines;
 }
+
+/** Explaining pods that are not ready reads their namespaces' warning events. */
+export const EXPLAIN_ACCESS: Access[] = [
+  { group: '', resource: 'events', verbs: ['list'], why: 'burn explains pods that are not ready from their warning events' },
+  { group: '', resource: 'namespaces', verbs: ['get'], why: 'burn explains objects that vanished (was their namespace deleted?)' },
+];

@@ -2,8 +2,9 @@ import type { DeletionStrategy } from '../config/index.js';
 import type { ApiResource, KubeClient } from '../kube/index.js';
 import type { Logger } from '../shared/log.js';
 import { runSelector } from './labels.js';
-import { deleteRunLease } from './run-lease.js';
+import { deleteRunLease, RUN_LEASE_ACCESS } from './run-lease.js';
 import { waitGone } from './wait-gone.js';
+import { kindAccess, type Access, type KindRef } from '../kube/index.js';
 
 export interface GcOptions {
   uuid: string;
@@ -16,6 +17,11 @@ export interface GcOptions {
   waitMs: number;
   signal?: AbortSignal;
   log: Logger;
+  /**
+   * The kinds the run (or job) created: only these are looked for, so gc asks for no more than
+   * `burn rbac` grants. Omitted (`burn destroy`): every kind the server serves.
+   */
+  kinds?: readonly KindRef[];
 }
 
 export interface GcOutcome {
@@ -39,6 +45,17 @@ function removableResources(all: ApiResource[]): ApiResource[] {
   });
 }
 
+/** The run's kinds as the server serves them (Namespaces apart: they go last); a kind gone from the server holds nothing. */
+async function resourcesOf(client: KubeClient, kinds: readonly KindRef[]): Promise<ApiResource[]> {
+  const found: ApiResource[] = [];
+  for (const k of kinds) {
+    if (k.kind === 'Namespace' && (k.apiVersion || 'v1') === 'v1') continue;
+    const api = await client.resolve(k.apiVersion || 'v1', k.kind).catch(() => undefined);
+    if (api) found.push(api);
+  }
+  return removableResources(found);
+}
+
 /**
  * Deletes what a run (or one of its jobs) created, found by its labels, so it works from a config,
  * from `burn destroy --uuid`, and twice in a row. `default` deletes the run's namespaces and labelled
@@ -49,7 +66,7 @@ export async function collectGarbage(client: KubeClient, options: GcOptions): Pr
   const namespaces = (await client.list('v1', 'Namespace', { labelSelector: selector, signal: options.signal })).map((ns) => ns.metadata.name!);
   const doomed = new Set(namespaces);
   let objects = 0;
-  for (const api of removableResources(await client.allResources())) {
+  for (const api of options.kinds ? await resourcesOf(client, options.kinds) : removableResources(await client.allResources())) {
     if (options.signal?.aborted) break;
     let items;
     try {
@@ -76,4 +93,14 @@ export async function collectGarbage(client: KubeClient, options: GcOptions): Pr
   const remaining = options.waitMs > 0 ? await waitGone(client, { apiVersion: 'v1', kind: 'Namespace', labelSelector: selector, timeoutMs: options.waitMs, signal: options.signal }) : 0;
   options.log.info(`gc: deleted ${namespaces.length} namespace(s) and ${objects} other object(s) of ${selector}${remaining ? `; ${remaining} namespace(s) still terminating` : ''}`);
   return { namespaces: namespaces.length, objects, remaining };
+}
+
+/** What gc of a run (or job) whose objects are of `kinds` asks of the API server. */
+export function gcAccess(kinds: readonly KindRef[]): Access[] {
+  const why = "gc removes what the run created (found by the run's labels)";
+  return [
+    { group: '', resource: 'namespaces', verbs: ['list', 'watch', 'delete'], why },
+    ...kinds.map((k) => kindAccess(k.apiVersion, k.kind, ['list', 'delete'], why)),
+    ...RUN_LEASE_ACCESS,
+  ];
 }

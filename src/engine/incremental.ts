@@ -81,7 +81,8 @@ async function deleteStep(ctx: JobContext): Promise<void> {
   const { job, config } = ctx;
   const mine = new Set(ctx.ledger.objects.filter((o) => o.job === job.name));
   for (const obj of mine) ctx.tracker.forget({ kind: obj.kind, metadata: { name: obj.name, namespace: obj.namespace } });
-  const outcome = await collectGarbage(ctx.housekeeping, { uuid: config.global.uuid, job: job.name, strategy: config.global.deletionStrategy, waitMs: job.maxWaitTimeoutMs, signal: ctx.signal, log: ctx.log });
+  const kinds = [...(await ctx.renderer.kinds([job])), ...ctx.ledger.createdKinds()];
+  const outcome = await collectGarbage(ctx.housekeeping, { uuid: config.global.uuid, job: job.name, strategy: config.global.deletionStrategy, waitMs: job.maxWaitTimeoutMs, signal: ctx.signal, log: ctx.log, kinds });
   ctx.ledger.removeObjects(mine);
   const total = Math.max(job.jobIterations, ...incrementalSteps(job));
   for (const ns of namespaceNames({ ...job, jobIterations: total })) ctx.ledger.namespaces.delete(ns);

@@ -6,3 +6,5 @@ export { checkClusterHealth, type ClusterHealth } from './cluster-health.js';
 /** What a run tells an observer as it happens (burn's own Prometheus metrics). */
 export type { RunObserver } from './observer.js';
 export type { JobProgress } from './progress.js';
+/** `burn rbac`: the least-privilege roles a config needs. */
+export { runAccess, rbacYaml, rolesFor, type RbacOptions } from './rbac.js';

@@ -4,7 +4,7 @@
  * between. A job never throws: what went wrong (an internal error included) is in its record.
  */
 import type { Config, HookStage, Job, JobType } from '../config/index.js';
-import type { KubeClient } from '../kube/index.js';
+import { kindAccess, type Access, type KindRef, type KubeClient, type RbacVerb } from '../kube/index.js';
 import { MeasurementSet, type MeasurementResult } from '../measure/index.js';
 import { plannedObjects } from './planned-objects.js';
 import { measurementRecords, type JobRecord } from '../report/index.js';
@@ -15,19 +15,20 @@ import { runChurn } from './churn.js';
 import { pause, type JobContext } from './context.js';
 import { runCreateJob } from './create-job.js';
 import { runIncrementalCreate } from './incremental.js';
-import { explainPods, explainVanished } from './explain.js';
-import { collectGarbage } from './gc.js';
+import { EXPLAIN_ACCESS, explainPods, explainVanished } from './explain.js';
+import { collectGarbage, gcAccess } from './gc.js';
+import { cleanupAccess } from './cleanup.js';
 import type { JobHooks } from './hooks.js';
 import { runSelector } from './labels.js';
 import type { Ledger } from './ledger.js';
 import type { ObjectRenderer } from './objects.js';
-import { preloadImages } from './preload.js';
+import { PRELOAD_ACCESS, preloadImages } from './preload.js';
 import type { RunObserver } from './observer.js';
 import { JobProgress } from './progress.js';
 import { runDeleteJob, runPatchJob, runReadJob } from './select-jobs.js';
-import { runTrafficJob } from './traffic-job.js';
+import { runTrafficJob, trafficAccess } from './traffic-job.js';
 import { jobConfigOf } from './summary.js';
-import { ReadinessTracker } from './tracker.js';
+import { ReadinessTracker, trackerAccess } from './tracker.js';
 import { verifyObjects } from './verify.js';
 import { ObjectsVanished, WaitTimeout } from './wait-ready.js';
 import { JobWatchers } from './watchers.js';
@@ -77,6 +78,49 @@ export const JOB_RUNNERS: Record<JobType, JobRunner> = {
   patch: noChurn(runPatchJob),
   read: noChurn(runReadJob),
   traffic: noChurn(runTrafficJob),
+};
+
+/** What a job asks of the API server: given the kinds its templates create (create jobs) or select (the others). */
+export type JobAccess = (job: Job, kinds: readonly KindRef[]) => Access[];
+
+const kindsAccess = (kinds: readonly KindRef[], verbs: readonly RbacVerb[], why: string): Access[] => kinds.map((k) => kindAccess(k.apiVersion, k.kind, verbs, why));
+
+/** The kinds the job's waits name (waitOptions.kind), read as watches. */
+const waitedKinds = (job: Job): KindRef[] => job.objects.filter((o) => o.wait && o.waitOptions.kind).map((o) => ({ apiVersion: o.waitOptions.apiVersion || 'v1', kind: o.waitOptions.kind }));
+
+function createJobAccess(job: Job, kinds: readonly KindRef[]): Access[] {
+  const namespaces = 'the job creates its namespaces (a terminating one is waited for)';
+  return [
+    { group: '', resource: 'namespaces', verbs: ['create', 'get', 'list', 'watch'], why: namespaces },
+    ...kindsAccess(kinds, ['create', 'get'], `job ${job.name} creates its objects (and reads one that already exists)`),
+    ...trackerAccess([...kinds, ...waitedKinds(job)]),
+    ...kindsAccess(job.watchers, ['list', 'watch'], `job ${job.name}'s watchers`),
+    ...EXPLAIN_ACCESS,
+    ...(job.preLoadImages ? PRELOAD_ACCESS : []),
+    ...(job.cleanup ? cleanupAccess(kinds) : []),
+    ...(job.gc || job.incrementalLoad || job.objects.some((o) => o.group.gc) ? gcAccess(kinds) : []),
+    ...(job.churnConfig.enabled
+      ? [{ group: '', resource: 'namespaces', verbs: ['delete'], why: `job ${job.name} churns (deletes and re-creates)` } as Access, ...kindsAccess(kinds, ['delete'], `job ${job.name} churns (deletes and re-creates)`)]
+      : []),
+  ];
+}
+
+function selectJobAccess(verbs: readonly RbacVerb[]): JobAccess {
+  return (job, kinds) => [
+    ...kindsAccess(kinds, ['list', 'watch', ...verbs], `${job.jobType} job ${job.name} acts on what its selectors find`),
+    ...trackerAccess(waitedKinds(job)),
+    ...kindsAccess(job.watchers, ['list', 'watch'], `job ${job.name}'s watchers`),
+    ...EXPLAIN_ACCESS,
+  ];
+}
+
+/** Every job type says what it asks of the API server (`burn rbac`): the compiler insists, as for runners. */
+export const JOB_ACCESS: Record<JobType, JobAccess> = {
+  create: createJobAccess,
+  delete: selectJobAccess(['delete']),
+  patch: selectJobAccess(['patch']),
+  read: selectJobAccess(['get']),
+  traffic: (job) => [...trafficAccess(job), ...trackerAccess([]), ...kindsAccess(job.watchers, ['list', 'watch'], `job ${job.name}'s watchers`), ...EXPLAIN_ACCESS],
 };
 
 export interface OneJob {
@@ -188,7 +232,7 @@ export async function runOneJob(run: OneJob): Promise<{ record: JobRecord; resul
   }
   const watcherRecords = await watchers.stop();
   if (job.gc && !ctx.signal.aborted) {
-    await settle('job gc', () => collectGarbage(run.housekeeping, { uuid: config.global.uuid, job: job.name, strategy: config.global.deletionStrategy, waitMs: job.maxWaitTimeoutMs, log }), ctx.errors, log);
+    await settle('job gc', async () => collectGarbage(run.housekeeping, { uuid: config.global.uuid, job: job.name, strategy: config.global.deletionStrategy, waitMs: job.maxWaitTimeoutMs, log, kinds: [...(await run.renderer.kinds([job])), ...run.ledger.createdKinds()] }), ctx.errors, log);
     ctx.errors.push(...(await hooks.run('afterCleanup')));
   }
   ctx.errors.push(...(await hooks.settle()));

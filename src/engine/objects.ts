@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { isUrl, templateData } from '../config/index.js';
 import type { Config, Job, JobObject } from '../config/index.js';
-import type { KubeObject } from '../kube/index.js';
+import type { KindRef, KubeObject } from '../kube/index.js';
 import { UserError } from '../shared/errors.js';
 import { compileTemplate, type CompiledTemplate } from '../template/index.js';
 import { labelObject } from './labels.js';
@@ -142,6 +142,19 @@ export class ObjectRenderer {
       this.documentKinds.set(object, kinds);
     }
     return kinds;
+  }
+
+  /** The kinds the create jobs among `jobs` create (their templates' documents), each once. */
+  async kinds(jobs: readonly Job[]): Promise<KindRef[]> {
+    const kinds = new Map<string, KindRef>();
+    for (const job of jobs) {
+      if (job.jobType !== 'create') continue;
+      for (const object of job.objects) {
+        if (object.replicas < 1 || !object.objectTemplate) continue;
+        for (const d of await this.documents(job, object)) kinds.set(`${d.apiVersion}/${d.kind}`, { apiVersion: d.apiVersion, kind: d.kind });
+      }
+    }
+    return [...kinds.values()];
   }
 
   /** kube-burner.io/index of the object's first document: the documents of the objects before it (with replicas) come first. */

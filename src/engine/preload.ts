@@ -5,6 +5,7 @@ import type { JobContext } from './context.js';
 import { applyLabels, LABEL } from './labels.js';
 import { waitUntilGone } from './select-jobs.js';
 import { DELETION_TIMEOUT_MS } from './wait-gone.js';
+import { watchAccess, type Access } from '../kube/index.js';
 
 /**
  * kube-burner's preLoadImages: before the job, a DaemonSet on the nodes of `preLoadNodeLabels` pulls
@@ -183,3 +184,10 @@ export async function preloadImages(ctx: JobContext): Promise<void> {
     if (!ctx.signal.aborted) await waitUntilGone(ctx, 'v1', 'Namespace', `${LABEL.uuid}=${uuid}`, new Set([`/${namespace}`]), DELETION_TIMEOUT_MS);
   }
 }
+
+/** What preLoadImages asks of the API server: its namespace and DaemonSet, watched until the pulls end, then removed. */
+export const PRELOAD_ACCESS: Access[] = [
+  { group: '', resource: 'namespaces', verbs: ['create', 'delete', 'list', 'watch'], why: 'preLoadImages makes a namespace for its DaemonSet and removes it' },
+  { group: 'apps', resource: 'daemonsets', verbs: ['create', 'list', 'watch'], why: 'preLoadImages pulls the images with a DaemonSet' },
+  watchAccess('', 'pods', "preLoadImages watches its DaemonSet's pods pull"),
+];

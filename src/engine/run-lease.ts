@@ -1,5 +1,6 @@
 import type { KubeClient, KubeObject } from '../kube/index.js';
 import type { Logger } from '../shared/log.js';
+import type { Access } from '../kube/index.js';
 
 /**
  * A run in progress says so on the cluster with a Lease it renews, so another run's `cleanup`
@@ -77,3 +78,8 @@ export async function liveRuns(client: KubeClient, signal?: AbortSignal): Promis
   }
   return live;
 }
+
+/** What holding, reading (cleanup) and removing run Leases asks of the API server. */
+export const RUN_LEASE_ACCESS: Access[] = [
+  { group: 'coordination.k8s.io', resource: 'leases', verbs: ['create', 'patch', 'delete', 'list'], namespace: NAMESPACE, why: 'the run Lease burn-run-<uuid> tells other runs\' cleanup this run is going' },
+];

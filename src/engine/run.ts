@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig, type Config } from '../config/index.js';
 import { checkIndexers, configuredIndexers, runBatches, sendToIndexers, type JobResults } from '../indexers/index.js';
-import { connectCluster, type KubeClient } from '../kube/index.js';
+import { connectCluster, type Access, type KubeClient } from '../kube/index.js';
 import { MeasurementSet, measurementsFor, stampDocumentMetadata } from '../measure/index.js';
 import { writeReports } from '../report/index.js';
 import type { MeasurementResult } from '../measure/index.js';
@@ -72,6 +72,12 @@ export async function readUserMetadata(path: string | undefined): Promise<Record
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw new UserError(`--user-metadata ${path}: expected a mapping of key: value pairs`);
   return data as Record<string, unknown>;
 }
+
+/** What clusterFacts asks of the API server. */
+export const CLUSTER_FACTS_ACCESS: Access[] = [
+  { url: '/version', verbs: ['get'], why: 'the run records the Kubernetes version' },
+  { group: '', resource: 'nodes', verbs: ['list'], why: 'the run records the node count' },
+];
 
 /** Kubernetes version, node count and server of the target, for the run folder. */
 export async function clusterFacts(client: KubeClient, target: ClusterFacts['target'], simProfile?: string): Promise<ClusterFacts> {
@@ -230,7 +236,8 @@ async function runJobs(run: PreparedRun, client: KubeClient, cluster: ClusterFac
   if (config.global.gc && !options.skipGc?.()) {
     log.info(`gc: removing what run ${uuid} created`);
     const gcSignal = options.skipGc ? abortWhen(options.skipGc) : undefined;
-    await collectGarbage(housekeeping, { uuid, strategy: config.global.deletionStrategy, waitMs: 10 * 60_000, log, signal: gcSignal?.signal })
+    const kinds = await run.renderer.kinds(config.jobs).then((planned) => [...planned, ...ledger.createdKinds()]);
+    await collectGarbage(housekeeping, { uuid, strategy: config.global.deletionStrategy, waitMs: 10 * 60_000, log, signal: gcSignal?.signal, kinds })
       .then(() => (gcRan = true))
       .catch((err: unknown) => log.error(`gc failed: ${err instanceof Error ? err.message : String(err)}`));
     gcSignal?.dispose();

@@ -1,6 +1,7 @@
 import type { KubeClient, KubeObject } from '../kube/index.js';
 import type { PodState } from './not-ready.js';
 import { readinessOf, type StatusCheck } from './readiness.js';
+import { kindAccess, watchAccess, type Access, type KindRef } from '../kube/index.js';
 
 interface Expected {
   iteration: number;
@@ -226,4 +227,10 @@ export class ReadinessTracker {
     this.pods.set(key, pod);
     if (pod.ready) this.podsReady++;
   }
+}
+
+/** The readiness tracker watches the run's pods, and each kind it waits for. */
+export function trackerAccess(kinds: readonly KindRef[]): Access[] {
+  const why = "burn waits for the run's objects to be ready";
+  return [watchAccess('', 'pods', "burn follows the run's pods"), ...kinds.map((k) => kindAccess(k.apiVersion, k.kind, ['list', 'watch'], why))];
 }

@@ -3,8 +3,8 @@
  * the cluster), sends the load (src/traffic) and hands the job its measured result, graded with
  * the job's other measurements.
  */
-import type { TrafficTarget } from '../config/index.js';
-import type { KubeClient } from '../kube/index.js';
+import type { Job, TrafficTarget } from '../config/index.js';
+import type { Access, KubeClient } from '../kube/index.js';
 import { UserError } from '../shared/errors.js';
 import { nowMs } from '../shared/clock.js';
 import { runAgent, trafficLine, trafficResult, type ResolvedTarget } from '../traffic/index.js';
@@ -54,4 +54,21 @@ export async function runTrafficJob(ctx: JobContext): Promise<void> {
   }
   ctx.results.push(trafficResult(summary, spec, { uuid: ctx.config.global.uuid, jobName: ctx.job.name }));
   ctx.log.info(`job ${ctx.job.name}: traffic: ${trafficLine(summary)}`);
+}
+
+/** What a traffic job asks of the API server: its target Services' addresses, and its agents' Indexed Job, their pods and logs. */
+export function trafficAccess(job: Job): Access[] {
+  const spec = job.traffic;
+  if (!spec) return [];
+  const agents = `traffic job ${job.name} runs its agents as an Indexed Job and reads their pods' output`;
+  return [
+    ...(spec.targets.some((t) => t.service) ? [{ group: '', resource: 'services', verbs: ['get'], why: `traffic job ${job.name} finds its target Services' addresses` } as Access] : []),
+    ...(spec.parallelism > 1
+      ? ([
+          { group: 'batch', resource: 'jobs', verbs: ['create', 'get', 'delete'], why: agents },
+          { group: '', resource: 'pods', verbs: ['list'], why: agents },
+          { group: '', resource: 'pods/log', verbs: ['get'], why: agents },
+        ] as Access[])
+      : []),
+  ];
 }

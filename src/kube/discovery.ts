@@ -1,5 +1,9 @@
 import { UserError } from '../shared/errors.js';
+import type { UrlAccess } from './access.js';
 import { groupVersionPath, splitApiVersion } from './paths.js';
+
+/** Discovery reads these (every authenticated user may, through system:discovery; a role that says so works without it). */
+export const DISCOVERY_ACCESS: UrlAccess[] = ['/api', '/api/*', '/apis', '/apis/*'].map((url) => ({ url, verbs: ['get'], why: 'discovery: which kinds the server serves, and where' }));
 
 /** A served kind, from discovery. */
 export interface ApiResource {

@@ -1,4 +1,5 @@
 import { UserError } from '../shared/errors.js';
+import { rbacVerb } from './access.js';
 import type { ApiVerb } from './types.js';
 
 /** The parts of a metav1.Status body an error needs. */
@@ -59,22 +60,10 @@ function where(init: KubeApiErrorInit): string {
   return init.namespace ? `${object} in namespace "${init.namespace}"` : object;
 }
 
-/** The RBAC verb for an apiserver verb (what a Role has to grant). */
-const RBAC_VERBS: Record<string, string> = {
-  GET: 'get',
-  LIST: 'list',
-  WATCH: 'watch',
-  POST: 'create',
-  PUT: 'update',
-  PATCH: 'patch',
-  DELETE: 'delete',
-  DELETECOLLECTION: 'deletecollection',
-};
-
 function describe(init: KubeApiErrorInit): string {
   if (init.code === 403) {
     const scope = init.namespace ? `in namespace "${init.namespace}"` : 'at cluster scope';
-    const verb = RBAC_VERBS[init.verb] ?? init.verb.toLowerCase();
+    const verb = rbacVerb(init.verb);
     return `RBAC denied: not allowed to ${verb} ${init.resource} ${scope}: ${init.message}`;
   }
   const retried = init.retries ? ` (after ${init.retries} retries)` : '';

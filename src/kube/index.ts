@@ -55,7 +55,8 @@ export type {
   PatchType,
   RawRequest,
 } from './client.js';
-export type { ApiResource } from './discovery.js';
+export { DISCOVERY_ACCESS, type ApiResource } from './discovery.js';
+export { allows, guessResource, isUrlAccess, kindAccess, rbacVerb, requestNeed, watchAccess, type Access, type KindRef, type RbacVerb, type RequestNeed, type ResourceAccess, type UrlAccess } from './access.js';
 export { ExecError, type ExecRequest, type ExecResult } from './exec.js';
 export { CLIENT_CLOSED, ClusterUnreachableError, KubeApiError, UncertainCreateError, isAlreadyExists, isKubeApiError, isNotFound, isUncertainCreate } from './errors.js';
 export { loadClusterTarget, type ClusterTarget, type KubeconfigOptions } from './kubeconfig.js';

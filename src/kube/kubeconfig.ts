@@ -106,7 +106,8 @@ function loadKubeConfig(KubeConfig: KubeConfigClass, options: KubeconfigOptions,
   const defaultFile = path.join(home, '.kube', 'config');
   if (existsSync(defaultFile)) return { kubeConfig: mergeFiles(KubeConfig, [defaultFile]), source: defaultFile };
   tried.push(defaultFile);
-  const saDir = options.serviceAccountDir ?? SERVICE_ACCOUNT_DIR;
+  // BURN_SERVICE_ACCOUNT_DIR points at a folder laid out as a pod's (token, ca.crt, namespace): tests, or a token from the TokenRequest API.
+  const saDir = options.serviceAccountDir ?? (env.BURN_SERVICE_ACCOUNT_DIR || SERVICE_ACCOUNT_DIR);
   if (env.KUBERNETES_SERVICE_HOST && existsSync(path.join(saDir, 'token'))) {
     return { kubeConfig: inClusterConfig(KubeConfig, env, saDir), source: 'in-cluster service account' };
   }

@@ -17,6 +17,7 @@ import { histogramOf, SampleBuffer, summarize } from './quantiles.js';
 import { OptionReader } from './options.js';
 import type { MeasurementPlugin } from './plugin.js';
 import type { ApiCallSli, Measurement, MeasurementContext, MeasurementResult, QuantileSummary } from './types.js';
+import type { Access } from '../kube/index.js';
 
 interface KeyStats {
   key: ApiKey;
@@ -218,4 +219,6 @@ export const apiLatencyPlugin: MeasurementPlugin<ApiLatencyConfig> = {
     return config;
   },
   create: (config) => new ApiLatencyMeasurement(config),
+  // It reads the requests burn sends itself: nothing of the API server's.
+  access: () => [],
 };

@@ -23,6 +23,7 @@ import { histogramCountAbove, histogramQuantile, MIN_SAMPLES_FOR_P99, type Bucke
 import { OptionReader } from './options.js';
 import type { MeasurementPlugin } from './plugin.js';
 import type { ApiCallSli, Measurement, MeasurementClient, MeasurementContext, MeasurementResult } from './types.js';
+import type { Access } from '../kube/index.js';
 
 export const SLI_METRIC = 'apiserver_request_sli_duration_seconds';
 const SCRAPE_TIMEOUT_MS = 30_000;
@@ -279,4 +280,9 @@ export const apiServerSliPlugin: MeasurementPlugin<ServerSliOptions> = {
     return parsed;
   },
   create: (options) => new ApiServerSliMeasurement(options),
+  access: (): Access[] => [
+    { url: '/metrics', verbs: ['get'], why: "apiServerSli scrapes the API server's /metrics" },
+    { group: '', resource: 'endpoints', verbs: ['get'], namespace: 'default', why: 'apiServerSli finds each API server replica (default/kubernetes)' },
+    { group: 'discovery.k8s.io', resource: 'endpointslices', verbs: ['list'], namespace: 'default', why: 'apiServerSli finds each API server replica (default/kubernetes)' },
+  ],
 };

@@ -20,10 +20,11 @@ import { collectTimestamp, documentFile, isoTime, quantileDocument } from './doc
 import { PING_PORT, planConnections, policyLatencies, type ConnectionPlan, type ConnectionResult } from './netpol-connections.js';
 import { OptionReader } from './options.js';
 import type { MeasurementPlugin } from './plugin.js';
-import { deployProbePod, removeProbeNamespace, type ProbePodSpec } from './probe-pod.js';
+import { deployProbePod, probePodAccess, removeProbeNamespace, type ProbePodSpec } from './probe-pod.js';
 import { summarize } from './quantiles.js';
 import { checkLatencyThresholds, notMeasurableThresholds, readLatencyThresholds, type LatencyThreshold } from './thresholds.js';
 import type { Measurement, MeasurementClient, MeasurementContext, MeasurementResult, QuantileSummary } from './types.js';
+import { watchAccess, type Access } from '../kube/index.js';
 
 export const NETPOL_LATENCY = 'netpolLatency';
 const METRIC = 'netpolLatencyMeasurement';
@@ -237,4 +238,10 @@ export const netpolLatencyPlugin: MeasurementPlugin<NetpolLatencyOptions> = {
     return { thresholds };
   },
   create: (options) => new NetpolLatencyMeasurement(options),
+  access: (): Access[] => [
+    watchAccess('networking.k8s.io', 'networkpolicies', 'netpolLatency watches the run\'s NetworkPolicies'),
+    { group: '', resource: 'pods', verbs: ['list'], why: 'netpolLatency lists the pods its connections go between' },
+    { group: '', resource: 'pods/proxy', verbs: ['get', 'create'], why: `netpolLatency drives its proxy pod through the API server (${NETPOL_PROXY.namespace})` },
+    ...probePodAccess('netpolLatency'),
+  ],
 };

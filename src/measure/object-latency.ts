@@ -11,6 +11,7 @@ import { OptionReader } from './options.js';
 import type { MeasurementPlugin } from './plugin.js';
 import { checkLatencyThresholds, readLatencyThresholds, type LatencyThreshold } from './thresholds.js';
 import type { Measurement, MeasurementContext, MeasurementResult, QuantileSummary } from './types.js';
+import { kindAccess } from '../kube/index.js';
 
 export interface ObjectSnapshot {
   namespace: string;
@@ -169,6 +170,7 @@ export function objectLatencyPlugin(spec: ObjectLatencySpec, jobTypes: readonly 
       return { thresholds };
     },
     create: ({ thresholds }) => new ObjectLatencyMeasurement(spec, thresholds),
+    access: () => [kindAccess(spec.apiVersion, spec.kind, ['list', 'watch'], `${spec.measurement} watches ${spec.kind} objects`)],
   };
 }
 

@@ -4,6 +4,7 @@
  * made. Every plugin is one entry of the map in plugins.ts.
  */
 import type { JobType } from '../config/index.js';
+import type { Access } from '../kube/index.js';
 import type { OptionPositions } from './options.js';
 import type { Measurement } from './types.js';
 
@@ -14,6 +15,8 @@ export interface MeasurementPlugin<O> {
   /** Parses and checks the options (the entry without `name`); throws a positioned error through `at`. */
   parseOptions(raw: Record<string, unknown>, at: OptionPositions): O;
   create(options: O): Measurement;
+  /** What it asks of the API server with these options (`burn rbac`); the requests it sends must be among them. */
+  access(options: O): Access[];
 }
 
 /** Whether the plugin measures anything on a job of this type. */

@@ -24,6 +24,7 @@ import { OptionReader } from './options.js';
 import type { MeasurementPlugin } from './plugin.js';
 import { checkLatencyThresholds, readLatencyThresholds, type LatencyThreshold } from './thresholds.js';
 import type { Measurement, MeasurementContext, MeasurementResult, PodStartupSli, QuantileSummary } from './types.js';
+import { watchAccess, type Access } from '../kube/index.js';
 
 /** kube-burner fails the measurement above this fraction of invalid pods. */
 export const MAX_INVALID_RATIO = 0.1;
@@ -295,4 +296,8 @@ export const podLatencyPlugin: MeasurementPlugin<PodLatencyConfig> = {
     return config;
   },
   create: (config) => new PodLatencyMeasurement(config),
+  access: (config): Access[] => [
+    watchAccess('', 'pods', "podLatency watches the run's pods"),
+    ...(config.excludeImagePulls ? [watchAccess('', 'events', 'podLatency watches image pull events (excludeImagePulls)')] : []),
+  ],
 };

@@ -23,6 +23,7 @@ import { sleep } from '../shared/sleep.js';
 import { OptionReader } from './options.js';
 import type { MeasurementPlugin } from './plugin.js';
 import type { Measurement, MeasurementContext, MeasurementResult } from './types.js';
+import type { Access } from '../kube/index.js';
 
 export interface PprofTarget {
   name: string;
@@ -244,4 +245,14 @@ export const pprofPlugin: MeasurementPlugin<PprofOptions> = {
     return { targets, intervalMs, directory };
   },
   create: (options) => new PprofMeasurement(options),
+  access: (options): Access[] =>
+    options.targets.flatMap((t): Access[] =>
+      isApiServerTarget(t)
+        ? [{ url: t.url.split('?')[0]!, verbs: ['get'], why: `pprof target ${t.name} reads the API server's profile` }]
+        : [
+            { group: '', resource: 'pods', verbs: ['list'], namespace: t.namespace, why: `pprof target ${t.name} finds its pods` },
+            // A WebSocket exec is a GET the API server also authorizes as create.
+            { group: '', resource: 'pods/exec', verbs: ['get', 'create'], namespace: t.namespace, why: `pprof target ${t.name} runs curl in its pods` },
+          ],
+    ),
 };

@@ -6,7 +6,7 @@
  */
 import { nowMs } from '../shared/clock.js';
 import { sleep } from '../shared/sleep.js';
-import type { KubeObject } from '../kube/index.js';
+import type { Access, KubeObject } from '../kube/index.js';
 import { noContainersReason } from './fake-nodes.js';
 import type { MeasurementClient } from './types.js';
 
@@ -34,6 +34,16 @@ type ObjectClient = Required<Pick<MeasurementClient, 'create' | 'get' | 'delete'
 function objectClient(client: MeasurementClient): ObjectClient {
   if (!client.create || !client.get || !client.delete) throw new Error('this measurement needs a client that can create objects in the cluster');
   return client as ObjectClient;
+}
+
+/** What deploying and removing a probe pod asks of the API server (its namespace is created by burn). */
+export function probePodAccess(measurement: string): Access[] {
+  const why = `${measurement} deploys its probe pod in a namespace of its own and removes it`;
+  return [
+    { group: '', resource: 'namespaces', verbs: ['create', 'get', 'delete'], why },
+    { group: '', resource: 'pods', verbs: ['create', 'get'], why },
+    { group: '', resource: 'nodes', verbs: ['get'], why: `${measurement} checks that its probe pod's node runs containers` },
+  ];
 }
 
 export function probePodObject(spec: ProbePodSpec): KubeObject {

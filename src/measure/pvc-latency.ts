@@ -16,6 +16,7 @@ import { summarize } from './quantiles.js';
 import { iterationOf, runWideSelector } from './run-labels.js';
 import { checkLatencyThresholds, readLatencyThresholds, type LatencyThreshold } from './thresholds.js';
 import type { Measurement, MeasurementContext, MeasurementResult, QuantileSummary, ThresholdResult } from './types.js';
+import { watchAccess } from '../kube/index.js';
 
 /** kube-burner's quantile names, in the order burn writes them. */
 export const PVC_QUANTILES = ['Pending', 'Bound', 'Lost', 'Resize'] as const;
@@ -235,4 +236,5 @@ export const pvcLatencyPlugin: MeasurementPlugin<PvcLatencyOptions> = {
     return { thresholds };
   },
   create: (options) => new PvcLatencyMeasurement(options),
+  access: () => [watchAccess('', 'persistentvolumeclaims', "pvcLatency watches the run's PersistentVolumeClaims")],
 };

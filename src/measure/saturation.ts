@@ -140,4 +140,5 @@ export const saturationPlugin: MeasurementPlugin<Record<string, never>> = {
     return {};
   },
   create: () => new SaturationMeasurement(),
+  access: () => [{ url: '/metrics', verbs: ['get'], why: "saturation reads the simulator's /metrics (a real API server's too)" }],
 };

@@ -8,6 +8,7 @@ import { nearestRankFigures } from './quantiles.js';
 import { OptionReader } from './options.js';
 import type { MeasurementPlugin } from './plugin.js';
 import type { Measurement, MeasurementContext, MeasurementResult } from './types.js';
+import { watchAccess } from '../kube/index.js';
 
 /** Counts first-seen scheduling per pod into 1 s buckets. */
 export class ScheduledCounter {
@@ -92,4 +93,5 @@ export const schedulingThroughputPlugin: MeasurementPlugin<Record<string, never>
     return {};
   },
   create: () => new SchedulingThroughputMeasurement(),
+  access: () => [watchAccess('', 'pods', "schedulingThroughput watches the run's pods")],
 };

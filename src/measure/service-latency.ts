@@ -16,9 +16,11 @@ import { collectTimestamp, documentFile, isoTime, quantileDocument } from './doc
 import { OptionReader } from './options.js';
 import type { MeasurementPlugin } from './plugin.js';
 import { summarize } from './quantiles.js';
-import { InClusterServiceChecker, type ConnectivityProbe, type ProbeSetup } from './svc-checker.js';
+import { InClusterServiceChecker, SVC_CHECKER, type ConnectivityProbe, type ProbeSetup } from './svc-checker.js';
+import { probePodAccess } from './probe-pod.js';
 import { checkLatencyThresholds, notMeasurableThresholds, readLatencyThresholds, type LatencyThreshold } from './thresholds.js';
 import type { Measurement, MeasurementClient, MeasurementContext, MeasurementResult, QuantileSummary } from './types.js';
+import { watchAccess, type Access } from '../kube/index.js';
 
 export const SERVICE_LATENCY = 'serviceLatency';
 const METRIC = 'svcLatencyMeasurement';
@@ -293,4 +295,11 @@ export const serviceLatencyPlugin: MeasurementPlugin<ServiceLatencyOptions> = {
     return { svcTimeoutMs, thresholds };
   },
   create: (options) => new ServiceLatencyMeasurement(options),
+  access: (): Access[] => [
+    watchAccess('', 'services', "serviceLatency watches the run's Services"),
+    watchAccess('discovery.k8s.io', 'endpointslices', "serviceLatency watches the Services' EndpointSlices"),
+    // A WebSocket exec is a GET the API server also authorizes as create.
+    { group: '', resource: 'pods/exec', verbs: ['get', 'create'], why: `serviceLatency connects from its checker pod (${SVC_CHECKER.namespace}, created by burn)` },
+    ...probePodAccess('serviceLatency'),
+  ],
 };

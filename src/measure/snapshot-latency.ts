@@ -13,6 +13,7 @@ import { summarize } from './quantiles.js';
 import { iterationOf } from './run-labels.js';
 import { checkLatencyThresholds, readLatencyThresholds, type LatencyThreshold } from './thresholds.js';
 import type { Measurement, MeasurementContext, MeasurementResult, PreflightContext, QuantileSummary } from './types.js';
+import { watchAccess } from '../kube/index.js';
 
 export const SNAPSHOT_GROUP_VERSION = 'snapshot.storage.k8s.io/v1';
 
@@ -163,4 +164,8 @@ export const snapshotLatencyPlugin: MeasurementPlugin<SnapshotLatencyOptions> = 
     return { thresholds };
   },
   create: (options) => new SnapshotLatencyMeasurement(options),
+  access: () => [
+    { url: `/apis/${SNAPSHOT_GROUP_VERSION}`, verbs: ['get'], why: 'volumeSnapshotLatency checks that the cluster serves VolumeSnapshots' },
+    watchAccess('snapshot.storage.k8s.io', 'volumesnapshots', "volumeSnapshotLatency watches the run's VolumeSnapshots"),
+  ],
 };

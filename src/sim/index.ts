@@ -32,6 +32,8 @@ export interface SimOptions {
   eventTtlMs?: number;
   /** Serve the external-snapshotter's VolumeSnapshot CRDs and run its controller (default true). */
   volumeSnapshots?: boolean;
+  /** Told of every HTTP request the server receives (method and path with query). */
+  onRequest?: (method: string, url: string) => void;
 }
 
 export interface RunningSim {
@@ -111,6 +113,7 @@ export async function startSim(options: SimOptions = {}): Promise<RunningSim> {
     random: seededRandom(seed ^ 0x7e57),
     now: nowMs,
     serverAddress: () => url.replace('https://', ''),
+    onRequest: options.onRequest,
   });
   const server = await listen(handler, certs, options.port ?? 0);
   url = `https://127.0.0.1:${server.port}`;

@@ -23,6 +23,7 @@ measurementPlugins['test-start-throws'] = {
   name: 'test-start-throws',
   jobTypes: 'all',
   parseOptions: () => ({}),
+  access: () => [],
   create: (): Measurement => ({
     name: 'test-start-throws',
     start: () => Promise.reject(new TypeError('cannot read properties of undefined (test)')),

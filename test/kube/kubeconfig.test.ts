@@ -233,6 +233,12 @@ describe('finding the kubeconfig and context', () => {
     clients.push(client);
     await client.serverVersion();
     expect(server.requests.at(-1)!.headers.authorization).toBe('Bearer sa-token');
+    // BURN_SERVICE_ACCOUNT_DIR: the same folder named by the environment (a test's, or a token made with the TokenRequest API).
+    const fromEnv = await loadClusterTarget({ env: { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: port, BURN_SERVICE_ACCOUNT_DIR: sa }, home: noSa });
+    expect(fromEnv.source).toBe('in-cluster service account');
+    expect(fromEnv.server).toBe(`https://127.0.0.1:${port}`);
+    const missing = (await loadClusterTarget({ env: { KUBERNETES_SERVICE_HOST: '127.0.0.1', BURN_SERVICE_ACCOUNT_DIR: noSa }, home: noSa }).catch((e: unknown) => e)) as UserError;
+    expect(missing.message).toContain(`${noSa}/token`);
   });
 
   it('says the server is unreachable, naming it and the context', async () => {

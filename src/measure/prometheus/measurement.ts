@@ -121,4 +121,6 @@ export const prometheusPlugin: MeasurementPlugin<PrometheusOptions> = {
     return { sli: sliOn ? sli : false, settleMs };
   },
   create: (options) => new PrometheusMeasurement(options),
+  // Prometheus is reached at its own URL with the endpoint's credentials, not through the API server.
+  access: () => [],
 };

@@ -39,6 +39,8 @@ export interface HandlerDeps {
   random: () => number;
   now: () => number;
   serverAddress: () => string;
+  /** Told of every request the server receives (method and path with query), before anything else: tests record them. */
+  onRequest?: (method: string, url: string) => void;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -99,6 +101,7 @@ export class ApiHandler {
   constructor(private readonly deps: HandlerDeps) {}
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.deps.onRequest?.(req.method ?? 'GET', req.url ?? '/');
     try {
       await this.route(req, res);
     } catch (err) {
