@@ -7,6 +7,7 @@ import { didYouMean } from '../shared/suggest.js';
 import { UserError } from '../shared/errors.js';
 import { apiLatencyPlugin } from './api-latency.js';
 import { apiServerSliPlugin } from './apiserver-sli.js';
+import { hpaScaleOutPlugin } from './hpa-scale-out.js';
 import { jobLatencyPlugin } from './job-latency.js';
 import { netpolLatencyPlugin } from './netpol-latency.js';
 import { nodeLatencyPlugin } from './node-latency.js';
@@ -25,6 +26,7 @@ import type { Measurement } from './types.js';
 export const measurementPlugins: Record<string, MeasurementPlugin<any>> = {
   apiLatency: apiLatencyPlugin,
   apiServerSli: apiServerSliPlugin,
+  hpaScaleOut: hpaScaleOutPlugin,
   jobLatency: jobLatencyPlugin,
   netpolLatency: netpolLatencyPlugin,
   nodeLatency: nodeLatencyPlugin,

@@ -11,6 +11,7 @@ import { formatMargin, formatThreshold, formatVerdictValue, resultWord } from '.
 import { apiKeyLabel } from './format.js';
 import { PALETTE, barChart, downsample, histogramBins, histogramChart, lineChart, type Series } from './svg.js';
 import { trafficSection } from './traffic-section.js';
+import { hpaSection } from './hpa-section.js';
 
 const MAX_POINTS = 400;
 const CLOCK_WORDS: Record<ConditionSamples['clock'], string> = { 'watch-ms': 'watch clock, ms', 'server-s': 'server clock, 1 s precision' };
@@ -268,6 +269,6 @@ function configSection(folder: RunFolder): string {
 
 export function renderHtml(folder: RunFolder): string {
   const view = runView(folder);
-  const body = [bannerSection(folder, view), trafficSection(folder), podSection(folder), apiSection(folder), factsSection(folder), jobsSection(folder), measurementsSection(view), sloSection(folder), configSection(folder)].join('\n');
+  const body = [bannerSection(folder, view), trafficSection(folder), hpaSection(folder), podSection(folder), apiSection(folder), factsSection(folder), jobsSection(folder), measurementsSection(view), sloSection(folder), configSection(folder)].join('\n');
   return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>burn run ${esc(folder.meta.uuid)}</title><style>${STYLE}</style></head>\n<body>\n${body}\n</body></html>\n`;
 }

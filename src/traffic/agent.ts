@@ -92,6 +92,7 @@ async function preparePools(spec: TrafficSpec, targets: readonly ResolvedTarget[
 }
 
 const immediate = () => new Promise<void>((resolve) => setImmediate(resolve));
+const ignore = () => undefined;
 
 /** Sends this agent's arrivals; resolves its summary once every request it sent has ended. */
 export async function runAgent(plan: AgentPlan): Promise<TrafficSummary> {
@@ -128,10 +129,13 @@ export async function runAgent(plan: AgentPlan): Promise<TrafficSummary> {
     };
     target.pool
       .request({ path: target.path, method: target.method as 'GET', headers: target.headers, body: target.body, signal: controller.signal })
-      .then(async (res) => {
-        for await (const _chunk of res.body) void _chunk;
-        finish({ status: res.statusCode });
-      })
+      .then(
+        (res) =>
+          // Read to the last byte (the latency's end) without an async iterator per answer.
+          new Promise<void>((resolve, reject) => {
+            res.body.on('data', ignore).once('end', resolve).once('error', reject);
+          }).then(() => finish({ status: res.statusCode })),
+      )
       .catch((err: unknown) => finish({ error: controller.signal.aborted && controller.signal.reason instanceof DOMException && controller.signal.reason.name === 'TimeoutError' ? 'timeout' : errorName(err) }));
   };
 
