@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { Option, type Command } from 'commander';
 import { UserError } from '../shared/errors.js';
 import { KUBE_BURNER_LABEL } from '../shared/kube-burner-labels.js';
 import { createLogger, type LogLevel } from '../shared/log.js';
 import { configSource } from './config-source.js';
-import { durationFlag, kubeBurnerCompat } from './flags.js';
+import { durationFlag } from './flags.js';
+import { addSkipLogFileFlag, kubeBurnerLogFile, logWriter } from './log-file.js';
 
 export interface DestroyFlags {
   uuid?: string;
@@ -15,6 +17,9 @@ export interface DestroyFlags {
   timeout?: number;
   wait?: number;
   logLevel: LogLevel;
+  skipLogFile?: boolean;
+  /** Where the log is also written (kube-burner-<uuid>.log; the action picks it). */
+  logFile?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 4 * 3_600_000;
@@ -29,7 +34,7 @@ export async function runDestroy(flags: DestroyFlags): Promise<void> {
   if (!flags.uuid && !flags.config) throw new UserError('burn destroy needs -c <config> (remove what its jobs created, as kube-burner destroy) or --uuid <uuid> (remove one run)', { hint: 'the uuid is printed at the end of every run and names its folder under reports/' });
   if (flags.wait !== undefined && flags.timeout !== undefined) throw new UserError('--wait and --timeout are the same setting: give one', { hint: '--timeout is the name kube-burner uses' });
   const waitMs = flags.wait ?? flags.timeout ?? DEFAULT_TIMEOUT_MS;
-  const log = createLogger(flags.logLevel);
+  const log = createLogger(flags.logLevel, logWriter(flags.logFile));
   const [{ loadConfig }, { collectGarbage }, { connectCluster }] = await Promise.all([import('../config/index.js'), import('../engine/index.js'), import('../kube/index.js')]);
   let strategy: 'default' | 'gvr' = 'default';
   let jobs: string[] = [];
@@ -69,6 +74,6 @@ export function register(program: Command): void {
     .option('--skip-tls-verify', 'do not verify the API server certificate')
     .option('--timeout <duration>', 'how long to wait for everything to be gone (default: 4h)', durationFlag)
     .addOption(new Option('--wait <duration>', 'the same as --timeout (burn\'s earlier name)').argParser(durationFlag).hideHelp());
-  kubeBurnerCompat(command, ['skip-log-file']);
-  command.action(async (flags: DestroyFlags) => runDestroy(flags));
+  addSkipLogFileFlag(command);
+  command.action(async (flags: DestroyFlags) => runDestroy({ ...flags, logFile: kubeBurnerLogFile(flags.uuid ?? randomUUID(), flags.skipLogFile) }));
 }

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
 import { parseGoDuration } from '../shared/duration.js';
 import { UserError } from '../shared/errors.js';
 
@@ -33,18 +33,6 @@ export function boolValue(value: string): boolean {
   if (/^(true|t|1)$/i.test(value)) return true;
   if (/^(false|f|0)$/i.test(value)) return false;
   throw new InvalidArgumentError(`"${value}" is not true or false`);
-}
-
-/**
- * kube-burner flags burn accepts with nothing to do, each with what burn does instead. They are listed in
- * the command's help, so a kube-burner command line runs unchanged and the user sees why it changes nothing.
- */
-const NOTHING_TO_DO = {
-  'skip-log-file': "accepted for kube-burner's command lines: burn writes no log file (kube-burner writes kube-burner-<uuid>.log); its log goes to stderr",
-} as const;
-
-export function kubeBurnerCompat(command: Command, flags: ReadonlyArray<keyof typeof NOTHING_TO_DO>): void {
-  for (const flag of flags) command.option(`--${flag} [bool]`, NOTHING_TO_DO[flag], boolValue);
 }
 
 /** A Kubernetes label value: at most 63 characters, alphanumerics with "-", "_" and "." inside. */

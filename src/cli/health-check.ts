@@ -1,13 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { ExitCode } from '../shared/errors.js';
 import { createLogger, type LogLevel } from '../shared/log.js';
-import { kubeBurnerCompat } from './flags.js';
+import { addSkipLogFileFlag, kubeBurnerLogFile, logWriter } from './log-file.js';
 
 interface HealthCheckFlags {
   kubeconfig?: string;
   kubeContext?: string;
   skipTlsVerify?: boolean;
   logLevel: LogLevel;
+  skipLogFile?: boolean;
+  /** Where the log is also written (kube-burner-<uuid>.log; the action picks it). */
+  logFile?: string;
 }
 
 /**
@@ -16,7 +20,7 @@ interface HealthCheckFlags {
  */
 export async function runHealthCheck(flags: HealthCheckFlags, out: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
   const [{ checkClusterHealth }, { connectCluster }] = await Promise.all([import('../engine/index.js'), import('../kube/index.js')]);
-  const log = createLogger(flags.logLevel);
+  const log = createLogger(flags.logLevel, logWriter(flags.logFile));
   const client = await connectCluster({ kubeconfig: flags.kubeconfig, context: flags.kubeContext, skipTlsVerify: flags.skipTlsVerify });
   try {
     log.info('checking the cluster health: the API server /healthz and the conditions of every node');
@@ -39,8 +43,8 @@ export function register(program: Command): void {
     .option('--kubeconfig <file>', 'kubeconfig (default: KUBECONFIG, ~/.kube/config, in-cluster)')
     .option('--kube-context <name>', 'kubeconfig context (default: the current one)')
     .option('--skip-tls-verify', 'do not verify the API server certificate');
-  kubeBurnerCompat(command, ['skip-log-file']);
+  addSkipLogFileFlag(command);
   command.action(async (flags: HealthCheckFlags) => {
-    process.exitCode = await runHealthCheck(flags);
+    process.exitCode = await runHealthCheck({ ...flags, logFile: kubeBurnerLogFile(randomUUID(), flags.skipLogFile) });
   });
 }

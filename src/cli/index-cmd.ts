@@ -5,6 +5,7 @@ import type { MetricsEndpoint } from '../config/index.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { createLogger, parseLogLevel, type LogLevel } from '../shared/log.js';
 import { boolFlag, durationFlag, listFlag, refuseSearchIndexer, timeFlag } from './flags.js';
+import { addSkipLogFileFlag, kubeBurnerLogFile, logWriter } from './log-file.js';
 
 /** `burn index`: kube-burner's `index`, the metrics profiles' queries over a time range written through the local indexer. */
 
@@ -28,6 +29,8 @@ interface IndexFlags {
   tarballName?: string;
   indexerType: string;
   skipLogFile?: boolean;
+  /** Where the log is also written (kube-burner-<uuid>.log; the action picks it). */
+  logFile?: string;
   logLevel: LogLevel;
 }
 
@@ -71,7 +74,7 @@ export async function runIndex(flags: IndexFlags, cwd = process.cwd()): Promise<
   const uuid = flags.uuid ?? randomUUID();
   const endMs = flags.end ?? Date.now();
   const startMs = flags.start ?? endMs - HOUR_MS;
-  const log = createLogger(flags.logLevel);
+  const log = createLogger(flags.logLevel, logWriter(flags.logFile));
   const [{ indexRange }, { readUserMetadata }] = await Promise.all([import('../indexers/index.js'), import('../engine/index.js')]);
   const metadata = await readUserMetadata(flags.userMetadata);
   const { endpoints, describe } = await endpointsOf(flags, uuid);
@@ -81,7 +84,7 @@ export async function runIndex(flags: IndexFlags, cwd = process.cwd()): Promise<
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('index')
     .description("collect the metrics profiles' queries from Prometheus over a time range and write the documents through the local indexer (kube-burner index)")
     .option('--uuid <uuid>', 'uuid of the documents (default: a new one)')
@@ -102,9 +105,10 @@ export function register(program: Command): void {
     .option('--indexer-type <type>', 'local (JSON files); tsdb is refused', 'local')
     .option('--es-server <url>', "kube-burner's Elasticsearch endpoint: refused, burn does not send to Elasticsearch/OpenSearch yet (issue #16)")
     .option('--es-index <index>', "kube-burner's Elasticsearch index: refused with --es-server")
-    .option('--skip-log-file', 'burn writes no log file (accepted for kube-burner command lines)')
     .option('--log-level <level>', 'error, warn, info or debug', parseLogLevel, 'info')
     .action(async (flags: IndexFlags) => {
-      process.exitCode = await runIndex(flags);
+      const uuid = flags.uuid ?? randomUUID();
+      process.exitCode = await runIndex({ ...flags, uuid, logFile: kubeBurnerLogFile(uuid, flags.skipLogFile) });
     });
+  addSkipLogFileFlag(command);
 }

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import type { RunOptions, RunOutcome } from '../engine/index.js';
 import { createLogger, type LogLevel } from '../shared/log.js';
 import { SUMMARY_FLAG, summaryFlag, wantsColor } from './report.js';
 import type { SummaryDetail } from '../report/index.js';
-import { boolValue, collect, durationFlag, kubeBurnerCompat, nonNegativeInt, positiveInt } from './flags.js';
+import { boolValue, collect, durationFlag, nonNegativeInt, positiveInt } from './flags.js';
+import { addSkipLogFileFlag, kubeBurnerLogFile, logWriter } from './log-file.js';
 import { configSource } from './config-source.js';
 import { UserError } from '../shared/errors.js';
 import { trapInterrupts } from './signals.js';
@@ -33,6 +35,9 @@ export interface InitFlags extends TelemetryFlags {
   simProfile: string;
   simSeed?: number;
   summary: SummaryDetail;
+  skipLogFile?: boolean;
+  /** Where the log is also written (kube-burner-<uuid>.log; the action picks it). */
+  logFile?: string;
 }
 
 async function printOutcome(outcome: RunOutcome, detail: SummaryDetail): Promise<void> {
@@ -54,7 +59,7 @@ export async function runInit(flags: InitFlags): Promise<number> {
 
 async function runWithConfig(flags: InitFlags, configPath: string, userData: string | undefined): Promise<number> {
   const { prepareRun, runBenchmark } = await import('../engine/index.js');
-  const log = createLogger(flags.logLevel);
+  const log = createLogger(flags.logLevel, logWriter(flags.logFile));
   const interrupts = trapInterrupts((name) => log.warn(`${name}: stopping; results will be written (press again to skip gc)`));
   const options: RunOptions = {
     configPath,
@@ -126,8 +131,9 @@ export function register(program: Command): void {
     .option('--sim-seed <n>', 'random seed of the simulator', nonNegativeInt)
     .option('--summary <detail>', `end-of-run summary: ${SUMMARY_FLAG} (full: every verdict, series and explanation)`, summaryFlag, 'short');
   addTelemetryFlags(command);
-  kubeBurnerCompat(command, ['skip-log-file']);
+  addSkipLogFileFlag(command);
   command.action(async (flags: InitFlags) => {
-    process.exitCode = await runInit(flags);
+    const uuid = flags.uuid ?? randomUUID();
+    process.exitCode = await runInit({ ...flags, uuid, logFile: kubeBurnerLogFile(uuid, flags.skipLogFile) });
   });
 }

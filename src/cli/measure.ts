@@ -10,7 +10,8 @@ import { UserError } from '../shared/errors.js';
 import { createLogger, type LogLevel } from '../shared/log.js';
 import { formatDuration } from '../shared/duration.js';
 import { pause } from '../shared/sleep.js';
-import { collect, durationFlag, kubeBurnerCompat } from './flags.js';
+import { collect, durationFlag } from './flags.js';
+import { addSkipLogFileFlag, kubeBurnerLogFile, logWriter } from './log-file.js';
 import { configSource } from './config-source.js';
 import { wantsColor } from './report.js';
 import { trapInterrupts } from './signals.js';
@@ -33,6 +34,9 @@ interface MeasureFlags {
   measurement: string[];
   uuid?: string;
   reportDir?: string;
+  skipLogFile?: boolean;
+  /** Where the log is also written (kube-burner-<uuid>.log; the action picks it). */
+  logFile?: string;
 }
 
 /** The pseudo-job burn measure's documents are filed under, by default (kube-burner's `-j` default). */
@@ -91,7 +95,7 @@ export async function runMeasure(flags: MeasureFlags): Promise<number> {
     import('../measure/index.js'),
     import('../report/index.js'),
   ]);
-  const log = createLogger(flags.logLevel);
+  const log = createLogger(flags.logLevel, logWriter(flags.logFile));
   const uuid = flags.uuid ?? randomUUID();
   const jobName = flags.jobName;
   const duration = flags.duration ?? DEFAULT_DURATION_MS;
@@ -188,8 +192,9 @@ export function register(program: Command): void {
     .option('--skip-tls-verify', 'do not verify the API server certificate')
     .option('--uuid <uuid>', 'uuid of the documents (default: a new one)')
     .option('--report-dir <dir>', 'where the run folder goes (default: reports/<uuid>)');
-  kubeBurnerCompat(command, ['skip-log-file']);
+  addSkipLogFileFlag(command);
   command.action(async (flags: MeasureFlags) => {
-    process.exitCode = await runMeasure(flags);
+    const uuid = flags.uuid ?? randomUUID();
+    process.exitCode = await runMeasure({ ...flags, uuid, logFile: kubeBurnerLogFile(uuid, flags.skipLogFile) });
   });
 }
