@@ -14,7 +14,7 @@ export interface HistoryFlags {
 }
 
 /** Listed where the flag is parsed so that `burn --help` loads no report code. */
-const FORMATS: HistoryFormat[] = ['table', 'markdown', 'json'];
+const FORMATS: HistoryFormat[] = ['table', 'markdown', 'json', 'html'];
 
 function formatFlag(value: string): HistoryFormat {
   if ((FORMATS as string[]).includes(value)) return value as HistoryFormat;
@@ -68,7 +68,7 @@ export function register(program: Command): void {
     .option('--alpha <p>', 'largest permutation p-value that counts (default 0.01)', alphaFlag)
     .option('--permutations <n>', 'shuffles of the permutation test (default 999)', positiveInt)
     .option('--min-segment <n>', 'fewest runs on each side of a change-point (default 3)', positiveInt)
-    .option('--format <format>', `output: ${FORMATS.join(', ')}`, formatFlag, 'table')
+    .option('--format <format>', `output: ${FORMATS.join(', ')} (a page with each series charted and its change-points marked: > history.html)`, formatFlag, 'table')
     .action(async (store: string, flags: HistoryFlags) => {
       process.exitCode = await runHistory(store, flags);
     });

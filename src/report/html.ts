@@ -16,7 +16,8 @@ import { hpaSection } from './hpa-section.js';
 const MAX_POINTS = 400;
 const CLOCK_WORDS: Record<ConditionSamples['clock'], string> = { 'watch-ms': 'watch clock, ms', 'server-s': 'server clock, 1 s precision' };
 
-const STYLE = `
+/** report.html's style sheet; `burn history --format html` uses it too. */
+export const REPORT_STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:1360px;color:#1f2937;padding:0 16px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #e5e7eb;padding-bottom:4px}h3{font-size:15px;margin:16px 0 6px}
 table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #e5e7eb;padding:3px 8px;text-align:left;vertical-align:top}th{background:#f9fafb}
@@ -28,7 +29,7 @@ pre{background:#f9fafb;border:1px solid #e5e7eb;padding:8px;overflow:auto;max-he
 svg.chart{background:#fff;border:1px solid #e5e7eb}svg .title{font-weight:600;font-size:13px}svg .tick,svg .legend{font-size:11px;fill:#374151}
 svg .label{font-size:11px;fill:#6b7280}svg .grid{stroke:#f3f4f6}svg .axis{stroke:#9ca3af}`;
 
-function htmlTable(head: string[], rows: string[][], numericFrom = Infinity): string {
+export function htmlTable(head: string[], rows: string[][], numericFrom = Infinity): string {
   const th = head.length ? `<thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>` : '';
   const body = rows.map((r) => `<tr>${r.map((cell, i) => `<td${i >= numericFrom ? ' class="num"' : ''}>${cell}</td>`).join('')}</tr>`).join('\n');
   return `<table>${th}<tbody>\n${body}\n</tbody></table>`;
@@ -270,5 +271,5 @@ function configSection(folder: RunFolder): string {
 export function renderHtml(folder: RunFolder): string {
   const view = runView(folder);
   const body = [bannerSection(folder, view), trafficSection(folder), hpaSection(folder), podSection(folder), apiSection(folder), factsSection(folder), jobsSection(folder), measurementsSection(view), sloSection(folder), configSection(folder)].join('\n');
-  return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>burn run ${esc(folder.meta.uuid)}</title><style>${STYLE}</style></head>\n<body>\n${body}\n</body></html>\n`;
+  return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>burn run ${esc(folder.meta.uuid)}</title><style>${REPORT_STYLE}</style></head>\n<body>\n${body}\n</body></html>\n`;
 }

@@ -20,6 +20,17 @@ export interface Series {
   dashed?: boolean;
   /** Drawn wide and pale, under the others (a line others follow closely). */
   underlay?: boolean;
+  /** A dot at each point (a short series: one point per run). */
+  dots?: boolean;
+  /** Left out of the legend (a second piece of a series already named there). */
+  hideInLegend?: boolean;
+}
+
+/** A vertical line across the plot at `x`, labelled at its top (a change-point). */
+export interface Marker {
+  x: number;
+  label: string;
+  color: string;
 }
 
 const WIDTH = 640;
@@ -121,19 +132,26 @@ function extent(values: number[], fixedMin?: number, fixedMax?: number): { min: 
 }
 
 /** A line per series; points are drawn in the order given. */
-export function lineChart(options: { title: string; x: Axis; y: Axis; series: Series[] }): string {
+export function lineChart(options: { title: string; x: Axis; y: Axis; series: Series[]; markers?: Marker[] }): string {
   const all = options.series.flatMap((s) => s.points);
   const x = { ...options.x, ...extent(all.map((p) => p[0]), options.x.min, options.x.max) };
   const y = { ...options.y, ...extent(all.map((p) => p[1]), options.y.min, options.y.max) };
-  const f = frame(options.title, x, y, 8 + legendRows(options.series).length * LEGEND_ROW);
+  const named = options.series.filter((s) => !s.hideInLegend);
+  const f = frame(options.title, x, y, 8 + legendRows(named).length * LEGEND_ROW);
+  for (const m of options.markers ?? []) {
+    const mx = f.x(m.x).toFixed(1);
+    f.svg.push(`<line class="marker" data-marker="${esc(m.label)}" x1="${mx}" x2="${mx}" y1="${MARGIN.top}" y2="${HEIGHT - MARGIN.bottom}" stroke="${m.color}" stroke-width="1.5" stroke-dasharray="4 3"/>`);
+    f.svg.push(`<text class="tick" x="${(Number(mx) + 3).toFixed(1)}" y="${MARGIN.top + 10}" fill="${m.color}">${esc(m.label)}</text>`);
+  }
   const ordered = [...options.series.filter((s) => s.underlay), ...options.series.filter((s) => !s.underlay)];
   for (const s of ordered) {
     if (s.points.length === 0) continue;
     const d = s.points.map(([px, py], i) => `${i === 0 ? 'M' : 'L'}${f.x(px).toFixed(1)} ${f.y(py).toFixed(1)}`).join(' ');
     const stroke = s.underlay ? 'stroke-width="6" stroke-opacity="0.35"' : 'stroke-width="2"';
     f.svg.push(`<path class="series" data-series="${esc(s.name)}" data-points="${s.points.length}" d="${d}" fill="none" stroke="${s.color}" ${stroke}${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`);
+    if (s.dots) for (const [px, py] of s.points) f.svg.push(`<circle cx="${f.x(px).toFixed(1)}" cy="${f.y(py).toFixed(1)}" r="3" fill="${s.color}"/>`);
   }
-  f.svg.push(legend(options.series), '</svg>');
+  f.svg.push(legend(named), '</svg>');
   return f.svg.join('\n');
 }
 

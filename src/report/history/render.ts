@@ -2,10 +2,12 @@
 import { formatPercent } from '../format.js';
 import { formatValue, TABLE_WIDTH } from '../diff/render.js';
 import { textTable } from '../text-table.js';
+import { renderHistoryHtml } from './html.js';
+import { headerLines, shortUuid, verdictLines } from './lines.js';
 import type { HistoryReport, MetricHistory, SeriesChangePoint } from './index.js';
 
-export type HistoryFormat = 'table' | 'markdown' | 'json';
-export const HISTORY_FORMATS: HistoryFormat[] = ['table', 'markdown', 'json'];
+export type HistoryFormat = 'table' | 'markdown' | 'json' | 'html';
+export const HISTORY_FORMATS: HistoryFormat[] = ['table', 'markdown', 'json', 'html'];
 
 const BARS = '▁▂▃▄▅▆▇█';
 /** Most points a sparkline shows (the newest ones). */
@@ -24,10 +26,6 @@ export function sparkline(metric: MetricHistory): string {
       return starts.has(start + i) ? `|${bar}` : bar;
     })
     .join('');
-}
-
-function shortUuid(uuid: string): string {
-  return uuid.slice(0, 8);
 }
 
 function pText(pValue: number): string {
@@ -68,36 +66,18 @@ function noiseText(metric: MetricHistory): string {
   return Number.isFinite(metric.noise.madPercent) ? `±${metric.noise.madPercent.toFixed(1)}%` : '-';
 }
 
-function header(report: HistoryReport): string[] {
-  const match = Object.entries(report.match).map(([k, v]) => `${k}=${v || '""'}${report.defaultedMatch.includes(k) ? " (newest run's)" : ''}`);
-  const lines = [`burn history: ${report.runs.length} runs from ${report.store}${match.length ? `, matching ${match.join(', ')}` : ''}`];
-  if (report.runs.length) lines.push(`  oldest ${report.runs[0]!.start}, newest ${report.runs.at(-1)!.start} (${shortUuid(report.runs.at(-1)!.uuid)})`);
-  if (report.skipped.length) lines.push(`  ${report.skipped.length} folder(s) left out (--format json lists them and why)`);
-  const s = report.settings;
-  lines.push(`  change-points: E-divisive means, permutation test (${s.permutations} shuffles, p <= ${s.alpha}), segments of ${s.minSegment}+ runs, shifts beyond the diff tolerances`);
-  return lines;
-}
-
-function verdictLines(report: HistoryReport): string[] {
-  const worse = report.metrics.filter((m) => m.newestWorse);
-  if (report.runs.length === 0) return ['no runs match: nothing to judge'];
-  if (worse.length === 0) return ['no regression: the newest run is not after a change-point for the worse'];
-  const since = [...new Set(worse.map((m) => shortUuid(m.changePoints.at(-1)!.uuid)))].join(', ');
-  return [`REGRESSION: the newest run lies after a change for the worse in ${worse.length} metric(s), since run ${since} (the change-points above)`];
-}
-
 function renderTable(report: HistoryReport): string {
   const rows = [['metric', 'runs', 'series (oldest -> newest)', 'newest', 'noise', 'change-points']];
   for (const m of report.metrics) {
     const newest = m.points.at(-1)!.value;
     rows.push([m.label, String(m.points.length), sparkline(m), formatValue(newest, m.unit), noiseText(m), m.changePoints.length ? String(m.changePoints.length) : '-']);
   }
-  return [...header(report), '', textTable(rows, { right: new Set([1, 3, 4, 5]), maxWidth: TABLE_WIDTH }), '', ...changeLines(report), '', ...verdictLines(report), ''].join('\n');
+  return [...headerLines(report), '', textTable(rows, { right: new Set([1, 3, 4, 5]), maxWidth: TABLE_WIDTH }), '', ...changeLines(report), '', ...verdictLines(report), ''].join('\n');
 }
 
 function renderMarkdown(report: HistoryReport): string {
   const cell = (t: string) => t.replace(/\|/g, '\\|');
-  const lines = [...header(report).map((l) => l.trim()), '', '| metric | runs | series | newest | noise | change-points |', '|---|---:|---|---:|---:|---|'];
+  const lines = [...headerLines(report).map((l) => l.trim()), '', '| metric | runs | series | newest | noise | change-points |', '|---|---:|---|---:|---:|---|'];
   for (const m of report.metrics) {
     const changes = m.changePoints.map((c) => `${c.worse ? 'worse' : 'better'} at ${shortUuid(c.uuid)}: ${shiftText(m, c)}`).join('<br>') || '-';
     lines.push(`| ${cell(m.label)} | ${m.points.length} | \`${cell(sparkline(m))}\` | ${formatValue(m.points.at(-1)!.value, m.unit)} | ${noiseText(m)} | ${cell(changes)} |`);
@@ -107,5 +87,6 @@ function renderMarkdown(report: HistoryReport): string {
 
 export function renderHistory(report: HistoryReport, format: HistoryFormat): string {
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  if (format === 'html') return renderHistoryHtml(report);
   return format === 'markdown' ? renderMarkdown(report) : renderTable(report);
 }
