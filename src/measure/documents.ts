@@ -18,7 +18,10 @@ export function quantileDocument(
   /** Units per ms of the figures: 1 (ms), or 1e6 where kube-burner writes nanoseconds (svcLatency). */
   unitsPerMs = 1,
 ): Record<string, unknown> {
-  const at = (ms: number) => Math.round(ms * unitsPerMs);
+  // kube-burner converts milliseconds with Go's int(): truncation (an average of 1766.67 ms is 1766;
+  // the epsilon keeps float noise such as 2.9999999996 from losing one). Nanosecond figures are
+  // integers in kube-burner (time.Duration): ours, derived from float ms, are rounded to them.
+  const at = (ms: number) => (unitsPerMs === 1 ? Math.trunc(ms + (ms >= 0 ? 1e-6 : -1e-6)) : Math.round(ms * unitsPerMs));
   return {
     quantileName: meta.quantileName,
     uuid: meta.uuid,
