@@ -433,7 +433,9 @@ function applyKubeBurnerOverrides(job: Job, global: GlobalConfig): void {
     job.executionMode = 'sequential';
     job.preLoadImages = false;
   }
-  if (job.jobType !== 'create') job.preLoadImages = false;
+  // kube-burner's read jobs run sequentially (a list per object per iteration); preLoadImages stays
+  // as configured on patch and read jobs (only create jobs preload), as their jobConfig shows.
+  if (job.jobType === 'read') job.executionMode = 'sequential';
 }
 
 function readChurn(r: MapReader | undefined): ChurnConfig {

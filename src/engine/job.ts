@@ -5,7 +5,7 @@
  */
 import type { Config, HookStage, Job, JobType } from '../config/index.js';
 import { kindAccess, type Access, type KindRef, type KubeClient, type RbacVerb } from '../kube/index.js';
-import { MeasurementSet, type MeasurementResult } from '../measure/index.js';
+import { markChurnDocuments, MeasurementSet, type MeasurementResult } from '../measure/index.js';
 import { plannedObjects } from './planned-objects.js';
 import { measurementRecords, type JobRecord } from '../report/index.js';
 import { nowMs } from '../shared/clock.js';
@@ -33,8 +33,8 @@ import { verifyObjects } from './verify.js';
 import { ObjectsVanished, WaitTimeout } from './wait-ready.js';
 import { JobWatchers } from './watchers.js';
 
-/** Runs a job's load; resolves its churn cycles (0 for job types without churn). */
-export type JobRunner = (ctx: JobContext) => Promise<{ churnCycles: number }>;
+/** Runs a job's load; resolves its churn cycles (0 for job types without churn) and when churn ran. */
+export type JobRunner = (ctx: JobContext) => Promise<{ churnCycles: number; churn?: { startMs: number; endMs: number } }>;
 
 /** Runs `step`, then the job's `stage` hooks whether it failed or not (as kube-burner: its steps return errors, they do not stop the job). */
 async function thenHooks(ctx: JobContext, step: () => Promise<void>, stage: HookStage): Promise<void> {
@@ -45,7 +45,7 @@ async function thenHooks(ctx: JobContext, step: () => Promise<void>, stage: Hook
   }
 }
 
-async function createJob(ctx: JobContext): Promise<{ churnCycles: number }> {
+async function createJob(ctx: JobContext): ReturnType<JobRunner> {
   if (ctx.job.preLoadImages) await preloadImages(ctx);
   // An incremental job verifies after every step and leaves nothing behind (its churn is refused).
   if (ctx.job.incrementalLoad) {
@@ -54,16 +54,19 @@ async function createJob(ctx: JobContext): Promise<{ churnCycles: number }> {
   }
   await thenHooks(ctx, () => runCreateJob(ctx), 'afterJobExecution');
   let churnCycles = 0;
+  let churn: { startMs: number; endMs: number } | undefined;
   if (ctx.job.churnConfig.enabled) {
     ctx.errors.push(...(await ctx.hooks.run('beforeChurn')));
+    const startMs = Date.now();
     await thenHooks(ctx, async () => void (churnCycles = await runChurn(ctx)), 'afterChurn');
+    churn = { startMs, endMs: Date.now() };
   }
   if (ctx.job.verifyObjects && !ctx.signal.aborted) {
     const mismatches = await verifyObjects(ctx);
     if (mismatches.length && ctx.job.errorOnVerify) ctx.errors.push(...mismatches);
     else for (const m of mismatches) ctx.log.warn(`job ${ctx.job.name}: ${m}`);
   }
-  return { churnCycles };
+  return { churnCycles, churn };
 }
 
 const noChurn = (run: (ctx: JobContext) => Promise<void>): JobRunner => async (ctx) => {
@@ -192,6 +195,7 @@ export async function runOneJob(run: OneJob): Promise<{ record: JobRecord; resul
   const watchers = new JobWatchers(job, run.housekeeping, log, run.signal);
   const explanations: string[] = [];
   let churnCycles = 0;
+  let churn: { startMs: number; endMs: number } | undefined;
   let results: MeasurementResult[] = [];
   let endMs = startMs;
   let cleanupStageRan = false;
@@ -208,7 +212,7 @@ export async function runOneJob(run: OneJob): Promise<{ record: JobRecord; resul
     progress.start();
     run.observer?.jobStarted?.({ name: job.name, jobType: job.jobType, progress });
     ctx.errors.push(...(await hooks.run('beforeJobExecution')));
-    ({ churnCycles } = await JOB_RUNNERS[job.jobType](ctx));
+    ({ churnCycles, churn } = await JOB_RUNNERS[job.jobType](ctx));
     await beforeCleanup();
     if (job.metricsClosing === 'afterJob') measurements.closeWindow();
     await pause(job.jobPauseMs, ctx.signal);
@@ -230,6 +234,7 @@ export async function runOneJob(run: OneJob): Promise<{ record: JobRecord; resul
     endMs = measurements.windowEndedAt() ?? Date.now();
     await settle('readiness watches', () => tracker.stop(), ctx.errors, log);
   }
+  if (churn) markChurnDocuments(results, churn);
   const watcherRecords = await watchers.stop();
   if (job.gc && !ctx.signal.aborted) {
     await settle('job gc', async () => collectGarbage(run.housekeeping, { uuid: config.global.uuid, job: job.name, strategy: config.global.deletionStrategy, waitMs: job.maxWaitTimeoutMs, log, kinds: [...(await run.renderer.kinds([job])), ...run.ledger.createdKinds()] }), ctx.errors, log);
@@ -253,6 +258,7 @@ export async function runOneJob(run: OneJob): Promise<{ record: JobRecord; resul
     uncertainCreates: progress.uncertainCreates,
     alreadyExists: progress.alreadyExists,
     churnCycles,
+    ...(churn ? { churnStart: new Date(churn.startMs).toISOString(), churnEnd: new Date(churn.endMs).toISOString() } : {}),
     measurements: measurementRecords(results),
     ...(job.hooks.length ? { hooks: hooks.records } : {}),
     ...(watcherRecords.length ? { watchers: watcherRecords } : {}),

@@ -61,3 +61,19 @@ export function stampDocumentMetadata(results: { documents: { docs: object[] }[]
     }
   }
 }
+
+/**
+ * kube-burner's `churnMetric: true` on the podLatency documents of pods created while the job churned
+ * (after churn started, before it ended); absent on the others, as kube-burner leaves it out.
+ */
+export function markChurnDocuments(results: { documents: { docs: object[] }[] }[], churn: { startMs: number; endMs: number }): void {
+  for (const result of results) {
+    for (const file of result.documents) {
+      for (const doc of file.docs as Record<string, unknown>[]) {
+        if (doc.metricName !== 'podLatencyMeasurement' || typeof doc.timestamp !== 'string') continue;
+        const created = Date.parse(doc.timestamp);
+        if (created > churn.startMs && created < churn.endMs) doc.churnMetric = true;
+      }
+    }
+  }
+}

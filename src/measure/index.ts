@@ -8,7 +8,7 @@ export { MeasurementOptionError, OptionReader, positionsOf, type OptionPath, typ
 export { MeasurementSet, measurementsFor, type MeasurementSetPlan } from './set.js';
 export { withDefaultMeasurements } from './defaults.js';
 export { nearestRankQuantile, interpolatedRankQuantile, summarize, type QuantileMethod } from './quantiles.js';
-export { stampDocumentMetadata } from './documents.js';
+export { markChurnDocuments, stampDocumentMetadata } from './documents.js';
 export { PrometheusClient, PrometheusQueryError, type PrometheusConnection } from './prometheus/client.js';
 export { alertsAbort, alertsFail } from './prometheus/alerts.js';
 export { SATURATION_LOOP_DELAY_MS } from './saturation.js';

@@ -73,6 +73,9 @@ export interface JobRecord {
   /** Creates answered 409 AlreadyExists: the object was someone else's (never counted as created). */
   alreadyExists: number;
   churnCycles: number;
+  /** When the churn phase started and ended (ISO), as kube-burner's churnStartTimestamp/churnEndTimestamp; absent without churn. */
+  churnStart?: string;
+  churnEnd?: string;
   measurements: MeasurementRecord[];
   /** Every run of the job's hooks (kube-burner's `hooks`), in start order; absent when the job has none. */
   hooks?: HookRecord[];
@@ -228,6 +231,7 @@ export function jobSummaryDocument(record: RunRecord, job: JobRecord): JsonObjec
     uncertainCreates: job.uncertainCreates,
     alreadyExists: job.alreadyExists,
     churnCycles: job.churnCycles,
+    ...(job.churnStart && job.churnEnd ? { churnStartTimestamp: job.churnStart, churnEndTimestamp: job.churnEnd } : {}),
     target: record.cluster.target,
     k8sVersion: record.cluster.k8sVersion,
     totalNodes: record.cluster.totalNodes,
@@ -349,6 +353,7 @@ function jobRecordOf(raw: JsonObject): JobRecord {
     uncertainCreates: num(raw.uncertainCreates, 0),
     alreadyExists: num(raw.alreadyExists, 0),
     churnCycles: num(raw.churnCycles, 0),
+    ...(typeof raw.churnStart === 'string' && typeof raw.churnEnd === 'string' ? { churnStart: raw.churnStart, churnEnd: raw.churnEnd } : {}),
     measurements: (Array.isArray(raw.measurements) ? raw.measurements : []).filter(isObject).map(measurementOf),
     // Hook records are burn's own plain JSON (HookRecord).
     ...(Array.isArray(raw.hooks) ? { hooks: raw.hooks.filter(isObject).map((h) => h as unknown as HookRecord) } : {}),

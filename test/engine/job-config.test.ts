@@ -32,6 +32,18 @@ jobs:
     for (const key of ['objects', 'namespaceLabels', 'podWait', 'jobPause', 'jobPauseMs', 'hooks']) expect(written, key).not.toHaveProperty(key);
   });
 
+  it("shows a read job as kube-burner runs it: sequential (a list per iteration), preLoadImages as configured", async () => {
+    const config = await load({
+      'config.yaml': `jobs:
+  - name: reader
+    jobType: read
+    jobIterations: 3
+    objects: [{kind: ConfigMap, apiVersion: v1, labelSelector: {a: b}}]
+`,
+    });
+    expect(jobConfigOf(config.jobs[0]!)).toMatchObject({ executionMode: 'sequential', preLoadImages: true, jobType: 'read' });
+  });
+
   it('writes a churnConfig with kube-burner keys and nanoseconds when churn is on', async () => {
     const config = await load({
       'pod.yaml': podTemplate,

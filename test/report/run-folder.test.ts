@@ -73,7 +73,9 @@ function record(): RunRecord {
         objectsCreated: 15,
         uncertainCreates: 1,
         alreadyExists: 0,
-        churnCycles: 0,
+        churnCycles: 1,
+        churnStart: '2026-11-21T10:00:20.000Z',
+        churnEnd: '2026-11-21T10:00:30.000Z',
         measurements: measurementRecords(results),
       },
       {
@@ -119,6 +121,9 @@ describe('the run folder', () => {
     // jobSummary.json is kube-burner's view of the same jobs, and what reports read as folder.jobs.
     const summaries = JSON.parse(await readFile(join(runDir, 'jobSummary.json'), 'utf8'));
     expect(summaries).toEqual(written.jobs.map((j) => jobSummaryDocument(written, j)));
+    // kube-burner's churn window fields, on the job that churned only.
+    expect([summaries[0].churnStartTimestamp, summaries[0].churnEndTimestamp]).toEqual(['2026-11-21T10:00:20.000Z', '2026-11-21T10:00:30.000Z']);
+    expect(summaries[1]).not.toHaveProperty('churnStartTimestamp');
     expect(folder.jobs.map((j) => [j.jobName, j.requests, j.achievedQps, j.passed, j.executionErrors])).toEqual([
       ['create', 15, 15, true, ''],
       ['second', 0, 0, false, 'measurement x failed to start'],
