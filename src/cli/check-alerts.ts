@@ -29,7 +29,7 @@ const DEFAULT_DURATION_MS = 3_600_000;
 const DEFAULT_STEP_MS = 30_000;
 
 export async function runCheckAlerts(flags: CheckAlertsFlags, out: NodeJS.WritableStream = process.stdout): Promise<number> {
-  refuseSearchIndexer(flags);
+  refuseSearchIndexer(flags, 'check-alerts');
   const { alertsFail, checkAlerts } = await import('../measure/index.js');
   const endMs = flags.end ?? Date.now();
   const startMs = flags.start ?? endMs - (flags.duration ?? DEFAULT_DURATION_MS);
@@ -78,7 +78,7 @@ export function register(program: Command): void {
     .option('--duration <duration>', 'range length when --start is not given (default: 1h)', durationFlag)
     .option('-s, --step <duration>', 'query resolution (default: 30s)', durationFlag)
     .option('--metrics-directory <dir>', 'write the fired alerts to <dir>/alert.json (kube-burner\'s local indexer)')
-    .option('--es-server <url>', 'kube-burner\'s Elasticsearch endpoint: refused, burn does not send to Elasticsearch/OpenSearch yet (issue #16)')
+    .option('--es-server <url>', 'kube-burner\'s Elasticsearch endpoint: refused here (check-alerts writes through the local indexer)')
     .option('--es-index <index>', 'kube-burner\'s Elasticsearch index: refused with --es-server')
     .action(async (flags: CheckAlertsFlags) => {
       process.exitCode = await runCheckAlerts(flags);

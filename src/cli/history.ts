@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { HistoryFormat } from '../report/index.js';
-import { positiveInt } from './flags.js';
+import { UserError } from '../shared/errors.js';
+import { positiveInt, searchIndexerFlags } from './flags.js';
 
 export interface HistoryFlags {
   match: Record<string, string>;
@@ -11,6 +12,9 @@ export interface HistoryFlags {
   permutations?: number;
   minSegment?: number;
   format: HistoryFormat;
+  esServer?: string;
+  index?: string;
+  insecureSkipVerify?: boolean;
 }
 
 /** Listed where the flag is parsed so that `burn --help` loads no report code. */
@@ -35,10 +39,13 @@ function matchFlag(pair: string, previous: Record<string, string> = {}): Record<
 }
 
 /** `burn history [STORE]`: prints each metric's series and change-points; returns 4 when the newest run got worse. */
-export async function runHistory(store: string, flags: HistoryFlags, out: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
-  const { historyOf, renderHistory } = await import('../report/index.js');
+export async function runHistory(store: string | undefined, flags: HistoryFlags, out: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
+  const search = searchIndexerFlags(flags, '--index');
+  if (search && store !== undefined) throw new UserError(`burn history: give a folder (${store}) or --es-server, not both`, { hint: 'leave out the folder to read the runs from OpenSearch' });
+  const { historyOf, renderHistory, folderStore } = await import('../report/index.js');
+  const runStore = search ? (await import('../indexers/index.js')).openSearchStore({ servers: search.esServers, index: search.defaultIndex, insecureSkipVerify: search.insecureSkipVerify }) : folderStore(store ?? 'reports');
   const report = await historyOf({
-    store,
+    store: runStore,
     match: flags.match,
     metric: flags.metric,
     last: flags.last,
@@ -55,7 +62,7 @@ export function register(program: Command): void {
   program
     .command('history')
     .description('series of every metric over the runs in a folder, with change-points; exit 4 when the newest run lies after a change for the worse')
-    .argument('[store]', 'folder of run folders', 'reports')
+    .argument('[store]', 'folder of run folders (default reports)')
     .option(
       '--match <key=value>',
       "keep runs with this fact (config, config-digest, target, k8s-version, nodes, sim-profile, burn-version, or a --user-metadata key); repeatable. Unless given, config-digest and target are the newest run's",
@@ -69,7 +76,10 @@ export function register(program: Command): void {
     .option('--permutations <n>', 'shuffles of the permutation test (default 999)', positiveInt)
     .option('--min-segment <n>', 'fewest runs on each side of a change-point (default 3)', positiveInt)
     .option('--format <format>', `output: ${FORMATS.join(', ')} (a page with each series charted and its change-points marked: > history.html)`, formatFlag, 'table')
-    .action(async (store: string, flags: HistoryFlags) => {
+    .option('--es-server <url>', 'read the runs from OpenSearch / Elasticsearch instead of a folder (with --index)')
+    .option('--index <name>', "the defaultIndex the runs were sent to (burn's own documents are in <name>-burn)")
+    .option('--insecure-skip-verify', "do not verify --es-server's TLS certificate")
+    .action(async (store: string | undefined, flags: HistoryFlags) => {
       process.exitCode = await runHistory(store, flags);
     });
 }

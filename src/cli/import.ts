@@ -14,7 +14,7 @@ interface ImportFlags {
 }
 
 export async function runImport(flags: ImportFlags, cwd = process.cwd()): Promise<number> {
-  refuseSearchIndexer(flags);
+  refuseSearchIndexer(flags, 'import');
   const { importTarball } = await import('../indexers/index.js');
   const log = createLogger(flags.logLevel);
   const outcome = await importTarball({ tarball: flags.tarball, indexer: { type: 'local', metricsDirectory: flags.metricsDirectory, createTarball: false, tarballName: '' }, cwd, log });
@@ -28,7 +28,7 @@ export function register(program: Command): void {
     .description('index the documents of a metrics tarball (kube-burner import): each <metricName>.json through the local indexer')
     .requiredOption('--tarball <file>', 'metrics tarball (.tgz) written by a local indexer (createTarball: true, or burn index --tarball-name)')
     .option('--metrics-directory <dir>', 'folder of the local indexer', 'collected-metrics')
-    .option('--es-server <url>', "kube-burner's Elasticsearch endpoint: refused, burn does not send to Elasticsearch/OpenSearch yet (issue #16)")
+    .option('--es-server <url>', "kube-burner's Elasticsearch endpoint: refused here (burn import writes through the local indexer); send a run folder with burn index DIR --es-server")
     .option('--es-index <index>', "kube-burner's Elasticsearch index: refused with --es-server")
     .option('--log-level <level>', 'error, warn, info or debug', parseLogLevel, 'info')
     .action(async (flags: ImportFlags) => {

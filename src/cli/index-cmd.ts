@@ -4,10 +4,14 @@ import { resolve } from 'node:path';
 import type { MetricsEndpoint } from '../config/index.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { createLogger, parseLogLevel, type LogLevel } from '../shared/log.js';
-import { boolFlag, durationFlag, listFlag, refuseSearchIndexer, timeFlag } from './flags.js';
+import { boolFlag, durationFlag, listFlag, searchIndexerFlags, timeFlag } from './flags.js';
 import { addSkipLogFileFlag, kubeBurnerLogFile, logWriter } from './log-file.js';
 
-/** `burn index`: kube-burner's `index`, the metrics profiles' queries over a time range written through the local indexer. */
+/**
+ * `burn index`: kube-burner's `index`, the metrics profiles' queries over a time range written through
+ * the local indexer (or --es-server); and `burn index DIR --es-server URL --es-index NAME`, which
+ * (re)sends every document of a run folder.
+ */
 
 interface IndexFlags {
   uuid?: string;
@@ -28,6 +32,7 @@ interface IndexFlags {
   esIndex?: string;
   tarballName?: string;
   indexerType: string;
+  insecureSkipVerify?: boolean;
   skipLogFile?: boolean;
   /** Where the log is also written (kube-burner-<uuid>.log; the action picks it). */
   logFile?: string;
@@ -44,7 +49,7 @@ async function endpointsOf(flags: IndexFlags, uuid: string): Promise<{ endpoints
   if (flags.metricsEndpoint) {
     const endpoints = await loadMetricsEndpoints(flags.metricsEndpoint, { uuid, flag: '-e/--metrics-endpoint' });
     // kube-burner: a --metrics-directory given on the command line replaces the default folder of local indexers.
-    for (const e of endpoints) if (e.indexer && e.indexer.metricsDirectory === DEFAULT_METRICS_DIRECTORY) e.indexer.metricsDirectory = flags.metricsDirectory;
+    for (const e of endpoints) if (e.indexer?.type === 'local' && e.indexer.metricsDirectory === DEFAULT_METRICS_DIRECTORY) e.indexer.metricsDirectory = flags.metricsDirectory;
     return { endpoints, describe: (i) => `-e/--metrics-endpoint ${flags.metricsEndpoint} entry ${i + 1}` };
   }
   if (!flags.prometheusUrl) throw new UserError('-u/--prometheus-url is required (or -e/--metrics-endpoint)', { hint: 'e.g. burn index -u http://localhost:9090 -m metrics.yml --start <unix seconds> --end <unix seconds>' });
@@ -60,15 +65,29 @@ async function endpointsOf(flags: IndexFlags, uuid: string): Promise<{ endpoints
     metrics,
     alerts: [],
     alias: '',
-    indexer: { type: 'local', metricsDirectory: flags.metricsDirectory, ...tarball },
+    indexer: searchIndexerFlags(flags) ?? { type: 'local', metricsDirectory: flags.metricsDirectory, ...tarball },
   };
   return { endpoints: [endpoint], describe: () => `-u/--prometheus-url ${flags.prometheusUrl}` };
 }
 
+/** `burn index DIR`: every document of a run folder to the --es-server indexer; sending again replaces, never duplicates. */
+export async function resendRunFolder(dir: string, flags: IndexFlags): Promise<number> {
+  const settings = searchIndexerFlags(flags);
+  if (!settings) throw new UserError(`burn index ${dir}: --es-server and --es-index are required to send a run folder`, { hint: `e.g. burn index ${dir} --es-server http://127.0.0.1:9200 --es-index kube-burner` });
+  const log = createLogger(flags.logLevel);
+  const { runFolderBatches, sendToIndexers } = await import('../indexers/index.js');
+  const batches = await runFolderBatches(dir);
+  const configured = [{ endpoint: 0, where: '--es-server', nameOf: (key: string) => `--${key}`, settings }];
+  const uuid = batches.find((b) => b.burnOwn)?.docs.map((d) => String((d as { uuid?: unknown }).uuid))[0] ?? '';
+  const errors = await sendToIndexers(configured, batches, { uuid, cwd: process.cwd(), runFolder: dir }, log);
+  const documents = batches.reduce((n, b) => n + b.docs.length, 0);
+  process.stdout.write(errors.length ? `run ${uuid}: not every document of ${dir} was indexed (${errors.length} error(s)); nothing was removed from ${dir}\n` : `run ${uuid}: ${documents} document(s) of ${dir} indexed in ${settings.defaultIndex} (burn's own in ${settings.defaultIndex}-burn)\n`);
+  return errors.length ? ExitCode.Error : ExitCode.Passed;
+}
+
 export async function runIndex(flags: IndexFlags, cwd = process.cwd()): Promise<number> {
-  refuseSearchIndexer(flags);
-  if (flags.indexerType !== 'local') {
-    throw new UserError(`--indexer-type ${flags.indexerType}: ${flags.indexerType === 'tsdb' ? 'burn does not write Prometheus TSDB blocks' : 'burn has the local indexer only'}`, { hint: 'leave --indexer-type out (local: documents as JSON files in --metrics-directory)' });
+  if (flags.indexerType !== 'local' && !(flags.esServer !== undefined && (flags.indexerType === 'opensearch' || flags.indexerType === 'elastic'))) {
+    throw new UserError(`--indexer-type ${flags.indexerType}: ${flags.indexerType === 'tsdb' ? 'burn does not write Prometheus TSDB blocks' : flags.esServer === undefined ? `${flags.indexerType} needs --es-server and --es-index` : 'the types are local, elastic and opensearch'}`, { hint: 'leave --indexer-type out (local: documents as JSON files in --metrics-directory), or give --es-server URL --es-index NAME' });
   }
   if (flags.step <= 0) throw new UserError('-s/--step must be above 0', { hint: 'e.g. --step 30s' });
   const uuid = flags.uuid ?? randomUUID();
@@ -86,7 +105,8 @@ export async function runIndex(flags: IndexFlags, cwd = process.cwd()): Promise<
 export function register(program: Command): void {
   const command = program
     .command('index')
-    .description("collect the metrics profiles' queries from Prometheus over a time range and write the documents through the local indexer (kube-burner index)")
+    .description("collect the metrics profiles' queries from Prometheus over a time range and write the documents through the local indexer (kube-burner index); with DIR, send every document of that run folder to --es-server")
+    .argument('[dir]', 'a run folder (reports/<uuid>) to send to --es-server --es-index; sending again replaces its documents, never duplicates them')
     .option('--uuid <uuid>', 'uuid of the documents (default: a new one)')
     .option('-u, --prometheus-url <url>', 'Prometheus URL, e.g. http://localhost:9090')
     .option('-t, --token <token>', 'bearer token for Prometheus')
@@ -102,11 +122,16 @@ export function register(program: Command): void {
     .option('--user-metadata <file>', 'YAML file of key: value pairs added to every document as metadata')
     .option('--metrics-directory <dir>', 'folder of the local indexer', 'collected-metrics-{{.UUID}}')
     .option('--tarball-name <file>', 'also pack the metrics directory into this tarball')
-    .option('--indexer-type <type>', 'local (JSON files); tsdb is refused', 'local')
-    .option('--es-server <url>', "kube-burner's Elasticsearch endpoint: refused, burn does not send to Elasticsearch/OpenSearch yet (issue #16)")
-    .option('--es-index <index>', "kube-burner's Elasticsearch index: refused with --es-server")
+    .option('--indexer-type <type>', 'local (JSON files); with --es-server: elastic (the default, as kube-burner) or opensearch; tsdb is refused', 'local')
+    .option('--es-server <url>', 'OpenSearch / Elasticsearch server (credentials may be in the URL): documents go there instead of --metrics-directory')
+    .option('--es-index <index>', 'index of the documents on --es-server (burn\'s own go to <index>-burn)')
+    .option('--insecure-skip-verify', "do not verify --es-server's TLS certificate")
     .option('--log-level <level>', 'error, warn, info or debug', parseLogLevel, 'info')
-    .action(async (flags: IndexFlags) => {
+    .action(async (dir: string | undefined, flags: IndexFlags) => {
+      if (dir !== undefined) {
+        process.exitCode = await resendRunFolder(dir, flags);
+        return;
+      }
       const uuid = flags.uuid ?? randomUUID();
       process.exitCode = await runIndex({ ...flags, uuid, logFile: kubeBurnerLogFile(uuid, flags.skipLogFile) });
     });

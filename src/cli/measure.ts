@@ -168,7 +168,7 @@ export async function runMeasure(flags: MeasureFlags): Promise<number> {
     const graded = await writeRunFolder(reportDir, record);
     await writeReports(reportDir).catch((err: unknown) => log.error(`reports: ${err instanceof Error ? err.message : String(err)}`));
     const jobs = [{ name: jobName, skipIndexing: false, results, measurements: entries }];
-    if (indexers.length) errors.push(...(await indexing.sendToIndexers(indexers, indexing.runBatches(record, jobs), { uuid, cwd: process.cwd() }, log)));
+    errors.push(...(await indexing.sendRunToIndexers(indexers, record, jobs, reportDir, log)));
     process.stdout.write(`${await terminalSummary(reportDir, { color: wantsColor(undefined) })}\nresults in ${reportDir}\n`);
     return errors.length ? 1 : graded.exitCode;
   } finally {

@@ -9,6 +9,7 @@ import { builtInApiVersion } from './kinds.js';
 import { readTraffic } from './traffic.js';
 import { parseStatusPath } from '../shared/status-path.js';
 import { didYouMean } from '../shared/suggest.js';
+import { esServerProblem, indexNameProblem, redactedServer } from './search-indexer.js';
 import type {
   ChurnConfig,
   Config,
@@ -21,6 +22,7 @@ import type {
   JobType,
   MeasurementConfig,
   IndexerSettings,
+  SearchIndexerSettings,
   MetricsEndpoint,
   PatchType,
   TemplateEngine,
@@ -221,46 +223,63 @@ function readMetricsEndpoint(input: DecodeInput, node: Node, path: ConfigPath, i
 export const DEFAULT_METRICS_DIRECTORY = 'collected-metrics-{{.UUID}}';
 export const DEFAULT_TARBALL_NAME = 'kube-burner-metrics.tgz';
 
-/** Indexer types kube-burner v2.7.3 knows that burn does not have, and why `validate` refuses each. */
-const INDEXERS_NOT_IN_BURN: Record<string, { message: string; hint: string }> = {
-  opensearch: {
-    message: 'burn does not send documents to OpenSearch yet (issue #16)',
-    hint: 'use type: local (documents as files in metricsDirectory; createTarball: true packs them) and index them with `burn import --tarball <file>` once burn sends to OpenSearch (or with kube-burner import)',
-  },
-  elastic: {
-    message: 'burn does not send documents to Elasticsearch yet (issue #16)',
-    hint: 'use type: local (documents as files in metricsDirectory; createTarball: true packs them) and index them with `burn import --tarball <file>` once burn sends to Elasticsearch (or with kube-burner import)',
-  },
-  tsdb: {
-    message: 'burn does not write Prometheus TSDB blocks',
-    hint: 'use type: local: the same documents as JSON files in metricsDirectory',
-  },
-};
+/** kube-burner's indexer types: the local indexer's keys, and the keys of the search indexers (opensearch, elastic). */
+const INDEXER_TYPES = ['local', 'opensearch', 'elastic'] as const;
+const LOCAL_KEYS = ['metricsDirectory', 'createTarball', 'tarballName'];
+const SEARCH_KEYS = ['esServers', 'defaultIndex', 'insecureSkipVerify'];
 
 function readIndexer(r: MapReader): IndexerSettings | undefined {
   const type = r.string('type');
-  const settings: IndexerSettings = {
-    type: 'local',
+  // A key of the other kind of indexer: kube-burner ignores it, burn says so.
+  if (type === 'local' || type === 'opensearch' || type === 'elastic') {
+    const [ignored, owner] = type === 'local' ? [SEARCH_KEYS, 'elastic and opensearch indexers'] : [LOCAL_KEYS, 'local indexer'];
+    for (const key of ignored) if (r.raw(key) !== undefined) r.warn(key, `${r.label(key)} is a setting of the ${owner}; the ${type} indexer ignores it`, 'remove it');
+  }
+  const local = {
     metricsDirectory: r.string('metricsDirectory', DEFAULT_METRICS_DIRECTORY),
     createTarball: r.bool('createTarball', false),
     tarballName: r.string('tarballName', DEFAULT_TARBALL_NAME),
   };
-  // Settings of the elastic/opensearch indexers: kube-burner's local indexer ignores them, and burn says so.
-  for (const key of ['esServers', 'defaultIndex', 'insecureSkipVerify']) {
-    if (r.raw(key) !== undefined && type === 'local') r.warn(key, `${r.label(key)} is a setting of the elastic and opensearch indexers; the local indexer ignores it`, 'remove it');
-  }
-  if (!settings.metricsDirectory) r.error('metricsDirectory', `${r.label('metricsDirectory')} is empty`, `leave it out for ${DEFAULT_METRICS_DIRECTORY}`);
-  if (!settings.tarballName) r.error('tarballName', `${r.label('tarballName')} is empty`, `leave it out for ${DEFAULT_TARBALL_NAME}`);
+  const esServers = r.stringList('esServers');
+  const defaultIndex = r.string('defaultIndex', '');
+  const insecureSkipVerify = r.bool('insecureSkipVerify', false);
+  if (!local.metricsDirectory) r.error('metricsDirectory', `${r.label('metricsDirectory')} is empty`, `leave it out for ${DEFAULT_METRICS_DIRECTORY}`);
+  if (!local.tarballName) r.error('tarballName', `${r.label('tarballName')} is empty`, `leave it out for ${DEFAULT_TARBALL_NAME}`);
   r.finish();
-  if (type === 'local') return settings;
+  if (type === 'local') return { type, ...local };
+  if (type === 'opensearch' || type === 'elastic') return readSearchIndexer(r, type, esServers, defaultIndex, insecureSkipVerify);
   if (type === undefined) {
-    r.error(undefined, `${r.what} has no type`, 'add type: local (documents as JSON files in metricsDirectory)');
+    r.error(undefined, `${r.what} has no type`, `add type: local (documents as JSON files in metricsDirectory), or type: opensearch / elastic with esServers and defaultIndex`);
     return undefined;
   }
-  const refused = INDEXERS_NOT_IN_BURN[type];
-  if (refused) r.error('type', `${r.label('type')} is "${type}": ${refused.message}`, refused.hint);
-  else r.error('type', `${r.label('type')} is "${type}"; burn has the local indexer only (kube-burner also knows ${Object.keys(INDEXERS_NOT_IN_BURN).join(', ')})`, didYouMean(type, ['local', ...Object.keys(INDEXERS_NOT_IN_BURN)]) ?? 'use type: local');
+  if (type === 'tsdb') r.error('type', `${r.label('type')} is "tsdb": burn does not write Prometheus TSDB blocks`, 'use type: local: the same documents as JSON files in metricsDirectory');
+  else r.error('type', `${r.label('type')} is "${type}"; the indexer types are ${INDEXER_TYPES.join(', ')} (and kube-burner's tsdb, which burn does not have)`, didYouMean(type, INDEXER_TYPES) ?? 'use type: local');
   return undefined;
+}
+
+/** kube-burner's opensearch / elastic indexer: servers and index checked here, so a run never starts with settings that cannot work. */
+function readSearchIndexer(r: MapReader, type: SearchIndexerSettings['type'], esServers: string[], defaultIndex: string, insecureSkipVerify: boolean): SearchIndexerSettings | undefined {
+  let ok = true;
+  if (esServers.length === 0) {
+    r.error(r.has('esServers') ? 'esServers' : undefined, `${r.what} (type ${type}) has no esServers`, 'add esServers: [http://<host>:9200] (the first server that answers gets the documents)');
+    ok = false;
+  }
+  for (const server of esServers) {
+    const problem = esServerProblem(server);
+    if (problem) {
+      r.error('esServers', `${r.label('esServers')}: "${redactedServer(server)}" ${problem}`, 'e.g. esServers: [https://opensearch.example.com:9200]');
+      ok = false;
+    }
+  }
+  const index = defaultIndex.toLowerCase();
+  const problem = indexNameProblem(index);
+  if (problem) {
+    r.error(r.has('defaultIndex') ? 'defaultIndex' : undefined, r.has('defaultIndex') ? `${r.label('defaultIndex')} "${defaultIndex}" ${problem}` : `${r.what} (type ${type}) has no defaultIndex`, 'e.g. defaultIndex: kube-burner (every document of the run goes to it)');
+    ok = false;
+  } else if (index !== defaultIndex) {
+    r.warn('defaultIndex', `${r.label('defaultIndex')} "${defaultIndex}" is used as "${index}": index names are lowercase (kube-burner lowercases it too)`, `write defaultIndex: ${index}`);
+  }
+  return ok ? { type, esServers, defaultIndex: index, insecureSkipVerify } : undefined;
 }
 
 /** A file reference in a list: resolved to an absolute path or kept as URL; missing files are errors. */

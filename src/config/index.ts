@@ -6,6 +6,7 @@ export { templateData } from './render-check.js';
 export { ConfigError, SourceIndex, formatPos, formatDiagnostic, type Diagnostic, type SourcePos } from './diagnostics.js';
 export { resolveReference, isUrl } from './references.js';
 export { DEFAULT_QPS, DEFAULT_BURST, DEFAULT_METRICS_DIRECTORY, DEFAULT_TARBALL_NAME, indexerAlias } from './decode.js';
+export { BURN_INDEX_SUFFIX, indexNameProblem, esServerProblem, redactedServer } from './search-indexer.js';
 export type * from './types.js';
 export { HOOK_STAGES } from './types.js';
 export { renderedYamlProblem } from './yaml-limits.js';

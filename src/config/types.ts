@@ -77,7 +77,6 @@ export interface MetricsEndpoint {
 /**
  * kube-burner's `local` indexer: documents as JSON files, one per metricName, in `metricsDirectory`
  * (relative to the working directory); `createTarball` packs that folder into `tarballName` at the end.
- * The only indexer type burn has: `validate` refuses elastic, opensearch and tsdb.
  */
 export interface LocalIndexerSettings {
   type: 'local';
@@ -87,7 +86,22 @@ export interface LocalIndexerSettings {
   tarballName: string;
 }
 
-export type IndexerSettings = LocalIndexerSettings;
+/**
+ * kube-burner's `opensearch` and `elastic` indexers (go-commons): every document of a run is sent
+ * with `_bulk` to `defaultIndex` (lowercased) on the first server of `esServers` that answers;
+ * burn's own documents (run.json, slo.json) go to `<defaultIndex>-burn`.
+ */
+export interface SearchIndexerSettings {
+  type: 'opensearch' | 'elastic';
+  /** http(s) URLs, tried in order; basic-auth credentials may be in the URL. */
+  esServers: string[];
+  /** As kube-burner uses it: lowercased. */
+  defaultIndex: string;
+  /** Do not verify the servers' TLS certificates. */
+  insecureSkipVerify: boolean;
+}
+
+export type IndexerSettings = LocalIndexerSettings | SearchIndexerSettings;
 
 export interface Job {
   name: string;

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig, type Config } from '../config/index.js';
-import { checkIndexers, configuredIndexers, runBatches, sendToIndexers, type JobResults } from '../indexers/index.js';
+import { checkIndexers, configuredIndexers, sendRunToIndexers, type JobResults } from '../indexers/index.js';
 import { connectCluster, type Access, type KubeClient } from '../kube/index.js';
 import { MeasurementSet, measurementsFor, stampDocumentMetadata } from '../measure/index.js';
 import { writeReports } from '../report/index.js';
@@ -278,7 +278,7 @@ async function runJobs(run: PreparedRun, client: KubeClient, cluster: ClusterFac
   }
   // Only now, with the run folder written: an indexer that fails cannot lose the run.
   const indexers = configuredIndexers(config.metricsEndpoints);
-  if (indexers.length) errors.push(...(await sendToIndexers(indexers, runBatches(record, jobResults), { uuid, cwd: process.cwd() }, log)));
+  errors.push(...(await sendRunToIndexers(indexers, record, jobResults, reportDir, log)));
   const exitCode = exitCodeFor(reason, errors, gradingCode);
   if (!gcRan && !ledger.isEmpty() && (reason !== 'completed' || exitCode === ExitCode.Error)) {
     log.warn(`this run created ${ledger.describe()}; remove it with: burn destroy --uuid ${uuid}`);

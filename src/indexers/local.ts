@@ -51,7 +51,8 @@ class LocalSession implements IndexerSession {
     this.description = `local indexer ${dir}`;
   }
 
-  async index({ metricName, docs }: DocumentBatch): Promise<string> {
+  async index({ metricName, docs, burnOwn }: DocumentBatch): Promise<string> {
+    if (burnOwn) return `${metricName}: burn's own documents stay in the run folder`;
     if (!metricName) throw new Error('a document batch without metricName cannot be written by the local indexer');
     const file = join(this.dir, `${metricName}.json`);
     const all = [...(await existingDocs(file)), ...docs];

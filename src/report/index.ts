@@ -10,13 +10,18 @@ export type { SummaryDetail, SummaryOptions } from './summary.js';
 
 export {
   readRunFolder,
+  runFolderOf,
   writeRunFolder,
+  isObject,
   checkRunFolderWritable,
   measurementRecords,
   documentFiles,
   firedAlerts,
   jobSummaryDocument,
   type RunFolder,
+  type RunFolderParts,
+  type DocumentFile,
+  type JsonObject,
   type RunRecord,
   type JobRecord,
   type HookRecord,
@@ -27,6 +32,7 @@ export {
 } from './run-folder.js';
 export { writeFileAtomic } from './atomic.js';
 export { historyOf, renderHistory, HISTORY_FORMATS, type HistoryOptions, type HistoryReport, type HistoryFormat } from './history/index.js';
+export { folderStore, type RunStore, type StoreRuns } from './history/store.js';
 export { diffRuns, renderDiff, DIFF_FORMATS, type DiffOptions, type DiffReport, type DiffFormat } from './diff/index.js';
 
 /** Writes report.html and junit.xml into the run folder (atomically); returns their paths. */

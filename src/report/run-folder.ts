@@ -420,11 +420,30 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
     const docs = await readJson(join(dir, fileName));
     if (Array.isArray(docs)) files.push({ fileName, docs: docs.filter(isObject) });
   }
-  const meta = runMetaOf(await readJson(join(dir, 'run.json')), join(dir, 'run.json'), files);
-  const jobsRaw = await readOptionalJson(join(dir, 'jobSummary.json'), []);
-  const jobs = (Array.isArray(jobsRaw) ? jobsRaw : []).filter(isObject).map(jobSummaryOf);
-  const sloRaw = await readOptionalJson(join(dir, 'slo.json'), {});
-  const { verdicts, saturation } = sloFromJson(sloRaw);
+  return runFolderOf(dir, {
+    runJson: await readJson(join(dir, 'run.json')),
+    runJsonPath: join(dir, 'run.json'),
+    documentFiles: files,
+    jobSummaries: await readOptionalJson(join(dir, 'jobSummary.json'), []),
+    slo: await readOptionalJson(join(dir, 'slo.json'), {}),
+  });
+}
+
+/** The contents of a run folder's files, wherever they were read from (a folder, a document store). */
+export interface RunFolderParts {
+  runJson: unknown;
+  /** Names run.json in messages. */
+  runJsonPath: string;
+  documentFiles: DocumentFile[];
+  jobSummaries: unknown;
+  slo: unknown;
+}
+
+/** A run folder from the contents of its files. */
+export function runFolderOf(dir: string, parts: RunFolderParts): RunFolder {
+  const meta = runMetaOf(parts.runJson, parts.runJsonPath, parts.documentFiles);
+  const jobs = (Array.isArray(parts.jobSummaries) ? parts.jobSummaries : []).filter(isObject).map(jobSummaryOf);
+  const { verdicts, saturation } = sloFromJson(parts.slo);
   const documents = new Map<string, JsonObject[]>();
   for (const file of meta.documentFiles) {
     for (const doc of file.docs) {

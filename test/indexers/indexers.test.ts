@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MetricsEndpoint } from '../../src/config/types.js';
+import type { LocalIndexerSettings, MetricsEndpoint } from '../../src/config/types.js';
 import { configuredIndexers, importTarball, metricsDirectoryOf, packTarGz, runBatches, sendToIndexers, unpackTarGz } from '../../src/indexers/index.js';
 import type { MeasurementResult } from '../../src/measure/types.js';
 import type { RunRecord } from '../../src/report/index.js';
@@ -40,17 +40,25 @@ describe('metricsEndpoints[].indexer in a config', () => {
   it("takes kube-burner's defaults: collected-metrics-{{.UUID}}, no tarball, kube-burner-metrics.tgz", async () => {
     const config = await load(withEndpoints('  - indexer: {type: local}\n'));
     expect(config.metricsEndpoints[0]!.indexer).toEqual({ type: 'local', metricsDirectory: 'collected-metrics-{{.UUID}}', createTarball: false, tarballName: 'kube-burner-metrics.tgz' });
-    expect(metricsDirectoryOf(config.metricsEndpoints[0]!.indexer!, { uuid: 'u-7', cwd: '/work' })).toBe('/work/collected-metrics-u-7');
+    expect(metricsDirectoryOf(config.metricsEndpoints[0]!.indexer! as LocalIndexerSettings, { uuid: 'u-7', cwd: '/work' })).toBe('/work/collected-metrics-u-7');
     expect(metricsDirectoryOf(local('out/m'), { uuid: 'u-7', cwd: '/work' })).toBe('/work/out/m');
     expect(metricsDirectoryOf(local('/abs/m'), { uuid: 'u-7', cwd: '/work' })).toBe('/abs/m');
   });
 
-  it('refuses opensearch, elastic and tsdb at the line of their type, naming issue #16 and the way out', async () => {
-    const problems = await problemsOf(load(withEndpoints('  - endpoint: http://p:9090\n    indexer:\n      type: opensearch\n      esServers: [https://os:9200]\n  - indexer: {type: elastic}\n  - indexer: {type: tsdb}\n')));
+  it("reads the opensearch and elastic indexers' keys, lowercases defaultIndex with a warning, and refuses tsdb at the line of its type", async () => {
+    const config = await load(withEndpoints('  - endpoint: http://p:9090\n    indexer:\n      type: opensearch\n      esServers: [https://os:9200, http://os2:9200]\n      defaultIndex: Kube-Burner\n      insecureSkipVerify: true\n  - indexer: {type: elastic, esServers: [http://es:9200], defaultIndex: kb}\n'));
+    expect(config.metricsEndpoints.map((e) => e.indexer)).toEqual([
+      { type: 'opensearch', esServers: ['https://os:9200', 'http://os2:9200'], defaultIndex: 'kube-burner', insecureSkipVerify: true },
+      { type: 'elastic', esServers: ['http://es:9200'], defaultIndex: 'kb', insecureSkipVerify: false },
+    ]);
+    expect(config.warnings.map((w) => `${w.pos.line}: ${w.message}`)).toEqual(['6: "defaultIndex" of the indexer of metrics endpoint 1 "Kube-Burner" is used as "kube-burner": index names are lowercase (kube-burner lowercases it too)']);
+    const problems = await problemsOf(load(withEndpoints('  - indexer: {type: opensearch, defaultIndex: kb}\n  - indexer: {type: elastic, esServers: [ftp://x], defaultIndex: "a,b"}\n  - indexer: {type: tsdb}\n  - indexer: {type: opensearch, esServers: [http://x:9200], metricsDirectory: m}\n')));
     expect(problems).toEqual([
-      expect.stringMatching(/^config\.yaml:4:13: "type" of the indexer of metrics endpoint 1 is "opensearch": burn does not send documents to OpenSearch yet \(issue #16\) \(use type: local .*burn import --tarball/),
-      expect.stringMatching(/^config\.yaml:6:21: .*"elastic": burn does not send documents to Elasticsearch yet \(issue #16\)/),
-      expect.stringMatching(/^config\.yaml:7:21: .*"tsdb": burn does not write Prometheus TSDB blocks/),
+      expect.stringMatching(/^config\.yaml:2:\d+: the indexer of metrics endpoint 1 \(type opensearch\) has no esServers/),
+      expect.stringMatching(/^config\.yaml:3:\d+: "esServers" of the indexer of metrics endpoint 2: "ftp:\/\/x" is a ftp URL, not http\(s\)/),
+      expect.stringMatching(/^config\.yaml:3:\d+: "defaultIndex" of the indexer of metrics endpoint 2 "a,b" contains ","/),
+      expect.stringMatching(/^config\.yaml:4:21: .*"tsdb": burn does not write Prometheus TSDB blocks/),
+      expect.stringMatching(/^config\.yaml:5:\d+: the indexer of metrics endpoint 4 \(type opensearch\) has no defaultIndex/),
     ]);
   });
 

@@ -3,20 +3,21 @@
  * one series per metric, with each series' noise and its change-points (E-divisive means). A run
  * whose newest segment is worse than the one before it is what a nightly job should hear about.
  */
-import { readdir, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { ExitCode, UserError } from '../../shared/errors.js';
+import { basename } from 'node:path';
+import { ExitCode } from '../../shared/errors.js';
 import { runMetrics, type Direction, type MetricUnit, type RunMetric } from '../diff/metrics.js';
 import { globToRegExp, loadRules, toleranceFor, type DiffRules } from '../diff/rules.js';
-import { readRunFolder, type RunFolder } from '../run-folder.js';
+import type { RunFolder } from '../run-folder.js';
+import type { RunStore } from './store.js';
 import { changePoints, DEFAULT_CHANGE_POINT_OPTIONS, type ChangePoint } from './change-points.js';
 
+export { folderStore, type RunStore, type StoreRuns } from './store.js';
 export { renderHistory, HISTORY_FORMATS, type HistoryFormat } from './render.js';
 export { changePoints, bestSplit, DEFAULT_CHANGE_POINT_OPTIONS, type ChangePoint, type ChangePointOptions } from './change-points.js';
 
 export interface HistoryOptions {
-  /** Folder holding run folders (reports/ by default). */
-  store: string;
+  /** Where the runs are: a folder of run folders (reports/ by default, `folderStore`), or OpenSearch. */
+  store: RunStore;
   /** Facts the runs must have: config, config-digest, target, k8s-version, nodes, sim-profile, burn-version, or a --user-metadata key. */
   match: Record<string, string>;
   /** Only metrics whose id matches this glob (`*` spans `/`). */
@@ -102,29 +103,6 @@ function factsOf(folder: RunFolder): RunFacts {
   return facts;
 }
 
-async function readStore(store: string): Promise<{ folders: RunFolder[]; skipped: HistoryReport['skipped'] }> {
-  const entries = await readdir(store, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
-    throw new UserError(`burn history: cannot read the store "${store}": ${err.code === 'ENOENT' ? 'no such folder' : err.message}`, {
-      hint: 'give the folder that holds your run folders (burn init writes them to reports/ by default)',
-    });
-  });
-  const folders: RunFolder[] = [];
-  const skipped: HistoryReport['skipped'] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const dir = join(store, entry.name);
-    // Run folders may be symlinks (a store assembled from several places).
-    const isFolder = entry.isDirectory() || (entry.isSymbolicLink() && (await stat(dir).then((s) => s.isDirectory(), () => false)));
-    if (!isFolder) continue;
-    try {
-      folders.push(await readRunFolder(dir));
-    } catch (err) {
-      if (!(err instanceof UserError)) throw err;
-      skipped.push({ dir, reason: err.message });
-    }
-  }
-  return { folders, skipped };
-}
-
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -192,7 +170,7 @@ export async function historyOf(options: HistoryOptions): Promise<HistoryReport>
     permutations: options.permutations ?? DEFAULT_CHANGE_POINT_OPTIONS.permutations,
     minSegment: options.minSegment ?? DEFAULT_CHANGE_POINT_OPTIONS.minSegment,
   };
-  const { folders, skipped } = await readStore(options.store);
+  const { folders, skipped } = await options.store.runs();
   const all = folders
     .map((folder) => ({ folder, facts: factsOf(folder) }))
     .sort((a, b) => a.folder.meta.start.localeCompare(b.folder.meta.start));
@@ -220,7 +198,7 @@ export async function historyOf(options: HistoryOptions): Promise<HistoryReport>
   const only = pattern && ((id: string) => pattern.test(id));
   const metrics = seriesOf(runs, chosen.map(({ folder }) => runMetrics(folder)), rules, settings, only);
   return {
-    store: options.store,
+    store: options.store.name,
     match,
     defaultedMatch,
     runs,

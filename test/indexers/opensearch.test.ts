@@ -1,0 +1,145 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentId, runFolderBatches, SearchClient } from '../../src/indexers/index.js';
+import { uuidQuery } from '../../src/indexers/opensearch-store.js';
+import { burnCli } from '../helpers/burn-cli.js';
+import { expectHealthyExit } from '../helpers/healthy-exit.js';
+import { OPENSEARCH_START_TIMEOUT_MS, startOpenSearch, type OpenSearchNode } from '../helpers/opensearch.js';
+
+// The opensearch indexer against a real OpenSearch node (scripts/opensearch/up): a --sim run leaves
+// every document of its run folder in OpenSearch; with the indexer down the run loses nothing and
+// `burn index DIR` sends it later, again without duplicates; `burn history` reads the same runs
+// from OpenSearch as from their folders.
+
+const INDEX = `burn-test-${Math.random().toString(36).slice(2, 8)}`;
+const RUN_TIMEOUT_MS = 300_000;
+
+// The server comes from the environment when the config is rendered, so every run has the same
+// config file (one config digest: one history series) whether its indexer is up or down.
+const CONFIG = `metricsEndpoints:
+  - indexer:
+      type: opensearch
+      esServers: ["{{ .BURN_TEST_ES_SERVER }}"]
+      defaultIndex: ${INDEX}
+global:
+  measurements:
+    - name: podLatency
+jobs:
+  - name: nightly
+    jobIterations: 2
+    qps: 20
+    burst: 20
+    namespace: nightly
+    podWait: true
+    preLoadImages: false
+    maxWaitTimeout: 2m
+    objects:
+      - objectTemplate: ${resolve('workloads/quickstart/deployment.yaml')}
+        replicas: 1
+        inputVars: {podReplicas: 2, image: "registry.k8s.io/pause:3.10", workload: nightly}
+`;
+
+/** A URL where nothing listens: a port the kernel handed out and that was closed again. */
+async function closedUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const address = server.address();
+  await new Promise((done) => server.close(done));
+  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 1}`;
+}
+
+/** The distinct kube-burner documents a run folder holds (identical documents are one, as in kube-burner). */
+async function folderDocumentIds(dir: string): Promise<Set<string>> {
+  const batches = await runFolderBatches(dir);
+  return new Set(batches.filter((b) => !b.burnOwn).flatMap((b) => b.docs.map(documentId)));
+}
+
+describe('the opensearch indexer against a real OpenSearch', () => {
+  let node: OpenSearchNode;
+  let client: SearchClient;
+  let scratch: string;
+  let config: string;
+  let down: string;
+  const runs = () => join(scratch, 'runs');
+
+  const count = async (index: string, uuid: string) => Number((await client.ok('POST', `/${index}/_count`, { query: uuidQuery(uuid) })).count);
+  const run = (name: string, server: string) =>
+    burnCli(['init', '-c', config, '--sim', '--uuid', `${name}-${Math.random().toString(36).slice(2, 8)}`, '--report-dir', join(runs(), name)], { env: { BURN_TEST_ES_SERVER: server } });
+  const uuidOf = async (name: string) => (JSON.parse(await readFile(join(runs(), name, 'run.json'), 'utf8')) as { uuid: string }).uuid;
+
+  beforeAll(async () => {
+    node = await startOpenSearch();
+    client = new SearchClient({ servers: [node.url], insecureSkipVerify: false });
+    scratch = await mkdtemp(join(tmpdir(), 'burn-opensearch-'));
+    config = join(scratch, 'nightly.yaml');
+    await writeFile(config, CONFIG);
+    down = await closedUrl();
+  }, OPENSEARCH_START_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await client?.close();
+    await node?.stop();
+    await rm(scratch, { recursive: true, force: true });
+  }, 120_000);
+
+  it('a --sim run leaves every document of its run folder in OpenSearch: a count by uuid equals the folder', async () => {
+    const ran = await run('night-1', node.url);
+    expectHealthyExit(ran.code, ran.stderr);
+    const uuid = await uuidOf('night-1');
+    const expected = await folderDocumentIds(join(runs(), 'night-1'));
+    expect(expected.size).toBeGreaterThan(10);
+    expect(await count(INDEX, uuid)).toBe(expected.size);
+    // burn's own documents, whole, in their own index.
+    expect(await count(`${INDEX}-burn`, uuid)).toBe(2);
+    const own = await client.ok('GET', `/${INDEX}-burn/_doc/${encodeURIComponent(`${uuid}/run.json`)}`);
+    expect(own._source.body).toEqual(JSON.parse(await readFile(join(runs(), 'night-1', 'run.json'), 'utf8')));
+    expect(ran.stderr).toContain(`${expected.size} document(s) in ${INDEX}, 2 of burn's in ${INDEX}-burn`);
+  }, RUN_TIMEOUT_MS);
+
+  it('with the indexer down the run folder keeps everything, the message says how to send it, and burn index sends it once', async () => {
+    const ran = await run('night-2', down);
+    // The documents did not reach the store: the run says so with exit 1 (documented), its verdict stays in the folder.
+    expect(ran.code, ran.stderr).toBe(1);
+    const dir = join(runs(), 'night-2');
+    expect(ran.stderr).toMatch(/opensearch indexer: GET \/_cluster\/health failed after 6 tries \(http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED\)/);
+    expect(ran.stderr).toContain(`nothing is lost: the run folder ${dir} holds every document; send them when the indexer is back with: burn index ${dir} --es-server ${down} --es-index ${INDEX} --indexer-type opensearch`);
+    const uuid = await uuidOf('night-2');
+    const slo = JSON.parse(await readFile(join(dir, 'slo.json'), 'utf8')) as { exitCode: number };
+    expect([0, 5]).toContain(slo.exitCode);
+    expect(await count(INDEX, uuid)).toBe(0);
+
+    const expected = await folderDocumentIds(dir);
+    const sent = await burnCli(['index', dir, '--es-server', node.url, '--es-index', INDEX, '--indexer-type', 'opensearch']);
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(sent.stdout).toContain(`run ${uuid}: `);
+    expect(await count(INDEX, uuid)).toBe(expected.size);
+    expect(await count(`${INDEX}-burn`, uuid)).toBe(2);
+    // Sending again replaces the same documents (their _id is their sha256): nothing doubles.
+    const again = await burnCli(['index', dir, '--es-server', node.url, '--es-index', INDEX, '--indexer-type', 'opensearch']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await count(INDEX, uuid)).toBe(expected.size);
+    expect(await count(`${INDEX}-burn`, uuid)).toBe(2);
+  }, RUN_TIMEOUT_MS);
+
+  it('burn history over the runs in OpenSearch equals burn history over their folders', async () => {
+    const ran = await run('night-3', node.url);
+    expectHealthyExit(ran.code, ran.stderr);
+    const fromFolders = await burnCli(['history', runs(), '--format', 'json']);
+    const fromStore = await burnCli(['history', '--es-server', node.url, '--index', INDEX, '--format', 'json']);
+    expect(fromStore.code, fromStore.stderr).toBe(fromFolders.code);
+    const comparable = (text: string) => {
+      const report = JSON.parse(text) as { runs: Array<{ dir?: string }>; metrics: Array<{ changePoints: Array<{ dir?: string }> }>; store?: string; skipped?: unknown };
+      for (const r of report.runs) delete r.dir;
+      for (const m of report.metrics) for (const c of m.changePoints) delete c.dir;
+      delete report.store;
+      return report;
+    };
+    const folders = comparable(fromFolders.stdout);
+    expect(folders.runs.length).toBe(3);
+    expect(folders.metrics.length).toBeGreaterThan(5);
+    expect(comparable(fromStore.stdout)).toEqual(folders);
+  }, RUN_TIMEOUT_MS);
+});
