@@ -1,8 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { parseGoDuration } from '../shared/duration.js';
 import { UserError } from '../shared/errors.js';
-import type { SearchIndexerSettings } from '../config/index.js';
-import { esServerProblem, indexNameProblem, redactedServer } from '../config/search-indexer.js';
 
 /** Flag parsers shared by the commands. */
 
@@ -86,22 +84,4 @@ export function refuseSearchIndexer(flags: { esServer?: string; esIndex?: string
       hint: 'leave out --es-server and --es-index: the local indexer writes the documents to --metrics-directory; to send a run folder to OpenSearch or Elasticsearch use `burn index DIR --es-server URL --es-index NAME`',
     });
   }
-}
-
-/**
- * kube-burner's --es-server and --es-index: an elastic indexer (kube-burner's choice; `opensearch`
- * with --indexer-type opensearch, the same protocol). Undefined when neither is given; a UserError
- * naming the flag when only one is, or when the server or index cannot work.
- */
-export function searchIndexerFlags(flags: { esServer?: string; esIndex?: string; index?: string; indexerType?: string; insecureSkipVerify?: boolean }, indexFlag = '--es-index'): SearchIndexerSettings | undefined {
-  flags = { ...flags, esIndex: indexFlag === '--index' ? flags.index : flags.esIndex };
-  if (flags.esServer === undefined && flags.esIndex === undefined) return undefined;
-  if (flags.esServer === undefined) throw new UserError(`${indexFlag} ${flags.esIndex} needs --es-server`, { hint: `e.g. --es-server http://127.0.0.1:9200 ${indexFlag} ${flags.esIndex}` });
-  if (flags.esIndex === undefined) throw new UserError(`--es-server needs ${indexFlag}`, { hint: `e.g. --es-server ${redactedServer(flags.esServer)} ${indexFlag} kube-burner` });
-  const serverProblem = esServerProblem(flags.esServer);
-  if (serverProblem) throw new UserError(`--es-server "${redactedServer(flags.esServer)}" ${serverProblem}`, { hint: 'e.g. --es-server https://opensearch.example.com:9200' });
-  const index = flags.esIndex.toLowerCase();
-  const indexProblem = indexNameProblem(index);
-  if (indexProblem) throw new UserError(`${indexFlag} "${flags.esIndex}" ${indexProblem}`, { hint: `e.g. ${indexFlag} kube-burner` });
-  return { type: flags.indexerType === 'opensearch' ? 'opensearch' : 'elastic', esServers: [flags.esServer], defaultIndex: index, insecureSkipVerify: flags.insecureSkipVerify ?? false };
 }

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { HistoryFormat } from '../report/index.js';
 import { UserError } from '../shared/errors.js';
-import { positiveInt, searchIndexerFlags } from './flags.js';
+import { positiveInt } from './flags.js';
 
 export interface HistoryFlags {
   match: Record<string, string>;
@@ -40,6 +40,7 @@ function matchFlag(pair: string, previous: Record<string, string> = {}): Record<
 
 /** `burn history [STORE]`: prints each metric's series and change-points; returns 4 when the newest run got worse. */
 export async function runHistory(store: string | undefined, flags: HistoryFlags, out: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
+  const { searchIndexerFlags } = await import('./search-flags.js');
   const search = searchIndexerFlags(flags, '--index');
   if (search && store !== undefined) throw new UserError(`burn history: give a folder (${store}) or --es-server, not both`, { hint: 'leave out the folder to read the runs from OpenSearch' });
   const { historyOf, renderHistory, folderStore } = await import('../report/index.js');

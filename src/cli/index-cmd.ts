@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { MetricsEndpoint } from '../config/index.js';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { createLogger, parseLogLevel, type LogLevel } from '../shared/log.js';
-import { boolFlag, durationFlag, listFlag, searchIndexerFlags, timeFlag } from './flags.js';
+import { boolFlag, durationFlag, listFlag, timeFlag } from './flags.js';
 import { addSkipLogFileFlag, kubeBurnerLogFile, logWriter } from './log-file.js';
 
 /**
@@ -44,6 +44,7 @@ const DEFAULT_STEP_MS = 30_000;
 
 /** The endpoints to query: the --metrics-endpoint file's, or one made of the flags (kube-burner's precedence). */
 async function endpointsOf(flags: IndexFlags, uuid: string): Promise<{ endpoints: MetricsEndpoint[]; describe: (i: number) => string }> {
+  const { searchIndexerFlags } = await import('./search-flags.js');
   const { DEFAULT_METRICS_DIRECTORY, DEFAULT_TARBALL_NAME, loadMetricsEndpoints } = await import('../config/index.js');
   const tarball = { createTarball: flags.tarballName !== undefined, tarballName: flags.tarballName ?? DEFAULT_TARBALL_NAME };
   if (flags.metricsEndpoint) {
@@ -72,6 +73,7 @@ async function endpointsOf(flags: IndexFlags, uuid: string): Promise<{ endpoints
 
 /** `burn index DIR`: every document of a run folder to the --es-server indexer; sending again replaces, never duplicates. */
 export async function resendRunFolder(dir: string, flags: IndexFlags): Promise<number> {
+  const { searchIndexerFlags } = await import('./search-flags.js');
   const settings = searchIndexerFlags(flags);
   if (!settings) throw new UserError(`burn index ${dir}: --es-server and --es-index are required to send a run folder`, { hint: `e.g. burn index ${dir} --es-server http://127.0.0.1:9200 --es-index kube-burner` });
   const log = createLogger(flags.logLevel);
