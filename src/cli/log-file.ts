@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../shared/errors.js';
@@ -20,7 +20,11 @@ export function kubeBurnerLogFile(uuid: string, skip: boolean | undefined): stri
   return skip ? undefined : resolve(`kube-burner-${uuid}.log`);
 }
 
-/** A log writer that writes each line to stderr and to `file` (created or emptied, as kube-burner does); stderr alone without a file. */
+/**
+ * A log writer that writes each line to stderr and to `file` (created or emptied, as kube-burner
+ * does); stderr alone without a file. A file still empty at exit is removed: a command refused
+ * before it logs anything leaves nothing behind.
+ */
 export function logWriter(file: string | undefined): ((line: string) => void) | undefined {
   if (!file) return undefined;
   let fd: number;
@@ -31,9 +35,14 @@ export function logWriter(file: string | undefined): ((line: string) => void) | 
       hint: 'run from a folder you can write to, or pass --skip-log-file',
     });
   }
-  process.once('exit', () => closeSync(fd));
+  let written = false;
+  process.once('exit', () => {
+    closeSync(fd);
+    if (!written) rmSync(file, { force: true });
+  });
   return (line) => {
     process.stderr.write(line);
     writeSync(fd, line);
+    written = true;
   };
 }
