@@ -53,8 +53,11 @@ export const KUBE_BURNER_KEYS: Fact[] = [
   acted('metricsEndpoints[].indexer.metricsDirectory', 'endpoint', ['indexer: {type: local, metricsDirectory: out}'], (c) => (c.metricsEndpoints[0]!.indexer as { metricsDirectory?: string }).metricsDirectory, 'out', 'test/indexers/indexers.test.ts'),
   acted('metricsEndpoints[].indexer.createTarball', 'endpoint', ['indexer: {type: local, createTarball: true}'], (c) => (c.metricsEndpoints[0]!.indexer as { createTarball?: boolean }).createTarball, true, 'test/indexers/indexers.test.ts'),
   acted('metricsEndpoints[].indexer.tarballName', 'endpoint', ['indexer: {type: local, createTarball: true, tarballName: t.tgz}'], (c) => (c.metricsEndpoints[0]!.indexer as { tarballName?: string }).tarballName, 't.tgz', 'test/indexers/indexers.test.ts'),
-  refused('metricsEndpoints[].indexer.type: opensearch|elastic', 'endpoint', ['indexer: {type: opensearch, esServers: [http://127.0.0.1:9200], defaultIndex: x}'], /c\.yaml:\d+:\d+: "type" of the indexer of metrics endpoint 1 is "opensearch": burn does not send documents to OpenSearch yet/),
-  // esServers, defaultIndex, insecureSkipVerify: settings of opensearch/elastic, refused with them (above)
+  acted('metricsEndpoints[].indexer.type: opensearch|elastic', 'endpoint', ['indexer: {type: opensearch, esServers: [http://127.0.0.1:9200], defaultIndex: x}'], (c) => (c.metricsEndpoints[0]!.indexer as { type?: string }).type, 'opensearch', 'test/indexers/opensearch.test.ts'),
+  acted('metricsEndpoints[].indexer.esServers', 'endpoint', ['indexer: {type: elastic, esServers: [http://127.0.0.1:9200], defaultIndex: x}'], (c) => (c.metricsEndpoints[0]!.indexer as { esServers?: string[] }).esServers, ['http://127.0.0.1:9200'], 'test/indexers/opensearch.test.ts'),
+  acted('metricsEndpoints[].indexer.defaultIndex', 'endpoint', ['indexer: {type: opensearch, esServers: [http://127.0.0.1:9200], defaultIndex: runs}'], (c) => (c.metricsEndpoints[0]!.indexer as { defaultIndex?: string }).defaultIndex, 'runs', 'test/indexers/opensearch.test.ts'),
+  acted('metricsEndpoints[].indexer.insecureSkipVerify', 'endpoint', ['indexer: {type: opensearch, esServers: [https://127.0.0.1:9200], defaultIndex: x, insecureSkipVerify: true}'], (c) => (c.metricsEndpoints[0]!.indexer as { insecureSkipVerify?: boolean }).insecureSkipVerify, true, 'test/indexers/opensearch.test.ts'),
+  refused('metricsEndpoints[].indexer.type: tsdb', 'endpoint', ['indexer: {type: tsdb}'], /c\.yaml:\d+:\d+: .*tsdb/),
   // ---- global
   refused('global.uuid', 'global', ['uuid: 0e2c5ff2-3f6b-4b8e-9d0a-1e2f3a4b5c6d'], /c\.yaml:\d+:\d+: unknown key "uuid" in global/),
   refused('global.runid', 'global', ['runid: r'], /c\.yaml:\d+:\d+: unknown key "runid" in global/),

@@ -18,7 +18,7 @@ const DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: d-{{ .Iteration }}-{{ .Replica }}
-  labels: {app: d}
+  labels: {tier: d}
 spec:
   replicas: 2
   selector:
@@ -140,8 +140,9 @@ ${createJob('kb-create', 'kb-create')}
     const common = { 'kube-burner.io/uuid': 'kb-labelled-run', 'kube-burner.io/runid': runId, 'kube-burner.io/job': 'kb-labelled', 'kube-burner.io/group': '0' };
     const deployment = await client.get('apps/v1', 'Deployment', 'd-1-2', 'kb-labelled-1');
     const kb = { ...common, 'kube-burner.io/index': '0', 'kube-burner.io/job-iteration': '1', 'kube-burner.io/replica': '2' };
-    expect(deployment.metadata.labels).toMatchObject({ app: 'd', ...kb, 'burn.dev/uuid': 'kb-labelled-run', 'burn.dev/job': 'kb-labelled' });
-    expect((deployment.spec as any).template.metadata.labels).toMatchObject({ app: 'd-1-2', ...kb });
+    expect(deployment.metadata.labels).toMatchObject({ tier: 'd', ...kb, 'burn.dev/uuid': 'kb-labelled-run', 'burn.dev/job': 'kb-labelled' });
+    // The object's own labels are copied onto its pod template too, as kube-burner does.
+    expect((deployment.spec as any).template.metadata.labels).toMatchObject({ app: 'd-1-2', tier: 'd', ...kb });
     // The pods the Deployment made carry the Deployment's index: they are not object 0 of kind Pod.
     const pods = await client.list('v1', 'Pod', { namespace: 'kb-labelled-1', labelSelector: 'app=d-1-2' });
     expect(pods.length).toBe(2);

@@ -35,7 +35,7 @@ describe('storms', () => {
       await new Promise((resolve) => setTimeout(resolve, 2500));
       sim.profile.faults.throttleRate = 0;
       const ran = await run.done;
-      expect(ran.code === 0 || ran.code === 5, ran.stderr).toBe(true); // 5: inconclusive on a saturated machine, never a failure
+      expect(ran.code === 0 || ran.code === 5, `exit ${ran.code}\n${ran.stdout}\n${ran.stderr}`).toBe(true); // 5: inconclusive on a saturated machine, never a failure
       expect(await countOfRun(client, 'ConfigMap', uuid)).toBe(160);
       const [summary] = await readJson(join(reportDir, 'jobSummary.json'));
       expect(summary.objectsCreated).toBe(160);
@@ -54,7 +54,7 @@ describe('storms', () => {
       const uuid = 'cut-run';
       const reportDir = join(sim.dir, 'report');
       const ran = await burn(['init', '-c', join(FIXTURES, 'pods.yaml'), '--kubeconfig', sim.kubeconfigPath, '--uuid', uuid, '--report-dir', reportDir], { ITERATIONS: '30' }).done;
-      expect(ran.code === 0 || ran.code === 5, ran.stderr).toBe(true);
+      expect(ran.code === 0 || ran.code === 5, `exit ${ran.code}\n${ran.stdout}\n${ran.stderr}`).toBe(true);
       const [summary] = await readJson(join(reportDir, 'jobSummary.json'));
       // passed: the job waited for its pods (waitWhenFinished) and saw all 30 ready through the cut watches.
       expect([summary.passed, summary.objectsCreated, summary.executionErrors]).toEqual([true, 30, '']);

@@ -91,7 +91,7 @@ describe('measurement and metrics endpoint checks, through the CLI', () => {
     const file = await write('kube-burner-only.yaml', configText({ ns: 'kbo', measurements: '    - name: vmiLatency' }));
     const validate = await burn('validate', '-c', file);
     expect(validate.code).toBe(1);
-    expect(validate.stderr).toContain(`${file}:4:13: measurement "vmiLatency" measures KubeVirt VirtualMachineInstances: burn does not support KubeVirt or CDI in global (remove this entry, or run this config with kube-burner; burn measures: apiLatency, apiServerSli, jobLatency, netpolLatency, nodeLatency, podLatency, pprof, prometheus, pvcLatency, saturation, schedulingThroughput, serviceLatency, volumeSnapshotLatency)`);
+    expect(validate.stderr).toContain(`${file}:4:13: measurement "vmiLatency" measures KubeVirt VirtualMachineInstances: burn does not support KubeVirt or CDI in global (remove this entry, or run this config with kube-burner; burn measures: apiLatency, apiServerSli, hpaScaleOut, jobLatency, netpolLatency, nodeLatency, podLatency, pprof, prometheus, pvcLatency, saturation, schedulingThroughput, serviceLatency, volumeSnapshotLatency)`);
   }, 60_000);
 
   it('an unreachable metrics endpoint exits 1 before any namespace is created', async () => {

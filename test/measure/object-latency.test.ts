@@ -62,7 +62,7 @@ describe('jobLatency, nodeLatency, schedulingThroughput', () => {
   });
 
   it('registers every measurement by its kube-burner name and adds the defaults SLO grading needs', () => {
-    expect(measurementNames()).toEqual(['apiLatency', 'apiServerSli', 'jobLatency', 'netpolLatency', 'nodeLatency', 'podLatency', 'pprof', 'prometheus', 'pvcLatency', 'saturation', 'schedulingThroughput', 'serviceLatency', 'volumeSnapshotLatency']);
+    expect(measurementNames()).toEqual(['apiLatency', 'apiServerSli', 'hpaScaleOut', 'jobLatency', 'netpolLatency', 'nodeLatency', 'podLatency', 'pprof', 'prometheus', 'pvcLatency', 'saturation', 'schedulingThroughput', 'serviceLatency', 'volumeSnapshotLatency']);
     expect(createMeasurement('podLatency').name).toBe('podLatency');
     expect(() => createMeasurement('podLatencies')).toThrow(UserError);
     const endpoint = { endpoint: 'http://127.0.0.1:9090', token: '', username: '', password: '', stepMs: 30_000, skipTLSVerify: true, metrics: [], alerts: [], alias: '' };

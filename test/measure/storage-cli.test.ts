@@ -95,7 +95,8 @@ describe('storage measurements on --sim, through the CLI', () => {
       const perClaim = await docs(out, `pvcLatencyMeasurement-${jobName}.json`);
       expect(perClaim.map((d) => d.pvcName).sort()).toEqual([0, 1, 2].map((i) => `${jobName}-${i}`));
       for (const d of perClaim) {
-        expect(Object.keys(d)).toEqual(['timestamp', 'pendingLatency', 'bindingLatency', 'lostLatency', 'resizeLatency', 'uuid', 'pvcName', 'jobName', 'namespace', 'metricName', 'size', 'storageClass', 'jobIteration', 'replica']);
+        // kube-burner's field order; `metadata` (user metadata, k8sVersion, totalNodes) on every measurement document, as kube-burner.
+        expect(Object.keys(d)).toEqual(['timestamp', 'pendingLatency', 'bindingLatency', 'lostLatency', 'resizeLatency', 'uuid', 'pvcName', 'jobName', 'namespace', 'metricName', 'size', 'storageClass', 'jobIteration', 'replica', 'metadata']);
         expect(d).toMatchObject({ metricName: 'pvcLatencyMeasurement', jobName, namespace: 'storage-e2e', size: '1Gi', storageClass: jobName === 'wffc' ? 'standard-wffc' : 'standard', lostLatency: 0, resizeLatency: 0 });
         // The simulator provisions after its profile's volumeProvisioning time (p50 800 ms): binding is never instant.
         expect(d.bindingLatency).toBeGreaterThan(0);
@@ -111,7 +112,7 @@ describe('storage measurements on --sim, through the CLI', () => {
     const snapshots = await docs(out, 'volumeSnapshotLatencyMeasurement-snapshots.json');
     expect(snapshots.map((d) => d.vsName).sort()).toEqual(['snap-0', 'snap-1', 'snap-2']);
     for (const d of snapshots) {
-      expect(Object.keys(d)).toEqual(['timestamp', 'vsReadyLatency', 'metricName', 'uuid', 'namespace', 'vsName', 'jobName', 'jobIteration', 'replica']);
+      expect(Object.keys(d)).toEqual(['timestamp', 'vsReadyLatency', 'metricName', 'uuid', 'namespace', 'vsName', 'jobName', 'jobIteration', 'replica', 'metadata']);
       expect(d).toMatchObject({ metricName: 'volumeSnapshotLatencyMeasurement', jobName: 'snapshots', namespace: 'storage-e2e' });
       expect(d.vsReadyLatency).toBeGreaterThan(0);
     }

@@ -52,9 +52,9 @@ async function run(name: string, thresholds: string[]) {
 describe('traffic job through burn init --sim', () => {
   it('sends the planned requests, writes the documents, charts and JUnit, passes what it meets and exits 4 naming what it does not', async () => {
     const met = await run('met', ['p99 < 5s', 'errorRate < 1%']);
-    const bottleneck = /burn was the bottleneck/.test(met.output);
-    // 0, or 5 when the machine could not keep to the schedule (then burn says it was the bottleneck).
-    expect(met.code, met.output).toBe(bottleneck ? 5 : 0);
+    // 0, or 5 when the machine could not keep to the schedule or burn's event loop was saturated (burn says which).
+    const saidInconclusive = (output: string) => /burn was the bottleneck|burn was saturated/.test(output);
+    expect(met.code === 0 || (met.code === 5 && saidInconclusive(met.output)), met.output).toBe(true);
     expect(met.output).toMatch(/web-load total: 320 sent \(80\.0 req\/s\), 320 succeeded, 0 failed, 0 dropped, \d+ late; p50 /);
     const files = await readdir(met.reportDir);
     expect(files).toEqual(expect.arrayContaining(['trafficMeasurement-web-load.json', 'trafficQuantilesMeasurement-web-load.json', 'trafficHistograms-web-load.json', 'report.html']));
@@ -75,8 +75,8 @@ describe('traffic job through burn init --sim', () => {
     expect(slo).toContain('traffic errorRate');
 
     const unmet = await run('unmet', ['p50 < 1ms', 'errorRate < 1%']);
-    expect(unmet.code, unmet.output).toBe(bottleneck && /burn was the bottleneck/.test(unmet.output) ? 5 : 4);
-    if (unmet.code === 4) expect(unmet.output).toMatch(/traffic latency p50[^\n]*(FAIL|fail)/);
+    expect(unmet.code === 4 || (unmet.code === 5 && saidInconclusive(unmet.output)), unmet.output).toBe(true);
+    expect(unmet.output).toMatch(unmet.code === 4 ? /traffic latency p50[^\n]*(FAIL|fail)/ : /traffic latency p50[^\n]*INCONCLUSIVE/);
     const junit = (await readdir(unmet.reportDir)).find((f) => f.endsWith('.xml'));
     expect(junit).toBeDefined();
     expect(await readFile(join(unmet.reportDir, junit!), 'utf8')).toContain('traffic latency p50');
