@@ -75,7 +75,7 @@ async function plan(flags: MeasureFlags, uuid: string): Promise<MeasurePlan> {
   let config: Config;
   let configDigest: string;
   try {
-    config = await loadConfig(source.configPath, { uuid, runId: uuid });
+    config = await loadConfig(source.configPath, { uuid, runId: uuid, requireJobs: false });
     configDigest = createHash('sha256').update(await readFile(source.configPath)).digest('hex');
   } finally {
     await source.dispose();

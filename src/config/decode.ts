@@ -66,6 +66,8 @@ export interface DecodeInput {
   runId: string;
   /** Aliases of the config's indexers, for measurements' timeseriesIndexer/quantilesIndexer. */
   indexerAliases?: ReadonlySet<string>;
+  /** false: no `jobs` key is fine (burn measure reads only measurements and metricsEndpoints). Default true. */
+  requireJobs?: boolean;
 }
 
 /** Turns the parsed (and `--set`-overridden) document into a typed Config, reporting every problem found. */
@@ -80,7 +82,7 @@ export function decodeConfig(input: DecodeInput): Omit<Config, 'warnings'> {
   const metricsEndpoints = top.list('metricsEndpoints', (node, path, i) => readMetricsEndpoint(input, node, path, i));
   const withAliases: DecodeInput = { ...input, indexerAliases: new Set(metricsEndpoints.flatMap((e, i) => (e.indexer ? [indexerAlias(e, i)] : []))) };
   const global = top.object('global', 'global', (r) => readGlobal(withAliases, r));
-  if (!top.has('jobs')) top.error(undefined, 'the config has no "jobs"', 'add a jobs: list with at least one job');
+  if (input.requireJobs !== false && !top.has('jobs')) top.error(undefined, 'the config has no "jobs"', 'add a jobs: list with at least one job');
   const jobs = top.list('jobs', (node, path, i) => readJob(withAliases, global, node, path, i));
   top.finish();
   checkJobNamesUnique(input, jobs);

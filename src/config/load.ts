@@ -29,6 +29,8 @@ export interface LoadOptions {
   allowMissing?: boolean;
   /** Where relative paths are looked for after the config's folder (default process.cwd()). */
   cwd?: string;
+  /** false: a config without `jobs` is accepted (burn measure takes only measurements and metricsEndpoints from it, as kube-burner measure). Default true. */
+  requireJobs?: boolean;
 }
 
 /**
@@ -52,7 +54,7 @@ export async function loadConfig(path: string, options: LoadOptions): Promise<Co
   const ctx = parseRendered(source, rendered, shown);
   const { diags } = ctx;
   applySetAssignments(ctx.doc, parseSetFlags(options.set ?? [], diags, shown), ctx.flagOrigins, diags, shown);
-  const config = decodeConfig({ ctx, file, dir: dirname(file), cwd: options.cwd ?? process.cwd(), uuid: options.uuid, runId });
+  const config = decodeConfig({ ctx, file, dir: dirname(file), cwd: options.cwd ?? process.cwd(), uuid: options.uuid, runId, requireJobs: options.requireJobs });
   diags.throwIfAny(shown);
   if (options.metricsEndpoint) config.metricsEndpoints = await loadMetricsEndpoints(options.metricsEndpoint, { uuid: options.uuid, cwd: options.cwd, flag: '-e/--metrics-endpoint' });
   return { ...config, warnings: diags.warnings };

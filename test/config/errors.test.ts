@@ -151,6 +151,13 @@ jobs:
     expect(await problemsOf(load({ 'config.yaml': 'global: {gc: true}\n' }))).toEqual(['config.yaml:1:1: the config has no "jobs" (add a jobs: list with at least one job)']);
   });
 
+  it('takes a config without jobs when asked to (burn measure, as kube-burner measure reads only measurements and metricsEndpoints)', async () => {
+    const config = await load({ 'config.yaml': 'metricsEndpoints:\n  - indexer: {type: local}\nglobal:\n  measurements: [{name: podLatency}]\n' }, { requireJobs: false });
+    expect(config.jobs).toEqual([]);
+    expect(config.global.measurements.map((m) => m.name)).toEqual(['podLatency']);
+    expect(config.metricsEndpoints).toHaveLength(1);
+  });
+
   it('names the --set flag for values it set', async () => {
     const base = { 'config.yaml': 'jobs:\n  - name: j\n    namespace: n\n    objects: [{objectTemplate: pod.yaml}]\n', 'pod.yaml': podTemplate };
     expect(await problemsOf(load(base, { set: ['jobs.0.qps=abc', 'jobs.3.qps=1', 'jobs.0.bogus=1', 'novalue'] }))).toEqual([
