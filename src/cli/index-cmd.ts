@@ -50,7 +50,7 @@ async function endpointsOf(flags: IndexFlags, uuid: string): Promise<{ endpoints
   if (flags.metricsEndpoint) {
     const endpoints = await loadMetricsEndpoints(flags.metricsEndpoint, { uuid, flag: '-e/--metrics-endpoint' });
     // kube-burner: a --metrics-directory given on the command line replaces the default folder of local indexers.
-    for (const e of endpoints) if (e.indexer?.type === 'local' && e.indexer.metricsDirectory === DEFAULT_METRICS_DIRECTORY) e.indexer.metricsDirectory = flags.metricsDirectory;
+    for (const e of endpoints) if ((e.indexer?.type === 'local' || e.indexer?.type === 'tsdb') && e.indexer.metricsDirectory === DEFAULT_METRICS_DIRECTORY) e.indexer.metricsDirectory = flags.metricsDirectory;
     return { endpoints, describe: (i) => `-e/--metrics-endpoint ${flags.metricsEndpoint} entry ${i + 1}` };
   }
   if (!flags.prometheusUrl) throw new UserError('-u/--prometheus-url is required (or -e/--metrics-endpoint)', { hint: 'e.g. burn index -u http://localhost:9090 -m metrics.yml --start <unix seconds> --end <unix seconds>' });
@@ -66,7 +66,7 @@ async function endpointsOf(flags: IndexFlags, uuid: string): Promise<{ endpoints
     metrics,
     alerts: [],
     alias: '',
-    indexer: searchIndexerFlags(flags) ?? { type: 'local', metricsDirectory: flags.metricsDirectory, ...tarball },
+    indexer: searchIndexerFlags(flags) ?? { type: flags.indexerType === 'tsdb' ? 'tsdb' : 'local', metricsDirectory: flags.metricsDirectory, ...tarball },
   };
   return { endpoints: [endpoint], describe: () => `-u/--prometheus-url ${flags.prometheusUrl}` };
 }
@@ -88,8 +88,9 @@ export async function resendRunFolder(dir: string, flags: IndexFlags): Promise<n
 }
 
 export async function runIndex(flags: IndexFlags, cwd = process.cwd()): Promise<number> {
-  if (flags.indexerType !== 'local' && !(flags.esServer !== undefined && (flags.indexerType === 'opensearch' || flags.indexerType === 'elastic'))) {
-    throw new UserError(`--indexer-type ${flags.indexerType}: ${flags.indexerType === 'tsdb' ? 'burn does not write Prometheus TSDB blocks' : flags.esServer === undefined ? `${flags.indexerType} needs --es-server and --es-index` : 'the types are local, elastic and opensearch'}`, { hint: 'leave --indexer-type out (local: documents as JSON files in --metrics-directory), or give --es-server URL --es-index NAME' });
+  const searchType = flags.indexerType === 'opensearch' || flags.indexerType === 'elastic';
+  if (!(flags.indexerType === 'local' || flags.indexerType === 'tsdb' || (searchType && flags.esServer !== undefined))) {
+    throw new UserError(`--indexer-type ${flags.indexerType}: ${searchType ? `${flags.indexerType} needs --es-server and --es-index` : 'the types are local, tsdb, elastic and opensearch'}`, { hint: 'leave --indexer-type out (local: documents as JSON files in --metrics-directory), tsdb (Prometheus TSDB blocks in --metrics-directory), or give --es-server URL --es-index NAME' });
   }
   if (flags.step <= 0) throw new UserError('-s/--step must be above 0', { hint: 'e.g. --step 30s' });
   const uuid = flags.uuid ?? randomUUID();
@@ -124,7 +125,7 @@ export function register(program: Command): void {
     .option('--user-metadata <file>', 'YAML file of key: value pairs added to every document as metadata')
     .option('--metrics-directory <dir>', 'folder of the local indexer', 'collected-metrics-{{.UUID}}')
     .option('--tarball-name <file>', 'also pack the metrics directory into this tarball')
-    .option('--indexer-type <type>', 'local (JSON files); with --es-server: elastic (the default, as kube-burner) or opensearch; tsdb is refused', 'local')
+    .option('--indexer-type <type>', 'local (JSON files) or tsdb (Prometheus TSDB blocks) in --metrics-directory; with --es-server: elastic (the default, as kube-burner) or opensearch', 'local')
     .option('--es-server <url>', 'OpenSearch / Elasticsearch server (credentials may be in the URL): documents go there instead of --metrics-directory')
     .option('--es-index <index>', 'index of the documents on --es-server (burn\'s own go to <index>-burn)')
     .option('--insecure-skip-verify', "do not verify --es-server's TLS certificate")

@@ -225,16 +225,16 @@ function readMetricsEndpoint(input: DecodeInput, node: Node, path: ConfigPath, i
 export const DEFAULT_METRICS_DIRECTORY = 'collected-metrics-{{.UUID}}';
 export const DEFAULT_TARBALL_NAME = 'kube-burner-metrics.tgz';
 
-/** kube-burner's indexer types: the local indexer's keys, and the keys of the search indexers (opensearch, elastic). */
-const INDEXER_TYPES = ['local', 'opensearch', 'elastic'] as const;
+/** kube-burner's indexer types: the local (and tsdb) indexer's keys, and the keys of the search indexers (opensearch, elastic). */
+const INDEXER_TYPES = ['local', 'tsdb', 'opensearch', 'elastic'] as const;
 const LOCAL_KEYS = ['metricsDirectory', 'createTarball', 'tarballName'];
 const SEARCH_KEYS = ['esServers', 'defaultIndex', 'insecureSkipVerify'];
 
 function readIndexer(r: MapReader): IndexerSettings | undefined {
   const type = r.string('type');
   // A key of the other kind of indexer: kube-burner ignores it, burn says so.
-  if (type === 'local' || type === 'opensearch' || type === 'elastic') {
-    const [ignored, owner] = type === 'local' ? [SEARCH_KEYS, 'elastic and opensearch indexers'] : [LOCAL_KEYS, 'local indexer'];
+  if (type === 'local' || type === 'tsdb' || type === 'opensearch' || type === 'elastic') {
+    const [ignored, owner] = type === 'local' || type === 'tsdb' ? [SEARCH_KEYS, 'elastic and opensearch indexers'] : [LOCAL_KEYS, 'local and tsdb indexers'];
     for (const key of ignored) if (r.raw(key) !== undefined) r.warn(key, `${r.label(key)} is a setting of the ${owner}; the ${type} indexer ignores it`, 'remove it');
   }
   const local = {
@@ -248,14 +248,13 @@ function readIndexer(r: MapReader): IndexerSettings | undefined {
   if (!local.metricsDirectory) r.error('metricsDirectory', `${r.label('metricsDirectory')} is empty`, `leave it out for ${DEFAULT_METRICS_DIRECTORY}`);
   if (!local.tarballName) r.error('tarballName', `${r.label('tarballName')} is empty`, `leave it out for ${DEFAULT_TARBALL_NAME}`);
   r.finish();
-  if (type === 'local') return { type, ...local };
+  if (type === 'local' || type === 'tsdb') return { type, ...local };
   if (type === 'opensearch' || type === 'elastic') return readSearchIndexer(r, type, esServers, defaultIndex, insecureSkipVerify);
   if (type === undefined) {
-    r.error(undefined, `${r.what} has no type`, `add type: local (documents as JSON files in metricsDirectory), or type: opensearch / elastic with esServers and defaultIndex`);
+    r.error(undefined, `${r.what} has no type`, `add type: local (documents as JSON files in metricsDirectory), type: tsdb (Prometheus TSDB blocks in metricsDirectory), or type: opensearch / elastic with esServers and defaultIndex`);
     return undefined;
   }
-  if (type === 'tsdb') r.error('type', `${r.label('type')} is "tsdb": burn does not write Prometheus TSDB blocks`, 'use type: local: the same documents as JSON files in metricsDirectory');
-  else r.error('type', `${r.label('type')} is "${type}"; the indexer types are ${INDEXER_TYPES.join(', ')} (and kube-burner's tsdb, which burn does not have)`, didYouMean(type, INDEXER_TYPES) ?? 'use type: local');
+  r.error('type', `${r.label('type')} is "${type}"; the indexer types are ${INDEXER_TYPES.join(', ')}`, didYouMean(type, INDEXER_TYPES) ?? 'use type: local');
   return undefined;
 }
 

@@ -101,7 +101,15 @@ export interface SearchIndexerSettings {
   insecureSkipVerify: boolean;
 }
 
-export type IndexerSettings = LocalIndexerSettings | SearchIndexerSettings;
+/**
+ * kube-burner's `tsdb` indexer: each batch of documents becomes one Prometheus TSDB block in
+ * `metricsDirectory` (the local indexer's keys and defaults), which Prometheus or promtool read.
+ */
+export interface TsdbIndexerSettings extends Omit<LocalIndexerSettings, 'type'> {
+  type: 'tsdb';
+}
+
+export type IndexerSettings = LocalIndexerSettings | TsdbIndexerSettings | SearchIndexerSettings;
 
 export interface Job {
   name: string;

@@ -61,20 +61,27 @@ class LocalSession implements IndexerSession {
   }
 
   async close(): Promise<string[]> {
-    if (!this.tarball) return [];
-    const names = await filesUnder(this.dir);
-    const entries = await Promise.all(names.map(async (name) => ({ name, data: await readFile(join(this.dir, name)) })));
-    await writeFile(this.tarball, packTarGz(entries));
-    return [`metrics tarball ${this.tarball} holds ${entries.length} file(s) of ${this.dir}`];
+    return this.tarball ? [await packMetricsDirectory(this.dir, this.tarball)] : [];
   }
+}
+
+/** `createTarball`: every file under the metrics directory into `tarball` (a .tgz); says what it did. */
+export async function packMetricsDirectory(dir: string, tarball: string): Promise<string> {
+  const names = await filesUnder(dir);
+  const entries = await Promise.all(names.map(async (name) => ({ name, data: await readFile(join(dir, name)) })));
+  await writeFile(tarball, packTarGz(entries));
+  return `metrics tarball ${tarball} holds ${entries.length} file(s) of ${dir}`;
+}
+
+/** The local and tsdb indexers' check: their folder and the tarball's can be written. */
+export async function checkMetricsDirectory(settings: Pick<LocalIndexerSettings, 'metricsDirectory' | 'createTarball' | 'tarballName'>, ctx: OpenContext, nameOf: (key: string) => string): Promise<void> {
+  await checkRunFolderWritable(metricsDirectoryOf(settings, ctx), nameOf('metricsDirectory'));
+  if (settings.createTarball) await checkRunFolderWritable(dirname(resolve(ctx.cwd, settings.tarballName)), `${nameOf('tarballName')} ${settings.tarballName}: its folder`);
 }
 
 export const localIndexer: Indexer<LocalIndexerSettings> = {
   type: 'local',
-  async check(settings, ctx, nameOf) {
-    await checkRunFolderWritable(metricsDirectoryOf(settings, ctx), nameOf('metricsDirectory'));
-    if (settings.createTarball) await checkRunFolderWritable(dirname(resolve(ctx.cwd, settings.tarballName)), `${nameOf('tarballName')} ${settings.tarballName}: its folder`);
-  },
+  check: checkMetricsDirectory,
   async open(settings, ctx) {
     const dir = metricsDirectoryOf(settings, ctx);
     await mkdir(dir, { recursive: true }); // kube-burner makes the folder when the indexer is created

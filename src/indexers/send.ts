@@ -3,6 +3,7 @@ import { indexerAlias, type IndexerSettings, type MetricsEndpoint } from '../con
 import type { Logger } from '../shared/log.js';
 import { localIndexer } from './local.js';
 import { elasticIndexer, opensearchIndexer } from './opensearch.js';
+import { tsdbIndexer } from './tsdb.js';
 import { runBatches, type JobResults, type RoutedBatch } from './route.js';
 import { burnOwnBatches } from './run-folder-batches.js';
 import type { RunRecord } from '../report/index.js';
@@ -11,6 +12,7 @@ import type { Indexer, IndexerType, OpenContext, SettingsOf } from './types.js';
 /** Every indexer type burn has, by kube-burner's `indexer.type`. */
 export const indexers: { [T in IndexerType]: Indexer<SettingsOf<T>> } = {
   local: localIndexer,
+  tsdb: tsdbIndexer,
   opensearch: opensearchIndexer,
   elastic: elasticIndexer,
 };

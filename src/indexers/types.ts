@@ -1,10 +1,10 @@
-import type { IndexerSettings, LocalIndexerSettings, SearchIndexerSettings } from '../config/index.js';
+import type { IndexerSettings, LocalIndexerSettings, SearchIndexerSettings, TsdbIndexerSettings } from '../config/index.js';
 
 /** The indexer types burn has (kube-burner's `indexer.type`); `validate` refuses the others. */
 export type IndexerType = IndexerSettings['type'];
 
 /** The settings an indexer of type T reads. */
-export type SettingsOf<T extends IndexerType> = T extends 'local' ? LocalIndexerSettings : SearchIndexerSettings;
+export type SettingsOf<T extends IndexerType> = T extends 'local' ? LocalIndexerSettings : T extends 'tsdb' ? TsdbIndexerSettings : SearchIndexerSettings;
 
 /** Documents as kube-burner hands them to an indexer: its IndexingOpts.MetricName, and the documents. */
 export interface DocumentBatch {

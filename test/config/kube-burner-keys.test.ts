@@ -57,7 +57,7 @@ export const KUBE_BURNER_KEYS: Fact[] = [
   acted('metricsEndpoints[].indexer.esServers', 'endpoint', ['indexer: {type: elastic, esServers: [http://127.0.0.1:9200], defaultIndex: x}'], (c) => (c.metricsEndpoints[0]!.indexer as { esServers?: string[] }).esServers, ['http://127.0.0.1:9200'], 'test/indexers/opensearch.test.ts'),
   acted('metricsEndpoints[].indexer.defaultIndex', 'endpoint', ['indexer: {type: opensearch, esServers: [http://127.0.0.1:9200], defaultIndex: runs}'], (c) => (c.metricsEndpoints[0]!.indexer as { defaultIndex?: string }).defaultIndex, 'runs', 'test/indexers/opensearch.test.ts'),
   acted('metricsEndpoints[].indexer.insecureSkipVerify', 'endpoint', ['indexer: {type: opensearch, esServers: [https://127.0.0.1:9200], defaultIndex: x, insecureSkipVerify: true}'], (c) => (c.metricsEndpoints[0]!.indexer as { insecureSkipVerify?: boolean }).insecureSkipVerify, true, 'test/indexers/opensearch.test.ts'),
-  refused('metricsEndpoints[].indexer.type: tsdb', 'endpoint', ['indexer: {type: tsdb}'], /c\.yaml:\d+:\d+: .*tsdb/),
+  acted('metricsEndpoints[].indexer.type: tsdb', 'endpoint', ['indexer: {type: tsdb, metricsDirectory: blocks}'], (c) => c.metricsEndpoints[0]!.indexer, { type: 'tsdb', metricsDirectory: 'blocks', createTarball: false, tarballName: 'kube-burner-metrics.tgz' }, 'test/indexers/tsdb.test.ts'),
   // ---- global
   refused('global.uuid', 'global', ['uuid: 0e2c5ff2-3f6b-4b8e-9d0a-1e2f3a4b5c6d'], /c\.yaml:\d+:\d+: unknown key "uuid" in global/),
   refused('global.runid', 'global', ['runid: r'], /c\.yaml:\d+:\d+: unknown key "runid" in global/),

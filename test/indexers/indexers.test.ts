@@ -45,20 +45,19 @@ describe('metricsEndpoints[].indexer in a config', () => {
     expect(metricsDirectoryOf(local('/abs/m'), { uuid: 'u-7', cwd: '/work' })).toBe('/abs/m');
   });
 
-  it("reads the opensearch and elastic indexers' keys, lowercases defaultIndex with a warning, and refuses tsdb at the line of its type", async () => {
+  it("reads the opensearch and elastic indexers' keys, lowercases defaultIndex with a warning, and refuses bad ones at their line", async () => {
     const config = await load(withEndpoints('  - endpoint: http://p:9090\n    indexer:\n      type: opensearch\n      esServers: [https://os:9200, http://os2:9200]\n      defaultIndex: Kube-Burner\n      insecureSkipVerify: true\n  - indexer: {type: elastic, esServers: [http://es:9200], defaultIndex: kb}\n'));
     expect(config.metricsEndpoints.map((e) => e.indexer)).toEqual([
       { type: 'opensearch', esServers: ['https://os:9200', 'http://os2:9200'], defaultIndex: 'kube-burner', insecureSkipVerify: true },
       { type: 'elastic', esServers: ['http://es:9200'], defaultIndex: 'kb', insecureSkipVerify: false },
     ]);
     expect(config.warnings.map((w) => `${w.pos.line}: ${w.message}`)).toEqual(['6: "defaultIndex" of the indexer of metrics endpoint 1 "Kube-Burner" is used as "kube-burner": index names are lowercase (kube-burner lowercases it too)']);
-    const problems = await problemsOf(load(withEndpoints('  - indexer: {type: opensearch, defaultIndex: kb}\n  - indexer: {type: elastic, esServers: [ftp://x], defaultIndex: "a,b"}\n  - indexer: {type: tsdb}\n  - indexer: {type: opensearch, esServers: [http://x:9200], metricsDirectory: m}\n')));
+    const problems = await problemsOf(load(withEndpoints('  - indexer: {type: opensearch, defaultIndex: kb}\n  - indexer: {type: elastic, esServers: [ftp://x], defaultIndex: "a,b"}\n  - indexer: {type: opensearch, esServers: [http://x:9200], metricsDirectory: m}\n')));
     expect(problems).toEqual([
       expect.stringMatching(/^config\.yaml:2:\d+: the indexer of metrics endpoint 1 \(type opensearch\) has no esServers/),
       expect.stringMatching(/^config\.yaml:3:\d+: "esServers" of the indexer of metrics endpoint 2: "ftp:\/\/x" is a ftp URL, not http\(s\)/),
       expect.stringMatching(/^config\.yaml:3:\d+: "defaultIndex" of the indexer of metrics endpoint 2 "a,b" contains ","/),
-      expect.stringMatching(/^config\.yaml:4:21: .*"tsdb": burn does not write Prometheus TSDB blocks/),
-      expect.stringMatching(/^config\.yaml:5:\d+: the indexer of metrics endpoint 4 \(type opensearch\) has no defaultIndex/),
+      expect.stringMatching(/^config\.yaml:4:\d+: the indexer of metrics endpoint 3 \(type opensearch\) has no defaultIndex/),
     ]);
   });
 
