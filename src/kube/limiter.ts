@@ -23,12 +23,23 @@ interface Waiter {
 }
 
 /**
- * A token bucket with client-go (golang.org/x/time/rate) semantics: starts full with `burst`,
- * refills continuously at `qps`. A taker that finds no token reserves the next one: the bucket
- * goes negative and the taker is released when its token is due, so FIFO order and the
- * configured rate hold even when timers fire a little late; a long stall is not turned into a
- * burst (see forgiveStall). A cancelled waiter returns its reservation and moves everyone behind
- * it forward.
+ * How long tokens a late release left over stay available to takers coming back: the takers it
+ * released (or their successors) ask again within this, unless the bucket has really gone idle.
+ */
+const CATCH_UP_MS = 10;
+
+/**
+ * A token bucket with client-go's semantics (flowcontrol's token bucket is golang.org/x/time/rate):
+ * starts full with `burst`, refills continuously at `qps`, holds at most `burst` while nobody
+ * waits. A taker that finds no token reserves the next one: the bucket goes negative and the
+ * taker's due time is where its token falls on the ideal timeline (the first reservation at t0,
+ * the n-th at t0 + n/qps), never computed from the last wake-up. A timer that wakes late releases
+ * every waiter already due at once, so a late event loop costs no tokens; nobody is released
+ * before their due time, so the tokens granted by any time t never exceed burst + qps x (t - t0).
+ * The cap of `burst` applies from the moment the queue empties, not from the last waiter's due
+ * time: when the whole queue was overdue (a stalled process), the tokens that came due while the
+ * waiters sat in it are kept for takers that come back within CATCH_UP_MS, so a stall is caught up
+ * on the ideal timeline instead of lost (x/time/rate would drop them). A cancelled waiter returns its reservation and moves everyone behind it forward.
  */
 export class TokenBucket {
   readonly qps: number;
@@ -40,6 +51,8 @@ export class TokenBucket {
   private head = 0; // index of the first live waiter in `waiters`
   private timer: NodeJS.Timeout | undefined;
   private timerDueMs = 0;
+  /** Until when tokens above `burst` (left by a late release) may be taken. */
+  private catchUpUntilMs = 0;
 
   constructor(options: BucketOptions) {
     this.qps = options.qps > 0 ? options.qps : DEFAULT_QPS;
@@ -78,10 +91,13 @@ export class TokenBucket {
   }
 
   private advance(now: number): void {
-    if (now > this.lastMs) {
-      this.tokens = Math.min(this.burst, this.tokens + ((now - this.lastMs) * this.qps) / 1000);
-      this.lastMs = now;
-    }
+    if (now <= this.lastMs) return;
+    const accrued = ((now - this.lastMs) * this.qps) / 1000;
+    this.lastMs = now;
+    // While takers wait every token of that time is theirs, however late the timer is; so is the
+    // surplus a late release left, until it is taken or CATCH_UP_MS passes.
+    const owed = this.queued > 0 || (this.tokens > this.burst && now <= this.catchUpUntilMs);
+    this.tokens = owed ? this.tokens + accrued : Math.min(this.burst, this.tokens + accrued);
   }
 
   private schedule(dueMs: number): void {
@@ -97,34 +113,17 @@ export class TokenBucket {
   private readonly release = (): void => {
     this.timer = undefined;
     const { waiters } = this;
-    this.forgiveStall(this.now());
-    // setTimeout counts whole milliseconds; treat anything due within a fraction of one as due.
-    const now = this.now() + 0.5;
+    const now = this.now();
+    this.advance(now);
     while (this.head < waiters.length && waiters[this.head].readyAtMs <= now) {
       const waiter = waiters[this.head++];
       if (waiter.onAbort) waiter.signal!.removeEventListener('abort', waiter.onAbort);
       waiter.resolve();
     }
+    if (this.tokens > this.burst) this.catchUpUntilMs = now + CATCH_UP_MS;
     this.compact();
     if (this.head < waiters.length) this.schedule(waiters[this.head].readyAtMs);
   };
-
-  /**
-   * After a stall (GC, a busy event loop) every waiter whose turn passed would go at once, a burst
-   * the bucket never allowed: a real bucket would have overflowed meanwhile. So the queue slides
-   * forward until at most `burst` tokens (plus a millisecond's worth) are overdue, and the rate
-   * holds from here on; the tokens of the stall are lost, as they would be in a real bucket.
-   */
-  private forgiveStall(now: number): void {
-    const { waiters } = this;
-    if (this.head >= waiters.length) return;
-    const earliest = now - (this.burst * 1000) / this.qps - 1;
-    const late = earliest - waiters[this.head].readyAtMs;
-    if (late <= 0) return;
-    for (let i = this.head; i < waiters.length; i++) waiters[i].readyAtMs += late;
-    this.advance(now);
-    this.tokens -= (late * this.qps) / 1000;
-  }
 
   private cancel(waiter: Waiter): void {
     const index = this.waiters.indexOf(waiter, this.head);

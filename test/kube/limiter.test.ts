@@ -65,6 +65,72 @@ describe('TokenBucket', () => {
     expect(grants.length).toBe(50);
   });
 
+  it('schedules against the ideal timeline: a late timer releases every waiter already due, none early', async () => {
+    // The bucket's clock and the timers are separate, so a timer can fire late as on a busy machine.
+    let clock = 0;
+    const bucket = new TokenBucket({ qps: 1000, burst: 1, now: () => clock });
+    const granted: number[] = [];
+    const all = Array.from({ length: 10 }, (_, i) => {
+      const wait = bucket.take();
+      if (!wait) return void granted.push(i);
+      return wait.then(() => void granted.push(i));
+    });
+    expect(granted).toEqual([0]); // the burst; the rest are due at 1, 2, ..., 9 ms
+    clock = 4.5; // the timer (due at 1 ms) wakes 3.5 ms late
+    await vi.advanceTimersByTimeAsync(1);
+    expect(granted).toEqual([0, 1, 2, 3, 4]); // due at 1..4 ms: all released together, the one due at 5 is not
+    clock = 4.99;
+    await vi.advanceTimersByTimeAsync(1); // fires before 5 ms on the bucket's clock: nothing early
+    expect(granted).toHaveLength(5);
+    clock = 9;
+    await vi.advanceTimersByTimeAsync(5);
+    await Promise.all(all);
+    expect(granted).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('catches up a stall longer than the queue: takers coming back get the tokens due meanwhile, never more', async () => {
+    let clock = 0;
+    const bucket = new TokenBucket({ qps: 1000, burst: 1, now: () => clock });
+    expect(bucket.take()).toBeUndefined(); // the burst, at t0 = 0
+    const queued = [bucket.take()!, bucket.take()!]; // due at 1 and 2 ms
+    clock = 50; // the process stalled: both are long overdue, and 48 more tokens came due meanwhile
+    await vi.advanceTimersByTimeAsync(1);
+    await Promise.all(queued);
+    // the takers come back at once: the ideal timeline allows 1 + 50 grants by t = 50 ms; 3 are out
+    let immediate = 0;
+    while (bucket.take() === undefined) immediate++;
+    expect(immediate).toBe(48);
+    expect(bucket.queued).toBe(1); // the next one waits for its own time on the timeline, 51 ms
+  });
+
+  it('keeps client-go semantics while idle: after a stall nobody came back for, at most burst tokens', async () => {
+    let clock = 0;
+    const bucket = new TokenBucket({ qps: 1000, burst: 3, now: () => clock });
+    for (let i = 0; i < 3; i++) bucket.take();
+    const waiting = bucket.take()!; // due at 1 ms
+    clock = 40; // released 39 ms late: 39 tokens owed to whoever comes back within the catch-up time
+    await vi.advanceTimersByTimeAsync(1);
+    await waiting;
+    clock = 1000; // nobody did: the bucket went idle, and an idle bucket holds `burst`
+    expect(bucket.take()).toBeUndefined();
+    expect(bucket.take()).toBeUndefined();
+    expect(bucket.take()).toBeUndefined();
+    expect(bucket.take()).toBeInstanceOf(Promise);
+  });
+
+  it('an on-time release leaves nothing to catch up: burst 1 never banks a second token', async () => {
+    let clock = 0;
+    const bucket = new TokenBucket({ qps: 100, burst: 1, now: () => clock });
+    bucket.take();
+    const waiting = bucket.take()!; // due at 10 ms
+    clock = 10;
+    await vi.advanceTimersByTimeAsync(10);
+    await waiting;
+    clock = 500;
+    expect(bucket.take()).toBeUndefined();
+    expect(bucket.take()).toBeInstanceOf(Promise);
+  });
+
   it('a cancelled waiter rejects, returns its token and moves the queue forward', async () => {
     const bucket = new TokenBucket({ qps: 10, burst: 1, now: Date.now });
     const start = Date.now();
