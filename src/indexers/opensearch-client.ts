@@ -139,6 +139,26 @@ export class SearchClient {
   }
 
   /**
+   * Adds the dynamic templates (`[{name: {...}}]`) that `index` lacks, after its own: a mapping update
+   * replaces the whole list, so the index's own templates are read first and kept, and win where both match.
+   * Returns the names added.
+   */
+  async addDynamicTemplates(index: string, templates: ReadonlyArray<Record<string, object>>): Promise<string[]> {
+    const mappings = (await this.ok('GET', `/${encodeURIComponent(index)}/_mapping`)) as Record<string, { mappings?: { dynamic_templates?: Array<Record<string, object>> } }>;
+    const added = new Set<string>();
+    // An alias answers with each index behind it.
+    for (const [concrete, { mappings: m }] of Object.entries(mappings ?? {})) {
+      const own = m?.dynamic_templates ?? [];
+      const names = new Set(own.flatMap((t) => Object.keys(t)));
+      const missing = templates.filter((t) => !Object.keys(t).some((name) => names.has(name)));
+      if (missing.length === 0) continue;
+      await this.ok('PUT', `/${encodeURIComponent(concrete)}/_mapping`, { dynamic_templates: [...own, ...missing] });
+      for (const t of missing) for (const name of Object.keys(t)) added.add(name);
+    }
+    return [...added];
+  }
+
+  /**
    * Indexes `items` into `index` under their ids (an existing id is replaced, never duplicated), in
    * requests of at most 5 MB; items the server refuses with 429 are sent again with backoff.
    */

@@ -40,9 +40,11 @@ export const BURN_INDEX_DEFINITION = {
 } as const;
 
 /**
- * When burn creates `defaultIndex`: every number a double. With dynamic mapping the first document
- * decides a field's type, and a field that holds 2 in one document and 0.5 in the next (a histogram's
- * bounds, a latency) would be refused as long-to-float. An index that exists is used as it is.
+ * `defaultIndex`'s new numeric fields: every number a double. With dynamic mapping the first value
+ * decides a field's type, and a field that holds 2 and then 0.5 (in one document's list, as a
+ * histogram's bounds, or in the next document) is refused as long-to-float. burn creates the index
+ * with these templates; an index that exists (kube-burner's, with plain dynamic mapping) gets them
+ * added after its own, and its fields keep the types they have.
  */
 export const DEFAULT_INDEX_DEFINITION = {
   mappings: {
@@ -103,6 +105,8 @@ class SearchSession implements IndexerSession {
     private readonly client: SearchClient,
     private readonly settings: SearchIndexerSettings,
     private readonly uuid: string,
+    /** What opening the session did to the index's mapping, or could not do. */
+    private readonly mappingNote?: string,
   ) {
     this.description = `${settings.type} indexer ${client.description} index ${settings.defaultIndex}`;
   }
@@ -124,7 +128,7 @@ class SearchSession implements IndexerSession {
       // Searches and counts see the documents at once (`burn history` right after a run, tests).
       await this.client.refresh(this.settings.defaultIndex);
       await this.client.refresh(burnIndexOf(this.settings.defaultIndex));
-      return [`${this.settings.type} indexer ${this.client.description}: ${this.sent} document(s) in ${this.settings.defaultIndex}, ${this.own} of burn's in ${burnIndexOf(this.settings.defaultIndex)}`];
+      return [...(this.mappingNote ? [this.mappingNote] : []), `${this.settings.type} indexer ${this.client.description}: ${this.sent} document(s) in ${this.settings.defaultIndex}, ${this.own} of burn's in ${burnIndexOf(this.settings.defaultIndex)}`];
     } finally {
       await this.client.close();
     }
@@ -142,7 +146,12 @@ export async function openSearchSession(settings: SearchIndexerSettings, uuid: s
     await client.close();
     throw err;
   }
-  return new SearchSession(client, settings, uuid);
+  // A store where this writer may not change mappings still takes documents; the session says what may be refused.
+  const note = await client.addDynamicTemplates(settings.defaultIndex, DEFAULT_INDEX_DEFINITION.mappings.dynamic_templates).then(
+    (added) => (added.length ? `added the dynamic templates ${added.join(', ')} to ${settings.defaultIndex} (new numeric fields as double)` : undefined),
+    (err: unknown) => `could not add burn's number templates to ${settings.defaultIndex} (${err instanceof Error ? err.message : String(err)}): a document that mixes whole and fractional numbers in a new field may be refused`,
+  );
+  return new SearchSession(client, settings, uuid, note);
 }
 
 function searchIndexer(type: SearchIndexerSettings['type']): Indexer<SearchIndexerSettings> {

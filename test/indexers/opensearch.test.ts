@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentId, runFolderBatches, SearchClient } from '../../src/indexers/index.js';
 import { uuidQuery } from '../../src/indexers/opensearch-store.js';
+import { openSearchSession } from '../../src/indexers/opensearch.js';
 import { burnCli } from '../helpers/burn-cli.js';
 import { expectHealthyExit } from '../helpers/healthy-exit.js';
 import { OPENSEARCH_START_TIMEOUT_MS, startOpenSearch, type OpenSearchNode } from '../helpers/opensearch.js';
@@ -122,6 +123,27 @@ describe('the opensearch indexer against a real OpenSearch', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(await count(INDEX, uuid)).toBe(expected.size);
     expect(await count(`${INDEX}-burn`, uuid)).toBe(2);
+  }, RUN_TIMEOUT_MS);
+
+  it("an index kube-burner created (plain dynamic mapping) takes burn's documents that mix whole and fractional numbers, and keeps its own templates", async () => {
+    const index = `${INDEX}-kb`;
+    const ownTemplate = { strings_as_keywords: { match_mapping_type: 'string', mapping: { type: 'keyword' } } };
+    await client.ok('PUT', `/${index}`, { mappings: { dynamic_templates: [ownTemplate] } });
+    await client.ok('POST', `/${index}/_doc?refresh=true`, { uuid: 'kb-run', metricName: 'podLatencyMeasurement', podReadyLatency: 1200 });
+    // As kube-burner's index maps them, these lists (apiLatency's bounds, a scrape's dataItems) are refused as long-to-float.
+    const mixed = { uuid: 'burn-run', metricName: 'apiLatencyMeasurement', histogram: { boundsMs: [1, 1.19, 1.41, 2] }, dataItems: [{ data: { Perc50: 2 } }, { data: { Perc50: 0.5 } }], podReadyLatency: 800.5 };
+    const session = await openSearchSession({ type: 'opensearch', esServers: [node.url], defaultIndex: index, insecureSkipVerify: false }, 'burn-run');
+    expect(await session.index({ metricName: 'apiLatencyMeasurement', docs: [mixed] })).toContain('1 document(s)');
+    const said = await session.close();
+    expect(said[0]).toBe(`added the dynamic templates whole_numbers_as_double, fractions_as_double to ${index} (new numeric fields as double)`);
+    const mapping = (await client.ok('GET', `/${index}/_mapping`))[index].mappings;
+    expect(mapping.dynamic_templates.map((t: object) => Object.keys(t)[0])).toEqual(['strings_as_keywords', 'whole_numbers_as_double', 'fractions_as_double']);
+    expect(mapping.properties.histogram.properties.boundsMs.type).toBe('double');
+    expect(mapping.properties.podReadyLatency.type).toBe('long'); // kube-burner's field keeps its type
+    expect(await count(index, 'burn-run')).toBe(1);
+    // A second session finds the templates there and changes nothing.
+    const again = await openSearchSession({ type: 'opensearch', esServers: [node.url], defaultIndex: index, insecureSkipVerify: false }, 'burn-run');
+    expect((await again.close())[0]).toMatch(/^opensearch indexer .*: 0 document\(s\) in /);
   }, RUN_TIMEOUT_MS);
 
   it('burn history over the runs in OpenSearch equals burn history over their folders', async () => {
