@@ -5,14 +5,10 @@ REPO_ROOT="$(cd "$CONTROLPLANE_DIR/../.." && pwd)"
 # shellcheck source=versions.env
 source "$CONTROLPLANE_DIR/versions.env"
 
-die() {
-  echo "controlplane: error: $*" >&2
-  exit 1
-}
-
-say() {
-  echo "controlplane: $*"
-}
+LOG_TAG=controlplane
+SAY_STREAM=stdout
+# shellcheck source=../lib/common.sh
+source "$REPO_ROOT/scripts/lib/common.sh"
 
 # The cache key is versions.env (pinned versions and BUILD_RECIPE), so changing either rebuilds.
 versions_hash() {

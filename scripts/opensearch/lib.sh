@@ -5,14 +5,9 @@ REPO_ROOT="$(cd "$OPENSEARCH_DIR/../.." && pwd)"
 # shellcheck source=versions.env
 source "$OPENSEARCH_DIR/versions.env"
 
-die() {
-  echo "opensearch: error: $*" >&2
-  exit 1
-}
-
-say() {
-  echo "opensearch: $*" >&2
-}
+LOG_TAG=opensearch
+# shellcheck source=../lib/common.sh
+source "$REPO_ROOT/scripts/lib/common.sh"
 
 # Pid files, port picking, readiness polling and stopping are the control plane's.
 # shellcheck source=../controlplane/process.sh
