@@ -15,13 +15,15 @@ import { addSkipLogFileFlag, kubeBurnerLogFile, logWriter } from './log-file.js'
 import { configSource } from './config-source.js';
 import { wantsColor } from './report.js';
 import { trapInterrupts } from './signals.js';
+import { addTelemetryFlags, exitCodeWithTelemetry, startTelemetryFor, wantsTelemetry, type TelemetryFlags } from './telemetry-flags.js';
+import type { Telemetry } from '../telemetry/index.js';
 
 /**
  * `burn measure`: measurements only, no workload, for a duration or until Ctrl-C. Writes a run folder
  * (the same writer as `burn init`) that `burn report` and `burn diff` read.
  */
 
-interface MeasureFlags {
+interface MeasureFlags extends TelemetryFlags {
   config?: string;
   jobName: string;
   userMetadata?: string;
@@ -89,6 +91,7 @@ async function plan(flags: MeasureFlags, uuid: string): Promise<MeasurePlan> {
 }
 
 export async function runMeasure(flags: MeasureFlags): Promise<number> {
+  wantsTelemetry(flags);
   const [{ clusterFacts, processCost, readUserMetadata }, { connectCluster }, { MeasurementSet }, { documentFiles, firedAlerts, measurementRecords, terminalSummary, writeReports, writeRunFolder }] = await Promise.all([
     import('../engine/index.js'),
     import('../kube/index.js'),
@@ -107,20 +110,26 @@ export async function runMeasure(flags: MeasureFlags): Promise<number> {
   await indexing.checkIndexers(indexers, { uuid, cwd: process.cwd() });
   const client = await connectCluster({ kubeconfig: flags.kubeconfig, context: flags.kubeContext, skipTlsVerify: flags.skipTlsVerify });
   const interrupts = trapInterrupts((name) => log.info(`${name}: stopping measurements, writing results`));
+  let telemetry: Telemetry | undefined;
   try {
+    // Served (and the Pushgateway checked) before anything is watched, as burn init does.
+    telemetry = await startTelemetryFor(flags, { uuid, configFile: configFile ?? '', configDigest: configDigest ?? '', burnVersion: version, metadata }, log, interrupts.signal);
     const housekeeping = client.unlimited();
     const cluster = await clusterFacts(housekeeping, 'real');
+    telemetry?.observer.runStarted?.({ uuid, client: housekeeping, cluster });
     const set = new MeasurementSet({ entries, metricsEndpoints: endpoints, client: housekeeping, uuid, runId: uuid, jobName, labelSelector: flags.selector, log });
     await set.preflight();
     const errors: string[] = [];
     try {
       await set.start();
+      telemetry?.measuring();
       log.info(`measuring ${set.names.join(', ')} for ${formatDuration(duration)} (Ctrl-C to stop sooner)`);
       await pause(duration, interrupts.signal);
     } catch (err) {
       errors.push(err instanceof Error ? err.message : String(err));
     }
     const results = await set.stopAndCollect();
+    telemetry?.observer.jobsEnded?.();
     const { startMs, endMs } = set.window();
     const start = new Date(startMs).toISOString();
     const end = new Date(endMs).toISOString();
@@ -169,9 +178,13 @@ export async function runMeasure(flags: MeasureFlags): Promise<number> {
     await writeReports(reportDir).catch((err: unknown) => log.error(`reports: ${err instanceof Error ? err.message : String(err)}`));
     const jobs = [{ name: jobName, skipIndexing: false, results, measurements: entries }];
     errors.push(...(await indexing.sendRunToIndexers(indexers, record, jobs, reportDir, log)));
+    const exitCode = errors.length ? 1 : graded.exitCode;
+    const problems = (await telemetry?.finish({ reportDir, exitCode })) ?? [];
+    for (const problem of problems) log.error(problem);
     process.stdout.write(`${await terminalSummary(reportDir, { color: wantsColor(undefined) })}\nresults in ${reportDir}\n`);
-    return errors.length ? 1 : graded.exitCode;
+    return exitCodeWithTelemetry(exitCode, problems);
   } finally {
+    await telemetry?.close();
     interrupts.dispose();
     await client.close();
   }
@@ -192,6 +205,7 @@ export function register(program: Command): void {
     .option('--skip-tls-verify', 'do not verify the API server certificate')
     .option('--uuid <uuid>', 'uuid of the documents (default: a new one)')
     .option('--report-dir <dir>', 'where the run folder goes (default: reports/<uuid>)');
+  addTelemetryFlags(command);
   addSkipLogFileFlag(command);
   command.action(async (flags: MeasureFlags) => {
     const uuid = flags.uuid ?? randomUUID();

@@ -46,6 +46,8 @@ export interface Telemetry {
   finish(outcome: { reportDir: string; exitCode: number }): Promise<string[]>;
   /** Stops serving (also after a run that never got to finish). */
   close(): Promise<void>;
+  /** `burn measure`'s window is open (phase "measuring"); a run's jobs report their phases through the observer. */
+  measuring(): void;
 }
 
 export const DEFAULT_METRICS_ADDRESS = '127.0.0.1';
@@ -75,6 +77,7 @@ export async function startTelemetry(options: TelemetryOptions, run: RunIdentity
     observer: live,
     url: server?.url,
     close,
+    measuring: () => live.measuring(),
     async finish({ reportDir, exitCode }) {
       const problems: string[] = [];
       let folder: RunFolder | undefined;

@@ -12,7 +12,7 @@ import { runInfoLabels, type RunFacts } from './labels.js';
 export type PromClient = typeof import('prom-client');
 
 /** Phases of the run outside a job; inside one, the job's own phase. */
-export type RunPhase = 'starting' | 'between jobs' | 'finishing' | 'done';
+export type RunPhase = 'starting' | 'measuring' | 'between jobs' | 'finishing' | 'done';
 
 /** A job's phase without its counters ("waiting (iteration 3)" -> "waiting"), so each phase is one series. */
 export function phaseName(phase: string): string {
@@ -105,6 +105,12 @@ export class LiveMetrics implements RunObserver {
     if (state) state.record = record;
     this.current = undefined;
     this.runPhase = 'between jobs';
+  }
+
+  /** burn measure: the measurements watch, no job runs. */
+  measuring(): void {
+    this.runPhase = 'measuring';
+    this.current = undefined;
   }
 
   jobsEnded(): void {

@@ -6,31 +6,17 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectHealthyExit } from '../helpers/healthy-exit.js';
 import { freePort, startPrometheus, type RunningPrometheus } from '../measure/prometheus-harness.js';
 import { burn } from '../helpers/burn-cli.js';
 import { startPushgateway, type RunningPushgateway } from './pushgateway-harness.js';
+import { quickstartJobConfig } from '../helpers/quickstart-job.js';
+import { startSim } from '../../src/sim/index.js';
+import { connectCluster } from '../../src/kube/index.js';
 
-const CONFIG = `global:
-  measurements:
-    - name: podLatency
-jobs:
-  - name: metered
-    jobIterations: 8
-    qps: 2
-    burst: 1
-    namespace: metered
-    podWait: false
-    waitWhenFinished: true
-    preLoadImages: false
-    maxWaitTimeout: 2m
-    objects:
-      - objectTemplate: ${resolve('workloads/quickstart/deployment.yaml')}
-        replicas: 1
-        inputVars: {podReplicas: 1, image: "registry.k8s.io/pause:3.10", workload: metered}
-`;
+const CONFIG = quickstartJobConfig({ name: 'metered', jobIterations: 8, qps: 2, burst: 1, podReplicas: 1, podWait: false });
 
 const VERDICT_OF_EXIT: Record<number, string> = { 0: 'pass', 5: 'inconclusive' };
 
@@ -163,4 +149,44 @@ describe('burn --metrics-port and --pushgateway against a real Prometheus and Pu
     expect(alone.code).toBe(1);
     expect(alone.stderr).toContain('--metrics-address needs --metrics-port');
   }, 120_000);
+
+  it('burn measure takes the same flags: serves its window live (phase measuring) and pushes its SLIs and verdict', async () => {
+    const kubeconfig = join(scratch, 'measure.kubeconfig');
+    const sim = await startSim({ nodes: 2, seed: 5, kubeconfigOut: kubeconfig });
+    const client = await connectCluster({ kubeconfig, qps: 100, burst: 100 });
+    try {
+      const uuid = `measured-${Math.random().toString(36).slice(2, 8)}`;
+      const run = burn('measure', '--kubeconfig', kubeconfig, '--duration', '6s', '--selector', 'app=measured', '--uuid', uuid, '--report-dir', join(scratch, 'measured'), '--user-metadata', join(scratch, 'meta.yaml'), '--metrics-port', String(burnPort), '--pushgateway', pushgateway.url);
+      await run.said('measuring podLatency, schedulingThroughput');
+      for (let i = 0; i < 3; i++) {
+        await client.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `measured-${i}`, namespace: 'default', labels: { app: 'measured' } }, spec: { containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10' }] } });
+      }
+      const live = await until('a scrape while burn measure watches', async () => {
+        const text = await (await fetch(`http://127.0.0.1:${burnPort}/metrics`)).text();
+        return sample(text, 'burn_phase', { job_name: '', phase: 'measuring', uuid }) === 1 && (sample(text, 'burn_requests_total', { verb: 'LIST', origin: 'burn' }) ?? 0) > 0 ? text : undefined;
+      });
+      expect(sample(live, 'burn_run_info', { uuid, target: 'real', platform: 'eks', release: '1.34' })).toBe(1);
+
+      const ran = await run;
+      expect(ran.code, ran.stderr).toBe(0);
+      expect(ran.stderr).toContain(`pushed to ${pushgateway.url}/metrics/job/burn/uuid/${uuid}/config@base64/=`);
+      await expect(fetch(`http://127.0.0.1:${burnPort}/metrics`)).rejects.toThrow();
+      const pushed = await pushgateway.metrics();
+      const group = { job: 'burn', uuid };
+      expect(sample(pushed, 'burn_run_verdict', { ...group, verdict: 'pass' })).toBe(1);
+      expect(sample(pushed, 'burn_run_exit_code', group)).toBe(0);
+      expect(sample(pushed, 'burn_sli_value', { ...group, slo: 'Pod startup latency', source: 'watch' })).toBeGreaterThan(0);
+      const found = await until('burn measure\'s verdict in Prometheus', async () => {
+        const r = await query(prometheus, `burn_run_verdict{uuid="${uuid}",verdict="pass"}`);
+        return r.length ? r : undefined;
+      });
+      expect(found[0]!.value[1]).toBe('1');
+    } finally {
+      await client.close();
+      await sim.stop();
+    }
+    const alone = await burn('measure', '--kubeconfig', kubeconfig, '--metrics-linger', '5s');
+    expect(alone.code).toBe(1);
+    expect(alone.stderr).toContain('--metrics-linger needs --metrics-port');
+  }, 300_000);
 });
