@@ -1,9 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { HistoryFormat } from '../report/index.js';
-import { UserError } from '../shared/errors.js';
 import { positiveInt } from './flags.js';
+import { runStoreOf, runStoreOptions, type RunStoreFlags } from './run-store-flags.js';
 
-export interface HistoryFlags {
+export interface HistoryFlags extends RunStoreFlags {
   match: Record<string, string>;
   metric?: string;
   last?: number;
@@ -12,9 +12,6 @@ export interface HistoryFlags {
   permutations?: number;
   minSegment?: number;
   format: HistoryFormat;
-  esServer?: string;
-  index?: string;
-  insecureSkipVerify?: boolean;
 }
 
 /** Listed where the flag is parsed so that `burn --help` loads no report code. */
@@ -40,11 +37,8 @@ function matchFlag(pair: string, previous: Record<string, string> = {}): Record<
 
 /** `burn history [STORE]`: prints each metric's series and change-points; returns 4 when the newest run got worse. */
 export async function runHistory(store: string | undefined, flags: HistoryFlags, out: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
-  const { searchIndexerFlags } = await import('./search-flags.js');
-  const search = searchIndexerFlags(flags, '--index');
-  if (search && store !== undefined) throw new UserError(`burn history: give a folder (${store}) or --es-server, not both`, { hint: 'leave out the folder to read the runs from OpenSearch' });
-  const { historyOf, renderHistory, folderStore } = await import('../report/index.js');
-  const runStore = search ? (await import('../indexers/index.js')).openSearchStore({ servers: search.esServers, index: search.defaultIndex, insecureSkipVerify: search.insecureSkipVerify }) : folderStore(store ?? 'reports');
+  const runStore = (await runStoreOf('history', { value: store, given: `a folder (${store})`, fallback: 'reports' }, flags))!;
+  const { historyOf, renderHistory } = await import('../report/index.js');
   const report = await historyOf({
     store: runStore,
     match: flags.match,
@@ -60,7 +54,7 @@ export async function runHistory(store: string | undefined, flags: HistoryFlags,
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('history')
     .description('series of every metric over the runs in a folder, with change-points; exit 4 when the newest run lies after a change for the worse')
     .argument('[store]', 'folder of run folders (default reports)')
@@ -76,11 +70,8 @@ export function register(program: Command): void {
     .option('--alpha <p>', 'largest permutation p-value that counts (default 0.01)', alphaFlag)
     .option('--permutations <n>', 'shuffles of the permutation test (default 999)', positiveInt)
     .option('--min-segment <n>', 'fewest runs on each side of a change-point (default 3)', positiveInt)
-    .option('--format <format>', `output: ${FORMATS.join(', ')} (a page with each series charted and its change-points marked: > history.html)`, formatFlag, 'table')
-    .option('--es-server <url>', 'read the runs from OpenSearch / Elasticsearch instead of a folder (with --index)')
-    .option('--index <name>', "the defaultIndex the runs were sent to (burn's own documents are in <name>-burn)")
-    .option('--insecure-skip-verify', "do not verify --es-server's TLS certificate")
-    .action(async (store: string | undefined, flags: HistoryFlags) => {
-      process.exitCode = await runHistory(store, flags);
-    });
+    .option('--format <format>', `output: ${FORMATS.join(', ')} (a page with each series charted and its change-points marked: > history.html)`, formatFlag, 'table');
+  runStoreOptions(command, 'the runs', 'a folder').action(async (store: string | undefined, flags: HistoryFlags) => {
+    process.exitCode = await runHistory(store, flags);
+  });
 }

@@ -56,6 +56,17 @@ function trafficConfig(traffic: string[]): string {
   return ['jobs:', '  - name: t', '    jobType: traffic', '    traffic:', ...traffic.map((l) => `    ${l}`), ''].join('\n');
 }
 
+/** A minimal run folder's run.json (what history and diff read of it): started `start`, with --user-metadata `metadata`. */
+function runJson(uuid: string, start: string, metadata: Record<string, string>): string {
+  return JSON.stringify({ uuid, start, configFile: 'c.yaml', configDigest: 'd'.repeat(64), cluster: { target: 'sim', k8sVersion: 'v1.34.0', totalNodes: 3 }, metadata });
+}
+
+/** A store `r/` of three 1.33 runs and a 1.34 candidate `cand/`, all on platform eks. */
+const historyStore: Record<string, string> = {
+  ...Object.fromEntries([1, 2, 3].map((i) => [`r/n${i}/run.json`, runJson(`n${i}`, `2026-11-0${i}T00:00:00Z`, { platform: 'eks', release: '1.33' })])),
+  'cand/run.json': runJson('cand', '2026-11-09T00:00:00Z', { platform: 'eks', release: '1.34' }),
+};
+
 const validate = ['validate', '-c', 'c.yaml'];
 const basic = { 'c.yaml': config(), 'pod.yaml': podTemplate };
 
@@ -255,6 +266,14 @@ export const cases: Case[] = [
   { name: 'index DIR without --es-server', files: {}, args: ['index', 'reports/x'], exit: 1, message: /burn index reports\/x: --es-server and --es-index are required to send a run folder/ },
   { name: 'index DIR with a bad --es-index', files: {}, args: ['index', 'reports/x', '--es-server', '{{CLOSED}}', '--es-index', '_kb'], exit: 1, message: /--es-index "_kb" starts with "_"/ },
   { name: 'index DIR that is not a run folder', files: { 'x/a.txt': 'x' }, args: ['index', 'x', '--es-server', '{{CLOSED}}', '--es-index', 'kb'], exit: 1, message: /x: not a burn run folder \(it has no run\.json\)/ },
+  { name: 'history --match a key no run has', files: historyStore, args: ['history', 'r', '--match', 'relase=1.33'], exit: 1, message: /--match relase: no run of r has the metadata key "relase" \(did you mean "release"\?\)\n.*from --user-metadata: platform, release/ },
+  { name: 'diff --baseline-history --match a key no run has', files: historyStore, args: ['diff', '--baseline-history', 'r', '--match', 'relase=1.33', 'cand'], exit: 1, message: /--match relase: no run of r has the metadata key "relase" \(did you mean "release"\?\)/ },
+  { name: 'diff --match a key the candidate lacks', files: historyStore, args: ['diff', '--baseline-history', 'r', '--match', 'platfrom', 'cand'], exit: 1, message: /--match platfrom: the candidate cand has no metadata key "platfrom" \(did you mean "platform"\?\)/ },
+  { name: 'diff --baseline-history with two folders', files: historyStore, args: ['diff', 'r/n1', 'cand', '--baseline-history', 'r'], exit: 1, message: /burn diff --baseline-history r: the baseline is the history query, so give only the CANDIDATE/ },
+  { name: 'diff --last without a baseline history', files: historyStore, args: ['diff', 'r/n1', 'cand', '--last', '3'], exit: 1, message: /burn diff: --last selects the runs of a baseline history, which is not given/ },
+  { name: 'diff --baseline-history and --es-server', files: historyStore, args: ['diff', '--baseline-history', 'r', '--es-server', '{{CLOSED}}', '--index', 'kb', 'cand'], exit: 1, message: /burn diff: give --baseline-history r or --es-server, not both/ },
+  { name: 'diff --es-server without --index', files: historyStore, args: ['diff', '--es-server', '{{CLOSED}}', 'cand'], exit: 1, message: /--es-server needs --index/ },
+  { name: 'diff --baseline-history no earlier run matches', files: historyStore, args: ['diff', '--baseline-history', 'r', '--match', 'release=1.32', 'cand'], exit: 1, message: /--baseline-history r: no run that started before the candidate matches release=1\.32/ },
   { name: 'history --es-server without --index', files: {}, args: ['history', '--es-server', '{{CLOSED}}'], exit: 1, message: /--es-server needs --index/ },
   { name: 'history --es-server and a folder', files: {}, args: ['history', 'reports', '--es-server', '{{CLOSED}}', '--index', 'kb'], exit: 1, message: /give a folder \(reports\) or --es-server, not both/ },
   { name: 'history --es-server nothing listens', files: {}, args: ['history', '--es-server', '{{CLOSED}}', '--index', 'kb'], exit: 1, message: /burn history: cannot read the runs from http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/ },

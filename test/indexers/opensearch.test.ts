@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentId, runFolderBatches, SearchClient } from '../../src/indexers/index.js';
 import { uuidQuery } from '../../src/indexers/opensearch-store.js';
@@ -9,39 +9,32 @@ import { openSearchSession } from '../../src/indexers/opensearch.js';
 import { burnCli } from '../helpers/burn-cli.js';
 import { expectHealthyExit } from '../helpers/healthy-exit.js';
 import { OPENSEARCH_START_TIMEOUT_MS, startOpenSearch, type OpenSearchNode } from '../helpers/opensearch.js';
+import { quickstartJobConfig } from '../helpers/quickstart-job.js';
 
 // The opensearch indexer against a real OpenSearch node (scripts/opensearch/up): a --sim run leaves
 // every document of its run folder in OpenSearch; with the indexer down the run loses nothing and
-// `burn index DIR` sends it later, again without duplicates; `burn history` reads the same runs
-// from OpenSearch as from their folders.
+// `burn index DIR` sends it later, again without duplicates; `burn history` and `burn diff
+// --baseline-history` read the same runs from OpenSearch as from their folders.
 
 const INDEX = `burn-test-${Math.random().toString(36).slice(2, 8)}`;
 const RUN_TIMEOUT_MS = 300_000;
 
 // The server comes from the environment when the config is rendered, so every run has the same
 // config file (one config digest: one history series) whether its indexer is up or down.
-const CONFIG = `metricsEndpoints:
+const CONFIG = quickstartJobConfig({
+  name: 'nightly',
+  jobIterations: 2,
+  qps: 20,
+  burst: 20,
+  podReplicas: 2,
+  podWait: true,
+  preamble: `metricsEndpoints:
   - indexer:
       type: opensearch
       esServers: ["{{ .BURN_TEST_ES_SERVER }}"]
       defaultIndex: ${INDEX}
-global:
-  measurements:
-    - name: podLatency
-jobs:
-  - name: nightly
-    jobIterations: 2
-    qps: 20
-    burst: 20
-    namespace: nightly
-    podWait: true
-    preLoadImages: false
-    maxWaitTimeout: 2m
-    objects:
-      - objectTemplate: ${resolve('workloads/quickstart/deployment.yaml')}
-        replicas: 1
-        inputVars: {podReplicas: 2, image: "registry.k8s.io/pause:3.10", workload: nightly}
-`;
+`,
+});
 
 /** A URL where nothing listens: a port the kernel handed out and that was closed again. */
 async function closedUrl(): Promise<string> {
@@ -163,5 +156,27 @@ describe('the opensearch indexer against a real OpenSearch', () => {
     expect(folders.runs.length).toBe(3);
     expect(folders.metrics.length).toBeGreaterThan(5);
     expect(comparable(fromStore.stdout)).toEqual(folders);
+  }, RUN_TIMEOUT_MS);
+
+  it('burn diff with the baseline history in OpenSearch judges a run as with the same history in folders', async () => {
+    const ran = await run('night-4', node.url);
+    expectHealthyExit(ran.code, ran.stderr);
+    const candidate = join(runs(), 'night-4');
+    const fromFolders = await burnCli(['diff', '--baseline-history', runs(), candidate, '--format', 'json']);
+    const fromStore = await burnCli(['diff', '--es-server', node.url, '--index', INDEX, candidate, '--format', 'json']);
+    expect(fromStore.code, fromStore.stderr).toBe(fromFolders.code);
+    const comparable = (text: string) => {
+      const report = JSON.parse(text) as { baseline: { spec: string; runs: Array<{ dir?: string }> }; comparison: { metrics: Array<{ noise: { method: string } }> } };
+      for (const r of report.baseline.runs) delete r.dir;
+      report.baseline.spec = report.baseline.spec.replace(/^.*?: /, '');
+      return report;
+    };
+    const folders = comparable(fromFolders.stdout);
+    // The three nights before it, never the candidate itself (it is in both stores too).
+    expect(folders.baseline.runs).toHaveLength(3);
+    expect(folders.baseline.spec).toMatch(/^the newest 3 run\(s\) before the candidate with config-digest=[0-9a-f]+, target=sim$/);
+    expect(folders.comparison.metrics.some((m) => m.noise.method === 'series')).toBe(true);
+    expect(comparable(fromStore.stdout)).toEqual(folders);
+    expect(JSON.parse(fromStore.stdout).baseline.spec).toContain(`index ${INDEX}: the newest 3 run(s)`);
   }, RUN_TIMEOUT_MS);
 });

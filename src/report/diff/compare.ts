@@ -6,6 +6,7 @@ import { bootstrapQuantileDifference, type Interval } from './bootstrap.js';
 import { mannWhitneyP } from './rank-test.js';
 import type { Direction, MetricUnit, RunMetric } from './metrics.js';
 import { toleranceFor, type DiffRules, type ToleranceRule } from './rules.js';
+import { MIN_SERIES_RUNS, seriesNoise } from './series-noise.js';
 
 /**
  * regression/improvement: beyond tolerance and beyond noise; unchanged: within either;
@@ -19,7 +20,7 @@ export type Verdict = 'regression' | 'improvement' | 'unchanged' | 'not enough d
  * How the noise was judged: bootstrap interval over per-pod samples, over repeated runs' figures,
  * a rank test on the samples (a quantile whose tail holds too few samples to bootstrap), or not at all.
  */
-export type NoiseMethod = 'bootstrap-samples' | 'bootstrap-runs' | 'mann-whitney' | 'none';
+export type NoiseMethod = 'bootstrap-samples' | 'bootstrap-runs' | 'mann-whitney' | 'series' | 'none';
 
 /** A bootstrap interval of a quantile needs this many samples beyond it on each side (the P99 of 20 pods is their maximum). */
 export const MIN_TAIL_SAMPLES = 5;
@@ -35,6 +36,8 @@ export interface Noise {
   /** Mann-Whitney two-sided p-value, and the level it had to beat (Bonferroni over the diff's rank tests). */
   pValue?: number;
   alpha?: number;
+  /** Against a baseline series: its range and the half-width of its prediction interval around its mean. */
+  series?: { low: number; high: number; mean: number; halfWidth: number };
 }
 
 export interface MetricComparison {
@@ -121,14 +124,15 @@ function tailIsThin(ms: RunMetric[], q: number): boolean {
   return n * Math.min(q, 1 - q) < MIN_TAIL_SAMPLES;
 }
 
-type NoisePlan = { kind: 'bootstrap-samples'; base: number[][]; cand: number[][]; q: number } | { kind: 'bootstrap-runs' } | { kind: 'mann-whitney' } | { kind: 'none' };
+type NoisePlan = { kind: 'bootstrap-samples'; base: number[][]; cand: number[][]; q: number } | { kind: 'bootstrap-runs' } | { kind: 'mann-whitney' } | { kind: 'series' } | { kind: 'none' };
 
 function sampleCount(ms: RunMetric[]): number {
   return ms.reduce((sum, m) => sum + (m.samples?.values.length ?? 0), 0);
 }
 
-/** Which noise judgement the sides allow. */
-function planNoise(base: RunMetric[], cand: RunMetric[]): NoisePlan {
+/** Which noise judgement the sides allow; a baseline series (--baseline-history) is judged as a series. */
+function planNoise(base: RunMetric[], cand: RunMetric[], series = false): NoisePlan {
+  if (series && base.length >= MIN_SERIES_RUNS && cand.length === 1) return { kind: 'series' };
   const withSamples = (ms: RunMetric[]) => ms.every((m) => m.samples && m.samples.values.length > 0) && sampleCount(ms) >= MIN_SAMPLES;
   const sampled = withSamples(base) && withSamples(cand);
   const q = base[0]!.samples?.q ?? 0.5;
@@ -147,9 +151,9 @@ function rankTestAlpha(rules: DiffRules, rankTests: number): number {
   return (1 - rules.confidence) / Math.max(1, rankTests);
 }
 
-function judgeNoise(base: RunMetric[], cand: RunMetric[], rules: DiffRules, intervals: SampleIntervals, alpha: number): Noise & { beyond: boolean } {
+function judgeNoise(base: RunMetric[], cand: RunMetric[], rules: DiffRules, intervals: SampleIntervals, alpha: number, seriesAlpha: number, series: boolean): Noise & { beyond: boolean } {
   const confidence = rules.confidence;
-  const plan = planNoise(base, cand);
+  const plan = planNoise(base, cand, series);
   const excludesZero = (i: Interval) => i.low > 0 || i.high < 0;
   switch (plan.kind) {
     case 'bootstrap-samples': {
@@ -159,6 +163,10 @@ function judgeNoise(base: RunMetric[], cand: RunMetric[], rules: DiffRules, inte
     case 'bootstrap-runs': {
       const [interval] = bootstrapQuantileDifference(base.map((m) => [m.value]), cand.map((m) => [m.value]), [0.5], { resamples: rules.resamples, seed: rules.seed, confidence });
       return { method: plan.kind, confidence, interval, beyond: excludesZero(interval!) };
+    }
+    case 'series': {
+      const { beyond, ...range } = seriesNoise(base.map((m) => m.value), cand[0]!.value, seriesAlpha);
+      return { method: plan.kind, confidence, alpha: seriesAlpha, series: range, beyond };
     }
     case 'mann-whitney': {
       const pValue = mannWhitneyP(base.flatMap((m) => m.samples!.values), cand.flatMap((m) => m.samples!.values));
@@ -185,7 +193,7 @@ function notEnoughData(base: RunMetric[], cand: RunMetric[]): string {
   return 'beyond tolerance, but one run per side and no samples cannot tell it from noise: repeat the runs';
 }
 
-function compareOne(id: string, base: RunMetric[], cand: RunMetric[], rules: DiffRules, intervals: SampleIntervals, alpha: number): MetricComparison | undefined {
+function compareOne(id: string, base: RunMetric[], cand: RunMetric[], rules: DiffRules, intervals: SampleIntervals, alpha: number, seriesAlpha: number, series: boolean): MetricComparison | undefined {
   const tolerance = toleranceFor(id, rules);
   if (tolerance.ignore) return undefined;
   const first = base[0]!;
@@ -196,7 +204,7 @@ function compareOne(id: string, base: RunMetric[], cand: RunMetric[], rules: Dif
   const changePercent = scale > 0 ? (100 * change) / scale : change === 0 ? 0 : Math.sign(change) * Infinity;
   const worse = first.direction === 'lower-is-better' ? change > 0 : change < 0;
   const beyondTolerance = Math.abs(changePercent) > tolerance.percent && Math.abs(change) > tolerance.absolute;
-  const { beyond: beyondNoise, ...noise } = judgeNoise(base, cand, rules, intervals, alpha);
+  const { beyond: beyondNoise, ...noise } = judgeNoise(base, cand, rules, intervals, alpha, seriesAlpha, series);
   const nowFails = first.threshold !== undefined && base.every((m) => m.passed) && cand.some((m) => m.passed === false);
   let verdict: Verdict = 'unchanged';
   let reason: string;
@@ -212,7 +220,9 @@ function compareOne(id: string, base: RunMetric[], cand: RunMetric[], rules: Dif
     verdict = 'not enough data';
     reason = notEnoughData(base, cand);
   } else if (!beyondNoise) {
-    reason = noise.interval
+    reason = noise.series
+      ? `within the baseline series' noise (inside its range or its prediction interval, level ${formatAlpha(noise.alpha!)})`
+      : noise.interval
       ? `within noise (the ${Math.round(rules.confidence * 100)}% interval of the change includes 0)`
       : `within noise (Mann-Whitney p = ${noise.pValue!.toFixed(3)} >= ${formatAlpha(noise.alpha!)})`;
   } else {
@@ -235,22 +245,29 @@ function compareOne(id: string, base: RunMetric[], cand: RunMetric[], rules: Dif
   };
 }
 
-/** Compares every metric both sides have; each side is a list of runs' metrics. */
-export function compareSides(baseline: RunMetric[][], candidate: RunMetric[][], rules: DiffRules): Comparison {
+/**
+ * Compares every metric both sides have; each side is a list of runs' metrics. With `series` (the
+ * baseline is a history query) a candidate run is judged against the baseline runs' spread.
+ */
+export function compareSides(baseline: RunMetric[][], candidate: RunMetric[][], rules: DiffRules, series = false): Comparison {
   const base = byId(baseline);
   const cand = byId(candidate);
   const pairs = [...base].filter(([id]) => cand.has(id) && !toleranceFor(id, rules).ignore).map(([id, b]) => ({ id, b, c: cand.get(id)! }));
   const intervals = new SampleIntervals(rules);
   let rankTests = 0;
+  let seriesTests = 0;
   for (const { b, c } of pairs) {
-    const plan = planNoise(b, c);
+    const plan = planNoise(b, c, series);
     if (plan.kind === 'bootstrap-samples') intervals.request(plan.base, plan.cand, plan.q);
     if (plan.kind === 'mann-whitney') rankTests++;
+    if (plan.kind === 'series') seriesTests++;
   }
   const alpha = rankTestAlpha(rules, rankTests);
+  // As the rank tests: the diff's series tests share 1 - confidence (Bonferroni).
+  const seriesAlpha = rankTestAlpha(rules, seriesTests);
   const metrics: MetricComparison[] = [];
   for (const { id, b, c } of pairs) {
-    const compared = compareOne(id, b, c, rules, intervals, alpha);
+    const compared = compareOne(id, b, c, rules, intervals, alpha, seriesAlpha, series);
     if (compared) metrics.push(compared);
   }
   const ignored = (id: string) => toleranceFor(id, rules).ignore === true;

@@ -5,14 +5,17 @@ import { runMetrics } from './metrics.js';
 import { loadRules, type DiffRules } from './rules.js';
 import { readSide } from './sides.js';
 import type { RunFolder } from '../run-folder.js';
+import { baselineFromHistory, type BaselineQuery } from '../history/baseline.js';
 
 export { renderDiff, DIFF_FORMATS, type DiffFormat } from './render.js';
 export { parseRules, DEFAULT_TOLERANCES, type DiffRules, type ToleranceRule } from './rules.js';
 export type { MetricComparison, Comparison } from './compare.js';
 
 export interface DiffOptions {
-  /** A run folder, a comma-separated list of them, or a glob in the last segment ("reports/base-*"). */
+  /** A run folder, a comma-separated list of them, or a glob in the last segment ("reports/base-*"); unused with baselineHistory. */
   baseline: string;
+  /** The baseline is a history query: the newest runs of a store that match the candidate (--baseline-history). */
+  baselineHistory?: BaselineQuery;
   candidate: string;
   /** YAML rules file (tolerances, confidence, resamples, seed). */
   rulesFile?: string;
@@ -85,12 +88,14 @@ function sideWarnings(base: DiffSide, cand: DiffSide): string[] {
 
 export async function diffRuns(options: DiffOptions): Promise<DiffReport> {
   const rules = await loadRules(options.rulesFile);
-  const baseline = await readSide(options.baseline, 'BASELINE');
   const candidate = await readSide(options.candidate, 'CANDIDATE');
-  const comparison = compareSides(baseline.map(runMetrics), candidate.map(runMetrics), rules);
+  const history = options.baselineHistory ? await baselineFromHistory(options.baselineHistory, candidate) : undefined;
+  const baseline = history ? history.folders : await readSide(options.baseline, 'BASELINE');
+  const comparison = compareSides(baseline.map(runMetrics), candidate.map(runMetrics), rules, history !== undefined);
   const count = (v: string) => comparison.metrics.filter((m) => m.verdict === v).length;
   const summary = { regressions: count('regression'), improvements: count('improvement'), unchanged: count('unchanged'), notEnoughData: count('not enough data'), notJudged: count('not judged') };
-  const base = { spec: options.baseline, runs: baseline.map(runFacts) };
+  const spec = history ? `${options.baselineHistory!.store.name}: the newest ${baseline.length} run(s) before the candidate with ${Object.entries(history.match).map(([k, v]) => `${k}=${v}`).join(', ')}` : options.baseline;
+  const base = { spec, runs: baseline.map(runFacts) };
   const cand = { spec: options.candidate, runs: candidate.map(runFacts) };
   return {
     baseline: base,

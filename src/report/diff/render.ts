@@ -30,6 +30,7 @@ function changeCell(m: MetricComparison): string {
 
 /** "CI +1.20s..+2.10s" (over samples), "runs CI ..." (over repeated runs), "MW p<0.001", "-". */
 function noiseCell(m: MetricComparison): string {
+  if (m.noise.series) return `series ${formatValue(m.noise.series.low, m.unit)}..${formatValue(m.noise.series.high, m.unit)}`;
   if (m.noise.pValue !== undefined) return `MW p${m.noise.pValue < 0.001 ? '<0.001' : `=${m.noise.pValue.toFixed(3)}`}`;
   if (!m.noise.interval) return '-';
   const { low, high } = m.noise.interval;

@@ -4,7 +4,8 @@
  * whose newest segment is worse than the one before it is what a nightly job should hear about.
  */
 import { basename } from 'node:path';
-import { ExitCode } from '../../shared/errors.js';
+import { ExitCode, UserError } from '../../shared/errors.js';
+import { didYouMean } from '../../shared/suggest.js';
 import { runMetrics, type Direction, type MetricUnit, type RunMetric } from '../diff/metrics.js';
 import { globToRegExp, loadRules, toleranceFor, type DiffRules } from '../diff/rules.js';
 import type { RunFolder } from '../run-folder.js';
@@ -86,7 +87,7 @@ const FACT_KEYS = ['config', 'config-digest', 'target', 'k8s-version', 'nodes', 
 /** A series mixes runs of one config on one kind of target unless the user says otherwise. */
 const DEFAULT_MATCH_KEYS = ['config-digest', 'target'] as const;
 
-function factsOf(folder: RunFolder): RunFacts {
+export function factsOf(folder: RunFolder): RunFacts {
   const { meta } = folder;
   const facts: RunFacts = {
     config: basename(meta.configFile),
@@ -163,6 +164,57 @@ function seriesOf(runs: HistoryRun[], metricsByRun: RunMetric[][], rules: DiffRu
   return out;
 }
 
+/**
+ * A `--match` key that no run of the store has would silently match nothing (a typo such as
+ * `relase`): refused, naming the keys the runs have. Without runs there is nothing to check against.
+ */
+export function refuseUnknownKeys(keys: string[], folders: RunFolder[], store: string): void {
+  if (folders.length === 0) return;
+  const known = new Set<string>(FACT_KEYS);
+  for (const folder of folders) for (const key of Object.keys(factsOf(folder))) known.add(key);
+  for (const key of keys) {
+    if (known.has(key)) continue;
+    const suggestion = didYouMean(key, known);
+    const userKeys = [...known].filter((k) => !(FACT_KEYS as readonly string[]).includes(k));
+    throw new UserError(`--match ${key}: no run of ${store} has the metadata key "${key}"${suggestion ? ` (${suggestion})` : ''}`, {
+      hint: `the runs' keys: ${FACT_KEYS.join(', ')}${userKeys.length ? `, and from --user-metadata: ${userKeys.sort().join(', ')}` : ' (no --user-metadata keys)'}`,
+    });
+  }
+}
+
+/**
+ * The runs with every fact of `match`, oldest first. The default keys (config digest, target) not in
+ * `match` are taken from `reference` (a diff's candidate), else from the newest run that matches.
+ */
+export function selectRuns(
+  folders: RunFolder[],
+  given: Record<string, string>,
+  where: { reference?: RunFacts } = {},
+): { chosen: Array<{ folder: RunFolder; facts: RunFacts }>; match: Record<string, string>; defaultedMatch: string[]; skipped: HistoryReport['skipped'] } {
+  const all = folders.map((folder) => ({ folder, facts: factsOf(folder) })).sort((a, b) => a.folder.meta.start.localeCompare(b.folder.meta.start));
+  const match = { ...given };
+  const matches = (facts: RunFacts) => Object.entries(match).every(([k, v]) => facts[k] === v);
+  const newest = where.reference ?? all.filter(({ facts }) => matches(facts)).at(-1)?.facts;
+  const defaultedMatch: string[] = [];
+  if (newest) {
+    for (const key of DEFAULT_MATCH_KEYS) {
+      if (!(key in match)) {
+        match[key] = newest[key]!;
+        defaultedMatch.push(key);
+      }
+    }
+  }
+  const chosen = all.filter(({ facts }) => matches(facts));
+  const skipped: HistoryReport['skipped'] = [];
+  for (const { folder, facts } of all) {
+    if (!chosen.some((c) => c.folder === folder)) {
+      const differs = Object.entries(match).filter(([k, v]) => facts[k] !== v).map(([k, v]) => `${k} is ${facts[k] ?? '(unset)'}, not ${v}`);
+      skipped.push({ dir: folder.dir, reason: `does not match: ${differs.join('; ')}` });
+    }
+  }
+  return { chosen, match, defaultedMatch, skipped };
+}
+
 export async function historyOf(options: HistoryOptions): Promise<HistoryReport> {
   const rules = await loadRules(options.rulesFile);
   const settings = {
@@ -171,27 +223,11 @@ export async function historyOf(options: HistoryOptions): Promise<HistoryReport>
     minSegment: options.minSegment ?? DEFAULT_CHANGE_POINT_OPTIONS.minSegment,
   };
   const { folders, skipped } = await options.store.runs();
-  const all = folders
-    .map((folder) => ({ folder, facts: factsOf(folder) }))
-    .sort((a, b) => a.folder.meta.start.localeCompare(b.folder.meta.start));
-  const match = { ...options.match };
-  const newest = all.filter(({ facts }) => Object.entries(match).every(([k, v]) => facts[k] === v)).at(-1);
-  const defaultedMatch: string[] = [];
-  if (newest) {
-    for (const key of DEFAULT_MATCH_KEYS) {
-      if (!(key in match)) {
-        match[key] = newest.facts[key]!;
-        defaultedMatch.push(key);
-      }
-    }
-  }
-  let chosen = all.filter(({ facts }) => Object.entries(match).every(([k, v]) => facts[k] === v));
-  for (const { folder, facts } of all) {
-    if (!chosen.some((c) => c.folder === folder)) {
-      const differs = Object.entries(match).filter(([k, v]) => facts[k] !== v).map(([k, v]) => `${k} is ${facts[k] ?? '(unset)'}, not ${v}`);
-      skipped.push({ dir: folder.dir, reason: `does not match: ${differs.join('; ')}` });
-    }
-  }
+  refuseUnknownKeys(Object.keys(options.match), folders, options.store.name);
+  const selected = selectRuns(folders, options.match);
+  const { match, defaultedMatch } = selected;
+  let chosen = selected.chosen;
+  skipped.push(...selected.skipped);
   if (options.last !== undefined) chosen = chosen.slice(-options.last);
   const runs: HistoryRun[] = chosen.map(({ folder, facts }) => ({ dir: folder.dir, uuid: folder.meta.uuid, start: folder.meta.start, facts }));
   const pattern = options.metric === undefined ? undefined : globToRegExp(options.metric);

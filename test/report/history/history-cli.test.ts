@@ -1,30 +1,15 @@
 import { mkdtemp, rm, symlink, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectHealthyExit } from '../../helpers/healthy-exit.js';
 import { burn } from '../../helpers/burn-cli.js';
+import { quickstartJobConfig } from '../../helpers/quickstart-job.js';
 
 // `burn history` over real --sim run folders: 12 nights of the default simulator (no change), and
 // 8 default nights followed by 4 on the slow-pods profile (pods take seconds longer to start).
 
-const CONFIG = `global:
-  measurements:
-    - name: podLatency
-jobs:
-  - name: nightly
-    jobIterations: 2
-    qps: 20
-    burst: 20
-    namespace: nightly
-    podWait: true
-    preLoadImages: false
-    maxWaitTimeout: 2m
-    objects:
-      - objectTemplate: ${resolve('workloads/quickstart/deployment.yaml')}
-        replicas: 1
-        inputVars: {podReplicas: 3, image: "registry.k8s.io/pause:3.10", workload: nightly}
-`;
+const CONFIG = quickstartJobConfig({ name: 'nightly', jobIterations: 2, qps: 20, burst: 20, podReplicas: 3, podWait: true });
 
 /** Runs at most `limit` of the tasks at once, in order. */
 async function inBatches(tasks: Array<() => Promise<void>>, limit: number): Promise<void> {
@@ -40,15 +25,20 @@ describe('burn history over --sim run folders', () => {
   let scratch: string;
   let steady: string;
   let regressed: string;
+  let runs: string;
 
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'burn-history-'));
     const config = join(scratch, 'nightly.yaml');
     await writeFile(config, CONFIG);
-    const runs = join(scratch, 'runs');
-    const night = (name: string, profile: string) => async () => {
+    runs = join(scratch, 'runs');
+    // The slow nights stand for the next release: `--match release=...` tells the two apart.
+    const release = { default: join(scratch, 'release-1.33.yaml'), 'slow-pods': join(scratch, 'release-1.34.yaml') };
+    await writeFile(release.default, 'platform: eks\nrelease: "1.33"\n');
+    await writeFile(release['slow-pods'], 'platform: eks\nrelease: "1.34"\n');
+    const night = (name: string, profile: 'default' | 'slow-pods') => async () => {
       const uuid = `${name}-${Math.random().toString(36).slice(2, 8)}`;
-      const ran = await burn('init', '-c', config, '--sim', '--sim-profile', profile, '--uuid', uuid, '--report-dir', join(runs, name));
+      const ran = await burn('init', '-c', config, '--sim', '--sim-profile', profile, '--uuid', uuid, '--user-metadata', release[profile], '--report-dir', join(runs, name));
       // A slow-pods night may breach the pod startup SLO (exit 4): that is the point of it.
       if (profile === 'slow-pods') expect([0, 4, 5], ran.stderr).toContain(ran.code);
       else expectHealthyExit(ran.code, ran.stderr);
@@ -118,5 +108,61 @@ describe('burn history over --sim run folders', () => {
     expect(badMatch.code).not.toBe(0);
     expect(badMatch.stderr).toContain('"platform" is not key=value');
     expect(badMatch.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  interface DiffJson {
+    baseline: { spec: string; runs: Array<{ uuid: string }> };
+    comparison: { metrics: Array<{ id: string; verdict: string; noise: { method: string } }> };
+    summary: { regressions: number };
+  }
+
+  it('burn diff --baseline-history: a slow night against the newest 10 good ones is a regression, judged by their noise, exit 4', async () => {
+    const ran = await burn('diff', '--baseline-history', steady, join(runs, 'slow-04'), '--format', 'json');
+    expect(ran.code, ran.stdout + ran.stderr).toBe(4);
+    const report = JSON.parse(ran.stdout) as DiffJson;
+    expect(report.baseline.runs).toHaveLength(10);
+    expect(report.baseline.spec).toContain(`${steady}: the newest 10 run(s) before the candidate with config-digest=`);
+    const startup = report.comparison.metrics.find((m) => m.id === 'podStartup/nightly/P99');
+    expect(startup, JSON.stringify(report.comparison.metrics.map((m) => m.id))).toMatchObject({ verdict: 'regression', noise: { method: 'series' } });
+  });
+
+  it('burn diff --baseline-history: a good night against the good nights before it is no regression, exit 0', async () => {
+    const ran = await burn('diff', '--baseline-history', steady, '--last', '8', join(runs, 'default-12'), '--format', 'json');
+    expect(ran.code, ran.stdout + ran.stderr).toBe(0);
+    const report = JSON.parse(ran.stdout) as DiffJson;
+    // Only runs that started before the candidate, never the candidate itself.
+    expect(report.baseline.runs.length).toBeGreaterThanOrEqual(3);
+    expect(report.baseline.runs.length).toBeLessThanOrEqual(8);
+    expect(report.baseline.runs.map((r) => r.uuid).some((u) => u.startsWith('default-12-'))).toBe(false);
+    expect(report.summary.regressions).toBe(0);
+  });
+
+  it('release A vs release B: --match release=1.33 takes only the older release as the baseline', async () => {
+    // runs/ holds both releases; the candidate is a 1.34 night.
+    const ran = await burn('diff', '--baseline-history', runs, '--match', 'release=1.33', '--last', '5', join(runs, 'slow-04'), '--format', 'json');
+    expect(ran.code, ran.stdout + ran.stderr).toBe(4);
+    const report = JSON.parse(ran.stdout) as DiffJson;
+    expect(report.baseline.runs).toHaveLength(5);
+    expect(report.baseline.runs.every((r) => r.uuid.startsWith('default-'))).toBe(true);
+    expect(report.baseline.spec).toContain('release=1.33');
+    // `--match platform` alone: the candidate's own value (eks), which every run has.
+    const same = await burn('diff', '--baseline-history', runs, '--match', 'release=1.33', '--match', 'platform', join(runs, 'slow-04'), '--format', 'json');
+    expect(same.code, same.stderr).toBe(4);
+    expect((JSON.parse(same.stdout) as DiffJson).baseline.spec).toContain('platform=eks');
+  });
+
+  it('a --match key no run has is refused with the keys the runs have, not silently matched to nothing', async () => {
+    const history = await burn('history', runs, '--match', 'relase=1.33');
+    expect(history.code).toBe(1);
+    expect(history.stdout).toBe('');
+    expect(history.stderr).toContain(`--match relase: no run of ${runs} has the metadata key "relase" (did you mean "release"?)`);
+    expect(history.stderr).toContain('from --user-metadata: platform, release');
+    expect(history.stderr).not.toMatch(/\n\s+at /);
+    const diff = await burn('diff', '--baseline-history', runs, '--match', 'relase=1.33', join(runs, 'slow-04'));
+    expect(diff.code).toBe(1);
+    expect(diff.stderr).toContain('did you mean "release"?');
+    const alone = await burn('diff', '--baseline-history', runs, '--match', 'platfrom', join(runs, 'slow-04'));
+    expect(alone.code).toBe(1);
+    expect(alone.stderr).toContain('has no metadata key "platfrom" (did you mean "platform"?)');
   });
 });
