@@ -142,7 +142,7 @@ function trafficLines(folder: RunFolder, detail: SummaryDetail): string[] {
   return windows.map((d) => {
     const failures = [...Object.entries(isObject(d.failedByStatus) ? d.failedByStatus : {}), ...Object.entries(isObject(d.failedByError) ? d.failedByError : {})].map(([k, v]) => `${k}: ${String(v)}`);
     const figures = ['P50', 'P90', 'P99', 'P99.9', 'max'].map((k) => `${k === 'max' ? 'max' : k.toLowerCase()} ${formatMs(num(d[k], 0))}`).join(' ');
-    return `${str(d.jobName)} ${str(d.quantileName)}: ${num(d.sent, 0)} sent (${num(d.sentRate, 0).toFixed(1)} req/s), ${num(d.succeeded, 0)} succeeded, ${num(d.failed, 0)} failed${failures.length ? ` (${failures.join(', ')})` : ''}, ${num(d.dropped, 0)} dropped, ${num(d.late, 0)} late; ${figures}`;
+    return `${str(d.jobName)} ${str(d.quantileName)}: ${num(d.sent, 0)} sent (${num(d.sentRate, 0).toFixed(1)}${d.targetRate === undefined ? '' : ` of ${num(d.targetRate, 0).toFixed(1)}`} req/s), ${num(d.succeeded, 0)} succeeded, ${num(d.failed, 0)} failed${failures.length ? ` (${failures.join(', ')})` : ''}, ${num(d.dropped, 0)} dropped, ${num(d.late, 0)} late; ${figures}`;
   });
 }
 

@@ -1,20 +1,24 @@
 /**
  * One load generator: sends its share of the timeline's arrivals at their intended instants
  * (open model), whatever the server does. An arrival that finds maxInFlight requests in flight is
- * dropped and counted; latency runs from the intended start to the answer's last byte, so a slow
- * server or a late sender shows in the figures rather than slowing the load (no coordinated omission).
+ * dropped and counted; latency runs from the intended start to the answer's last byte.
+ *
+ * The loop keeps to the ideal timeline: each time it wakes it sends, in one batch, every arrival
+ * whose instant has come, then sleeps until the next one (a timer, never a busy wait: the machine is
+ * shared). Instants are fixed on the timeline, so a late wake-up never shifts the ones after it. A
+ * request sent more than lateAfter after its instant is counted late: burn's own loop held it back.
+ * The hot path allocates one small object per request (its undici dispatch handler) and no
+ * closure, promise, stream or AbortController.
  */
 import { readFile } from 'node:fs/promises';
 import { cpuUsage } from 'node:process';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import type { TrafficSpec } from '../config/index.js';
 import { nowMs } from '../shared/clock.js';
-import { pause } from '../shared/sleep.js';
-import { TrafficRecorder, type Outcome } from './recorder.js';
-import { arrivals, timelineMs, type Arrival } from './schedule.js';
+import { secondOf, TrafficRecorder } from './recorder.js';
+import { ArrivalCursor, timelineMs } from './schedule.js';
 import type { TrafficSummary } from './summary.js';
 
-/** A target with its URL known (a Service's resolved to an address). */
 export interface ResolvedTarget {
   url: string;
   method: string;
@@ -37,16 +41,15 @@ export interface AgentPlan {
   onProgress?: (handled: number) => void;
 }
 
+/** A target as undici's dispatch options, built once and reused for every request to it. */
 interface Prepared {
   pool: Pool;
-  path: string;
-  method: string;
-  headers: Record<string, string>;
-  body: string | undefined;
+  options: Dispatcher.DispatchOptions;
 }
 
 /** Picks a target for arrival n by weight, spreading each target's arrivals evenly over the timeline. */
 export function targetPicker(weights: readonly number[]): (n: number) => number {
+  if (weights.length === 1) return () => 0;
   const sum = weights.reduce((a, b) => a + b, 0);
   const bounds: number[] = [];
   let acc = 0;
@@ -54,8 +57,8 @@ export function targetPicker(weights: readonly number[]): (n: number) => number 
   const GOLDEN = 0.6180339887498949;
   return (n) => {
     const f = (n * GOLDEN) % 1;
-    const i = bounds.findIndex((b) => f < b);
-    return i === -1 ? weights.length - 1 : i;
+    for (let i = 0; i < bounds.length; i++) if (f < bounds[i]!) return i;
+    return weights.length - 1;
   };
 }
 
@@ -72,7 +75,7 @@ export function errorName(err: unknown): string {
 async function preparePools(spec: TrafficSpec, targets: readonly ResolvedTarget[], caPem?: string): Promise<{ prepared: Prepared[]; pools: Pool[] }> {
   const ca = caPem ?? (spec.tls.ca ? await readFile(spec.tls.ca, 'utf8') : undefined);
   const byOrigin = new Map<string, Pool>();
-  const prepared = targets.map((t) => {
+  const prepared = targets.map((t): Prepared => {
     const url = new URL(t.url);
     let pool = byOrigin.get(url.origin);
     if (!pool) {
@@ -80,94 +83,219 @@ async function preparePools(spec: TrafficSpec, targets: readonly ResolvedTarget[
         connections: spec.connections,
         pipelining: 1,
         keepAliveTimeout: 30_000,
-        headersTimeout: spec.timeoutMs,
-        bodyTimeout: spec.timeoutMs,
+        // The agent's sweep times requests out (one timer for all, not undici's one per request).
+        headersTimeout: 0,
+        bodyTimeout: 0,
         connect: { rejectUnauthorized: !spec.tls.insecureSkipVerify, ...(ca ? { ca } : {}), ...(spec.tls.serverName ? { servername: spec.tls.serverName } : {}) },
       });
       byOrigin.set(url.origin, pool);
     }
-    return { pool, path: `${url.pathname}${url.search}`, method: t.method, headers: t.headers, body: t.body === '' ? undefined : t.body };
+    const headers = Object.entries(t.headers).flat();
+    return { pool, options: { path: `${url.pathname}${url.search}`, method: t.method as Dispatcher.HttpMethod, headers, ...(t.body === '' ? {} : { body: t.body }) } };
   });
   return { prepared, pools: [...byOrigin.values()] };
 }
 
-const immediate = () => new Promise<void>((resolve) => setImmediate(resolve));
-const ignore = () => undefined;
+const TIMED_OUT = new DOMException('the request timed out', 'TimeoutError');
+const STOPPED = new DOMException('the traffic job was stopped', 'AbortError');
+/** Arrivals sent in one go before answers get a turn, when many are due at once (a late wake-up). */
+const BATCH = 64;
+/**
+ * Node's timers fire on whole milliseconds, up to one after the instant asked for: a wake-up also
+ * sends the arrivals due within the next millisecond, a little early rather than a little late.
+ * An early request's latency counts from its send (never shorter than the exchange took).
+ */
+const AHEAD_MS = 1;
+
+/** One request: its undici dispatch handler (undici's own handler interface, which it calls without wrapping) and its place on the timeline. */
+class Exchange implements Dispatcher.DispatchHandler {
+  private abortRequest: ((err?: Error) => void) | undefined = undefined;
+  status = 0;
+  /** Recorded already (answered, failed, timed out or stopped): later callbacks are ignored. */
+  ended = false;
+
+  constructor(
+    private readonly sender: Sender,
+    readonly stage: number,
+    readonly second: number,
+    /** The latency's start (epoch ms). */
+    readonly fromMs: number,
+    readonly sentMs: number,
+  ) {}
+
+  onConnect(abort: (err?: Error) => void): void {
+    // Timed out or stopped while it waited for a connection: it never goes out.
+    if (this.ended) abort(TIMED_OUT);
+    else this.abortRequest = abort;
+  }
+
+  onHeaders(statusCode: number): boolean {
+    this.status = statusCode;
+    return true;
+  }
+
+  onData(): boolean {
+    return true;
+  }
+
+  onComplete(): void {
+    this.sender.end(this, undefined);
+  }
+
+  onError(err: Error): void {
+    this.sender.end(this, errorName(err));
+  }
+
+  /** Ends it without an answer (timeout, stop) and cuts the request off if it went out. */
+  cut(reason: DOMException): void {
+    this.sender.end(this, reason === TIMED_OUT ? 'timeout' : 'aborted');
+    this.abortRequest?.(reason);
+  }
+}
+
+/** The sending loop of one agent; run() resolves once every arrival is handled and every request has ended. */
+class Sender {
+  private readonly recorder: TrafficRecorder;
+  private readonly prepared: Prepared[];
+  private readonly pick: (n: number) => number;
+  private readonly cursor: ArrivalCursor;
+  private readonly startMs: number;
+  /** Requests in order of sending, for the timeout sweep; `head` is the oldest that may still be in flight. */
+  private queue: Exchange[] = [];
+  private head = 0;
+  private inFlight = 0;
+  private more: boolean;
+  handled = 0;
+  lastSentMs = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private resolveDone: (() => void) | undefined;
+
+  constructor(
+    private readonly spec: TrafficSpec,
+    prepared: Prepared[],
+    pick: (n: number) => number,
+    index: number,
+    startWallMs: number,
+    private readonly signal: AbortSignal,
+  ) {
+    this.recorder = new TrafficRecorder(spec.stages.length, spec.lateAfterMs);
+    this.prepared = prepared;
+    this.pick = pick;
+    this.cursor = new ArrivalCursor(spec.startRate, spec.stages, index, spec.parallelism);
+    this.more = this.cursor.advance();
+    this.startMs = startWallMs;
+  }
+
+  run(): Promise<TrafficRecorder> {
+    return new Promise((resolve) => {
+      this.resolveDone = () => resolve(this.recorder);
+      const sweep = setInterval(() => this.sweep(), Math.min(100, Math.max(10, this.spec.timeoutMs / 10)));
+      const onStop = () => this.stop();
+      this.signal.addEventListener('abort', onStop, { once: true });
+      const done = this.resolveDone;
+      this.resolveDone = () => {
+        clearInterval(sweep);
+        this.signal.removeEventListener('abort', onStop);
+        done();
+      };
+      if (this.signal.aborted) this.stop();
+      else this.step();
+    });
+  }
+
+  /** Sends every arrival whose instant has come, then sleeps until the next one. */
+  private step = (): void => {
+    this.timer = undefined;
+    const cursor = this.cursor;
+    const dueLimit = nowMs() - this.startMs + AHEAD_MS;
+    for (let budget = BATCH; this.more && cursor.atMs <= dueLimit; budget--) {
+      if (budget === 0) {
+        setImmediate(this.step);
+        return;
+      }
+      this.handle();
+      this.more = cursor.advance();
+    }
+    if (this.more) this.timer = setTimeout(this.step, this.startMs + cursor.atMs - AHEAD_MS - nowMs());
+    else this.settleIfDone();
+  };
+
+  private handle(): void {
+    const { cursor, recorder } = this;
+    const second = secondOf(cursor.atMs);
+    recorder.planned(cursor.stage, second);
+    this.handled++;
+    if (this.inFlight >= this.spec.maxInFlight) {
+      recorder.dropped(cursor.stage, second);
+      return;
+    }
+    const sentMs = nowMs();
+    const lagMs = sentMs - this.startMs - cursor.atMs;
+    const target = this.prepared[this.pick(cursor.n)]!;
+    // The latency's start: the intended instant, or the send when it left early.
+    const exchange = new Exchange(this, cursor.stage, second, lagMs > 0 ? sentMs - lagMs : sentMs, sentMs);
+    this.inFlight++;
+    this.queue.push(exchange);
+    this.lastSentMs = sentMs;
+    recorder.sent(cursor.stage, second, lagMs > 0 ? lagMs : 0, this.inFlight);
+    target.pool.dispatch(target.options, exchange);
+  }
+
+  /** Records a request's end, once. */
+  end(x: Exchange, error: string | undefined): void {
+    if (x.ended) return;
+    x.ended = true;
+    this.inFlight--;
+    if (error === undefined) this.recorder.answered(x.stage, x.second, nowMs() - x.fromMs, x.status);
+    else this.recorder.failed(x.stage, x.second, error);
+    if (this.inFlight === 0) this.settleIfDone();
+  }
+
+  /** Times out requests sent longer ago than the timeout (from the send: a late sender must not time out what it sends). */
+  private sweep(): void {
+    const q = this.queue;
+    while (this.head < q.length && q[this.head]!.ended) this.head++;
+    if (this.head > 4096 && this.head * 2 > q.length) {
+      this.queue = q.slice(this.head);
+      this.head = 0;
+    }
+    const before = nowMs() - this.spec.timeoutMs;
+    for (let i = this.head; i < this.queue.length; i++) {
+      const x = this.queue[i]!;
+      if (x.sentMs > before) break;
+      if (!x.ended) x.cut(TIMED_OUT);
+    }
+  }
+
+  /** A stopped run sends nothing more and cuts off what is in flight; the summary still counts what was sent. */
+  private stop(): void {
+    this.more = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    for (let i = this.head; i < this.queue.length; i++) if (!this.queue[i]!.ended) this.queue[i]!.cut(STOPPED);
+    this.settleIfDone();
+  }
+
+  private settleIfDone(): void {
+    if (!this.more && this.inFlight === 0 && this.resolveDone) {
+      const done = this.resolveDone;
+      this.resolveDone = undefined;
+      done();
+    }
+  }
+}
 
 /** Sends this agent's arrivals; resolves its summary once every request it sent has ended. */
 export async function runAgent(plan: AgentPlan): Promise<TrafficSummary> {
-  const { spec, signal } = plan;
+  const { spec } = plan;
   const { prepared, pools } = await preparePools(spec, plan.targets, plan.caPem);
-  const pick = targetPicker(plan.targets.map((t) => t.weight));
-  const recorder = new TrafficRecorder(spec.stages.length, spec.lateAfterMs);
-  const inFlight = new Map<number, { controller: AbortController; sentMs: number }>();
-  const settled: Array<() => void> = [];
-  let handled = 0;
+  const sender = new Sender(spec, prepared, targetPicker(plan.targets.map((t) => t.weight)), plan.index, plan.startWallMs, plan.signal);
   const cpuStart = cpuUsage();
-
-  // Requests sent longer ago than the timeout are aborted: one sweep, not a timer each. The timeout
-  // counts from the send, not the intended start: a sender that fell behind must not abort what it sends.
-  const sweep = setInterval(() => {
-    const now = nowMs();
-    for (const [, r] of inFlight) {
-      if (now - r.sentMs < spec.timeoutMs) break; // in order of sending
-      r.controller.abort(new DOMException('timeout', 'TimeoutError'));
-    }
-  }, Math.min(100, Math.max(10, spec.timeoutMs / 10)));
-  const progress = plan.onProgress ? setInterval(() => plan.onProgress!(handled), 1000) : undefined;
-
-  const fire = (a: Arrival, dueMs: number) => {
-    const target = prepared[pick(a.n)]!;
-    const controller = new AbortController();
-    const sentMs = nowMs();
-    inFlight.set(a.n, { controller, sentMs });
-    recorder.sent(a, sentMs - dueMs, inFlight.size);
-    const finish = (outcome: Outcome) => {
-      recorder.done(a, nowMs() - dueMs, outcome);
-      inFlight.delete(a.n);
-      if (inFlight.size === 0) settled.splice(0).forEach((resolve) => resolve());
-    };
-    target.pool
-      .request({ path: target.path, method: target.method as 'GET', headers: target.headers, body: target.body, signal: controller.signal })
-      .then(
-        (res) =>
-          // Read to the last byte (the latency's end) without an async iterator per answer.
-          new Promise<void>((resolve, reject) => {
-            res.body.on('data', ignore).once('end', resolve).once('error', reject);
-          }).then(() => finish({ status: res.statusCode })),
-      )
-      .catch((err: unknown) => finish({ error: controller.signal.aborted && controller.signal.reason instanceof DOMException && controller.signal.reason.name === 'TimeoutError' ? 'timeout' : errorName(err) }));
-  };
-
-  const iter = arrivals(spec.startRate, spec.stages, plan.index, spec.parallelism);
-  let burst = 0;
+  const progress = plan.onProgress ? setInterval(() => plan.onProgress!(sender.handled), 1000) : undefined;
+  let recorder: TrafficRecorder;
   try {
-    for (let next = iter.next(); !next.done && !signal.aborted; ) {
-      const a = next.value;
-      const dueMs = plan.startWallMs + a.atMs;
-      const wait = dueMs - nowMs();
-      // A timer, never a busy wait (the machine is shared with the server and the cluster): the
-      // timer's lateness (under a millisecond when the machine keeps up) is in the send lag and latency.
-      if (wait > 0) {
-        await pause(Math.max(1, wait), signal);
-        continue;
-      }
-      recorder.planned(a);
-      handled++;
-      if (inFlight.size >= spec.maxInFlight) recorder.dropped(a);
-      else fire(a, dueMs);
-      next = iter.next();
-      // Behind schedule, many arrivals are due at once: let answers in between.
-      if (++burst >= 32) {
-        burst = 0;
-        await immediate();
-      }
-    }
+    recorder = await sender.run();
   } finally {
-    // A stopped run aborts what is in flight; either way every request sent ends before the summary.
-    if (signal.aborted) for (const [, r] of inFlight) r.controller.abort();
-    if (inFlight.size > 0) await new Promise<void>((resolve) => settled.push(resolve));
-    clearInterval(sweep);
     if (progress) clearInterval(progress);
     await Promise.all(pools.map((p) => p.close().catch(() => undefined)));
   }
@@ -177,6 +305,7 @@ export async function runAgent(plan: AgentPlan): Promise<TrafficSummary> {
     timelineMs: timelineMs(spec.stages),
     agents: [plan.index],
     parallelism: spec.parallelism,
+    sendSpanMs: sender.lastSentMs > 0 ? sender.lastSentMs - plan.startWallMs : 0,
     elapsedMs: nowMs() - plan.startWallMs,
     cpuMs: (cpu.user + cpu.system) / 1000,
   });

@@ -9,11 +9,12 @@ import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type His
 export type { Histogram } from 'hdr-histogram-js';
 
 /**
- * 1 µs to 1 h, auto-resizing beyond. 'packed' (about 3x slower to record) keeps the many
- * per-second histograms small; 'fast' (32-bit counts) is for the few that see every request.
+ * 1 µs to 1 h, auto-resizing beyond, 32-bit counts (about 100 KB, 0.1 µs a value). A recorder
+ * keeps only a few live (src/traffic/recorder.ts); the rest are stored encoded, and decoded one
+ * at a time to read them.
  */
-export function newHistogram(layout: 'fast' | 'packed' = 'packed'): Histogram {
-  return build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3, bitBucketSize: layout === 'fast' ? 32 : 'packed', autoResize: true });
+export function newHistogram(): Histogram {
+  return build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3, bitBucketSize: 32, autoResize: true });
 }
 
 export function recordMs(h: Histogram, ms: number): void {
@@ -25,7 +26,7 @@ export function encodeHistogram(h: Histogram): string {
 }
 
 export function decodeHistogram(text: string): Histogram {
-  return decodeFromCompressedBase64(text, 'packed');
+  return decodeFromCompressedBase64(text, 32);
 }
 
 /** The sum of encoded histograms, encoded (exact: counts add). */

@@ -6,6 +6,6 @@
 export { runAgent, type AgentPlan, type ResolvedTarget } from './agent.js';
 export { arrivals, arrivalsBefore, totalArrivals, timelineMs, type Arrival } from './schedule.js';
 export { mergeSummaries, type TrafficSummary, type TrafficCounts, type TrafficWindow } from './summary.js';
-export { trafficResult, trafficLine, senderVerdict, TRAFFIC_MEASUREMENT } from './result.js';
+export { trafficResult, trafficLine, senderVerdict, achievedRate, targetRate, TRAFFIC_MEASUREMENT, type SenderVerdict } from './result.js';
 export { latencyFigures, decodeHistogram, type LatencyFigures } from './histogram.js';
 export { agentEnvironment, readAgentEnvironment, summaryLine, parseSummaryLine, PLAN_ENV, INDEX_ENV, type AgentWork } from './agent-env.js';

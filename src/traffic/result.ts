@@ -45,16 +45,45 @@ export function droppedPercent(c: TrafficCounts): number {
   return c.planned ? (100 * c.dropped) / c.planned : 0;
 }
 
-/** Whether the sender fell behind its schedule, and how it shows. */
-export function senderVerdict(s: TrafficSummary, spec: Pick<TrafficSpec, 'lateAfterMs'>): { keptUp: boolean; latePercent: number; lagP99Ms: number; message: string } {
+/**
+ * The rate achieved, the way k6 counts it: requests sent over the time the schedule gave them (the
+ * timeline), or over the time sending really took when the last one left after the timeline's end.
+ */
+export function achievedRate(s: TrafficSummary): number {
+  const spanMs = Math.max(s.timelineMs, s.sendSpanMs);
+  return spanMs > 0 ? (1000 * s.total.counts.sent) / spanMs : 0;
+}
+
+/** The rate the schedule asked of these agents: the arrivals that came due over the timeline. */
+export function targetRate(s: TrafficSummary): number {
+  return s.timelineMs > 0 ? (1000 * s.total.counts.planned) / s.timelineMs : 0;
+}
+
+export interface SenderVerdict {
+  /** At most LATE_SHARE_LIMIT of the requests left later than lateAfter: the load was the one asked for. */
+  keptUp: boolean;
+  latePercent: number;
+  lagP50Ms: number;
+  lagP99Ms: number;
+  achievedRate: number;
+  targetRate: number;
+  message: string;
+}
+
+/** Whether burn's own loop kept to the schedule (a late request is burn's delay, not the server's), and how it shows. */
+export function senderVerdict(s: TrafficSummary, spec: Pick<TrafficSpec, 'lateAfterMs'>): SenderVerdict {
   const c = s.total.counts;
   const latePercent = c.sent ? (100 * c.late) / c.sent : 0;
-  const lagP99Ms = latencyFigures(decodeHistogram(s.sendLag)).p99;
+  const lag = latencyFigures(decodeHistogram(s.sendLag));
   const keptUp = latePercent <= 100 * LATE_SHARE_LIMIT;
+  const achieved = achievedRate(s);
+  const target = targetRate(s);
+  const rates = `${achieved.toFixed(1)} of ${target.toFixed(1)} req/s sent`;
+  const lags = `send lag p50 ${lag.p50.toFixed(2)}ms p99 ${lag.p99.toFixed(2)}ms`;
   const message = keptUp
-    ? `the sender kept to the schedule: ${latePercent.toFixed(2)}% of requests left more than ${spec.lateAfterMs}ms late (send lag p99 ${lagP99Ms.toFixed(2)}ms)`
-    : `burn was the bottleneck, not the server: ${latePercent.toFixed(1)}% of requests left more than ${spec.lateAfterMs}ms after their intended start (send lag p99 ${lagP99Ms.toFixed(1)}ms, ${(s.cpuMs / 1000).toFixed(1)}s of CPU in ${(s.elapsedMs / 1000).toFixed(1)}s); the load was not the one asked for, so its figures are inconclusive: give burn more CPU, lower the rate or run more agents (parallelism)`;
-  return { keptUp, latePercent, lagP99Ms, message };
+    ? `the sender kept to the schedule: ${rates}, ${latePercent.toFixed(2)}% of requests left more than ${spec.lateAfterMs}ms late (${lags})`
+    : `burn was the bottleneck, not the server: its own loop sent ${latePercent.toFixed(1)}% of requests more than ${spec.lateAfterMs}ms after their intended start (${lags}; ${rates}; ${(s.cpuMs / 1000).toFixed(1)}s of CPU in ${(s.elapsedMs / 1000).toFixed(1)}s); the load was not the one asked for, so its figures are inconclusive: give burn more CPU, lower the rate or run more agents (parallelism)`;
+  return { keptUp, latePercent, lagP50Ms: lag.p50, lagP99Ms: lag.p99, achievedRate: achieved, targetRate: target, message };
 }
 
 function thresholdValue(t: TrafficThreshold, total: TrafficWindow, figures: LatencyFigures): number {
@@ -68,7 +97,7 @@ function thresholdValue(t: TrafficThreshold, total: TrafficWindow, figures: Late
   }
 }
 
-function gradeThreshold(t: TrafficThreshold, summary: TrafficSummary, figures: LatencyFigures, sender: ReturnType<typeof senderVerdict>): ThresholdResult {
+function gradeThreshold(t: TrafficThreshold, summary: TrafficSummary, figures: LatencyFigures, sender: SenderVerdict): ThresholdResult {
   const rate = t.metric === 'errorRate' || t.metric === 'droppedRate';
   const value = thresholdValue(t, summary.total, figures);
   const threshold = rate ? 100 * t.below : t.below;
@@ -115,10 +144,17 @@ export function trafficResult(summary: TrafficSummary, spec: TrafficSpec, meta: 
     count: f.count,
     ...countFields(w.counts),
     sentRate: durationMs > 0 ? Math.round((w.counts.sent / durationMs) * 1e6) / 1000 : 0,
+    targetRate: durationMs > 0 ? Math.round((w.counts.planned / durationMs) * 1e6) / 1000 : 0,
     ...figureFields(f),
   });
   const stageDocs = summary.stages.map((w, i) => quantileDoc(stageName(spec, i), w, spec.stages[i]?.durationMs ?? 0, figuresOf(w)));
-  const totalDoc = quantileDoc('total', summary.total, summary.timelineMs, totalFigures);
+  const totalDoc = {
+    ...quantileDoc('total', summary.total, summary.timelineMs, totalFigures),
+    sentRate: Math.round(sender.achievedRate * 1000) / 1000,
+    sendLagP50: ms(sender.lagP50Ms),
+    sendLagP99: ms(sender.lagP99Ms),
+    cpuMs: ms(summary.cpuMs),
+  };
   const quantiles: QuantileSummary[] = [{ name: 'latency', clock: 'client-ms', count: totalFigures.count, p50: totalFigures.p50, p90: totalFigures.p90, p95: totalFigures.p95, p99: totalFigures.p99, min: totalFigures.min, max: totalFigures.max, avg: totalFigures.avg }];
   const thresholds: ThresholdResult[] = spec.thresholds.map((t) => gradeThreshold(t, summary, totalFigures, sender));
   const scheduleCheck: ThresholdResult = {
@@ -156,6 +192,5 @@ export function trafficLine(summary: TrafficSummary): string {
   const c = summary.total.counts;
   const f = figuresOf(summary.total);
   const failures = [...Object.entries(c.byStatus), ...Object.entries(c.byError)].map(([k, v]) => `${k}: ${v}`).join(', ');
-  const rate = summary.timelineMs > 0 ? (c.sent / summary.timelineMs) * 1000 : 0;
-  return `${c.sent} sent (${rate.toFixed(1)} req/s), ${c.succeeded} succeeded, ${c.failed} failed${failures ? ` (${failures})` : ''}, ${c.dropped} dropped; latency p50 ${f.p50.toFixed(2)}ms p90 ${f.p90.toFixed(2)}ms p99 ${f.p99.toFixed(2)}ms p99.9 ${f['p99.9'].toFixed(2)}ms max ${f.max.toFixed(2)}ms`;
+  return `${c.sent} sent (${achievedRate(summary).toFixed(1)} of ${targetRate(summary).toFixed(1)} req/s), ${c.succeeded} succeeded, ${c.failed} failed${failures ? ` (${failures})` : ''}, ${c.dropped} dropped, ${c.late} late; latency p50 ${f.p50.toFixed(2)}ms p90 ${f.p90.toFixed(2)}ms p99 ${f.p99.toFixed(2)}ms p99.9 ${f['p99.9'].toFixed(2)}ms max ${f.max.toFixed(2)}ms`;
 }

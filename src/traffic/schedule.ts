@@ -72,15 +72,41 @@ function solveWithin(s: Segment, area: number): number {
   return (2 * area) / (a + Math.sqrt(Math.max(disc, 0)));
 }
 
+/**
+ * Walks agent `index`'s arrivals in order of intended start without allocating one object per
+ * arrival (the sender's hot path): after advance() returns true, n, atMs and stage describe the next one.
+ */
+export class ArrivalCursor {
+  n: number;
+  atMs = 0;
+  stage = 0;
+  private readonly segments: Segment[];
+  private readonly total: number;
+
+  constructor(
+    startRate: number,
+    stages: readonly TrafficStage[],
+    index = 0,
+    private readonly agents = 1,
+  ) {
+    this.segments = segmentsOf(startRate, stages);
+    this.total = totalArrivals(startRate, stages);
+    this.n = index - agents;
+  }
+
+  advance(): boolean {
+    this.n += this.agents;
+    if (this.n >= this.total) return false;
+    const segments = this.segments;
+    while (this.stage < segments.length - 1 && segments[this.stage + 1]!.before <= this.n) this.stage++;
+    const s = segments[this.stage]!;
+    this.atMs = s.startMs + Math.min(Math.max(solveWithin(s, this.n - s.before), 0), s.durationMs);
+    return true;
+  }
+}
+
 /** The arrivals of agent `index` of `agents`, in order of intended start. */
 export function* arrivals(startRate: number, stages: readonly TrafficStage[], index = 0, agents = 1): Generator<Arrival> {
-  const segments = segmentsOf(startRate, stages);
-  const total = totalArrivals(startRate, stages);
-  let seg = 0;
-  for (let n = index; n < total; n += agents) {
-    while (seg < segments.length - 1 && segments[seg + 1]!.before <= n) seg++;
-    const s = segments[seg]!;
-    const within = Math.min(Math.max(solveWithin(s, n - s.before), 0), s.durationMs);
-    yield { n, atMs: s.startMs + within, stage: seg };
-  }
+  const cursor = new ArrivalCursor(startRate, stages, index, agents);
+  while (cursor.advance()) yield { n: cursor.n, atMs: cursor.atMs, stage: cursor.stage };
 }

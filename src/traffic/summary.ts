@@ -15,7 +15,11 @@ export interface TrafficCounts {
   failed: number;
   /** Arrivals that found maxInFlight requests in flight: not sent, counted. */
   dropped: number;
-  /** Sent later than lateAfter after their intended start: the sender could not keep up. */
+  /**
+   * Sent more than lateAfter after their intended start: burn's own loop held them back (a busy
+   * machine, too little CPU for the rate). A slow server never makes a request late: it is sent
+   * on time and its latency shows the wait.
+   */
   late: number;
   /** Failures by HTTP status ("503") and by error ("timeout", "ECONNREFUSED"). */
   byStatus: Record<string, number>;
@@ -43,6 +47,8 @@ export interface TrafficSummary {
   sendLag: string;
   /** Most requests in flight at once (the largest of the agents'). */
   peakInFlight: number;
+  /** From the timeline's start to the last request sent, ms (the longest of the agents'): the achieved rate is sent over this, or over the timeline when longer. */
+  sendSpanMs: number;
   /** From the first intended start to the last answer, ms (the longest of the agents'). */
   elapsedMs: number;
   /** CPU the agents used while sending, ms (summed). */
@@ -98,6 +104,7 @@ export function mergeSummaries(parts: readonly TrafficSummary[]): TrafficSummary
     seconds: Array.from({ length: widest((p) => p.seconds) }, (_, i) => mergeWindows(parts.map((p) => p.seconds[i]))),
     sendLag: mergeEncoded(parts.map((p) => p.sendLag)),
     peakInFlight: Math.max(...parts.map((p) => p.peakInFlight)),
+    sendSpanMs: Math.max(...parts.map((p) => p.sendSpanMs)),
     elapsedMs: Math.max(...parts.map((p) => p.elapsedMs)),
     cpuMs: parts.reduce((sum, p) => sum + p.cpuMs, 0),
   };

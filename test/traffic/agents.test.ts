@@ -87,7 +87,7 @@ describe('traffic agents', () => {
       recordMs(parts[i % 3]!, ms);
     }
     const window = (h: ReturnType<typeof newHistogram>) => ({ counts: { planned: 0, sent: 0, succeeded: 0, failed: 0, dropped: 0, late: 0, byStatus: {}, byError: {} }, latency: encodeHistogram(h) });
-    const summaries: TrafficSummary[] = parts.map((h, i) => ({ startWallMs: 1, timelineMs: 1000, agents: [i], parallelism: 3, total: window(h), stages: [window(h)], seconds: [window(h)], sendLag: encodeHistogram(h), peakInFlight: 1, elapsedMs: 1, cpuMs: 1 }));
+    const summaries: TrafficSummary[] = parts.map((h, i) => ({ startWallMs: 1, timelineMs: 1000, agents: [i], parallelism: 3, total: window(h), stages: [window(h)], seconds: [window(h)], sendLag: encodeHistogram(h), peakInFlight: 1, sendSpanMs: 1, elapsedMs: 1, cpuMs: 1 }));
     const merged = latencyFigures(decodeHistogram(mergeSummaries(summaries).total.latency));
     expect(merged).toEqual(latencyFigures(all));
     expect(() => mergeSummaries([summaries[0]!, summaries[0]!])).toThrow(/agent 0 reported twice/);

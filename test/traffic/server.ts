@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 export interface LatencyServer {
   url: string;
+  /** How long the server really held its answers since the last call (median, ms), by its own clock. */
+  held(): Promise<{ count: number; p50: number }>;
   stop(): Promise<void>;
 }
 
@@ -16,8 +18,12 @@ export async function startLatencyServer(latencyMs: number): Promise<LatencyServ
   const lines = createInterface({ input: child.stdout! });
   const [line] = (await once(lines, 'line')) as [string];
   const { port } = JSON.parse(line) as { port: number };
+  const url = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
+    async held() {
+      return (await (await fetch(`${url}/held`)).json()) as { count: number; p50: number };
+    },
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
