@@ -4,9 +4,10 @@
  * same run. Not part of `npm test`.
  *
  *   BENCH_RUNS=3            runs per benchmark (the end-to-end one runs BENCH_E2E_RUNS, default 1)
- *   BENCH_ONLY=limiter,...  a subset: request-path, request-path-sim, limiter, watch, template, e2e
- *                           (side-by-side, kube-burner beside burn on a real cluster, runs only when named:
- *                           see bench/side-by-side.ts for its variables)
+ *   BENCH_ONLY=limiter,...  a subset: request-path, request-path-sim, limiter, watch, template, e2e,
+ *                           side-by-side (kube-burner beside burn on a real control plane it starts: the
+ *                           longest, about an hour at its defaults; skipped, saying what to build, when
+ *                           the control plane or kube-burner is not built: see bench/side-by-side.ts)
  *   BENCH_E2E_PODS=10000    pods of the end-to-end run
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -14,6 +15,8 @@ import { join } from 'node:path';
 import { benchEndToEnd } from './e2e-sim.js';
 import { benchLimiter } from './limiter.js';
 import { benchSideBySide } from './side-by-side.js';
+import { median, type CostFigures } from '../test/helpers/side-by-side/results.js';
+import { TOOLS } from '../test/helpers/side-by-side/run-tool.js';
 import { benchPodTracking } from './pod-tracking.js';
 import { benchRequestPath } from './request-path.js';
 import { benchRequestPathSim } from './request-path-sim.js';
@@ -29,19 +32,13 @@ interface Figure {
   goal: string;
   /** undefined: reported, no goal. */
   met?: boolean;
+  /** 1-minute load average when each run started, for figures from a shared machine. */
+  load?: number[];
 }
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const E2E_RUNS = Number(process.env.BENCH_E2E_RUNS ?? 1);
 const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
-/** Benchmarks that need more than this machine (a cluster, kube-burner): run only when BENCH_ONLY names them. */
-const OPT_IN = new Set(['side-by-side']);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /** Runs `measure` `runs` times; `pick` turns one run's result into named values. */
 async function repeat<T>(runs: number, measure: () => Promise<T> | T, pick: (result: T) => Record<string, number>): Promise<Record<string, number[]>> {
@@ -134,13 +131,13 @@ const benches: Record<string, () => Promise<Figure[]>> = {
     }, { 'exit code': { text: '0', met: (v) => v === 0 } });
   },
   'side-by-side': async () => {
-    const { file, figures: cost } = await benchSideBySide();
-    process.stderr.write(`side-by-side figures with load averages: ${file}\n`);
-    return cost.flatMap((f) => [
-      { bench: `6. side by side: ${f.case}`, figure: `${f.tool} CPU`, value: f.cpuSeconds, runs: [f.cpuSeconds], unit: 's', goal: '-' },
-      { bench: `6. side by side: ${f.case}`, figure: `${f.tool} peak RSS`, value: f.peakRssMb, runs: [f.peakRssMb], unit: 'MB', goal: '-' },
-      { bench: `6. side by side: ${f.case}`, figure: `${f.tool} send span`, value: f.sendSpanSeconds, runs: [f.sendSpanSeconds], unit: 's', goal: '-' },
-    ]);
+    const { skipped, file, figures: cost, cluster } = await benchSideBySide();
+    if (skipped) {
+      process.stdout.write(`\n6. side by side on the real control plane: skipped, ${skipped}\n`);
+      return [];
+    }
+    process.stderr.write(`side-by-side on ${cluster}: ${file}\n`);
+    return sideBySideFigures(cost);
   },
   template: async () => {
     const series = await repeat(RUNS, () => benchTemplate(), (f) => ({ 'Go template objects/s': f.objectsPerSecond, '10,000 objects': f.msFor10k, 'Handlebars objects/s': f.handlebarsObjectsPerSecond }));
@@ -150,6 +147,41 @@ const benches: Record<string, () => Promise<Figure[]>> = {
   },
 };
 
+/** Per case: each tool's medians over its runs, and burn against kube-burner where the issue sets a goal. */
+function sideBySideFigures(cost: CostFigures[]): Figure[] {
+  const out: Figure[] = [];
+  for (const name of [...new Set(cost.map((f) => f.case))]) {
+    const bench = `6. side by side: ${name}`;
+    const medians: Partial<Record<string, Record<string, number>>> = {};
+    for (const tool of TOOLS) {
+      const runs = cost.filter((f) => f.case === name && f.tool === tool);
+      const load = runs.map((f) => f.loadStart[0]!);
+      const series: [string, string, (f: CostFigures) => number | undefined][] = [
+        ['send span', 's', (f) => f.sendSpanSeconds],
+        ['objects/s (API server counters)', '/s', (f) => f.apiCreatesPerSecond],
+        ['CPU per 1,000 objects', 's', (f) => f.cpuPer1000Objects],
+        ['peak RSS', 'MB', (f) => f.peakRssMb],
+        ['API server CPU', 's', (f) => f.apiServerCpuSeconds],
+        ['CPU as a share of the API server\'s', 'x', (f) => f.cpuShareOfApiServer],
+        ['exit code', '', (f) => f.exitCode],
+      ];
+      for (const [figure, unit, pick] of series) {
+        const values = runs.map(pick).filter((v): v is number => v !== undefined);
+        if (values.length === 0) continue;
+        (medians[tool] ??= {})[figure] = median(values);
+        out.push({ bench, figure: `${tool} ${figure}`, value: median(values), runs: values, unit, goal: '-', load });
+      }
+    }
+    const [kb, burn] = [medians['kube-burner'], medians.burn];
+    for (const figure of ['send span', 'CPU per 1,000 objects', 'peak RSS']) {
+      if (kb?.[figure] === undefined || burn?.[figure] === undefined || kb[figure] === 0) continue;
+      const ratio = burn[figure]! / kb[figure]!;
+      out.push({ bench, figure: `burn / kube-burner ${figure}`, value: ratio, runs: [ratio], unit: 'x', goal: '<= 1', met: ratio <= 1 });
+    }
+  }
+  return out;
+}
+
 function format(value: number, unit: string): string {
   const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
   return `${value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 })}${unit && unit !== 'x' ? ` ${unit}` : unit}`;
@@ -158,7 +190,7 @@ function format(value: number, unit: string): string {
 async function main(): Promise<void> {
   const all: Figure[] = [];
   for (const [name, bench] of Object.entries(benches)) {
-    if (ONLY ? !ONLY.includes(name) : OPT_IN.has(name)) continue;
+    if (ONLY && !ONLY.includes(name)) continue;
     process.stderr.write(`bench ${name}...\n`);
     const results = await bench();
     all.push(...results);
@@ -167,7 +199,8 @@ async function main(): Promise<void> {
       if (f.bench !== heading) process.stdout.write(`\n${(heading = f.bench)}\n`);
       const mark = f.met === undefined ? '    ' : f.met ? ' ok ' : 'MISS';
       const spread = f.runs.length > 1 ? ` (runs: ${f.runs.map((v) => format(v, '')).join(', ')})` : '';
-      process.stdout.write(`  ${mark} ${f.figure.padEnd(58)} ${format(f.value, f.unit).padStart(14)}   goal ${f.goal}${spread}\n`);
+      const load = f.load ? `; load ${f.load.map((v) => v.toFixed(1)).join(', ')}` : '';
+      process.stdout.write(`  ${mark} ${f.figure.padEnd(58)} ${format(f.value, f.unit).padStart(14)}   goal ${f.goal}${spread}${load}\n`);
     }
   }
   const dir = join(import.meta.dirname, 'results');

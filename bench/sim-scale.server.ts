@@ -1,9 +1,21 @@
 /**
  * The simulator in its own process for bench/sim-scale.ts: prints its address as one JSON line,
  * then answers `stats` on stdin with heap and pod counts (after a full GC), and `stop`.
+ * SIM_CPU_PROFILE=file.cpuprofile: the simulator's CPU profile from start to stop (NODE_OPTIONS
+ * refuses --cpu-prof), to open in Chrome DevTools.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { createInterface } from 'node:readline';
 import { startSim } from '../src/sim/index.js';
+
+const profileFile = process.env.SIM_CPU_PROFILE;
+const profiler = profileFile ? new Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
 
 const nodes = Number(process.env.SIM_NODES ?? 5000);
 const sim = await startSim({ nodes, profile: process.env.SIM_PROFILE ?? 'large', seed: 1 });
@@ -27,6 +39,7 @@ for await (const line of createInterface({ input: process.stdin })) {
       }) + '\n',
     );
   } else if (line === 'stop') {
+    if (profiler) writeFileSync(profileFile!, JSON.stringify((await profiler.post('Profiler.stop')).profile));
     await sim.stop();
     process.exit(0);
   }

@@ -25,8 +25,9 @@ const EXPIRY_MARGIN_MS = 60_000;
 /**
  * Resolves the kubeconfig user's credentials and keeps them fresh: exec plugins (e.g.
  * `aws eks get-token`, run by exec-credential.ts) are re-run before their expirationTimestamp;
- * tokens, token files, basic auth and auth providers come from client-node's KubeConfig; after a
- * 401 the caller can force one refresh.
+ * tokens and basic auth are read from the user; auth providers (token files, OIDC, the legacy
+ * azure and gcp ones) are served by client-node's authenticators, loaded only for a user that has
+ * one; after a 401 the caller can force one refresh.
  */
 export class CredentialSource {
   private cached: Credential | undefined;
@@ -66,16 +67,15 @@ export class CredentialSource {
   }
 
   private async fetch(): Promise<Credential> {
-    const { user, kubeConfig } = this.target;
+    const { user } = this.target;
     const extraHeaders: Record<string, string> = {};
     if (user.impersonateUser) extraHeaders['Impersonate-User'] = user.impersonateUser;
     const exec = execConfig(user);
     if (exec) return { ...(await this.runExecPlugin(exec)), extraHeaders };
-    const opts: https.RequestOptions = {};
-    await kubeConfig.applyToHTTPSOptions(opts);
-    const headers = (opts.headers ?? {}) as Record<string, string | undefined>;
-    let authorization = headers.Authorization ?? headers.authorization;
-    if (!authorization && opts.auth) authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+    // As client-node's KubeConfig: the auth provider first, a token in the user wins over it, basic auth last.
+    let authorization = user.authProvider ? await authProviderHeader(user) : undefined;
+    if (user.token) authorization = `Bearer ${user.token}`;
+    if (!authorization && user.username) authorization = `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`;
     return {
       authorization,
       extraHeaders,
@@ -101,6 +101,34 @@ export class CredentialSource {
       refreshAtMs: refreshTime(status.expirationTimestamp),
     };
   }
+}
+
+interface Authenticator {
+  isAuthProvider(user: User): boolean;
+  applyAuthentication(user: User, opts: https.RequestOptions): Promise<void>;
+}
+
+let authenticators: Promise<Authenticator[]> | undefined;
+
+/** client-node's authenticators for kubeconfig auth providers, loaded once, on first need. */
+function authProviders(): Promise<Authenticator[]> {
+  authenticators ??= Promise.all([
+    import('@kubernetes/client-node/dist/azure_auth.js').then((m) => new m.AzureAuth()),
+    import('@kubernetes/client-node/dist/gcp_auth.js').then((m) => new m.GoogleCloudPlatformAuth()),
+    import('@kubernetes/client-node/dist/file_auth.js').then((m) => new m.FileAuth()),
+    import('@kubernetes/client-node/dist/oidc_auth.js').then((m) => new m.OpenIDConnectAuth()),
+  ]);
+  return authenticators;
+}
+
+/** The Authorization header the user's auth provider gives, if one of client-node's authenticators serves it. */
+async function authProviderHeader(user: User): Promise<string | undefined> {
+  const provider = (await authProviders()).find((a) => a.isAuthProvider(user));
+  if (!provider) return undefined;
+  const opts: https.RequestOptions = { headers: {} };
+  await provider.applyAuthentication(user, opts);
+  const headers = opts.headers as Record<string, string | undefined>;
+  return headers.Authorization ?? headers.authorization;
 }
 
 /** The user's exec plugin: `user.exec`, or the older form nested in an auth provider's config. */

@@ -42,6 +42,8 @@ interface Watcher {
   backlog: StoreEvent[] | undefined;
   closed: boolean;
   timers: NodeJS.Timeout[];
+  /** Writes of this tick are held and go out together (one chunk, one TLS record, one syscall) on the next. */
+  corked: boolean;
 }
 
 function shapeKey(shape: WatchShape): string {
@@ -88,7 +90,7 @@ export class WatchHub {
 
   /** Starts a watch on `res` (headers not yet sent); a resourceVersion out of the window gets one ERROR event (410). */
   start(req: WatchRequest, res: ServerResponse): void {
-    const watcher: Watcher = { req, res, backlog: undefined, closed: false, timers: [] };
+    const watcher: Watcher = { req, res, backlog: undefined, closed: false, timers: [], corked: false };
     const protobuf = req.shape.kind === 'protobuf';
     res.writeHead(200, { 'Content-Type': protobuf ? PROTOBUF_WATCH_MEDIA_TYPE : 'application/json', 'Cache-Control': 'no-cache, private' });
     res.flushHeaders();
@@ -209,6 +211,14 @@ export class WatchHub {
       watcher.res.destroy();
       this.close(watcher);
       return;
+    }
+    if (!watcher.corked) {
+      watcher.corked = true;
+      watcher.res.cork();
+      process.nextTick(() => {
+        watcher.corked = false;
+        watcher.res.uncork();
+      });
     }
     watcher.res.write(line);
   }

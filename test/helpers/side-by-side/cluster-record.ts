@@ -66,11 +66,14 @@ export class PodWatch {
   private readonly pods = new Map<string, PodSeen>();
   private buffered = '';
   private stderr = '';
+  /** Listened for from the start: kubectl may end on its own (an error) before stop(). */
+  private readonly closed: Promise<unknown>;
 
   constructor(target: ClusterTarget) {
     this.child = spawn(target.kubectl, ['--kubeconfig', target.kubeconfig, 'get', 'pods', '--all-namespaces', '--watch', '-o', `jsonpath=${POD_LINE}`]);
     this.child.stdout!.on('data', (chunk: Buffer) => this.take(chunk.toString()));
     this.child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.closed = new Promise((resolve) => this.child.once('close', resolve));
   }
 
   private take(text: string): void {
@@ -90,9 +93,10 @@ export class PodWatch {
 
   /** Stops the watch; the pods seen so far. */
   async stop(): Promise<PodSeen[]> {
-    const closed = new Promise((resolve) => this.child.once('close', resolve));
+    const endedEarly = this.child.exitCode !== null && this.child.exitCode !== 0;
     this.child.kill('SIGTERM');
-    await closed;
+    await this.closed;
+    if (endedEarly) throw new Error(`the pod watch (kubectl) ended on its own with exit code ${this.child.exitCode}: ${this.stderr.trim()}`);
     if (this.pods.size === 0 && this.stderr.trim() && !this.stderr.includes('No resources found')) {
       throw new Error(`the pod watch failed: ${this.stderr.trim()}`);
     }
@@ -115,7 +119,11 @@ export async function removeRun(target: ClusterTarget, uuid: string, timeoutMs =
 
 /** apiserver_request_total by "VERB resource[/subresource]" (watches left out), from the API server's own /metrics. */
 export async function apiRequestCounts(target: ClusterTarget): Promise<Map<string, number>> {
-  const text = await kubectlOn(target, ['get', '--raw', '/metrics']);
+  return parseRequestCounts(await kubectlOn(target, ['get', '--raw', '/metrics']));
+}
+
+/** apiserver_request_total of a /metrics text, summed by "VERB resource[/subresource]" (watches left out). */
+export function parseRequestCounts(text: string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const line of text.split('\n')) {
     if (!line.startsWith('apiserver_request_total{')) continue;

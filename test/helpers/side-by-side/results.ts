@@ -14,6 +14,14 @@ export interface CostFigures {
   /** First to last creationTimestamp of what the tool created (1 s precision), and how many objects. */
   sendSpanSeconds: number;
   sendSpanObjects: number;
+  /** When the API server was observed (the bench): its own count of the tool's creates, their rate, its CPU. */
+  apiCreates?: number;
+  apiCreatesPerSecond?: number;
+  /** The tool's CPU seconds per 1,000 creates the API server counted. */
+  cpuPer1000Objects?: number;
+  apiServerCpuSeconds?: number;
+  /** The tool's CPU as a share of the API server's over the same run (0.1 = a tenth). */
+  cpuShareOfApiServer?: number;
   /** `uptime` load averages (1, 5, 15 min) when the tool started and ended. */
   loadStart: number[];
   loadEnd: number[];
@@ -21,6 +29,16 @@ export interface CostFigures {
 
 export function costFigures(caseName: string, run: ToolRun): CostFigures {
   const round = (v: number) => Math.round(v * 100) / 100;
+  const api = run.apiServer;
+  const apiFigures = api
+    ? {
+        apiCreates: api.creates,
+        apiCreatesPerSecond: round(api.createsPerSecond),
+        cpuPer1000Objects: api.creates > 0 ? round((run.process.cpuSeconds / api.creates) * 1000) : undefined,
+        apiServerCpuSeconds: api.cpuSeconds === undefined ? undefined : round(api.cpuSeconds),
+        cpuShareOfApiServer: api.cpuSeconds ? Math.round((run.process.cpuSeconds / api.cpuSeconds) * 1000) / 1000 : undefined,
+      }
+    : {};
   return {
     case: caseName,
     tool: run.tool,
@@ -30,9 +48,16 @@ export function costFigures(caseName: string, run: ToolRun): CostFigures {
     peakRssMb: round(run.process.peakRssMb),
     sendSpanSeconds: run.sendSpan.seconds,
     sendSpanObjects: run.sendSpan.objects,
+    ...apiFigures,
     loadStart: run.process.load.start.map(round),
     loadEnd: run.process.load.end.map(round),
   };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function gitCommit(repo: string): string {
@@ -45,17 +70,20 @@ function gitCommit(repo: string): string {
 
 /**
  * Writes bench/results/side-by-side-<date>-<commit>.json: one entry per config and tool, and
- * burn's CPU and peak RSS as ratios to kube-burner's. Returns the file's path.
+ * burn's CPU, peak RSS and send span as ratios to kube-burner's (medians over a case's runs). Returns the file's path.
  */
 export async function writeCostFigures(repo: string, figures: CostFigures[], context: Record<string, unknown> = {}): Promise<string> {
   const commit = gitCommit(repo);
   const date = new Date().toISOString();
+  // Medians over a case's runs (the bench runs each case several times, alternating the tools).
   const ratios = [...new Set(figures.map((f) => f.case))].flatMap((name) => {
-    const kb = figures.find((f) => f.case === name && f.tool === 'kube-burner');
-    const burn = figures.find((f) => f.case === name && f.tool === 'burn');
-    if (!kb || !burn) return [];
-    const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : null);
-    return [{ case: name, cpu: ratio(burn.cpuSeconds, kb.cpuSeconds), peakRss: ratio(burn.peakRssMb, kb.peakRssMb), sendSpan: ratio(burn.sendSpanSeconds, kb.sendSpanSeconds) }];
+    const of = (tool: ToolRun['tool'], pick: (f: CostFigures) => number) => median(figures.filter((f) => f.case === name && f.tool === tool).map(pick));
+    if (!figures.some((f) => f.case === name && f.tool === 'kube-burner') || !figures.some((f) => f.case === name && f.tool === 'burn')) return [];
+    const ratio = (pick: (f: CostFigures) => number) => {
+      const kb = of('kube-burner', pick);
+      return kb > 0 ? Math.round((of('burn', pick) / kb) * 100) / 100 : null;
+    };
+    return [{ case: name, cpu: ratio((f) => f.cpuSeconds), peakRss: ratio((f) => f.peakRssMb), sendSpan: ratio((f) => f.sendSpanSeconds) }];
   });
   const dir = join(repo, 'bench', 'results');
   await mkdir(dir, { recursive: true });

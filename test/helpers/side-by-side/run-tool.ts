@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { apiRequestCounts, objectsOfRun, PodWatch, removeRun, type ClusterTarget, type KubeObject, type PodSeen } from './cluster-record.js';
 import { runMeasured, type MeasuredProcess } from './measured-process.js';
+import { ApiServerObserver, resourceOfKind, type ApiServerView } from './api-server.js';
 
 export const TOOLS = ['kube-burner', 'burn'] as const;
 export type Tool = (typeof TOOLS)[number];
@@ -13,6 +14,8 @@ export interface SideBySideTarget extends ClusterTarget {
   kubeBurner: string;
   /** burn's executable script (bin/burn.js of a built checkout). */
   burn: string;
+  /** Follow the API server's CPU and request counters during each run (the bench does; the e2e suite need not). */
+  observeApiServer?: boolean;
 }
 
 /** One config as both tools run it. */
@@ -48,11 +51,13 @@ export interface ToolRun {
   requests: Record<string, number>;
   /** First to last creationTimestamp of the objects the tool itself created (1 s precision). */
   sendSpan: { seconds: number; objects: number };
+  /** The API server's view of the run's creates and its CPU, when the target asks for it. */
+  apiServer?: ApiServerView;
 }
 
 function toolCommand(target: SideBySideTarget, tool: Tool, args: string[], reportDir: string): [string, string[]] {
   if (tool === 'kube-burner') return [target.kubeBurner, [...args, '--skip-log-file']];
-  return [process.execPath, [resolve(target.burn), ...args, '--report-dir', reportDir]];
+  return [process.execPath, [resolve(target.burn), ...args, '--skip-log-file', '--report-dir', reportDir]];
 }
 
 async function readDocuments(dir: string): Promise<Record<string, unknown>> {
@@ -70,8 +75,12 @@ async function readDocuments(dir: string): Promise<Record<string, unknown>> {
 }
 
 /** Objects a controller made (pods, replica sets) carry owner references; the tool sent the others. */
+function sentObjects(objects: KubeObject[]): KubeObject[] {
+  return objects.filter((o) => !o.metadata.ownerReferences?.length);
+}
+
 function sendSpan(objects: KubeObject[]): { seconds: number; objects: number } {
-  const sent = objects.filter((o) => !o.metadata.ownerReferences?.length).map((o) => Date.parse(o.metadata.creationTimestamp));
+  const sent = sentObjects(objects).map((o) => Date.parse(o.metadata.creationTimestamp));
   if (sent.length === 0) return { seconds: 0, objects: 0 };
   return { seconds: (Math.max(...sent) - Math.min(...sent)) / 1000, objects: sent.length };
 }
@@ -102,13 +111,17 @@ export async function runTool(target: SideBySideTarget, tool: Tool, testCase: Si
 
     const requestsBefore = testCase.requests ? await apiRequestCounts(target) : undefined;
     const watch = new PodWatch(target);
+    const observer = target.observeApiServer ? new ApiServerObserver(target.kubeconfig) : undefined;
     let measured: MeasuredProcess;
     try {
+      await observer?.start();
       measured = await runMeasured(command, commandArgs, { cwd: testCase.dir, env: { ...testCase.env, SBS_HOOK_LOG: hookLog }, timeoutMs: testCase.timeoutMs ?? 300_000 });
     } catch (error) {
+      await observer?.stop().catch(() => undefined);
       await watch.stop().catch(() => undefined);
       throw error;
     }
+    await observer?.stop();
     const pods = (await watch.stop()).filter((p) => p.kubeBurnerUuid === uuid || p.burnUuid === uuid);
     const requests = requestsBefore ? difference(await apiRequestCounts(target), requestsBefore, testCase.requests!) : {};
     const objects = await objectsOfRun(target, uuid);
@@ -123,6 +136,7 @@ export async function runTool(target: SideBySideTarget, tool: Tool, testCase: Si
       hookLines,
       requests,
       sendSpan: sendSpan(objects),
+      apiServer: observer?.view(new Set(sentObjects(objects).map((o) => resourceOfKind(o.kind)))),
     };
   } finally {
     await removeRun(target, uuid);
