@@ -3,9 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { ExitCode, UserError } from '../shared/errors.js';
 import { createLogger } from '../shared/log.js';
-import { boolFlag, collect, durationFlag, refuseSearchIndexer, timeFlag } from './flags.js';
+import { boolFlag, collect, durationFlag, timeFlag } from './flags.js';
+import type { IndexerSettings } from '../config/index.js';
 
-/** `burn check-alerts`: kube-burner's alert profiles against a Prometheus over a time range; exit 3 on error/critical alerts. */
+/**
+ * `burn check-alerts`: kube-burner's alert profiles against a Prometheus over a time range; exit 3 on
+ * error/critical alerts. Fired alerts go, as kube-burner's alert documents, to --metrics-directory
+ * (local indexer) or to Elasticsearch / OpenSearch (--es-server and --es-index).
+ */
 
 interface CheckAlertsFlags {
   prometheusUrl: string;
@@ -21,6 +26,7 @@ interface CheckAlertsFlags {
   uuid?: string;
   /** kube-burner's --metrics-directory: fired alerts are written there as alert.json by the local indexer. */
   metricsDirectory?: string;
+  /** Or sent to this Elasticsearch / OpenSearch server's --es-index. */
   esServer?: string;
   esIndex?: string;
 }
@@ -29,14 +35,17 @@ const DEFAULT_DURATION_MS = 3_600_000;
 const DEFAULT_STEP_MS = 30_000;
 
 export async function runCheckAlerts(flags: CheckAlertsFlags, out: NodeJS.WritableStream = process.stdout): Promise<number> {
-  refuseSearchIndexer(flags, 'check-alerts');
+  const { searchIndexerFlags } = await import('./search-flags.js');
+  const search = searchIndexerFlags(flags);
+  if (search && flags.metricsDirectory !== undefined) throw new UserError(`--metrics-directory ${flags.metricsDirectory}: with --es-server the alerts go to Elasticsearch / OpenSearch, not to a folder`, { hint: 'give --metrics-directory (local indexer) or --es-server and --es-index, not both' });
   const { alertsFail, checkAlerts } = await import('../measure/index.js');
   const endMs = flags.end ?? Date.now();
   const startMs = flags.start ?? endMs - (flags.duration ?? DEFAULT_DURATION_MS);
   if (startMs >= endMs) throw new UserError(`--start must be before --end (got ${new Date(startMs).toISOString()} .. ${new Date(endMs).toISOString()})`);
   if (flags.step !== undefined && flags.step <= 0) throw new UserError('-s/--step must be above 0', { hint: 'e.g. --step 30s' });
   const uuid = flags.uuid ?? randomUUID();
-  const indexing = flags.metricsDirectory ? await alertIndexing(flags.metricsDirectory, uuid) : undefined;
+  const settings: IndexerSettings | undefined = search ?? (flags.metricsDirectory ? { type: 'local', metricsDirectory: flags.metricsDirectory, createTarball: false, tarballName: '' } : undefined);
+  const indexing = settings ? await alertIndexing(settings, flags.esServer !== undefined ? '--es-server' : '--metrics-directory', uuid) : undefined;
   const { alerts, warnings } = await checkAlerts({
     connection: { endpoint: flags.prometheusUrl, token: flags.token, username: flags.username, password: flags.password, skipTLSVerify: flags.skipTlsVerify },
     alertProfiles: flags.alertProfile.map((p) => resolve(p)),
@@ -52,10 +61,10 @@ export async function runCheckAlerts(flags: CheckAlertsFlags, out: NodeJS.Writab
   return indexErrors.length ? ExitCode.Error : ExitCode.Passed;
 }
 
-/** The local indexer of --metrics-directory, checked before Prometheus is asked anything; as kube-burner, it gets alert.json only when alerts fired. */
-async function alertIndexing(metricsDirectory: string, uuid: string) {
+/** The indexer of --metrics-directory or --es-server, checked before Prometheus is asked anything; as kube-burner, it gets alert documents only when alerts fired. */
+async function alertIndexing(settings: IndexerSettings, flag: string, uuid: string) {
   const { alertBatch, checkIndexers, sendToIndexers } = await import('../indexers/index.js');
-  const configured = [{ endpoint: 0, where: '--metrics-directory', nameOf: () => '--metrics-directory', settings: { type: 'local' as const, metricsDirectory, createTarball: false, tarballName: '' } }];
+  const configured = [{ endpoint: 0, where: flag, nameOf: () => flag, settings }];
   const ctx = { uuid, cwd: process.cwd() };
   await checkIndexers(configured, ctx);
   type Alerts = Parameters<typeof alertBatch>[0];
@@ -78,8 +87,8 @@ export function register(program: Command): void {
     .option('--duration <duration>', 'range length when --start is not given (default: 1h)', durationFlag)
     .option('-s, --step <duration>', 'query resolution (default: 30s)', durationFlag)
     .option('--metrics-directory <dir>', 'write the fired alerts to <dir>/alert.json (kube-burner\'s local indexer)')
-    .option('--es-server <url>', 'kube-burner\'s Elasticsearch endpoint: refused here (check-alerts writes through the local indexer)')
-    .option('--es-index <index>', 'kube-burner\'s Elasticsearch index: refused with --es-server')
+    .option('--es-server <url>', 'send the fired alerts to this Elasticsearch / OpenSearch server instead (with --es-index), as kube-burner check-alerts')
+    .option('--es-index <index>', 'the index the alert documents go to (with --es-server)')
     .action(async (flags: CheckAlertsFlags) => {
       process.exitCode = await runCheckAlerts(flags);
     });

@@ -75,13 +75,3 @@ export function boolFlag(value: string): boolean {
 export function listFlag(value: string): string[] {
   return value.split(/[, ]+/).filter(Boolean);
 }
-
-/** --es-server / --es-index on commands that write through the local indexer only. */
-export function refuseSearchIndexer(flags: { esServer?: string; esIndex?: string }, command: string): void {
-  const flag = flags.esServer !== undefined ? '--es-server' : flags.esIndex !== undefined ? '--es-index' : undefined;
-  if (flag) {
-    throw new UserError(`${flag}: burn ${command} writes through the local indexer only`, {
-      hint: 'leave out --es-server and --es-index: the local indexer writes the documents to --metrics-directory; to send a run folder to OpenSearch or Elasticsearch use `burn index DIR --es-server URL --es-index NAME`',
-    });
-  }
-}

@@ -1,10 +1,13 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentId, runFolderBatches, SearchClient } from '../../src/indexers/index.js';
 import { uuidQuery } from '../../src/indexers/opensearch-store.js';
+import { packMetricsDirectory } from '../../src/indexers/local.js';
+import { Gauge, Registry } from 'prom-client';
+import { serveRegistry, startPrometheus } from '../measure/prometheus-harness.js';
 import { openSearchSession } from '../../src/indexers/opensearch.js';
 import { burnCli } from '../helpers/burn-cli.js';
 import { expectHealthyExit } from '../helpers/healthy-exit.js';
@@ -178,5 +181,40 @@ describe('the opensearch indexer against a real OpenSearch', () => {
     expect(folders.comparison.metrics.some((m) => m.noise.method === 'series')).toBe(true);
     expect(comparable(fromStore.stdout)).toEqual(folders);
     expect(JSON.parse(fromStore.stdout).baseline.spec).toContain(`index ${INDEX}: the newest 3 run(s)`);
+  }, RUN_TIMEOUT_MS);
+
+  it('burn import and burn check-alerts with --es-server and --es-index send their documents to OpenSearch, as kube-burner', async () => {
+    // A metrics tarball as a local indexer packs it: <metricName>.json files.
+    const collected = join(scratch, 'collected');
+    await mkdir(collected);
+    const docs = [1, 2, 3].map((value) => ({ metricName: 'depth', uuid: 'imported-1', value, timestamp: new Date(Date.UTC(2026, 10, 30, 0, value)).toISOString() }));
+    await writeFile(join(collected, 'depth.json'), JSON.stringify(docs));
+    await writeFile(join(collected, 'depthMax.json'), JSON.stringify([{ metricName: 'depthMax', uuid: 'imported-1', value: 3 }]));
+    const tarball = join(scratch, 'metrics.tgz');
+    await packMetricsDirectory(collected, tarball);
+    const imported = await burnCli(['import', '--tarball', tarball, '--es-server', node.url, '--es-index', `${INDEX}-imported`]);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toContain(`imported 4 document(s) from 2 file(s) of ${tarball} into index ${INDEX}-imported of ${node.url}`);
+    expect(await count(`${INDEX}-imported`, 'imported-1')).toBe(4);
+
+    // Fired alerts as kube-burner's alert documents.
+    const registry = new Registry();
+    new Gauge({ name: 'burn_queue_depth', help: 'test gauge', labelNames: ['queue'], registers: [registry] }).set({ queue: 'a' }, 7);
+    const exporter = await serveRegistry(registry);
+    const prometheus = await startPrometheus([{ url: exporter.url }]);
+    try {
+      const start = Math.floor(Date.now() / 1000);
+      await prometheus.waitForScrapes(3);
+      const end = Math.ceil(Date.now() / 1000);
+      await writeFile(join(scratch, 'alerts.yml'), '- expr: burn_queue_depth > 5\n  description: queue {{$labels.queue}} is {{$value}} deep\n  severity: warning\n');
+      const alerts = await burnCli(['check-alerts', '-u', prometheus.url, '-a', join(scratch, 'alerts.yml'), '--start', String(start), '--end', String(end), '-s', '1s', '--uuid', 'alerted-1', '--es-server', node.url, '--es-index', `${INDEX}-alerts`]);
+      expect(alerts.code, alerts.stderr).toBe(0);
+      expect(alerts.stdout).toContain('1 alert(s) fired');
+      const found = await client.ok('POST', `/${INDEX}-alerts/_search`, { query: uuidQuery('alerted-1') });
+      expect(found.hits.hits.map((h: { _source: object }) => h._source)).toEqual([{ timestamp: expect.stringMatching(/^\d{4}-/), uuid: 'alerted-1', severity: 'warning', description: 'queue a is 7 deep', metricName: 'alert' }]);
+    } finally {
+      await prometheus.stop();
+      await exporter.close();
+    }
   }, RUN_TIMEOUT_MS);
 });
