@@ -34,8 +34,13 @@ export function folderStore(store: string): RunStore {
       const skipped: StoreRuns['skipped'] = [];
       for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
         const dir = join(store, entry.name);
-        const isFolder = entry.isDirectory() || (entry.isSymbolicLink() && (await stat(dir).then((s) => s.isDirectory(), () => false)));
-        if (!isFolder) continue;
+        const target = entry.isSymbolicLink() ? await stat(dir).catch(() => undefined) : undefined;
+        // A link to nothing may have been a run folder: said, never passed over in silence.
+        if (entry.isSymbolicLink() && !target) {
+          skipped.push({ dir, reason: 'a symbolic link to nothing (the run folder it named is gone)' });
+          continue;
+        }
+        if (!entry.isDirectory() && !target?.isDirectory()) continue;
         try {
           folders.push(await readRunFolder(dir));
         } catch (err) {

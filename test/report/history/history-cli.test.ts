@@ -69,6 +69,14 @@ describe('burn history over --sim run folders', () => {
     // but the runs only ever get faster or slower together, so none may be for the worse at the newest.
     expect(ran.stdout, ran.stdout).toContain('no regression');
     expect(ran.code, ran.stdout).toBe(0);
+    // The cluster's own figures (the simulator's pod latencies, the pod startup SLI and its margin)
+    // have no change-point at all; only what the machine's pace moves (the job's elapsed time, the
+    // client-side API latency) may show one.
+    const json = await burn('history', steady, '--format', 'json');
+    const report = JSON.parse(json.stdout) as { metrics: Array<{ id: string; changePoints: unknown[] }> };
+    const changed = report.metrics.filter((m) => m.changePoints.length > 0).map((m) => m.id);
+    expect(report.metrics.filter((m) => /^(podStartup|podLatency|sloMargin)\//.test(m.id)).length).toBeGreaterThan(15);
+    for (const id of changed) expect(id, JSON.stringify(changed)).toMatch(/^(elapsedTime|apiLatency)\//);
   });
 
   it('4 slow nights after 8 good ones: the change-point is at the first slow night, exit 4', async () => {
@@ -88,6 +96,18 @@ describe('burn history over --sim run folders', () => {
     const points = report.metrics.flatMap((m) => m.changePoints.map((c) => ({ id: m.id, index: c.index })));
     for (const { id, index } of points) expect([7, 8], id).toContain(index);
     expect(points.filter((p) => p.index === 8).length).toBeGreaterThan(points.length / 2);
+  });
+
+  it('a symbolic link to nothing in the store is listed as left out, not passed over', async () => {
+    const store = join(scratch, 'broken');
+    await mkdir(store);
+    await symlink(join(runs, 'default-01'), join(store, 'kept'));
+    await symlink(join(scratch, 'gone'), join(store, 'dangling'));
+    const ran = await burn('history', store, '--format', 'json');
+    expect(ran.code, ran.stderr).toBe(0);
+    const report = JSON.parse(ran.stdout) as { runs: unknown[]; skipped: Array<{ dir: string; reason: string }> };
+    expect(report.runs).toHaveLength(1);
+    expect(report.skipped).toEqual([{ dir: join(store, 'dangling'), reason: 'a symbolic link to nothing (the run folder it named is gone)' }]);
   });
 
   it('--match narrows the series to runs with a fact, and says what it left out', async () => {
