@@ -167,6 +167,8 @@ export async function runMeasure(flags: MeasureFlags): Promise<number> {
           objectsCreated: 0,
           uncertainCreates: 0,
           alreadyExists: 0,
+          retries: 0,
+          throttled: 0,
           churnCycles: 0,
           measurements: measurementRecords(results),
         },

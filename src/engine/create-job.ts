@@ -146,7 +146,7 @@ function waitsForItself(object: JobObject, created: KubeObject): boolean {
 /** Creates every object (or every one of `options.objects`) of the given iterations, at the job's qps. */
 export async function createIterations(ctx: JobContext, iterations: Iterable<number>, options: { waitEachIteration: boolean; objects?: readonly JobObject[] }): Promise<void> {
   const { job } = ctx;
-  const dispatcher = new Dispatcher(dispatchWindow(ctx.client.limits));
+  const dispatcher = new Dispatcher(() => dispatchWindow(ctx.client.limits));
   const failed = () => dispatcher.errors.length > 0;
   for (const iteration of iterations) {
     if (ctx.signal.aborted || failed()) break;

@@ -1,7 +1,10 @@
-/** Requests the engine keeps queued ahead of a token bucket: enough to never starve it, few enough to stay small. */
+/**
+ * Requests the engine keeps started: the client's slots (in flight, grown to qps x latency) plus a
+ * second of tokens queued ahead of the bucket; enough to never starve it, few enough to stay small.
+ */
 export function dispatchWindow(limits: { qps: number; burst: number; maxConcurrency: number }): number {
   const { qps, burst, maxConcurrency } = limits;
-  return Math.max(64, Math.min(5000, Number.isFinite(qps) ? Math.ceil(qps) + burst : maxConcurrency * 2));
+  return Math.max(64, Math.min(10_000, Number.isFinite(qps) ? maxConcurrency + Math.ceil(qps) + burst : maxConcurrency * 2));
 }
 
 /**
@@ -15,11 +18,12 @@ export class Dispatcher {
   private readonly room: Array<() => void> = [];
   readonly errors: unknown[] = [];
 
-  constructor(private readonly capacity: number) {}
+  /** A number, or a function read at each submit (the client's slots grow with the latency). */
+  constructor(private readonly capacity: number | (() => number)) {}
 
   /** Waits for room, then starts `task`; failures are collected, not thrown. */
   async submit(task: () => Promise<void>): Promise<void> {
-    while (this.inFlight >= this.capacity) await new Promise<void>((resolve) => this.room.push(resolve));
+    while (this.inFlight >= (typeof this.capacity === 'number' ? this.capacity : this.capacity())) await new Promise<void>((resolve) => this.room.push(resolve));
     this.inFlight++;
     task()
       .catch((err: unknown) => void this.errors.push(err))

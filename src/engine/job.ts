@@ -257,6 +257,8 @@ export async function runOneJob(run: OneJob): Promise<{ record: JobRecord; resul
     objectsCreated: progress.objectsCreated,
     uncertainCreates: progress.uncertainCreates,
     alreadyExists: progress.alreadyExists,
+    retries: ctx.client.requestCounts.retries,
+    throttled: ctx.client.requestCounts.throttled,
     churnCycles,
     ...(churn ? { churnStart: new Date(churn.startMs).toISOString(), churnEnd: new Date(churn.endMs).toISOString() } : {}),
     measurements: measurementRecords(results),
@@ -265,8 +267,16 @@ export async function runOneJob(run: OneJob): Promise<{ record: JobRecord; resul
   };
   run.observer?.jobEnded?.(record);
   // A traffic job's HTTP load has its own line (src/engine/traffic-job.ts); it sends no API requests.
-  if (job.jobType !== 'traffic') log.info(`job ${job.name}: ${sendingLine(record, job)} (${Math.round(nowMs() - startedAt) / 1000}s in all)`);
+  if (job.jobType !== 'traffic') log.info(`job ${job.name}: ${sendingLine(record, job)} (${Math.round(nowMs() - startedAt) / 1000}s in all)${retriesNote(record)}`);
   return { record, results };
+}
+
+/** What the job's requests needed beyond one attempt each; nothing when they needed nothing. */
+export function retriesNote(record: Pick<JobRecord, 'retries' | 'throttled'>): string {
+  const retries = record.retries ?? 0;
+  if (retries === 0 && !record.throttled) return '';
+  const throttled = record.throttled ? `; ${record.throttled} answered 429 Too Many Requests by the API server (sent again after its Retry-After)` : '';
+  return `; ${retries} attempt${retries === 1 ? '' : 's'} sent again${throttled}`;
 }
 
 /** The job's load in one line: what was sent, how fast, and what the burst did to that figure. */

@@ -6,10 +6,11 @@ import { Discovery, type ApiResource } from './discovery.js';
 import { KubeApiError } from './errors.js';
 import type { ClusterTarget } from './kubeconfig.js';
 import { execInPod, type ExecRequest, type ExecResult } from './exec.js';
+import { InFlightSizer } from './inflight.js';
 import { ConcurrencySlots, TokenBucket } from './limiter.js';
 import { apiVerb, parseResourcePath, queryString, resourcePath, type ResourceTarget } from './paths.js';
 import { Reachability } from './retry.js';
-import { Sender, type ClientSettings, type Connection } from './sender.js';
+import { Sender, type ClientSettings, type Connection, type RequestCounts } from './sender.js';
 import { Transport, type HttpMethod } from './transport.js';
 import type { RequestListener, RequestOrigin } from './types.js';
 import { watchResources, type WatchHandle, type WatchOptions } from './watch.js';
@@ -40,7 +41,10 @@ export interface Limits {
   qps: number;
   /** Bucket size; <= 0 means 10. */
   burst: number;
-  /** Requests in flight at once (slots); defaults to the parent's. */
+  /**
+   * Requests in flight at once (slots); defaults to the parent's. With a finite qps this is the
+   * least: the slots grow to qps x latency (src/kube/inflight.ts).
+   */
   maxConcurrency?: number;
 }
 
@@ -128,7 +132,7 @@ export class KubeClient {
     } else {
       this.shared = {
         target: targetOrShared,
-        transport: new Transport(targetOrShared.origin, targetOrShared.basePath, targetOrShared.tls, connectionCap(settings!.maxConcurrency), connectTimeoutMs(settings!.requestTimeoutMs)),
+        transport: new Transport(targetOrShared.origin, targetOrShared.basePath, targetOrShared.tls, settings!.protocol, connectTimeoutMs(settings!.requestTimeoutMs), connectionCap(settings!.maxConcurrency)),
         credentials: new CredentialSource(targetOrShared),
         // Discovery is housekeeping: it goes through the unlimited view, not a job's bucket.
         discovery: new Discovery((path) => this.unlimited().request<unknown>({ method: 'GET', path, tolerate: [404] })),
@@ -139,7 +143,9 @@ export class KubeClient {
       };
     }
     const bucket = limits.qps === Number.POSITIVE_INFINITY ? undefined : new TokenBucket({ qps: limits.qps, burst: limits.burst });
-    this.sender = new Sender(this.shared, bucket, new ConcurrencySlots(limits.maxConcurrency ?? this.shared.settings.maxConcurrency), origin);
+    const floor = limits.maxConcurrency ?? this.shared.settings.maxConcurrency;
+    const sizer = bucket && floor > 0 && Number.isFinite(floor) ? new InFlightSizer(bucket.qps, floor) : undefined;
+    this.sender = new Sender(this.shared, bucket, new ConcurrencySlots(sizer?.capacity ?? floor), origin, sizer);
   }
 
   /** The kubeconfig context this client talks to. */
@@ -166,12 +172,22 @@ export class KubeClient {
 
   /** A view with its own token bucket (and slots), sharing pool, discovery and request listeners; its requests are the workload's. */
   withLimits(limits: Limits): KubeClient {
-    return new KubeClient(this.shared, { ...limits, maxConcurrency: limits.maxConcurrency ?? this.sender.slots.capacity }, 'workload');
+    return new KubeClient(this.shared, { ...limits, maxConcurrency: limits.maxConcurrency ?? this.configuredSlots }, 'workload');
+  }
+
+  /** The slots this view was given (what sizing grows from). */
+  private get configuredSlots(): number {
+    return this.sender.sizer?.floor ?? this.sender.slots.capacity;
+  }
+
+  /** Retries and 429 answers of this view's requests so far. */
+  get requestCounts(): Readonly<RequestCounts> {
+    return this.sender.counts;
   }
 
   /** A view without a token bucket, for measurements and housekeeping; its requests are tagged origin 'burn'. */
   unlimited(): KubeClient {
-    this.shared.unlimited ??= new KubeClient(this.shared, { qps: Number.POSITIVE_INFINITY, burst: 1, maxConcurrency: this.sender.slots.capacity }, 'burn');
+    this.shared.unlimited ??= new KubeClient(this.shared, { qps: Number.POSITIVE_INFINITY, burst: 1, maxConcurrency: this.configuredSlots }, 'burn');
     return this.shared.unlimited;
   }
 
@@ -488,7 +504,7 @@ export class KubeClient {
   }
 }
 
-/** One connection per slot; no cap when concurrency is unlimited. */
+/** HTTP/1.1 starts with a connection per slot (more as rate-limited views grow theirs); no cap when concurrency is unlimited. */
 function connectionCap(maxConcurrency: number): number | null {
   return maxConcurrency > 0 && Number.isFinite(maxConcurrency) ? maxConcurrency : null;
 }

@@ -1,6 +1,7 @@
 import { KubeClient, type ClientSettings } from './client.js';
 import { loadClusterTarget } from './kubeconfig.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+import { httpProtocol, type HttpProtocol } from './transport.js';
 
 export interface ConnectOptions {
   /** --kubeconfig */
@@ -12,8 +13,10 @@ export interface ConnectOptions {
   /** Token bucket of the returned client; <= 0 means 5 / 10 (kube-burner). Use withLimits() per job. */
   qps?: number;
   burst?: number;
-  /** Requests in flight per client view; default 100. */
+  /** Requests in flight per client view; default 100; a view with a finite qps grows it to qps x latency. */
   maxConcurrency?: number;
+  /** HTTP/2 (default) or HTTP/1.1; default from BURN_HTTP_PROTOCOL ('h2' or 'http1'). */
+  protocol?: HttpProtocol;
   /** Per attempt: time to response headers, and longest silence while reading a body. Default 60 s (kube-burner requestTimeout). */
   requestTimeoutMs?: number;
   /** Retries on 429, 5xx, resets and timeouts; default 5 with 200 ms jittered exponential backoff up to 10 s. */
@@ -40,6 +43,7 @@ export async function connectCluster(options: ConnectOptions = {}): Promise<Kube
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     maxConcurrency: options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
     retry: { ...DEFAULT_RETRY, ...options.retry },
+    protocol: options.protocol ?? httpProtocol(options.env ?? process.env),
   };
   return new KubeClient(target, { qps: options.qps ?? 0, burst: options.burst ?? 0 }, settings);
 }

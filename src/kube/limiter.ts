@@ -157,12 +157,25 @@ export class TokenBucket {
  * was free (no allocation), else a promise; a cancelled waiter leaves the queue without a slot.
  */
 export class ConcurrencySlots {
-  readonly capacity: number;
+  private cap: number;
   private inUse = 0;
   private readonly waiters: Array<{ resolve: () => void; signal?: AbortSignal; onAbort?: () => void }> = [];
 
   constructor(capacity: number) {
-    this.capacity = capacity > 0 ? capacity : Number.POSITIVE_INFINITY;
+    this.cap = capacity > 0 ? capacity : Number.POSITIVE_INFINITY;
+  }
+
+  get capacity(): number {
+    return this.cap;
+  }
+
+  /** Changes the cap: more room wakes waiters at once; less lets requests in flight finish. */
+  resize(capacity: number): void {
+    this.cap = capacity;
+    while (this.inUse < this.cap && this.waiters.length > 0) {
+      this.inUse++;
+      this.handOver(this.waiters.shift()!);
+    }
   }
 
   get active(): number {
@@ -175,7 +188,7 @@ export class ConcurrencySlots {
 
   acquire(signal?: AbortSignal): Promise<void> | undefined {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
-    if (this.inUse < this.capacity && this.waiters.length === 0) {
+    if (this.inUse < this.cap && this.waiters.length === 0) {
       this.inUse++;
       return undefined;
     }
@@ -194,13 +207,16 @@ export class ConcurrencySlots {
   }
 
   release(): void {
-    const next = this.waiters.shift();
-    if (next) {
+    if (this.waiters.length > 0 && this.inUse <= this.cap) {
       // The slot passes straight to the next waiter: inUse stays the same.
-      if (next.onAbort) next.signal!.removeEventListener('abort', next.onAbort);
-      next.resolve();
+      this.handOver(this.waiters.shift()!);
     } else {
       this.inUse--;
     }
+  }
+
+  private handOver(next: { resolve: () => void; signal?: AbortSignal; onAbort?: () => void }): void {
+    if (next.onAbort) next.signal!.removeEventListener('abort', next.onAbort);
+    next.resolve();
   }
 }

@@ -5,6 +5,7 @@ import { sleep } from '../shared/sleep.js';
 import type { Credential, CredentialSource } from './credentials.js';
 import { CLIENT_CLOSED, ClusterUnreachableError, KubeApiError, parseStatus, UncertainCreateError, type KubeStatus } from './errors.js';
 import type { ClusterTarget } from './kubeconfig.js';
+import type { InFlightSizer } from './inflight.js';
 import type { ConcurrencySlots, TokenBucket } from './limiter.js';
 import { apiScope, resourcePath, type ResourceTarget } from './paths.js';
 import {
@@ -19,7 +20,7 @@ import {
   type RetryPolicy,
   type TransportFailure,
 } from './retry.js';
-import type { HttpMethod, Transport } from './transport.js';
+import type { HttpMethod, HttpProtocol, Transport } from './transport.js';
 import type { ApiVerb, RequestListener, RequestOrigin, RequestRecord } from './types.js';
 
 /** Settings every view of a client shares. */
@@ -28,6 +29,8 @@ export interface ClientSettings {
   requestTimeoutMs: number;
   maxConcurrency: number;
   retry: RetryPolicy;
+  /** HTTP/2 (streams multiplexed over a few connections) or HTTP/1.1 (a connection per request in flight); default h2. */
+  protocol?: HttpProtocol;
 }
 
 /** One request as the retry loop sees it. */
@@ -51,6 +54,16 @@ export interface Call {
   binary?: boolean;
   /** Name of the object being created, for error messages (a create's path names none). */
   objectName?: string;
+  /** Set by the sender: when the first attempt went out. */
+  startedMs?: number;
+}
+
+/** What one view's requests needed beyond a single attempt: counted for the job's summary, never hidden. */
+export interface RequestCounts {
+  /** Attempts sent again (after 429, 5xx, a reset, a timeout or a 401). */
+  retries: number;
+  /** Answers 429 Too Many Requests (the server's max-inflight or priority and fairness turned the attempt away). */
+  throttled: number;
 }
 
 /** What a create sends that identifies its object. */
@@ -77,11 +90,15 @@ export interface Connection {
  * and slots) over the shared connection.
  */
 export class Sender {
+  readonly counts: RequestCounts = { retries: 0, throttled: 0 };
+
   constructor(
     readonly connection: Connection,
     readonly bucket: TokenBucket | undefined,
     readonly slots: ConcurrencySlots,
     readonly origin: RequestOrigin = 'workload',
+    /** Sizes the slots to qps x latency (src/kube/inflight.ts); without it they stay as given. */
+    readonly sizer?: InFlightSizer,
   ) {}
 
   /**
@@ -123,10 +140,17 @@ export class Sender {
   async execute(call: Call): Promise<string | undefined> {
     const slot = this.slots.acquire(call.signal);
     if (slot) await slot;
+    // An HTTP/1.1 pool keeps a connection for each of this view's slots in use, beside the housekeeping view's.
+    if (this.sizer) this.connection.transport.reserve(this.slots.active + this.connection.settings.maxConcurrency);
     try {
       return await this.attempts(call);
     } finally {
       this.slots.release();
+      if (this.sizer && call.startedMs) {
+        this.sizer.observe(nowMs() - call.startedMs);
+        const capacity = this.sizer.capacity;
+        if (capacity !== this.slots.capacity) this.slots.resize(capacity);
+      }
     }
   }
 
@@ -155,6 +179,7 @@ export class Sender {
       const credential: Credential = credentials.fresh() ?? (await credentials.get());
       const attemptStart = nowMs();
       startMs ||= attemptStart;
+      call.startedMs = startMs;
       let response: Dispatcher.ResponseData;
       try {
         response = await transport.send(
@@ -184,6 +209,7 @@ export class Sender {
         if (isRetryableFailure(kind, code) && retries < policy.maxRetries && !reachability.givenUp(nowMs())) {
           await sleep(backoffMs(policy, retries), signal);
           retries++;
+          this.counts.retries++;
           continue;
         }
         this.record(call.target, call.verb, 0, startMs, attemptStart, nowMs(), retries);
@@ -210,6 +236,7 @@ export class Sender {
         if (retries < policy.maxRetries && isRetryableFailure(classifyError(err), '')) {
           await sleep(backoffMs(policy, retries), signal);
           retries++;
+          this.counts.retries++;
           continue;
         }
         this.record(call.target, call.verb, 0, startMs, attemptStart, nowMs(), retries);
@@ -224,9 +251,11 @@ export class Sender {
         refreshedAfter401 = true;
         await credentials.refresh();
         retries++;
+        this.counts.retries++;
         continue;
       }
       const retryAfter = response.headers['retry-after'];
+      if (status === 429) this.counts.throttled++;
       if (isRetryableStatus(status)) {
         const refused = refusedBeforeWork(status, retryAfter);
         if (!refused && !resendable) {
@@ -238,6 +267,7 @@ export class Sender {
         if (retries < policy.maxRetries) {
           await sleep(retryAfterMs(retryAfter, Date.now()) ?? backoffMs(policy, retries), signal);
           retries++;
+          this.counts.retries++;
           continue;
         }
       }

@@ -72,6 +72,10 @@ export interface JobRecord {
   uncertainCreates: number;
   /** Creates answered 409 AlreadyExists: the object was someone else's (never counted as created). */
   alreadyExists: number;
+  /** Attempts of the job's requests sent again (after 429, 5xx, resets, timeouts, a 401). */
+  retries?: number;
+  /** Attempts the API server answered 429 Too Many Requests (max-inflight, or priority and fairness). */
+  throttled?: number;
   churnCycles: number;
   /** When the churn phase started and ended (ISO), as kube-burner's churnStartTimestamp/churnEndTimestamp; absent without churn. */
   churnStart?: string;
@@ -230,6 +234,8 @@ export function jobSummaryDocument(record: RunRecord, job: JobRecord): JsonObjec
     objectsCreated: job.objectsCreated,
     uncertainCreates: job.uncertainCreates,
     alreadyExists: job.alreadyExists,
+    retries: job.retries ?? 0,
+    throttled: job.throttled ?? 0,
     churnCycles: job.churnCycles,
     ...(job.churnStart && job.churnEnd ? { churnStartTimestamp: job.churnStart, churnEndTimestamp: job.churnEnd } : {}),
     target: record.cluster.target,
@@ -352,6 +358,8 @@ function jobRecordOf(raw: JsonObject): JobRecord {
     objectsCreated: num(raw.objectsCreated, 0),
     uncertainCreates: num(raw.uncertainCreates, 0),
     alreadyExists: num(raw.alreadyExists, 0),
+    ...(typeof raw.retries === 'number' ? { retries: raw.retries } : {}),
+    ...(typeof raw.throttled === 'number' ? { throttled: raw.throttled } : {}),
     churnCycles: num(raw.churnCycles, 0),
     ...(typeof raw.churnStart === 'string' && typeof raw.churnEnd === 'string' ? { churnStart: raw.churnStart, churnEnd: raw.churnEnd } : {}),
     measurements: (Array.isArray(raw.measurements) ? raw.measurements : []).filter(isObject).map(measurementOf),

@@ -208,4 +208,25 @@ describe('ConcurrencySlots', () => {
     expect(slots.active).toBe(0);
     expect(slots.acquire()).toBeUndefined();
   });
+
+  it('grows and shrinks: more room lets waiters in at once, less lets requests in flight finish', async () => {
+    const slots = new ConcurrencySlots(1);
+    slots.acquire();
+    const order: string[] = [];
+    const a = slots.acquire()!.then(() => order.push('a'));
+    const b = slots.acquire()!.then(() => order.push('b'));
+    slots.resize(3);
+    await Promise.all([a, b]);
+    expect(order).toEqual(['a', 'b']);
+    expect(slots.active).toBe(3);
+    slots.resize(1);
+    const c = slots.acquire()!.then(() => order.push('c'));
+    slots.release(); // 2 in flight: still above the new cap, the waiter stays
+    expect(slots.active).toBe(2);
+    slots.release();
+    slots.release(); // now below it: c gets the slot
+    await c;
+    expect(order).toEqual(['a', 'b', 'c']);
+    expect(slots.active).toBe(1);
+  });
 });

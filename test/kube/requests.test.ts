@@ -165,6 +165,8 @@ describe('retries', () => {
     expect(times).toHaveLength(2);
     expect(times[1] - times[0]).toBeGreaterThanOrEqual(950); // the retry waited what Retry-After said
     expect(records[0].latencyMs - records[0].attemptLatencyMs).toBeGreaterThanOrEqual(950);
+    // counted for the job's summary, not hidden in the latency
+    expect(client.requestCounts).toEqual({ retries: 1, throttled: 1 });
   });
 
   it('retries 5xx with backoff and gives up after maxRetries', async () => {
@@ -305,8 +307,8 @@ describe('creates are never sent twice when that could duplicate an object', () 
 });
 
 describe('limits', () => {
-  it('never has more requests in flight than maxConcurrency', async () => {
-    const client = await cluster.connect({ maxConcurrency: 3 });
+  it('never has more requests in flight than maxConcurrency (a view without a token bucket)', async () => {
+    const client = (await cluster.connect({ maxConcurrency: 3 })).unlimited();
     let inFlight = 0;
     let peak = 0;
     cluster.server.interceptors.push((req, res) => {
@@ -325,11 +327,40 @@ describe('limits', () => {
 
   it('keeps connections alive, no more of them than maxConcurrency', async () => {
     const before = cluster.server.connectionsAccepted;
-    const client = (await cluster.connect({ maxConcurrency: 4 })).unlimited();
+    const client = (await cluster.connect({ maxConcurrency: 4, protocol: 'http1' })).unlimited();
     for (let round = 0; round < 10; round++) {
       await Promise.all(Array.from({ length: 8 }, (_, i) => client.create(configMap(`ka-${round}-${i}`), { discardResponse: true })));
     }
     expect(cluster.server.connectionsAccepted - before).toBeLessThanOrEqual(4);
+  });
+
+  it('asks for HTTP/2 and falls back to HTTP/1.1 with one connection per request in flight on a server without it', async () => {
+    const before = cluster.server.connectionsAccepted;
+    const client = (await cluster.connect({ maxConcurrency: 4 })).unlimited();
+    for (let round = 0; round < 10; round++) {
+      await Promise.all(Array.from({ length: 8 }, (_, i) => client.create(configMap(`h1-${round}-${i}`), { discardResponse: true })));
+    }
+    // the first connection found out the server speaks HTTP/1.1 only
+    expect(cluster.server.connectionsAccepted - before).toBeLessThanOrEqual(5);
+  });
+
+  it('a rate-limited view keeps qps x latency requests in flight, beyond maxConcurrency when the server is slow', async () => {
+    const client = (await cluster.connect({ maxConcurrency: 3 })).withLimits({ qps: 200, burst: 200 });
+    let inFlight = 0;
+    let peak = 0;
+    cluster.server.interceptors.push((req, res) => {
+      if (!isPost(req)) return false;
+      peak = Math.max(peak, ++inFlight);
+      setTimeout(() => {
+        inFlight--;
+        status(res, 201, 'Created', '');
+      }, 200);
+      return true;
+    });
+    await Promise.all(Array.from({ length: 40 }, (_, i) => client.create(configMap(`little-${i}`))));
+    // 3 fixed slots at 200 ms would hold the rate to 15/s; the job asked for 200
+    expect(peak).toBeGreaterThan(3);
+    expect(client.limits.maxConcurrency).toBeGreaterThanOrEqual(Math.ceil(200 * 0.2 * 2));
   });
 
   it('withLimits views have their own bucket but share listeners', async () => {
