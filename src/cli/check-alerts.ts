@@ -37,13 +37,14 @@ const DEFAULT_STEP_MS = 30_000;
 export async function runCheckAlerts(flags: CheckAlertsFlags, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const { searchIndexerFlags } = await import('./search-flags.js');
   const search = searchIndexerFlags(flags);
-  if (search && flags.metricsDirectory !== undefined) throw new UserError(`--metrics-directory ${flags.metricsDirectory}: with --es-server the alerts go to Elasticsearch / OpenSearch, not to a folder`, { hint: 'give --metrics-directory (local indexer) or --es-server and --es-index, not both' });
   const { alertsFail, checkAlerts } = await import('../measure/index.js');
   const endMs = flags.end ?? Date.now();
   const startMs = flags.start ?? endMs - (flags.duration ?? DEFAULT_DURATION_MS);
   if (startMs >= endMs) throw new UserError(`--start must be before --end (got ${new Date(startMs).toISOString()} .. ${new Date(endMs).toISOString()})`);
   if (flags.step !== undefined && flags.step <= 0) throw new UserError('-s/--step must be above 0', { hint: 'e.g. --step 30s' });
   const uuid = flags.uuid ?? randomUUID();
+  // kube-burner takes both and indexes to --es-server: so does burn, saying so.
+  if (search && flags.metricsDirectory !== undefined) process.stderr.write(`warning: --metrics-directory ${flags.metricsDirectory} is not used: with --es-server and --es-index the alerts go to Elasticsearch / OpenSearch, as in kube-burner\n`);
   const settings: IndexerSettings | undefined = search ?? (flags.metricsDirectory ? { type: 'local', metricsDirectory: flags.metricsDirectory, createTarball: false, tarballName: '' } : undefined);
   const indexing = settings ? await alertIndexing(settings, flags.esServer !== undefined ? '--es-server' : '--metrics-directory', uuid) : undefined;
   const { alerts, warnings } = await checkAlerts({

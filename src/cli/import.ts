@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ExitCode, UserError } from '../shared/errors.js';
+import { ExitCode } from '../shared/errors.js';
 import { createLogger, parseLogLevel, type LogLevel } from '../shared/log.js';
 
 /**
@@ -20,10 +20,11 @@ const DEFAULT_METRICS_DIRECTORY = 'collected-metrics';
 export async function runImport(flags: ImportFlags, cwd = process.cwd()): Promise<number> {
   const [{ searchIndexerFlags }, { redactedServer }] = await Promise.all([import('./search-flags.js'), import('../config/index.js')]);
   const search = searchIndexerFlags(flags);
-  if (search && flags.metricsDirectory !== undefined) throw new UserError(`--metrics-directory ${flags.metricsDirectory}: with --es-server the documents go to Elasticsearch / OpenSearch, not to a folder`, { hint: 'give --metrics-directory (local indexer) or --es-server and --es-index, not both' });
   const metricsDirectory = flags.metricsDirectory ?? DEFAULT_METRICS_DIRECTORY;
   const { importTarball } = await import('../indexers/index.js');
   const log = createLogger(flags.logLevel);
+  // kube-burner takes both (its own e2e suite passes both) and indexes to --es-server: so does burn, saying so.
+  if (search && flags.metricsDirectory !== undefined) log.warn(`--metrics-directory ${flags.metricsDirectory} is not used: with --es-server and --es-index the documents go to Elasticsearch / OpenSearch, as in kube-burner`);
   const indexer = search ?? { type: 'local' as const, metricsDirectory, createTarball: false, tarballName: '' };
   const outcome = await importTarball({ tarball: flags.tarball, indexer, cwd, log });
   const into = search ? `index ${search.defaultIndex} of ${redactedServer(search.esServers[0]!)}` : metricsDirectory;

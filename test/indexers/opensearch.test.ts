@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -192,8 +192,11 @@ describe('the opensearch indexer against a real OpenSearch', () => {
     await writeFile(join(collected, 'depthMax.json'), JSON.stringify([{ metricName: 'depthMax', uuid: 'imported-1', value: 3 }]));
     const tarball = join(scratch, 'metrics.tgz');
     await packMetricsDirectory(collected, tarball);
-    const imported = await burnCli(['import', '--tarball', tarball, '--es-server', node.url, '--es-index', `${INDEX}-imported`]);
+    // kube-burner's e2e suite passes --metrics-directory too: taken, not used, said.
+    const imported = await burnCli(['import', '--tarball', tarball, '--es-server', node.url, '--es-index', `${INDEX}-imported`, '--metrics-directory', join(scratch, 'unused')]);
     expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stderr).toContain(`--metrics-directory ${join(scratch, 'unused')} is not used: with --es-server and --es-index the documents go to Elasticsearch / OpenSearch`);
+    await expect(readdir(join(scratch, 'unused'))).rejects.toThrow(/ENOENT/);
     expect(imported.stdout).toContain(`imported 4 document(s) from 2 file(s) of ${tarball} into index ${INDEX}-imported of ${node.url}`);
     expect(await count(`${INDEX}-imported`, 'imported-1')).toBe(4);
 
@@ -207,8 +210,9 @@ describe('the opensearch indexer against a real OpenSearch', () => {
       await prometheus.waitForScrapes(3);
       const end = Math.ceil(Date.now() / 1000);
       await writeFile(join(scratch, 'alerts.yml'), '- expr: burn_queue_depth > 5\n  description: queue {{$labels.queue}} is {{$value}} deep\n  severity: warning\n');
-      const alerts = await burnCli(['check-alerts', '-u', prometheus.url, '-a', join(scratch, 'alerts.yml'), '--start', String(start), '--end', String(end), '-s', '1s', '--uuid', 'alerted-1', '--es-server', node.url, '--es-index', `${INDEX}-alerts`]);
+      const alerts = await burnCli(['check-alerts', '-u', prometheus.url, '-a', join(scratch, 'alerts.yml'), '--start', String(start), '--end', String(end), '-s', '1s', '--uuid', 'alerted-1', '--es-server', node.url, '--es-index', `${INDEX}-alerts`, '--metrics-directory', join(scratch, 'unused')]);
       expect(alerts.code, alerts.stderr).toBe(0);
+      expect(alerts.stderr).toContain(`--metrics-directory ${join(scratch, 'unused')} is not used`);
       expect(alerts.stdout).toContain('1 alert(s) fired');
       const found = await client.ok('POST', `/${INDEX}-alerts/_search`, { query: uuidQuery('alerted-1') });
       expect(found.hits.hits.map((h: { _source: object }) => h._source)).toEqual([{ timestamp: expect.stringMatching(/^\d{4}-/), uuid: 'alerted-1', severity: 'warning', description: 'queue a is 7 deep', metricName: 'alert' }]);
