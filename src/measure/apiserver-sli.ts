@@ -38,7 +38,7 @@ function isScope(s: string | undefined): boolean {
 /** The SLI histogram's buckets in a /metrics text, for the calls the SLO covers. */
 export function sliSnapshot(metricsText: string): SliSnapshot {
   const snapshot: SliSnapshot = new Map();
-  for (const s of parseMetricsText(metricsText, (name) => name === `${SLI_METRIC}_bucket`)) {
+  for (const s of parseMetricsText(metricsText, [`${SLI_METRIC}_bucket`])) {
     const m = s.labels;
     if (!isScope(m.scope) || !countsTowardApiSli({ verb: m.verb ?? '', subresource: m.subresource ?? '', group: m.group ?? '' })) continue;
     const id = `${m.group ?? ''}|${m.resource ?? ''}|${m.subresource ?? ''}|${m.verb ?? ''}|${m.scope}`;

@@ -39,18 +39,36 @@ function parseLabels(line: string, start: number): { labels: Record<string, stri
   }
 }
 
-/** The samples whose metric name `wanted` accepts (all when omitted); comments and other families skipped without parsing. */
-export function parseMetricsText(text: string, wanted?: (name: string) => boolean): TextSample[] {
+/** The metric name a line starts with, if it is one of `names` (followed by labels or the value). */
+function nameAt(text: string, start: number, names: readonly string[]): string | undefined {
+  for (const name of names) {
+    if (!text.startsWith(name, start)) continue;
+    const next = text[start + name.length];
+    if (next === '{' || next === ' ' || next === '\t') return name;
+  }
+  return undefined;
+}
+
+/**
+ * The samples of the metric families `names` (all when omitted); comments and other families are
+ * skipped without copying them: an apiserver's /metrics is megabytes, of which a few lines are wanted.
+ */
+export function parseMetricsText(text: string, names?: readonly string[]): TextSample[] {
   const out: TextSample[] = [];
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let first = start;
+    while (first < end && (text[first] === ' ' || text[first] === '\t')) first++;
+    const lineStart = first;
+    start = end + 1;
+    if (first === end || text[first] === '#' || (names && nameAt(text, first, names) === undefined)) continue;
+    const line = text.slice(lineStart, end).trim();
     const brace = line.indexOf('{');
     const space = line.indexOf(' ');
     const nameEnd = brace >= 0 && (space < 0 || brace < space) ? brace : space;
     if (nameEnd <= 0) continue;
     const name = line.slice(0, nameEnd);
-    if (wanted && !wanted(name)) continue;
     let rest = nameEnd;
     let labels: Record<string, string> = {};
     if (line[nameEnd] === '{') ({ labels, end: rest } = parseLabels(line, nameEnd));

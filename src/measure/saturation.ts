@@ -49,7 +49,7 @@ export function saturationReport(source: SaturationReport['source'], tally: Wind
 
 /** The simulator's window histogram and CPU counter in one /metrics text; undefined when the server is not the simulator. */
 export function simulatorCounters(metricsText: string): { cumulative: Map<number, number>; cpuSeconds: number } | undefined {
-  const samples = parseMetricsText(metricsText, (name) => name === `${SIM_LOOP_DELAY_METRIC}_bucket` || name === SIM_CPU_METRIC);
+  const samples = parseMetricsText(metricsText, [`${SIM_LOOP_DELAY_METRIC}_bucket`, SIM_CPU_METRIC]);
   const cumulative = new Map<number, number>();
   let cpuSeconds = 0;
   for (const s of samples) {
