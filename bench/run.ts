@@ -4,7 +4,7 @@
  * same run. Not part of `npm test`.
  *
  *   BENCH_RUNS=3            runs per benchmark (the end-to-end one runs BENCH_E2E_RUNS, default 1)
- *   BENCH_ONLY=limiter,...  a subset: request-path, request-path-sim, limiter, watch, template, e2e,
+ *   BENCH_ONLY=limiter,...  a subset: request-path, request-path-sim, limiter, watch, template, e2e, traffic,
  *                           side-by-side (kube-burner beside burn on a real control plane it starts: the
  *                           longest, about an hour at its defaults; skipped, saying what to build, when
  *                           the control plane or kube-burner is not built: see bench/side-by-side.ts)
@@ -21,6 +21,7 @@ import { benchPodTracking } from './pod-tracking.js';
 import { benchRequestPath } from './request-path.js';
 import { benchRequestPathSim } from './request-path-sim.js';
 import { benchTemplate } from './template.js';
+import { benchTraffic, type ToolRun } from './traffic.js';
 
 interface Figure {
   bench: string;
@@ -138,6 +139,43 @@ const benches: Record<string, () => Promise<Figure[]>> = {
     }
     process.stderr.write(`side-by-side on ${cluster}: ${file}\n`);
     return sideBySideFigures(cost);
+  },
+  traffic: async () => {
+    // Rounds alternate which tool goes first; each figure lists its runs, the load average beside them.
+    const rounds: ToolRun[][] = [];
+    for (let i = 0; i < RUNS; i++) rounds.push(await benchTraffic({ burnFirst: i % 2 === 0 }));
+    const series: Record<string, number[]> = {};
+    const units: Record<string, string> = {};
+    const goals: Record<string, Goal> = {};
+    const add = (name: string, value: number, unit: string, goal?: Goal) => {
+      (series[name] ??= []).push(value);
+      units[name] = unit;
+      if (goal) goals[name] = goal;
+    };
+    for (const runs of rounds) {
+      const ceiling = (tool: string) => runs.find((r) => r.rate === 0 && r.tool === tool)!;
+      const [burn, peer] = [ceiling('burn'), ceiling('autocannon')];
+      add('ceiling: burn sustained req/s (open-model ramp)', burn.perSecond, '/s');
+      add('ceiling: autocannon answered/s (closed loop)', peer.perSecond, '/s');
+      add('ceiling: burn / autocannon', burn.perSecond / peer.perSecond, 'x');
+      add('ceiling: burn CPU per request', burn.cpuMicrosPerRequest, 'us');
+      add('ceiling: autocannon CPU per request', peer.cpuMicrosPerRequest, 'us');
+      add('ceiling: load average (1 min) at burn', burn.loadAverage, '');
+      add('ceiling: load average (1 min) at autocannon', peer.loadAverage, '');
+      for (const rate of [...new Set(runs.filter((r) => r.rate > 0).map((r) => r.rate))]) {
+        for (const r of runs.filter((x) => x.rate === rate)) {
+          const at = `${rate.toLocaleString('en-US')} req/s: ${r.tool}`;
+          add(`${at} rate error`, r.rateErrorPct, '%', r.tool === 'burn' ? { text: 'within 1 %', met: (v) => Math.abs(v) <= 1 } : undefined);
+          add(`${at} p50 - server's p50`, r.p50Ms - r.serverP50Ms, 'ms', r.tool === 'burn' ? { text: 'within 1 ms', met: (v) => Math.abs(v) <= 1 } : undefined);
+          add(`${at} CPU per request`, r.cpuMicrosPerRequest, 'us');
+          if (r.latePct !== undefined) add(`${at} sent > 10 ms late`, r.latePct, '%', { text: '<= 1 % (else burn says it was the bottleneck)', met: (v) => v <= 1 });
+          add(`${at} load average (1 min)`, r.loadAverage, '');
+        }
+        const pair = (tool: string) => runs.find((x) => x.rate === rate && x.tool === tool)!;
+        add(`${rate.toLocaleString('en-US')} req/s: |rate error| burn / autocannon`, Math.abs(pair('burn').rateErrorPct) / Math.max(Math.abs(pair('autocannon').rateErrorPct), 0.01), 'x');
+      }
+    }
+    return figures('7. traffic: burn beside autocannon, same 127.0.0.1 server, 64 connections', series, units, goals);
   },
   template: async () => {
     const series = await repeat(RUNS, () => benchTemplate(), (f) => ({ 'Go template objects/s': f.objectsPerSecond, '10,000 objects': f.msFor10k, 'Handlebars objects/s': f.handlebarsObjectsPerSecond }));

@@ -1,0 +1,150 @@
+/**
+ * burn's traffic sender beside autocannon (npm; k6 is AGPL and not used here), each in its own
+ * process against the same 127.0.0.1 server (test/traffic/latency-server.mjs, its own process), with
+ * the same keep-alive connections, runs alternating which tool goes first, the 1-minute load average
+ * beside each run:
+ *
+ * - ceiling: the most requests per second each sustains with `connections` connections against a
+ *   server that answers at once. autocannon: closed loop, answered per second. burn (open model): a
+ *   ramp from 500 to 15,000 req/s over 10 s; its ceiling is the rate asked for in the last second up
+ *   to which every second (after the first, which opens the connections) was sent on schedule (at most 1% late) and answered promptly (p99 under
+ *   100 ms, so no queue was building). The CPU each spends per request beside it;
+ * - accuracy at fixed rates: the rate achieved against the one asked for (burn: sent over the
+ *   scheduled time, as k6 counts it; autocannon's overallRate: sent over its duration), and the p50
+ *   latency against the p50 the server measured itself holding (set 5 ms); burn's late share.
+ *
+ * burn runs as `burn traffic-agent` (the built CLI, as a traffic job's agent runs).
+ * Variables: BENCH_TRAFFIC_SECONDS (5) per accuracy run, BENCH_TRAFFIC_RATES (100,1000,10000).
+ */
+import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { TrafficSpec } from '../src/config/index.js';
+import { agentEnvironment, achievedRate, decodeHistogram, INDEX_ENV, latencyFigures, parseSummaryLine, type AgentWork, type TrafficWindow } from '../src/traffic/index.js';
+import { startLatencyServer, type LatencyServer } from '../test/traffic/server.js';
+
+const BURN = fileURLToPath(new URL('../bin/burn.js', import.meta.url));
+const AUTOCANNON = fileURLToPath(new URL('./traffic.autocannon.mjs', import.meta.url));
+const CONNECTIONS = 64;
+const SET_LATENCY_MS = 5;
+/** burn's ceiling ramp. */
+const RAMP = { from: 500, to: 15_000, durationMs: 10_000 };
+/** Time for a child process to load before its first arrival. */
+const START_DELAY_MS = 2000;
+
+export interface ToolRun {
+  tool: 'burn' | 'autocannon';
+  /** The rate asked for; 0 for the ceiling run. */
+  rate: number;
+  loadAverage: number;
+  /** Requests per second sent (achieved rate) or, for the ceiling, sustained (see above). */
+  perSecond: number;
+  /** (achieved - asked) / asked, percent; 0 for the ceiling. */
+  rateErrorPct: number;
+  p50Ms: number;
+  serverP50Ms: number;
+  cpuMicrosPerRequest: number;
+  /** burn only: requests sent more than lateAfter (10 ms) late, percent. */
+  latePct?: number;
+  failed: number;
+}
+
+function runChild(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args.join(' ')} exited ${code}: ${err.trim().slice(-500)}`))));
+  });
+}
+
+/** The rate asked for in the last second up to which every second was sent on schedule and answered promptly. */
+function sustainedRate(seconds: TrafficWindow[]): number {
+  let rate = 0;
+  // The first second opens the connections: not judged.
+  for (const w of seconds.slice(1)) {
+    const c = w.counts;
+    if (c.sent === 0 || c.late > 0.01 * c.sent || c.failed > 0.01 * c.sent || latencyFigures(decodeHistogram(w.latency)).p99 >= 100) break;
+    rate = c.planned;
+  }
+  return rate;
+}
+
+async function runBurn(server: LatencyServer, rate: number, seconds: number, ceiling: boolean): Promise<ToolRun> {
+  const loadAverage = loadavg()[0]!;
+  const spec: TrafficSpec = {
+    targets: [],
+    startRate: ceiling ? RAMP.from : rate,
+    stages: [ceiling ? { durationMs: RAMP.durationMs, target: RAMP.to } : { durationMs: seconds * 1000, target: rate }],
+    maxInFlight: 100_000,
+    timeoutMs: 10_000,
+    connections: CONNECTIONS,
+    tls: { insecureSkipVerify: false, ca: '', serverName: '' },
+    parallelism: 1,
+    agents: { mode: 'processes', startDelayMs: START_DELAY_MS, image: '', namespace: '' },
+    lateAfterMs: 10,
+    thresholds: [],
+  };
+  const work: AgentWork = { spec, targets: [{ url: `${server.url}/${ceiling ? '?latency=0' : ''}`, method: 'GET', headers: {}, body: '', weight: 1 }], startWallMs: Date.now() + START_DELAY_MS };
+  await server.held();
+  const output = await runChild([BURN, 'traffic-agent', '--log-level', 'warn'], { ...process.env, ...agentEnvironment(work), [INDEX_ENV]: '0' });
+  const held = await server.held();
+  const summary = parseSummaryLine(output);
+  if (!summary) throw new Error(`burn traffic-agent printed no summary: ${output.slice(-300)}`);
+  const c = summary.total.counts;
+  const perSecond = ceiling ? sustainedRate(summary.seconds) : achievedRate(summary);
+  return {
+    tool: 'burn',
+    rate: ceiling ? 0 : rate,
+    loadAverage,
+    perSecond,
+    rateErrorPct: ceiling ? 0 : (100 * (perSecond - rate)) / rate,
+    p50Ms: latencyFigures(decodeHistogram(summary.total.latency)).p50,
+    serverP50Ms: held.p50,
+    cpuMicrosPerRequest: c.sent ? (1000 * summary.cpuMs) / c.sent : 0,
+    latePct: c.sent ? (100 * c.late) / c.sent : 0,
+    failed: c.failed,
+  };
+}
+
+async function runAutocannon(server: LatencyServer, rate: number, seconds: number, ceiling: boolean): Promise<ToolRun> {
+  const loadAverage = loadavg()[0]!;
+  await server.held();
+  const output = await runChild([AUTOCANNON, `${server.url}/${ceiling ? '?latency=0' : ''}`, String(CONNECTIONS), String(seconds), String(ceiling ? 0 : rate)]);
+  const held = await server.held();
+  const r = JSON.parse(output.trim().split('\n').pop()!) as { sent: number; answered: number; non2xx: number; errors: number; durationMs: number; p50: number; cpuMs: number };
+  const perSecond = ((ceiling ? r.answered : r.sent) * 1000) / r.durationMs;
+  return {
+    tool: 'autocannon',
+    rate: ceiling ? 0 : rate,
+    loadAverage,
+    perSecond,
+    rateErrorPct: ceiling ? 0 : (100 * (perSecond - rate)) / rate,
+    p50Ms: r.p50,
+    serverP50Ms: held.p50,
+    cpuMicrosPerRequest: r.sent ? (1000 * r.cpuMs) / r.sent : 0,
+    failed: r.non2xx + r.errors,
+  };
+}
+
+/** One round: the ceiling and each rate, both tools, `burnFirst` deciding the order (alternate it between rounds). */
+export async function benchTraffic(options: { burnFirst: boolean; seconds?: number; rates?: number[] }): Promise<ToolRun[]> {
+  const seconds = options.seconds ?? Number(process.env.BENCH_TRAFFIC_SECONDS ?? 5);
+  const rates = options.rates ?? (process.env.BENCH_TRAFFIC_RATES ?? '100,1000,10000').split(',').map(Number);
+  const server = await startLatencyServer(SET_LATENCY_MS);
+  const runs: ToolRun[] = [];
+  try {
+    const both = async (rate: number, ceiling: boolean) => {
+      const tools = [() => runBurn(server, rate, seconds, ceiling), () => runAutocannon(server, rate, seconds, ceiling)];
+      for (const tool of options.burnFirst ? tools : tools.reverse()) runs.push(await tool());
+    };
+    await both(0, true);
+    for (const rate of rates) await both(rate, false);
+  } finally {
+    await server.stop();
+  }
+  return runs;
+}
