@@ -1,7 +1,8 @@
 /**
  * nodeLatency: nodes that join during the job, from creation to each condition's last transition
  * (MemoryPressure, DiskPressure, PIDPressure: any status; Ready: True), like kube-burner's nodeLatency.
- * Nodes carry no run labels: every node of the cluster is watched; pre-existing ones have no watch times.
+ * Nodes carry no run labels: every node of the cluster is watched, and those created before the watch
+ * began are left out (their creation-to-Ready span is the cluster's age, not a latency).
  */
 import { baseSnapshot, conditionTimeMs, objectLatencyPlugin, type ObjectLatencySpec } from './object-latency.js';
 
@@ -10,6 +11,7 @@ export const NODE_LATENCY: ObjectLatencySpec = {
   apiVersion: 'v1',
   kind: 'Node',
   selectRun: false,
+  joinedOnly: true,
   phases: [
     { name: 'MemoryPressure', field: 'nodeMemoryPressureLatency' },
     { name: 'DiskPressure', field: 'nodeDiskPressureLatency' },

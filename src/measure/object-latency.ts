@@ -29,6 +29,8 @@ export interface ObjectLatencySpec {
   kind: string;
   /** Watch only this run's objects (by burn's labels), or every object of the kind (nodes). */
   selectRun: boolean;
+  /** Only objects created after the watch began (nodes joining): one that was there before has no latency to report. */
+  joinedOnly?: boolean;
   /** Names as kube-burner's quantileName, with the per-object document field of each. */
   phases: Array<{ name: string; field: string }>;
   project: (obj: any) => ObjectSnapshot;
@@ -65,11 +67,16 @@ export class ObjectLatencyTracker {
   tracked(): Tracked[] {
     return [...this.objects.values()];
   }
+
+  /** Objects created after the watch began (their creation was observed). */
+  joined(): Tracked[] {
+    return this.tracked().filter((t) => !Number.isNaN(t.createdObservedMs));
+  }
 }
 
 export function objectLatencyResult(spec: ObjectLatencySpec, tracker: ObjectLatencyTracker, meta: { uuid: string; jobName: string; thresholds: LatencyThreshold[] }): MeasurementResult {
   const timestamp = collectTimestamp();
-  const objects = tracker.tracked();
+  const objects = spec.joinedOnly ? tracker.joined() : tracker.tracked();
   let invalid = 0;
   const perObject = objects.map((t) => {
     const doc: Record<string, unknown> = { timestamp: isoTime(t.snapshot.createdMs) };

@@ -49,6 +49,21 @@ describe('jobLatency, nodeLatency, schedulingThroughput', () => {
     expect(result.invalid).toEqual({ count: 1, total: 1 });
   });
 
+  it('leaves out nodes that were there before the watch began: only joining nodes have a latency', () => {
+    const tracker = new ObjectLatencyTracker(4, T0);
+    const node = (name: string, created: number) => NODE_LATENCY.project({ metadata: { name, creationTimestamp: iso(created) }, status: { conditions: [
+      { type: 'MemoryPressure', status: 'False', lastTransitionTime: iso(created + 1000) },
+      { type: 'DiskPressure', status: 'False', lastTransitionTime: iso(created + 1000) },
+      { type: 'PIDPressure', status: 'False', lastTransitionTime: iso(created + 1000) },
+      { type: 'Ready', status: 'True', lastTransitionTime: iso(created + 2000) },
+    ] } });
+    tracker.observe(node('old', T0 - 45 * 60_000), T0 + 50);
+    tracker.observe(node('new', T0 + 10_000), T0 + 12_100);
+    const result = objectLatencyResult(NODE_LATENCY, tracker, { uuid: 'u', jobName: 'j', thresholds: [] });
+    expect((result.documents[0]!.docs as any[]).map((d) => [d.name, d.nodeReadyLatency])).toEqual([['new', 2000]]);
+    expect(result.invalid).toEqual({ count: 0, total: 1 });
+  });
+
   it('counts pods scheduled per second from watch times, empty seconds included, pre-existing ones not', () => {
     const counter = new ScheduledCounter();
     counter.observe({ id: 'old', scheduled: true }, T0, false);
