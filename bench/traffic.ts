@@ -19,8 +19,8 @@
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { TrafficSpec } from '../src/config/index.js';
 import { agentEnvironment, achievedRate, decodeHistogram, INDEX_ENV, latencyFigures, parseSummaryLine, type AgentWork, type TrafficWindow } from '../src/traffic/index.js';
+import { getTarget, trafficSpec } from '../test/helpers/traffic-spec.js';
 import { startLatencyServer, type LatencyServer } from '../test/traffic/server.js';
 
 const BURN = fileURLToPath(new URL('../bin/burn.js', import.meta.url));
@@ -73,22 +73,29 @@ function sustainedRate(seconds: TrafficWindow[]): number {
   return rate;
 }
 
+/** The figures every tool's run has, from what it sent and the CPU it used. */
+function figures(tool: ToolRun['tool'], run: { rate: number; ceiling: boolean; loadAverage: number; perSecond: number; sent: number; cpuMs: number }): Pick<ToolRun, 'tool' | 'rate' | 'loadAverage' | 'perSecond' | 'rateErrorPct' | 'cpuMicrosPerRequest'> {
+  const { rate, ceiling, perSecond } = run;
+  return {
+    tool,
+    rate: ceiling ? 0 : rate,
+    loadAverage: run.loadAverage,
+    perSecond,
+    rateErrorPct: ceiling ? 0 : (100 * (perSecond - rate)) / rate,
+    cpuMicrosPerRequest: run.sent ? (1000 * run.cpuMs) / run.sent : 0,
+  };
+}
+
 async function runBurn(server: LatencyServer, rate: number, seconds: number, ceiling: boolean): Promise<ToolRun> {
   const loadAverage = loadavg()[0]!;
-  const spec: TrafficSpec = {
-    targets: [],
+  const spec = trafficSpec({
     startRate: ceiling ? RAMP.from : rate,
     stages: [ceiling ? { durationMs: RAMP.durationMs, target: RAMP.to } : { durationMs: seconds * 1000, target: rate }],
     maxInFlight: 100_000,
-    timeoutMs: 10_000,
     connections: CONNECTIONS,
-    tls: { insecureSkipVerify: false, ca: '', serverName: '' },
-    parallelism: 1,
     agents: { mode: 'processes', startDelayMs: START_DELAY_MS, image: '', namespace: '' },
-    lateAfterMs: 10,
-    thresholds: [],
-  };
-  const work: AgentWork = { spec, targets: [{ url: `${server.url}/${ceiling ? '?latency=0' : ''}`, method: 'GET', headers: {}, body: '', weight: 1 }], startWallMs: Date.now() + START_DELAY_MS };
+  });
+  const work: AgentWork = { spec, targets: [getTarget(`${server.url}/${ceiling ? '?latency=0' : ''}`)], startWallMs: Date.now() + START_DELAY_MS };
   await server.held();
   const output = await runChild([BURN, 'traffic-agent', '--log-level', 'warn'], { ...process.env, ...agentEnvironment(work), [INDEX_ENV]: '0' });
   const held = await server.held();
@@ -97,14 +104,9 @@ async function runBurn(server: LatencyServer, rate: number, seconds: number, cei
   const c = summary.total.counts;
   const perSecond = ceiling ? sustainedRate(summary.seconds) : achievedRate(summary);
   return {
-    tool: 'burn',
-    rate: ceiling ? 0 : rate,
-    loadAverage,
-    perSecond,
-    rateErrorPct: ceiling ? 0 : (100 * (perSecond - rate)) / rate,
+    ...figures('burn', { rate, ceiling, loadAverage, perSecond, sent: c.sent, cpuMs: summary.cpuMs }),
     p50Ms: latencyFigures(decodeHistogram(summary.total.latency)).p50,
     serverP50Ms: held.p50,
-    cpuMicrosPerRequest: c.sent ? (1000 * summary.cpuMs) / c.sent : 0,
     latePct: c.sent ? (100 * c.late) / c.sent : 0,
     failed: c.failed,
   };
@@ -118,14 +120,9 @@ async function runAutocannon(server: LatencyServer, rate: number, seconds: numbe
   const r = JSON.parse(output.trim().split('\n').pop()!) as { sent: number; answered: number; non2xx: number; errors: number; durationMs: number; p50: number; cpuMs: number };
   const perSecond = ((ceiling ? r.answered : r.sent) * 1000) / r.durationMs;
   return {
-    tool: 'autocannon',
-    rate: ceiling ? 0 : rate,
-    loadAverage,
-    perSecond,
-    rateErrorPct: ceiling ? 0 : (100 * (perSecond - rate)) / rate,
+    ...figures('autocannon', { rate, ceiling, loadAverage, perSecond, sent: r.sent, cpuMs: r.cpuMs }),
     p50Ms: r.p50,
     serverP50Ms: held.p50,
-    cpuMicrosPerRequest: r.sent ? (1000 * r.cpuMs) / r.sent : 0,
     failed: r.non2xx + r.errors,
   };
 }

@@ -17,6 +17,7 @@ import type { TrafficSpec } from '../../src/config/index.js';
 import { agentJob } from '../../src/engine/traffic-agents.js';
 import { INDEX_ENV, PLAN_ENV, type AgentWork } from '../../src/traffic/index.js';
 import { burnCli } from '../helpers/burn-cli.js';
+import { getTarget, trafficSpec } from '../helpers/traffic-spec.js';
 import { eventually, kubectl, kubectlJson, uniqueName } from './cluster.js';
 
 interface EnvVar {
@@ -59,19 +60,13 @@ jobs:
 }
 
 function spec(): TrafficSpec {
-  return {
-    targets: [{ url: `http://web.${namespace}.svc:8080/`, method: 'GET', headers: {}, body: '', weight: 1 }],
+  return trafficSpec({
+    targets: [getTarget(`http://web.${namespace}.svc:8080/`)],
     startRate: 30,
     stages: [{ durationMs: 10_000, target: 30 }],
-    maxInFlight: 1000,
-    timeoutMs: 10_000,
-    connections: 64,
-    tls: { insecureSkipVerify: false, ca: '', serverName: '' },
     parallelism: PARALLELISM,
     agents: { mode: 'pods', startDelayMs: 60_000, image: 'burn:e2e', namespace: '' },
-    lateAfterMs: 10,
-    thresholds: [],
-  };
+  });
 }
 
 beforeAll(async () => {

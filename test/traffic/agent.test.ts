@@ -9,25 +9,10 @@ import type { TrafficSpec } from '../../src/config/index.js';
 import { nowMs } from '../../src/shared/clock.js';
 import { latencyFigures, decodeHistogram, runAgent, senderVerdict, totalArrivals, trafficResult, type TrafficSummary } from '../../src/traffic/index.js';
 import { startLatencyServer, type LatencyServer } from './server.js';
+import { getTarget, trafficSpec } from '../helpers/traffic-spec.js';
 
 const SET_LATENCY_MS = 5;
 
-export function spec(overrides: Partial<TrafficSpec> = {}): TrafficSpec {
-  return {
-    targets: [],
-    startRate: 1000,
-    stages: [{ durationMs: 10_000, target: 1000 }],
-    maxInFlight: 1000,
-    timeoutMs: 10_000,
-    connections: 64,
-    tls: { insecureSkipVerify: false, ca: '', serverName: '' },
-    parallelism: 1,
-    agents: { mode: 'processes', startDelayMs: 5000, image: '', namespace: '' },
-    lateAfterMs: 10,
-    thresholds: [],
-    ...overrides,
-  };
-}
 
 let server: LatencyServer;
 beforeAll(async () => {
@@ -36,7 +21,7 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 function target(path = '/') {
-  return { url: `${server.url}${path}`, method: 'GET', headers: {}, body: '', weight: 1 };
+  return getTarget(`${server.url}${path}`);
 }
 
 /** Runs one agent on its own timeline, starting shortly. */
@@ -57,7 +42,7 @@ describe('traffic agent against a local server', () => {
   it('1,000 req/s for 10 s: the achieved rate within 1% and the server-measured latency within 1 ms at p50, or burn says its own loop was the bottleneck', async () => {
     // The claim is 1 ms accuracy: a request sent more than 1 ms after its instant counts as late.
     // maxInFlight is out of the way: a request dropped here would be the server's doing, not the sender's.
-    const s = spec({ targets: [target()], lateAfterMs: 1, maxInFlight: 100_000 });
+    const s = trafficSpec({ targets: [target()], lateAfterMs: 1, maxInFlight: 100_000 });
     await server.held();
     const summary = await send(s);
     const held = await server.held();
@@ -94,7 +79,7 @@ describe('traffic agent against a local server', () => {
 
   it('a sender held back by its own loop says it was the bottleneck, and a latency threshold it misses is inconclusive, not failed', async () => {
     // 30 ms of every 50 the loop is busy: the arrivals due in the first 20 ms of each block leave more than 10 ms late (40%).
-    const s = spec({ targets: [target()], startRate: 500, stages: [{ durationMs: 2000, target: 500 }], thresholds: [{ text: 'p50 < 1ms', metric: 'p50', below: 1, orEqual: false, pos: { file: 'x', line: 1, col: 1 } }] });
+    const s = trafficSpec({ targets: [target()], startRate: 500, stages: [{ durationMs: 2000, target: 500 }], thresholds: [{ text: 'p50 < 1ms', metric: 'p50', below: 1, orEqual: false, pos: { file: 'x', line: 1, col: 1 } }] });
     const stop = hogLoop(30, 50);
     const summary = await send(s).finally(stop);
     const c = summary.total.counts;
@@ -111,7 +96,7 @@ describe('traffic agent against a local server', () => {
   }, 60_000);
 
   it('reports the latency the server holds, not a constant: an 8 ms server reads as 8 ms, which the 5 ms check above would fail', async () => {
-    const s = spec({ targets: [target('/?latency=8')], startRate: 200, stages: [{ durationMs: 2000, target: 200 }] });
+    const s = trafficSpec({ targets: [target('/?latency=8')], startRate: 200, stages: [{ durationMs: 2000, target: 200 }] });
     await server.held();
     const summary = await send(s);
     const held = await server.held();
@@ -124,7 +109,7 @@ describe('traffic agent against a local server', () => {
 
   it('drops arrivals that find maxInFlight requests in flight, and counts them', async () => {
     // 200 req/s for 2 s against 200 ms answers: about 40 in flight; a cap of 10 drops most.
-    const s = spec({ targets: [target('/?latency=200')], startRate: 200, stages: [{ durationMs: 2000, target: 200 }], maxInFlight: 10 });
+    const s = trafficSpec({ targets: [target('/?latency=200')], startRate: 200, stages: [{ durationMs: 2000, target: 200 }], maxInFlight: 10 });
     const summary = await send(s);
     const c = summary.total.counts;
     expect(c.planned).toBe(400);
@@ -136,7 +121,7 @@ describe('traffic agent against a local server', () => {
   }, 60_000);
 
   it('counts failures by status and by error, and times out from the intended start', async () => {
-    const s = spec({
+    const s = trafficSpec({
       targets: [target('/status/503'), target('/?latency=3000'), { url: 'http://127.0.0.1:1/', method: 'GET', headers: {}, body: '', weight: 1 }],
       startRate: 30,
       stages: [{ durationMs: 1000, target: 30 }],

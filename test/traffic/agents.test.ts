@@ -10,6 +10,7 @@ import type { TrafficSpec } from '../../src/config/index.js';
 import { agentJob, burnImage } from '../../src/engine/traffic-agents.js';
 import { agentEnvironment, decodeHistogram, latencyFigures, mergeSummaries, parseSummaryLine, type AgentWork, type TrafficSummary } from '../../src/traffic/index.js';
 import { encodeHistogram, newHistogram, recordMs } from '../../src/traffic/histogram.js';
+import { getTarget, trafficSpec } from '../helpers/traffic-spec.js';
 import { startLatencyServer, type LatencyServer } from './server.js';
 
 let server: LatencyServer;
@@ -19,22 +20,17 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 function spec(parallelism: number): TrafficSpec {
-  return {
-    targets: [{ url: `${server.url}/`, method: 'GET', headers: {}, body: '', weight: 1 }],
+  return trafficSpec({
+    targets: [getTarget(`${server.url}/`)],
     startRate: 50,
     stages: [
       { durationMs: 2000, target: 150 },
       { durationMs: 1000, target: 150 },
     ],
-    maxInFlight: 1000,
-    timeoutMs: 10_000,
     connections: 8,
-    tls: { insecureSkipVerify: false, ca: '', serverName: '' },
     parallelism,
     agents: { mode: 'processes', startDelayMs: 0, image: '', namespace: '' },
-    lateAfterMs: 10,
-    thresholds: [],
-  };
+  });
 }
 
 /** `burn traffic-agent` as a pod of the Indexed Job runs it: the plan and the completion index in its environment. */
