@@ -69,14 +69,14 @@ describe('burn history over --sim run folders', () => {
     // but the runs only ever get faster or slower together, so none may be for the worse at the newest.
     expect(ran.stdout, ran.stdout).toContain('no regression');
     expect(ran.code, ran.stdout).toBe(0);
-    // The cluster's own figures (the simulator's pod latencies, the pod startup SLI and its margin)
-    // have no change-point at all; only what the machine's pace moves (the job's elapsed time, the
-    // client-side API latency) may show one.
+    // The pod latencies, the pod startup SLI and its margin are all in the series judged. The
+    // simulator's pod timings are timers on this machine, so a change of load between nights can
+    // move them too (seen: ContainersStarted P95 while another suite started): a change-point there
+    // is real, and only one for the worse at the newest night would be a regression.
     const json = await burn('history', steady, '--format', 'json');
-    const report = JSON.parse(json.stdout) as { metrics: Array<{ id: string; changePoints: unknown[] }> };
-    const changed = report.metrics.filter((m) => m.changePoints.length > 0).map((m) => m.id);
+    const report = JSON.parse(json.stdout) as { metrics: Array<{ id: string; changePoints: unknown[]; newestWorse: boolean }> };
     expect(report.metrics.filter((m) => /^(podStartup|podLatency|sloMargin)\//.test(m.id)).length).toBeGreaterThan(15);
-    for (const id of changed) expect(id, JSON.stringify(changed)).toMatch(/^(elapsedTime|apiLatency)\//);
+    expect(report.metrics.filter((m) => m.newestWorse).map((m) => m.id)).toEqual([]);
   });
 
   it('4 slow nights after 8 good ones: the change-point is at the first slow night, exit 4', async () => {
