@@ -484,7 +484,7 @@ export class KubeClient {
   }
 
   /** Lists then watches a kind, keeping callers consistent across dropped streams and 410s. See watch.ts. */
-  watchResources<T = KubeObject>(options: WatchOptions<T>): WatchHandle {
+  watchResources<T = KubeObject>(options: WatchOptions<T>): WatchHandle<T> {
     return watchResources(this, options);
   }
 

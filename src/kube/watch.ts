@@ -29,11 +29,17 @@ export interface WatchOptions<T> {
   pageSize?: number;
 }
 
-export interface WatchHandle {
+export interface WatchHandle<T = unknown> {
   /** Resolves after the initial list; rejects if it fails (unknown kind, RBAC denied, ...). */
   synced: Promise<void>;
   /** Ends the watch; resolves when it has stopped. */
   stop(): Promise<void>;
+  /**
+   * Waits, up to timeoutMs, until the watch has shown every object a fresh list has, at the list's
+   * version or newer; resolves with the projections of those it still had not shown. `lagging`
+   * narrows what counts as not shown (a caller that needs one change only, not every later one).
+   */
+  caughtUp(timeoutMs: number, lagging?: (listed: T) => boolean): Promise<T[]>;
 }
 
 interface Known<T> {
@@ -61,7 +67,7 @@ function keyOf(obj: KubeObject): string {
  * from the last resourceVersion seen; a 410 Gone lists again and emits the difference, so the
  * caller's view stays consistent. Only projections are kept, keyed by namespace/name.
  */
-export function watchResources<T = KubeObject>(client: KubeClient, options: WatchOptions<T>): WatchHandle {
+export function watchResources<T = KubeObject>(client: KubeClient, options: WatchOptions<T>): WatchHandle<T> {
   const project = options.project ?? ((obj: KubeObject) => obj as unknown as T);
   const abort = new AbortController();
   const onOuterAbort = () => abort.abort(options.signal!.reason);
@@ -221,6 +227,24 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
     if (!isSynced) failSync(abort.signal.reason ?? new Error('watch stopped before it synced'));
   }
 
+  /** Listed objects the watch has not shown yet: at their listed version, or as `lagging` says. */
+  async function behind(lagging?: (listed: T) => boolean): Promise<T[]> {
+    const listed = await client.list(options.apiVersion, options.kind, {
+      namespace: options.namespace,
+      labelSelector: options.labelSelector,
+      fieldSelector: options.fieldSelector,
+      limit: options.pageSize,
+      signal: abort.signal,
+    });
+    if (lagging) return listed.map(project).filter(lagging);
+    return listed
+      .filter((item) => {
+        const seen = known.get(keyOf(item))?.resourceVersion;
+        return seen === undefined || !versionAtLeast(seen, item.metadata.resourceVersion ?? '');
+      })
+      .map(project);
+  }
+
   const done = run().finally(() => options.signal?.removeEventListener('abort', onOuterAbort));
   return {
     synced,
@@ -228,7 +252,28 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
       abort.abort(new Error('watch stopped'));
       return done;
     },
+    async caughtUp(timeoutMs: number, isLagging?: (listed: T) => boolean): Promise<T[]> {
+      await synced;
+      const deadline = nowMs() + timeoutMs;
+      for (;;) {
+        const lagging = await behind(isLagging);
+        if (lagging.length === 0 || abort.signal.aborted) return [];
+        if (nowMs() >= deadline) return lagging;
+        await sleep(Math.min(200, Math.max(1, deadline - nowMs())), abort.signal).catch(() => undefined);
+      }
+    },
   };
+}
+
+/**
+ * Whether resourceVersion `seen` is `listed` or newer. Kubernetes asks clients to treat versions as
+ * opaque; every API server (etcd's revision) and burn's simulator use integers, and for anything
+ * else only equality is trusted.
+ */
+function versionAtLeast(seen: string, listed: string): boolean {
+  if (seen === listed) return true;
+  if (!/^\d+$/.test(seen) || !/^\d+$/.test(listed)) return false;
+  return BigInt(seen) >= BigInt(listed);
 }
 
 /** Errors worth retrying before the first sync: the server or network, not the request itself. */

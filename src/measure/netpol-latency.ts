@@ -18,6 +18,7 @@ import { KUBE_BURNER_LABEL } from '../shared/kube-burner-labels.js';
 import { sleep } from '../shared/sleep.js';
 import { collectTimestamp, documentFile, isoTime, quantileDocument } from './documents.js';
 import { PING_PORT, planConnections, policyLatencies, type ConnectionPlan, type ConnectionResult } from './netpol-connections.js';
+import { WATCH_CATCH_UP_MS } from './object-latency.js';
 import { OptionReader } from './options.js';
 import type { MeasurementPlugin } from './plugin.js';
 import { deployProbePod, probePodAccess, removeProbeNamespace, type ProbePodSpec } from './probe-pod.js';
@@ -58,6 +59,10 @@ interface PolicyView {
   createdMs: number;
 }
 
+function projectPolicy(p: any): PolicyView {
+  return { namespace: String(p?.metadata?.namespace ?? ''), name: String(p?.metadata?.name ?? ''), createdMs: Date.parse(p?.metadata?.creationTimestamp ?? '') };
+}
+
 export class NetpolLatencyMeasurement implements Measurement {
   readonly name = NETPOL_LATENCY;
   private meta = { uuid: '', jobName: '' };
@@ -67,7 +72,7 @@ export class NetpolLatencyMeasurement implements Measurement {
   private client?: MeasurementClient;
   private plan?: ConnectionPlan;
   private policies = new Map<string, PolicyView>();
-  private watch?: { stop(): unknown };
+  private watch?: { stop(): unknown; caughtUp?(timeoutMs: number): Promise<PolicyView[]> };
   private results: Record<string, ConnectionResult[]> = {};
   private problems: string[] = [];
 
@@ -96,9 +101,9 @@ export class NetpolLatencyMeasurement implements Measurement {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       ...(ctx.labelSelector ? { labelSelector: ctx.labelSelector } : {}),
-      project: (p: any): PolicyView => ({ namespace: String(p?.metadata?.namespace ?? ''), name: String(p?.metadata?.name ?? ''), createdMs: Date.parse(p?.metadata?.creationTimestamp ?? '') }),
+      project: projectPolicy,
       onEvent: (type, view) => {
-        if (type === 'ADDED' && !this.policies.has(view.name)) this.policies.set(view.name, view);
+        if (type === 'ADDED') this.remember(view);
       },
     });
     this.watch = watch;
@@ -139,7 +144,14 @@ export class NetpolLatencyMeasurement implements Measurement {
     }
   }
 
+  private remember(view: PolicyView): void {
+    if (!this.policies.has(view.name)) this.policies.set(view.name, view);
+  }
+
   async stop(): Promise<void> {
+    // A policy created just before the job ended can still be on its way down the watch; its creation time is the server's.
+    const lagging = (await this.watch?.caughtUp?.(WATCH_CATCH_UP_MS).catch(() => [])) ?? [];
+    for (const view of lagging) this.remember(view);
     await this.watch?.stop();
     this.watch = undefined;
     try {

@@ -38,6 +38,8 @@ export interface ObjectLatencySpec {
 
 interface Tracked {
   snapshot: ObjectSnapshot;
+  /** Created after the watch began (not one that was already there). */
+  joined: boolean;
   createdObservedMs: number;
   serverMs: number[];
   observedMs: number[];
@@ -48,19 +50,20 @@ export class ObjectLatencyTracker {
 
   constructor(private readonly phaseCount: number, private readonly watchStartMs: number) {}
 
-  observe(s: ObjectSnapshot, observedAtMs: number): void {
+  /** `late`: read from a list because the watch had not shown it: server times only. */
+  observe(s: ObjectSnapshot, observedAtMs: number, late = false): void {
     const id = `${s.namespace}/${s.name}`;
     let t = this.objects.get(id);
     if (!t) {
       // Created well before the watch: its history was not observed, only server times count.
       const preexisting = s.createdMs < this.watchStartMs - 2000;
-      t = { snapshot: s, createdObservedMs: preexisting ? NaN : observedAtMs, serverMs: new Array(this.phaseCount).fill(NaN), observedMs: new Array(this.phaseCount).fill(NaN) };
+      t = { snapshot: s, joined: !preexisting, createdObservedMs: preexisting || late ? NaN : observedAtMs, serverMs: new Array(this.phaseCount).fill(NaN), observedMs: new Array(this.phaseCount).fill(NaN) };
       this.objects.set(id, t);
     }
     for (let i = 0; i < this.phaseCount; i++) {
       if (Number.isNaN(s.phases[i]!) || !Number.isNaN(t.serverMs[i]!)) continue;
       t.serverMs[i] = s.phases[i]!;
-      if (!Number.isNaN(t.createdObservedMs)) t.observedMs[i] = observedAtMs;
+      if (!late && !Number.isNaN(t.createdObservedMs)) t.observedMs[i] = observedAtMs;
     }
   }
 
@@ -68,9 +71,9 @@ export class ObjectLatencyTracker {
     return [...this.objects.values()];
   }
 
-  /** Objects created after the watch began (their creation was observed). */
+  /** Objects created after the watch began. */
   joined(): Tracked[] {
-    return this.tracked().filter((t) => !Number.isNaN(t.createdObservedMs));
+    return this.tracked().filter((t) => t.joined);
   }
 }
 
@@ -127,11 +130,15 @@ export function objectLatencyResult(spec: ObjectLatencySpec, tracker: ObjectLate
   };
 }
 
+/** How long, after the job's waits, a measurement waits for its watch to show what the server has. */
+export const WATCH_CATCH_UP_MS = 10_000;
+
 /** A measurement from a spec: watch, track, and build the result at collect. */
 export class ObjectLatencyMeasurement implements Measurement {
   private tracker: ObjectLatencyTracker;
-  private watch?: { stop(): unknown };
+  private watch?: { stop(): unknown; caughtUp?(timeoutMs: number): Promise<ObjectSnapshot[]> };
   private meta = { uuid: '', jobName: '', thresholds: [] as LatencyThreshold[] };
+  private warnings: string[] = [];
 
   constructor(private readonly spec: ObjectLatencySpec, private readonly thresholds: LatencyThreshold[] = []) {
     this.tracker = new ObjectLatencyTracker(spec.phases.length, nowMs());
@@ -144,6 +151,7 @@ export class ObjectLatencyMeasurement implements Measurement {
   async start(ctx: MeasurementContext): Promise<void> {
     this.meta = { uuid: ctx.uuid, jobName: ctx.jobName, thresholds: this.thresholds };
     this.tracker = new ObjectLatencyTracker(this.spec.phases.length, nowMs());
+    this.warnings = [];
     const tracker = this.tracker;
     const handle = ctx.client.watchResources({
       apiVersion: this.spec.apiVersion,
@@ -157,11 +165,17 @@ export class ObjectLatencyMeasurement implements Measurement {
   }
 
   async stop(): Promise<void> {
+    const lagging = (await this.watch?.caughtUp?.(WATCH_CATCH_UP_MS).catch(() => [])) ?? [];
+    for (const snapshot of lagging) this.tracker.observe(snapshot, NaN, true);
+    if (lagging.length > 0) {
+      this.warnings.push(`${this.spec.measurement}: ${lagging.length} ${this.spec.kind}(s) the watch had not shown ${WATCH_CATCH_UP_MS / 1000} s after the job's waits: their server times are kept, their watch-clock latencies are left out`);
+    }
     await this.watch?.stop();
   }
 
   async collect(): Promise<MeasurementResult> {
-    return objectLatencyResult(this.spec, this.tracker, this.meta);
+    const result = objectLatencyResult(this.spec, this.tracker, this.meta);
+    return this.warnings.length > 0 ? { ...result, warnings: [...(result.warnings ?? []), ...this.warnings] } : result;
   }
 }
 

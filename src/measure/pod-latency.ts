@@ -18,8 +18,9 @@
 import { nowMs } from '../shared/clock.js';
 import { sleep } from '../shared/sleep.js';
 import { collectTimestamp, documentFile, isoTime, quantileDocument } from './documents.js';
-import { PHASES, PHASE_INDEX, PodTracker, projectPod, type Phase, type PodRecord } from './pod-tracker.js';
+import { PHASES, PHASE_INDEX, PodTracker, projectPod, type Phase, type PodRecord, type PodSnapshot } from './pod-tracker.js';
 import { summarize } from './quantiles.js';
+import { WATCH_CATCH_UP_MS } from './object-latency.js';
 import { OptionReader } from './options.js';
 import type { MeasurementPlugin } from './plugin.js';
 import { checkLatencyThresholds, readLatencyThresholds, type LatencyThreshold } from './thresholds.js';
@@ -30,7 +31,6 @@ import { watchAccess, type Access } from '../kube/index.js';
 export const MAX_INVALID_RATIO = 0.1;
 export const POD_STARTUP_SLI_NAME = 'PodStartup';
 /** Longest wait at the job's end for the pods watch to show what the server already reports. */
-const WATCH_CATCH_UP_MS = 10_000;
 /** Longest wait at the job's end for `Pulled` events of pods seen started. */
 const PULL_EVENT_GRACE_MS = 5000;
 
@@ -203,12 +203,11 @@ class PodLatencyMeasurement implements Measurement {
   private readonly watches: Array<{ stop(): unknown }> = [];
   private readonly warnings: string[] = [];
   private options?: PodLatencyOptions;
-  private ctx?: MeasurementContext;
+  private podWatch?: { caughtUp?(timeoutMs: number, lagging?: (listed: PodSnapshot) => boolean): Promise<PodSnapshot[]> };
 
   constructor(private readonly config: PodLatencyConfig) {}
 
   async start(ctx: MeasurementContext): Promise<void> {
-    this.ctx = ctx;
     this.options = { uuid: ctx.uuid, jobName: ctx.jobName, thresholds: this.config.thresholds };
     this.tracker = new PodTracker(nowMs());
     const tracker = this.tracker;
@@ -223,6 +222,7 @@ class PodLatencyMeasurement implements Measurement {
       },
     });
     this.watches.push(pods);
+    this.podWatch = pods;
     if (this.config.excludeImagePulls) {
       // Two narrow watches (a field selector has no OR): the pull's start and its end.
       for (const reason of ['Pulling', 'Pulled']) {
@@ -251,23 +251,12 @@ class PodLatencyMeasurement implements Measurement {
    * warning, never counted as pods that did not start.
    */
   private async catchUp(): Promise<void> {
-    const ctx = this.ctx;
-    if (!ctx?.client.request) return;
-    const deadline = nowMs() + WATCH_CATCH_UP_MS;
-    for (;;) {
-      const list = await ctx.client
-        .request<{ items?: unknown[] }>({ method: 'GET', path: '/api/v1/pods', query: { labelSelector: ctx.labelSelector } })
-        .catch(() => undefined);
-      if (!list) return;
-      const lagging = (list.items ?? []).map(projectPod).filter((pod) => !Number.isNaN(pod.phases[PHASE_INDEX.ContainersStarted]!) && !this.tracker.observedStarted(pod.namespace, pod.name));
-      if (lagging.length === 0) return;
-      if (nowMs() >= deadline) {
-        for (const pod of lagging) this.tracker.observeLate(pod);
-        this.warnings.push(`podLatency: ${lagging.length} pod(s) started on the server but the watch had not shown it ${WATCH_CATCH_UP_MS / 1000} s after the job's waits: their server times are kept, and they are left out of the watch-clock figures and the pod startup SLI`);
-        return;
-      }
-      await sleep(200);
-    }
+    const tracker = this.tracker;
+    const startedUnseen = (pod: PodSnapshot) => !Number.isNaN(pod.phases[PHASE_INDEX.ContainersStarted]!) && !tracker.observedStarted(pod.namespace, pod.name);
+    const lagging = (await this.podWatch?.caughtUp?.(WATCH_CATCH_UP_MS, startedUnseen).catch(() => undefined)) ?? [];
+    if (lagging.length === 0) return;
+    for (const pod of lagging) tracker.observeLate(pod);
+    this.warnings.push(`podLatency: ${lagging.length} pod(s) started on the server but the watch had not shown it ${WATCH_CATCH_UP_MS / 1000} s after the job's waits: their server times are kept, and they are left out of the watch-clock figures and the pod startup SLI`);
   }
 
   async stop(): Promise<void> {

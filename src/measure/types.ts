@@ -29,7 +29,7 @@ export interface WatchResourcesOptions<T> {
 export interface MeasurementClient {
   /** Every request the request path sends; returns an unsubscribe function when it has one. */
   onRequest(listener: RequestListener): (() => void) | void;
-  watchResources<T>(options: WatchResourcesOptions<T>): { synced: Promise<unknown>; stop(): unknown };
+  watchResources<T>(options: WatchResourcesOptions<T>): { synced: Promise<unknown>; stop(): unknown; caughtUp?(timeoutMs: number, lagging?: (listed: T) => boolean): Promise<T[]> };
   /** A raw GET through the same credentials and TLS (the apiserver's /metrics, EndpointSlices). */
   request?<R>(req: { method: 'GET' | 'POST'; path: string; query?: Record<string, string | number | boolean | undefined>; body?: unknown; responseType?: 'json' | 'text'; timeoutMs?: number; tolerate?: number[] }): Promise<R>;
   /** Measurements that run something inside the cluster (serviceLatency's checker pod): their own objects, and exec into them. */

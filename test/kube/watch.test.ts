@@ -157,6 +157,43 @@ describe('watchResources', () => {
     expect(w.syncedCalls()).toBe(1);
   });
 
+  it('caughtUp waits until the watch shows what a fresh list has, at that version or newer', async () => {
+    cluster.server.put(pod('old', 'w7'));
+    const w = await watchPods('w7');
+    await w.handle.synced;
+    await waitFor('watch', () => cluster.server.openWatches === 1);
+    expect(await w.handle.caughtUp(1000)).toEqual([]);
+    cluster.server.holdWatchEvents();
+    cluster.server.put(pod('new', 'w7'));
+    cluster.server.put(pod('old', 'w7', 'Running'), 'MODIFIED');
+    const waiting = w.handle.caughtUp(5000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(w.events).toEqual([['ADDED', 'old', 'Pending']]);
+    cluster.server.releaseWatchEvents();
+    expect(await waiting).toEqual([]);
+    expect(w.events).toEqual([
+      ['ADDED', 'old', 'Pending'],
+      ['ADDED', 'new', 'Pending'],
+      ['MODIFIED', 'old', 'Running'],
+    ]);
+  });
+
+  it('caughtUp gives up at its deadline and returns the projections the watch has not shown', async () => {
+    const w = await watchPods('w8');
+    await w.handle.synced;
+    await waitFor('watch', () => cluster.server.openWatches === 1);
+    cluster.server.holdWatchEvents();
+    try {
+      cluster.server.put(pod('late', 'w8', 'Running'));
+      const started = nowMs();
+      expect(await w.handle.caughtUp(400)).toEqual([{ name: 'late', phase: 'Running' }]);
+      expect(nowMs() - started).toBeGreaterThanOrEqual(350);
+      expect(w.events).toEqual([]);
+    } finally {
+      cluster.server.releaseWatchEvents();
+    }
+  });
+
   it('stop() ends the stream', async () => {
     const w = await watchPods('w5');
     await w.handle.synced;

@@ -36,6 +36,19 @@ describe('jobLatency, nodeLatency, schedulingThroughput', () => {
     expect(result.invalid).toEqual({ count: 0, total: 1 });
   });
 
+  it('keeps the server times of a Job the watch showed late (read from a list), without watch-clock latencies', () => {
+    const tracker = new ObjectLatencyTracker(2, T0 - 10);
+    tracker.observe(JOB_LATENCY.project(job('seen', T0)), T0 + 5);
+    tracker.observe(JOB_LATENCY.project(job('seen', T0, T0 + 1000, T0 + 3000)), T0 + 3100);
+    tracker.observe(JOB_LATENCY.project(job('late', T0, T0 + 1000, T0 + 2000)), NaN, true);
+    const result = objectLatencyResult(JOB_LATENCY, tracker, { uuid: 'u', jobName: 'j', thresholds: [] });
+    const docs = result.documents[0]!.docs as any[];
+    expect(docs.map((d) => [d.name, d.completionLatency, d.watchLatencies.completionLatency])).toEqual([['seen', 3000, 3095], ['late', 2000, null]]);
+    const server = result.quantiles.find((q) => q.name === 'Complete' && q.clock === 'server-s')!;
+    const watch = result.quantiles.find((q) => q.name === 'Complete' && q.clock === 'watch-ms')!;
+    expect([server.count, watch.count]).toEqual([2, 1]);
+  });
+
   it('counts a node that never became Ready as invalid', () => {
     const tracker = new ObjectLatencyTracker(4, T0 - 10);
     tracker.observe(NODE_LATENCY.project({ metadata: { name: 'n1', creationTimestamp: iso(T0) }, status: { conditions: [

@@ -59,6 +59,8 @@ export class FakeApiServer {
   private readonly objects = new Map<string, Obj>(); // resource|ns|name
   private readonly history: Array<{ rv: number; type: string; def: ResourceDef; obj: Obj }> = [];
   private readonly watchers = new Set<Watcher>();
+  /** While set, watch events wait here instead of going out (a watch running behind the store). */
+  private held?: Array<() => void>;
   private readonly sockets = new Set<Socket>();
   /** TLS connections accepted so far. */
   connectionsAccepted = 0;
@@ -113,6 +115,17 @@ export class FakeApiServer {
     this.watchers.clear();
   }
 
+  /** Holds watch events back until releaseWatchEvents(); lists still answer from the store. */
+  holdWatchEvents(): void {
+    this.held ??= [];
+  }
+
+  releaseWatchEvents(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const send of held) send();
+  }
+
   /** Writes an object straight into the store (and to watchers), as another client would. */
   put(obj: Obj, type: 'ADDED' | 'MODIFIED' = 'ADDED'): Obj {
     const def = this.defs.find((d) => d.kind === obj.kind && apiVersionOf(d) === obj.apiVersion)!;
@@ -134,7 +147,10 @@ export class FakeApiServer {
     else this.objects.set(key, stored);
     this.history.push({ rv, type, def, obj: stored });
     for (const w of this.watchers) {
-      if (w.def === def && matches(w, stored)) w.res.write(JSON.stringify({ type, object: stored }) + '\n');
+      if (w.def !== def || !matches(w, stored)) continue;
+      const send = () => w.res.write(JSON.stringify({ type, object: stored }) + '\n');
+      if (this.held) this.held.push(send);
+      else send();
     }
     return stored;
   }
