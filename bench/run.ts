@@ -155,7 +155,7 @@ const benches: Record<string, () => Promise<Figure[]>> = {
     for (const runs of rounds) {
       const ceiling = (tool: string) => runs.find((r) => r.rate === 0 && r.tool === tool)!;
       const [burn, peer] = [ceiling('burn'), ceiling('autocannon')];
-      add('ceiling: burn sustained req/s (open-model ramp)', burn.perSecond, '/s');
+      add('ceiling: burn answered/s (open model held by its connections)', burn.perSecond, '/s');
       add('ceiling: autocannon answered/s (closed loop)', peer.perSecond, '/s');
       add('ceiling: burn / autocannon', burn.perSecond / peer.perSecond, 'x');
       add('ceiling: burn CPU per request', burn.cpuMicrosPerRequest, 'us');

@@ -4,11 +4,12 @@
  * the same keep-alive connections, runs alternating which tool goes first, the 1-minute load average
  * beside each run:
  *
- * - ceiling: the most requests per second each sustains with `connections` connections against a
- *   server that answers at once. autocannon: closed loop, answered per second. burn (open model): a
- *   ramp from 500 to 15,000 req/s over 10 s; its ceiling is the rate asked for in the last second up
- *   to which every second (after the first, which opens the connections) was sent on schedule (at most 1% late) and answered promptly (p99 under
- *   100 ms, so no queue was building). The CPU each spends per request beside it;
+ * - ceiling: the most requests per second each gets answered with `connections` connections against
+ *   a server that answers at once, answered requests over the run's time. autocannon: closed loop,
+ *   one request per connection. burn (open model): arrivals at 50,000 req/s, far past what either
+ *   can send, with at most `connections` in flight, so every connection always has a request and
+ *   the surplus arrivals are dropped and counted (their bookkeeping is part of burn's cost). The
+ *   CPU each spends per answered request beside it;
  * - accuracy at fixed rates: the rate achieved against the one asked for (burn: sent over the
  *   scheduled time, as k6 counts it; autocannon's overallRate: sent over its duration), and the p50
  *   latency against the p50 the server measured itself holding (set 5 ms); burn's late share.
@@ -19,7 +20,7 @@
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { agentEnvironment, achievedRate, decodeHistogram, INDEX_ENV, latencyFigures, parseSummaryLine, type AgentWork, type TrafficWindow } from '../src/traffic/index.js';
+import { agentEnvironment, achievedRate, decodeHistogram, INDEX_ENV, latencyFigures, parseSummaryLine, type AgentWork } from '../src/traffic/index.js';
 import { getTarget, trafficSpec } from '../test/helpers/traffic-spec.js';
 import { startLatencyServer, type LatencyServer } from '../test/traffic/server.js';
 
@@ -27,8 +28,8 @@ const BURN = fileURLToPath(new URL('../bin/burn.js', import.meta.url));
 const AUTOCANNON = fileURLToPath(new URL('./traffic.autocannon.mjs', import.meta.url));
 const CONNECTIONS = 64;
 const SET_LATENCY_MS = 5;
-/** burn's ceiling ramp. */
-const RAMP = { from: 500, to: 15_000, durationMs: 10_000 };
+/** The arrival rate of burn's ceiling run: more than any tool here sends, so it is held by its connections. */
+const OVERLOAD_RATE = 50_000;
 /** Time for a child process to load before its first arrival. */
 const START_DELAY_MS = 2000;
 
@@ -61,18 +62,6 @@ function runChild(args: string[], env: NodeJS.ProcessEnv = process.env): Promise
   });
 }
 
-/** The rate asked for in the last second up to which every second was sent on schedule and answered promptly. */
-function sustainedRate(seconds: TrafficWindow[]): number {
-  let rate = 0;
-  // The first second opens the connections: not judged.
-  for (const w of seconds.slice(1)) {
-    const c = w.counts;
-    if (c.sent === 0 || c.late > 0.01 * c.sent || c.failed > 0.01 * c.sent || latencyFigures(decodeHistogram(w.latency)).p99 >= 100) break;
-    rate = c.planned;
-  }
-  return rate;
-}
-
 /** The figures every tool's run has, from what it sent and the CPU it used. */
 function figures(tool: ToolRun['tool'], run: { rate: number; ceiling: boolean; loadAverage: number; perSecond: number; sent: number; cpuMs: number }): Pick<ToolRun, 'tool' | 'rate' | 'loadAverage' | 'perSecond' | 'rateErrorPct' | 'cpuMicrosPerRequest'> {
   const { rate, ceiling, perSecond } = run;
@@ -89,9 +78,9 @@ function figures(tool: ToolRun['tool'], run: { rate: number; ceiling: boolean; l
 async function runBurn(server: LatencyServer, rate: number, seconds: number, ceiling: boolean): Promise<ToolRun> {
   const loadAverage = loadavg()[0]!;
   const spec = trafficSpec({
-    startRate: ceiling ? RAMP.from : rate,
-    stages: [ceiling ? { durationMs: RAMP.durationMs, target: RAMP.to } : { durationMs: seconds * 1000, target: rate }],
-    maxInFlight: 100_000,
+    startRate: ceiling ? OVERLOAD_RATE : rate,
+    stages: [{ durationMs: seconds * 1000, target: ceiling ? OVERLOAD_RATE : rate }],
+    maxInFlight: ceiling ? CONNECTIONS : 100_000,
     connections: CONNECTIONS,
     agents: { mode: 'processes', startDelayMs: START_DELAY_MS, image: '', namespace: '' },
   });
@@ -102,9 +91,9 @@ async function runBurn(server: LatencyServer, rate: number, seconds: number, cei
   const summary = parseSummaryLine(output);
   if (!summary) throw new Error(`burn traffic-agent printed no summary: ${output.slice(-300)}`);
   const c = summary.total.counts;
-  const perSecond = ceiling ? sustainedRate(summary.seconds) : achievedRate(summary);
+  const perSecond = ceiling ? (c.succeeded * 1000) / summary.elapsedMs : achievedRate(summary);
   return {
-    ...figures('burn', { rate, ceiling, loadAverage, perSecond, sent: c.sent, cpuMs: summary.cpuMs }),
+    ...figures('burn', { rate, ceiling, loadAverage, perSecond, sent: ceiling ? c.succeeded : c.sent, cpuMs: summary.cpuMs }),
     p50Ms: latencyFigures(decodeHistogram(summary.total.latency)).p50,
     serverP50Ms: held.p50,
     latePct: c.sent ? (100 * c.late) / c.sent : 0,
@@ -120,7 +109,7 @@ async function runAutocannon(server: LatencyServer, rate: number, seconds: numbe
   const r = JSON.parse(output.trim().split('\n').pop()!) as { sent: number; answered: number; non2xx: number; errors: number; durationMs: number; p50: number; cpuMs: number };
   const perSecond = ((ceiling ? r.answered : r.sent) * 1000) / r.durationMs;
   return {
-    ...figures('autocannon', { rate, ceiling, loadAverage, perSecond, sent: r.sent, cpuMs: r.cpuMs }),
+    ...figures('autocannon', { rate, ceiling, loadAverage, perSecond, sent: ceiling ? r.answered : r.sent, cpuMs: r.cpuMs }),
     p50Ms: r.p50,
     serverP50Ms: held.p50,
     failed: r.non2xx + r.errors,

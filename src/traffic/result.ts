@@ -65,6 +65,8 @@ export interface SenderVerdict {
   latePercent: number;
   lagP50Ms: number;
   lagP99Ms: number;
+  /** How late requests left, at each quantile (ms). */
+  lag: LatencyFigures;
   achievedRate: number;
   targetRate: number;
   message: string;
@@ -83,7 +85,7 @@ export function senderVerdict(s: TrafficSummary, spec: Pick<TrafficSpec, 'lateAf
   const message = keptUp
     ? `the sender kept to the schedule: ${rates}, ${latePercent.toFixed(2)}% of requests left more than ${spec.lateAfterMs}ms late (${lags})`
     : `burn was the bottleneck, not the server: its own loop sent ${latePercent.toFixed(1)}% of requests more than ${spec.lateAfterMs}ms after their intended start (${lags}; ${rates}; ${(s.cpuMs / 1000).toFixed(1)}s of CPU in ${(s.elapsedMs / 1000).toFixed(1)}s); the load was not the one asked for, so its figures are inconclusive: give burn more CPU, lower the rate or run more agents (parallelism)`;
-  return { keptUp, latePercent, lagP50Ms: lag.p50, lagP99Ms: lag.p99, achievedRate: achieved, targetRate: target, message };
+  return { keptUp, latePercent, lagP50Ms: lag.p50, lagP99Ms: lag.p99, lag, achievedRate: achieved, targetRate: target, message };
 }
 
 function thresholdValue(t: TrafficThreshold, total: TrafficWindow, figures: LatencyFigures): number {
@@ -106,8 +108,16 @@ function gradeThreshold(t: TrafficThreshold, summary: TrafficSummary, figures: L
   const shown = rate ? `${value.toFixed(2)}%` : `${value.toFixed(2)}ms`;
   const base: ThresholdResult = { key, value, threshold, unit: rate ? 'ratio' : 'ms', passed, message: `${t.text}: ${shown} (${passed ? 'met' : 'not met'})` };
   if (!rate && figures.count === 0) return { ...base, value: NaN, passed: false, notMeasurable: `${t.text}: no request was answered, so there is no latency to grade` };
+  if (passed) return base;
   // A failure that the sender's own delay may explain is not the server's: inconclusive.
-  if (!passed && !sender.keptUp) return { ...base, notMeasurable: `${t.text}: ${shown}, but ${sender.message}`, message: `${t.text}: ${shown}, but ${sender.message}` };
+  if (!sender.keptUp) return { ...base, notMeasurable: `${t.text}: ${shown}, but ${sender.message}`, message: `${t.text}: ${shown}, but ${sender.message}` };
+  // Latency counts from the intended start: a latency quantile less burn's own delay at that quantile would meet it.
+  const lag = rate ? 0 : sender.lag[t.metric as keyof LatencyFigures];
+  const withoutLag = value - lag;
+  if (lag > 0 && (t.orEqual ? withoutLag <= threshold : withoutLag < threshold)) {
+    const why = `${t.text}: ${shown}, of which up to ${lag.toFixed(2)}ms is burn's own delay in sending (send lag ${t.metric}); without it the threshold is met, so the result is inconclusive`;
+    return { ...base, notMeasurable: why, message: why };
+  }
   return base;
 }
 

@@ -1,6 +1,7 @@
 /** The achieved rate as k6 counts it, and the recorder's seconds (closed once their requests end). */
 import { describe, expect, it } from 'vitest';
-import { achievedRate, decodeHistogram, latencyFigures, targetRate, type TrafficSummary } from '../../src/traffic/index.js';
+import { achievedRate, decodeHistogram, latencyFigures, targetRate, trafficResult, type TrafficSummary } from '../../src/traffic/index.js';
+import { trafficSpec } from '../helpers/traffic-spec.js';
 import { TrafficRecorder } from '../../src/traffic/recorder.js';
 
 function summaryOf(recorder: TrafficRecorder, timelineMs: number, sendSpanMs: number): TrafficSummary {
@@ -46,5 +47,24 @@ describe('traffic rate and recorder', () => {
     expect(s.total.counts).toMatchObject({ planned: 4, sent: 3, succeeded: 2, failed: 1, dropped: 1 });
     expect(s.stages.map((w) => w.counts.sent)).toEqual([2, 1]);
     expect(latencyFigures(decodeHistogram(s.total.latency)).count).toBe(2);
+  });
+
+  it("grades a latency threshold the sender's own delay explains as inconclusive, and one it does not as failed", () => {
+    // Every request left 3 ms late (under lateAfter, so the sender kept up) and took 5 ms from its intended start.
+    const recorder = new TrafficRecorder(1, 10);
+    for (let i = 0; i < 100; i++) {
+      recorder.planned(0, 0);
+      recorder.sent(0, 0, 3, 1);
+      recorder.answered(0, 0, 5, 200);
+    }
+    const threshold = (text: string, below: number) => ({ text, metric: 'p50' as const, below, orEqual: false, pos: { file: 'c.yaml', line: 1, col: 1 } });
+    const spec = trafficSpec({ startRate: 100, stages: [{ durationMs: 1000, target: 100 }], thresholds: [threshold('p50 < 4ms', 4), threshold('p50 < 1ms', 1), threshold('p50 < 6ms', 6)] });
+    const [schedule, explained, breached, met] = trafficResult(summaryOf(recorder, 1000, 990), spec, { uuid: 'u', jobName: 'j' }).thresholds;
+    expect(schedule!.passed).toBe(true);
+    expect(explained).toMatchObject({ passed: false, notMeasurable: expect.stringMatching(/^p50 < 4ms: 5\.00ms, of which up to 3\.00ms is burn's own delay in sending/) });
+    expect(breached!.passed).toBe(false);
+    expect(breached!.notMeasurable).toBeUndefined();
+    expect(met).toMatchObject({ passed: true });
+    expect(met!.notMeasurable).toBeUndefined();
   });
 });
