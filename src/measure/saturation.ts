@@ -81,10 +81,20 @@ async function scrapeMetrics(client: MeasurementClient): Promise<string | undefi
   return client.request<string>({ method: 'GET', path: '/metrics', responseType: 'text', timeoutMs: 30_000 });
 }
 
+/** A loop held up while its process used little CPU waited for other processes: the machine was busy, not the process. */
+const BUSY_ELSEWHERE_CPU_SHARE = 0.25;
+
+/** Why a saturated loop was delayed, when its own CPU time shows it was not its own work; '' otherwise. */
+export function saturationCause(r: SaturationReport): string {
+  if (!r.saturated || r.cpuSeconds === undefined || r.samples === 0) return '';
+  const share = r.cpuSeconds / r.samples;
+  return share < BUSY_ELSEWHERE_CPU_SHARE ? ` (it used ${Math.round(100 * share)}% of a core: other processes held the CPU, the machine was too busy)` : '';
+}
+
 function describe(r: SaturationReport): string {
   const who = r.source === 'burn' ? "burn's event loop" : "the simulator's event loop";
   const rests = r.source === 'burn' ? 'client-side API latency and watch-clock pod times are unreliable' : 'every figure the simulator served is unreliable';
-  return `${who} was saturated: p99 delay above ${SATURATION_LOOP_DELAY_MS} ms in ${(r.saturatedFraction * 100).toFixed(0)}% of ${r.samples} 1-s windows (worst ${r.loopDelayP99Ms} ms, more than ${SATURATED_FRACTION * 100}% is saturated): ${rests}`;
+  return `${who} was saturated${saturationCause(r)}: p99 delay above ${SATURATION_LOOP_DELAY_MS} ms in ${(r.saturatedFraction * 100).toFixed(0)}% of ${r.samples} 1-s windows (worst ${r.loopDelayP99Ms} ms, more than ${SATURATED_FRACTION * 100}% is saturated): ${rests}`;
 }
 
 class SaturationMeasurement implements Measurement {

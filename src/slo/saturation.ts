@@ -4,7 +4,7 @@
  * produces every figure the cluster reports. A saturated event loop runs callbacks late, so a
  * figure timed on it can be too large by up to its loop delay.
  */
-import { SATURATION_LOOP_DELAY_MS, type MeasurementResult, type SaturationReport } from '../measure/index.js';
+import { SATURATION_LOOP_DELAY_MS, saturationCause, type MeasurementResult, type SaturationReport } from '../measure/index.js';
 
 export type ClockOwner = SaturationReport['source'];
 
@@ -33,7 +33,7 @@ const OWNER_WORDS: Record<ClockOwner, string> = { burn: 'burn', simulator: 'the 
 export function describeSaturation(report: SaturationReport): string {
   const state = report.saturated ? 'was saturated' : 'kept up';
   const cpu = report.cpuSeconds !== undefined ? `, ${report.cpuSeconds.toFixed(1)} s of CPU` : '';
-  return `${OWNER_WORDS[report.source]} ${state}: event-loop delay p99 up to ${Math.round(report.loopDelayP99Ms)}ms, above ${SATURATION_LOOP_DELAY_MS} ms in ${Math.round(100 * report.saturatedFraction)}% of ${report.samples} 1 s windows${cpu}`;
+  return `${OWNER_WORDS[report.source]} ${state}${saturationCause(report)}: event-loop delay p99 up to ${Math.round(report.loopDelayP99Ms)}ms, above ${SATURATION_LOOP_DELAY_MS} ms in ${Math.round(100 * report.saturatedFraction)}% of ${report.samples} 1 s windows${cpu}`;
 }
 
 export function ownerWords(owner: ClockOwner): string {
