@@ -9,6 +9,9 @@
  *                           longest, about an hour at its defaults; skipped, saying what to build, when
  *                           the control plane or kube-burner is not built: see bench/side-by-side.ts)
  *   BENCH_E2E_PODS=10000    pods of the end-to-end run
+ *   sim-scale               the simulator alone: creates/s into 5,000 nodes up to 150,000 pods (BENCH_SIM_PODS), 4 watchers
+ *   pod-tracking-sim        burn on the simulator: node-density, 100,000 pods (BENCH_PTS_PODS) at qps 1,000 on 5,000 nodes:
+ *                           burn's RSS per tracked pod and its send rate beside the simulator's (both run BENCH_SIM_RUNS, default 1)
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,8 +21,10 @@ import { benchSideBySide } from './side-by-side.js';
 import { median, type CostFigures } from '../test/helpers/side-by-side/results.js';
 import { TOOLS } from '../test/helpers/side-by-side/run-tool.js';
 import { benchPodTracking } from './pod-tracking.js';
+import { benchPodTrackingSim } from './pod-tracking-sim.js';
 import { benchRequestPath } from './request-path.js';
 import { benchRequestPathSim } from './request-path-sim.js';
+import { benchSimScale } from './sim-scale.js';
 import { benchTemplate } from './template.js';
 import { benchTraffic, type ToolRun } from './traffic.js';
 
@@ -39,6 +44,7 @@ interface Figure {
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const E2E_RUNS = Number(process.env.BENCH_E2E_RUNS ?? 1);
+const SIM_RUNS = Number(process.env.BENCH_SIM_RUNS ?? 1);
 const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 
 /** Runs `measure` `runs` times; `pick` turns one run's result into named values. */
@@ -176,6 +182,58 @@ const benches: Record<string, () => Promise<Figure[]>> = {
       }
     }
     return figures('7. traffic: burn beside autocannon, same 127.0.0.1 server, 64 connections', series, units, goals);
+  },
+  'sim-scale': async () => {
+    const pods = Number(process.env.BENCH_SIM_PODS ?? 150_000);
+    const load: number[] = [];
+    const series = await repeat(SIM_RUNS, () => benchSimScale({ pods }), (f) => {
+      load.push(...f.loadAverage);
+      return {
+        'creates/s (128 in flight, closed loop)': f.createsPerSecond,
+        'simulator CPU per pod': f.cpuMsPerPod,
+        'creates per core-second (1,000 / CPU per pod)': f.createsPerCoreSecond,
+        'seconds to all pods Running': f.allRunningSeconds,
+        'simulator heap at the end': f.heapUsedMb,
+        'create errors': f.createErrors,
+      };
+    });
+    const out = figures(`8. the simulator alone: ${pods.toLocaleString('en-US')} pods into 5,000 nodes, 4 watchers of every pod`, series, {
+      'creates/s (128 in flight, closed loop)': '/s', 'simulator CPU per pod': 'ms', 'creates per core-second (1,000 / CPU per pod)': '/s', 'seconds to all pods Running': 's', 'simulator heap at the end': 'MB', 'create errors': '',
+    }, {
+      'creates per core-second (1,000 / CPU per pod)': { text: '>= 1,000 /s (a free core keeps up with qps 1,000)', met: (v) => v >= 1000 },
+      'create errors': { text: '0', met: (v) => v === 0 },
+    });
+    // Load average at the start and the end of each run.
+    for (const f of out) f.load = load;
+    return out;
+  },
+  'pod-tracking-sim': async () => {
+    const pods = Number(process.env.BENCH_PTS_PODS ?? 100_000);
+    const load: number[] = [];
+    const series = await repeat(SIM_RUNS, () => benchPodTrackingSim({ pods }), (f) => {
+      load.push(...f.loadAverage);
+      const rss: Record<string, number> = {};
+      for (const [mark, mb] of Object.entries(f.rssAtMb)) rss[`burn RSS at ${mark} pods`] = mb;
+      return {
+        ...rss,
+        'burn RSS growth per tracked pod (slope from 10,000 pods)': f.bytesPerPod,
+        'burn peak RSS': f.burnPeakRssMb,
+        'burn achieved qps (limit 1,000)': f.achievedQps,
+        'burn sending / ideal': f.sendingOverIdeal,
+        'simulator pods stored/s while burn sent': f.simCreatesPerSecond,
+        'simulator CPU while burn sent (1 = a whole core)': f.simCpuCores,
+        'simulator CPU per pod': f.simCpuMsPerPod,
+        "burn's warnings naming the simulator": f.simulatorWarnings.length,
+        'exit code': f.exitCode,
+      };
+    });
+    const units: Record<string, string> = { 'burn RSS growth per tracked pod (slope from 10,000 pods)': 'B', 'burn peak RSS': 'MB', 'burn achieved qps (limit 1,000)': '/s', 'burn sending / ideal': 'x', 'simulator pods stored/s while burn sent': '/s', 'simulator CPU while burn sent (1 = a whole core)': 'x', 'simulator CPU per pod': 'ms' };
+    for (const name of Object.keys(series)) if (name.startsWith('burn RSS at')) units[name] = 'MB';
+    const out = figures(`9. burn on the simulator: node-density, ${pods.toLocaleString('en-US')} pods at qps 1,000, 5,000 nodes`, series, units, {
+      'burn sending / ideal': { text: '<= 1.05 (the simulator keeps up with qps 1,000)', met: (v) => v <= 1.05 },
+    });
+    for (const f of out) f.load = load;
+    return out;
   },
   template: async () => {
     const series = await repeat(RUNS, () => benchTemplate(), (f) => ({ 'Go template objects/s': f.objectsPerSecond, '10,000 objects': f.msFor10k, 'Handlebars objects/s': f.handlebarsObjectsPerSecond }));

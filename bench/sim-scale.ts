@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { Agent, Pool, request } from 'undici';
 
@@ -25,6 +26,8 @@ export interface SimScaleFigures {
   heapUsedMb: number;
   rssMb: number;
   storedEvents: number;
+  /** 1-minute load average at the start and at the end. */
+  loadAverage: [number, number];
 }
 
 interface Stats {
@@ -50,8 +53,8 @@ export async function benchSimScale(options: { nodes?: number; pods?: number; wa
   });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const nextLine = async () => JSON.parse(((await lines.next()).value as string) ?? 'null');
-  const stats = async (): Promise<Stats> => {
-    child.stdin!.write('stats\n');
+  const stats = async (what: 'stats' | 'progress' = 'stats'): Promise<Stats> => {
+    child.stdin!.write(`${what}\n`);
     return nextLine();
   };
   try {
@@ -79,6 +82,7 @@ export async function benchSimScale(options: { nodes?: number; pods?: number; wa
     });
 
     const before = await stats();
+    const loadStart = loadavg()[0]!;
     const started = performance.now();
     let next = 0;
     let errors = 0;
@@ -96,11 +100,13 @@ export async function benchSimScale(options: { nodes?: number; pods?: number; wa
     };
     await Promise.all(Array.from({ length: 128 }, worker));
     const createSeconds = (performance.now() - started) / 1000;
-    let s = await stats();
+    let s = await stats('progress');
     while (s.running < pods - errors && (performance.now() - started) / 1000 < 900) {
       await new Promise((r) => setTimeout(r, 2000));
-      s = await stats();
+      s = await stats('progress');
     }
+    const loadEnd = loadavg()[0]!;
+    const heap = await stats();
     const allRunningSeconds = (performance.now() - started) / 1000;
     watchAbort.abort();
     await Promise.allSettled(watchers);
@@ -116,9 +122,10 @@ export async function benchSimScale(options: { nodes?: number; pods?: number; wa
       eventsPerWatcher: Math.min(...watchCounts),
       cpuMsPerPod: Math.round(((s.cpuMs - before.cpuMs) / pods) * 100) / 100,
       createsPerCoreSecond: Math.round(1000 / ((s.cpuMs - before.cpuMs) / pods)),
-      heapUsedMb: s.heapUsedMb,
-      rssMb: s.rssMb,
+      heapUsedMb: heap.heapUsedMb,
+      rssMb: heap.rssMb,
       storedEvents: s.events,
+      loadAverage: [Math.round(loadStart * 10) / 10, Math.round(loadEnd * 10) / 10],
     };
   } finally {
     child.stdin!.write('stop\n');

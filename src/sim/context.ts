@@ -48,12 +48,28 @@ export class TimerSet {
   }
 }
 
+let microSecond = -1;
+let microPrefix = '';
+
+/** RFC 3339 with microseconds (metav1.MicroTime); the seconds part is formatted once per second. */
 function microTime(ms: number): string {
-  const d = new Date(ms);
-  const micros = Math.floor((ms % 1000) * 1000)
-    .toString()
-    .padStart(6, '0');
-  return `${d.toISOString().slice(0, 19)}.${micros}Z`;
+  const second = Math.floor(ms / 1000);
+  if (second !== microSecond) {
+    microSecond = second;
+    microPrefix = new Date(second * 1000).toISOString().slice(0, 19);
+  }
+  const micros = Math.floor((ms - second * 1000) * 1000);
+  return `${microPrefix}.${String(micros).padStart(6, '0')}Z`;
+}
+
+const TWO_32 = 2 ** 32;
+
+/** (micros x 1000 + extra) in hexadecimal, exactly, without BigInt (micros < 2^53, extra < 1000). */
+export function nanosHex(micros: number, extra: number): string {
+  const lowTimes = (micros % TWO_32) * 1000 + extra;
+  const high = Math.floor(micros / TWO_32) * 1000 + Math.floor(lowTimes / TWO_32);
+  const low = lowTimes % TWO_32;
+  return high > 0 ? high.toString(16) + low.toString(16).padStart(8, '0') : low.toString(16);
 }
 
 /** The scheduler records through events.k8s.io/v1 (eventTime, action, no first/last timestamps). */
@@ -70,7 +86,6 @@ const SCHEDULER_ACTIONS: Record<string, string> = { Scheduled: 'Binding', Failed
  * nanoseconds, hex>`, which kube-burner reads back as the time of a container's start.
  */
 export function eventObject(involved: KubeObject, type: string, reason: string, message: string, component: string, atMs: number, seq: number, fieldPath?: string): KubeObject {
-  const nanos = BigInt(Math.floor(atMs * 1000)) * 1000n + BigInt(seq % 1000);
   const involvedObject: Record<string, unknown> = {
     apiVersion: involved.apiVersion,
     kind: involved.kind,
@@ -83,7 +98,7 @@ export function eventObject(involved: KubeObject, type: string, reason: string, 
   const event: KubeObject = {
     apiVersion: 'v1',
     kind: 'Event',
-    metadata: { name: `${involved.metadata.name}.${nanos.toString(16)}`, namespace: involved.metadata.namespace ?? 'default' },
+    metadata: { name: `${involved.metadata.name}.${nanosHex(Math.floor(atMs * 1000), seq % 1000)}`, namespace: involved.metadata.namespace ?? 'default' },
     involvedObject,
     reason,
     message,

@@ -269,6 +269,19 @@ export class MemoryStore implements SimStore {
     return this.write(info, existing, copy);
   }
 
+  mutateShallow(resource: string, namespace: string | undefined, name: string, fn: (obj: KubeObject) => void | false): KubeObject | undefined {
+    const info = this.require(resource);
+    const existing = this.get(resource, namespace, name);
+    if (!existing) return undefined;
+    const copy: KubeObject = { ...existing, metadata: { ...existing.metadata } };
+    for (const key of ['spec', 'status'] as const) {
+      const value = existing[key];
+      if (value && typeof value === 'object' && !Array.isArray(value)) copy[key] = { ...value };
+    }
+    if (fn(copy) === false) return existing;
+    return this.write(info, existing, copy);
+  }
+
   delete(resource: string, namespace: string | undefined, name: string, options: DeleteOptions = {}): KubeObject | undefined {
     const info = this.require(resource);
     const existing = this.get(resource, namespace, name);

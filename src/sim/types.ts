@@ -95,6 +95,12 @@ export interface SimStore {
    */
   mutate(resource: string, namespace: string | undefined, name: string, fn: (obj: KubeObject) => void | false): KubeObject | undefined;
   /**
+   * `mutate` for writers that only set top-level fields or fields of metadata/spec/status (the
+   * kubelet's and scheduler's status writes): those four levels are fresh copies, everything deeper
+   * is the stored, frozen value (writing into it throws). Skips the deep copy of the whole object.
+   */
+  mutateShallow(resource: string, namespace: string | undefined, name: string, fn: (obj: KubeObject) => void | false): KubeObject | undefined;
+  /**
    * Deletes as the API server does: objects with finalizers or a grace period get a
    * deletionTimestamp (MODIFIED) and stay; others are removed (DELETED). Dependents are handled by
    * the garbage collector in src/sim/cluster, following `propagationPolicy`.

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { IpPool, nodeCidrCapacity, nodePodCidr } from '../../src/sim/cluster/ipam.js';
 import { cpuMillis, memoryBytes, podRequests } from '../../src/sim/cluster/quantity.js';
 import { nodeTermMatches, selectorMatches } from '../../src/sim/cluster/selectors.js';
-import { goDuration } from '../../src/sim/cluster/time.js';
+import { goDuration, rfc3339 } from '../../src/sim/cluster/time.js';
+import { nanosHex } from '../../src/sim/context.js';
 import { formatIndexes } from '../../src/sim/cluster/controllers/job.js';
+import { seededRandom } from '../../src/sim/random.js';
 
 describe('cluster building blocks', () => {
   it('parses quantities as the apiserver does', () => {
@@ -48,5 +50,22 @@ describe('cluster building blocks', () => {
     expect(goDuration(2000)).toBe('2s');
     expect(goDuration(61_500)).toBe('1m1.5s');
     expect(formatIndexes([4, 0, 1, 2, 6, 7])).toBe('0-2,4,6-7');
+  });
+
+  it('names events by creation time in unix nanoseconds, hex, exactly as a 64-bit integer would', () => {
+    const random = seededRandom(7);
+    for (let i = 0; i < 2000; i++) {
+      const micros = Math.floor(1.7e15 + random() * 1e14);
+      const extra = Math.floor(random() * 1000);
+      expect(nanosHex(micros, extra)).toBe((BigInt(micros) * 1000n + BigInt(extra)).toString(16));
+    }
+    expect(nanosHex(0, 5)).toBe('5');
+    expect(nanosHex(4_294_967_296, 0)).toBe((4_294_967_296n * 1000n).toString(16));
+  });
+
+  it('formats times with second precision, the same within a second', () => {
+    expect(rfc3339(Date.parse('2026-11-30T10:00:01.999Z'))).toBe('2026-11-30T10:00:01Z');
+    expect(rfc3339(Date.parse('2026-11-30T10:00:02.000Z'))).toBe('2026-11-30T10:00:02Z');
+    expect(rfc3339(Date.parse('2026-11-30T10:00:01.001Z'))).toBe('2026-11-30T10:00:01Z');
   });
 });

@@ -81,6 +81,31 @@ describe('sim store', () => {
     expect(store.mutate('configmaps', 'ns1', 'missing', () => undefined)).toBeUndefined();
   });
 
+  it('mutates shallowly: top-level, metadata, spec and status fields are private, deeper values stay shared and frozen', () => {
+    const store = newStore();
+    const before = store.create('pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns1', labels: { a: '1' } }, spec: { containers: [{ name: 'c', image: 'i' }] } });
+    const events: StoreEvent[] = [];
+    store.on('pods', (e) => events.push(e));
+    const after = store.mutateShallow('pods', 'ns1', 'p', (p) => {
+      p.spec.nodeName = 'n1';
+      p.status = { ...p.status, phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] };
+    })!;
+    expect(after.spec.nodeName).toBe('n1');
+    expect(after.status.phase).toBe('Running');
+    expect(before.spec.nodeName).toBeUndefined();
+    expect(Number(after.metadata.resourceVersion)).toBeGreaterThan(Number(before.metadata.resourceVersion));
+    // Unchanged subtrees are the stored ones, not copies.
+    expect(after.spec.containers).toBe(before.spec.containers);
+    expect(after.metadata.labels).toBe(before.metadata.labels);
+    expect(Object.isFrozen(after.status.conditions[0])).toBe(true);
+    expect(events.map((e) => e.type)).toEqual(['MODIFIED']);
+    // Deeper than one level below the object the values are the stored ones: writing into them throws.
+    expect(() => store.mutateShallow('pods', 'ns1', 'p', (p) => void (p.spec.containers[0].image = 'x'))).toThrow(TypeError);
+    expect(store.get('pods', 'ns1', 'p')!.spec.containers[0].image).toBe('i');
+    expect(store.mutateShallow('pods', 'ns1', 'p', () => false)).toBe(after);
+    expect(store.mutateShallow('pods', 'ns1', 'missing', () => undefined)).toBeUndefined();
+  });
+
   it('delivers events in revision order even when a listener writes', () => {
     const store = newStore();
     const seen: string[] = [];

@@ -1,8 +1,16 @@
 /** Time formats the real components write. */
 
-/** RFC 3339 with second precision, as Kubernetes serializes metav1.Time. */
+let lastSecond = -1;
+let lastText = '';
+
+/** RFC 3339 with second precision, as Kubernetes serializes metav1.Time (formatted once per second: most calls share it). */
 export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastText = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+  }
+  return lastText;
 }
 
 /** Go's time.Duration.String() for a whole number of milliseconds: "532ms", "1.234s", "1m2.5s". */

@@ -42,7 +42,7 @@ interface Watcher {
   backlog: StoreEvent[] | undefined;
   closed: boolean;
   timers: NodeJS.Timeout[];
-  /** Writes of this tick are held and go out together (one chunk, one TLS record, one syscall) on the next. */
+  /** Writes are held until the event loop turns (see WatchHub.flush). */
   corked: boolean;
 }
 
@@ -69,6 +69,9 @@ export class WatchHub {
   private readonly watchers = new Map<string, Set<Watcher>>();
   private readonly lines = new WeakMap<StoreEvent, Map<string, Line>>();
   private readonly unsubscribe: () => void;
+  /** Watchers holding writes until the next flush. */
+  private readonly corked = new Set<Watcher>();
+  private flushing?: NodeJS.Immediate;
 
   constructor(
     private readonly store: MemoryStore,
@@ -215,17 +218,31 @@ export class WatchHub {
     if (!watcher.corked) {
       watcher.corked = true;
       watcher.res.cork();
-      process.nextTick(() => {
-        watcher.corked = false;
-        watcher.res.uncork();
-      });
+      this.corked.add(watcher);
+      this.flushing ??= setImmediate(() => this.flush());
     }
     watcher.res.write(line);
+  }
+
+  /**
+   * Sends what each watcher was written since the event loop last turned: the events of every
+   * timer and request handled in one turn go out as one chunk (one TLS record, one syscall) per
+   * watcher, not one per store write. Under load that is most of the simulator's socket work; it
+   * delays an event by the rest of the turn only.
+   */
+  private flush(): void {
+    this.flushing = undefined;
+    for (const watcher of this.corked) {
+      watcher.corked = false;
+      watcher.res.uncork();
+    }
+    this.corked.clear();
   }
 
   private close(watcher: Watcher): void {
     if (watcher.closed) return;
     watcher.closed = true;
+    if (this.corked.delete(watcher)) watcher.res.uncork();
     for (const t of watcher.timers) clearTimeout(t);
     this.watchers.get(watcher.req.info.key)?.delete(watcher);
     if (!watcher.res.writableEnded && !watcher.res.destroyed) watcher.res.end();

@@ -339,7 +339,7 @@ export class Kubelet {
     change: { conditions: Partial<Record<ConditionType, ConditionChange>>; status: Record<string, unknown>; startTimeIfUnset?: string },
   ): KubeObject | undefined {
     let turned: ConditionType[] = [];
-    const pod = this.ctx.store.mutate('pods', run.namespace, run.name, (p) => {
+    const pod = this.ctx.store.mutateShallow('pods', run.namespace, run.name, (p) => {
       if (p.metadata.uid !== run.uid || p.metadata.deletionTimestamp) return false;
       p.status ??= {};
       const { conditions, turnedTrue } = applyConditions(p.status.conditions, change.conditions, atMs);

@@ -104,7 +104,7 @@ export class Scheduler {
 
   private bind(pod: KubeObject, node: NodeState): void {
     const at = this.ctx.now();
-    const bound = this.ctx.store.mutate('pods', pod.metadata.namespace, pod.metadata.name as string, (p) => {
+    const bound = this.ctx.store.mutateShallow('pods', pod.metadata.namespace, pod.metadata.name as string, (p) => {
       if (p.spec.nodeName || p.metadata.deletionTimestamp) return false;
       p.spec.nodeName = node.name;
       p.status ??= {};
@@ -125,7 +125,7 @@ export class Scheduler {
     if (waiting.lastMessage === message) return;
     waiting.lastMessage = message;
     const at = this.ctx.now();
-    const updated = this.ctx.store.mutate('pods', pod.metadata.namespace, pod.metadata.name as string, (p) => {
+    const updated = this.ctx.store.mutateShallow('pods', pod.metadata.namespace, pod.metadata.name as string, (p) => {
       const conditions: Array<Record<string, unknown>> = p.status?.conditions ?? [];
       const current = conditions.find((c) => c.type === 'PodScheduled');
       if (current?.status === 'False' && current.message === message) return false;
