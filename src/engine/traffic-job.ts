@@ -7,8 +7,7 @@ import type { Job, TrafficTarget } from '../config/index.js';
 import type { Access, KubeClient } from '../kube/index.js';
 import { UserError } from '../shared/errors.js';
 import { nowMs } from '../shared/clock.js';
-import { runAgent, trafficLine, trafficResult, type ResolvedTarget } from '../traffic/index.js';
-import { runAgents } from './traffic-agents.js';
+import type { ResolvedTarget } from '../traffic/index.js';
 import type { JobContext } from './context.js';
 
 /** The simulator's annotation on a Service backed by a modelled application: the loopback port that serves it. */
@@ -41,6 +40,8 @@ export async function resolveTarget(target: TrafficTarget, client: KubeClient, i
 export async function runTrafficJob(ctx: JobContext): Promise<void> {
   const spec = ctx.job.traffic;
   if (!spec) throw new Error(`traffic job ${ctx.job.name} has no traffic spec`);
+  // The traffic agent (its histograms' WebAssembly among it) is loaded by a run that has a traffic job only.
+  const [{ runAgent, trafficLine, trafficResult }, { runAgents }] = await Promise.all([import('../traffic/index.js'), import('./traffic-agents.js')]);
   const inCluster = Boolean(process.env.KUBERNETES_SERVICE_HOST);
   const targets = await Promise.all(spec.targets.map((t) => resolveTarget(t, ctx.housekeeping, inCluster, ctx.signal)));
   ctx.log.info(`job ${ctx.job.name}: traffic to ${targets.map((t) => `${t.method} ${t.url}`).join(', ')}`);

@@ -10,12 +10,12 @@ import { InFlightSizer } from './inflight.js';
 import { ConcurrencySlots, TokenBucket } from './limiter.js';
 import { apiVerb, parseResourcePath, queryString, resourcePath, type ResourceTarget } from './paths.js';
 import { Reachability } from './retry.js';
-import { Sender, type ClientSettings, type Connection, type RequestCounts } from './sender.js';
+import { Sender, type BodySink, type ClientSettings, type Connection, type RequestCounts } from './sender.js';
 import { Transport, type HttpMethod } from './transport.js';
 import type { RequestListener, RequestOrigin } from './types.js';
 import { watchResources, type WatchHandle, type WatchOptions } from './watch.js';
 
-export type { ClientSettings } from './sender.js';
+export type { BodySink, ClientSettings } from './sender.js';
 
 /** Any Kubernetes object: plain JSON. */
 export interface KubeObject {
@@ -468,6 +468,14 @@ export class KubeClient {
     if (text === undefined || req.responseType === 'none') return undefined as T;
     if (req.responseType === 'bytes') return Buffer.from(text, 'latin1') as T;
     return (req.responseType === 'text' ? text : JSON.parse(text)) as T;
+  }
+
+  /**
+   * A GET whose answer is read chunk by chunk into the sink `start` returns (called again when a
+   * retry starts over), never held whole: the API server's /metrics is megabytes of text.
+   */
+  async requestStream(path: string, start: () => BodySink, timeoutMs?: number): Promise<void> {
+    await this.sender.execute({ method: 'GET', path, consume: start, timeoutMs });
   }
 
   /** A GET whose answer is bytes (a Go profile, a binary file), through the same request path. */

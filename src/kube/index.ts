@@ -57,6 +57,7 @@ export type {
   ListOptions,
   ListPage,
   PatchType,
+  BodySink,
   RawRequest,
 } from './client.js';
 export { DISCOVERY_ACCESS, type ApiResource } from './discovery.js';

@@ -52,6 +52,11 @@ export interface Call {
   discard?: boolean;
   /** Read the body as bytes, each one a latin1 character of the string (profiles, binary files). */
   binary?: boolean;
+  /**
+   * Hand a successful body over chunk by chunk instead of holding it whole (the API server's
+   * /metrics, megabytes of which a few lines are wanted): called at each attempt, a retry starts over.
+   */
+  consume?: () => BodySink;
   /** Name of the object being created, for error messages (a create's path names none). */
   objectName?: string;
   /** Set by the sender: when the first attempt went out. */
@@ -72,6 +77,12 @@ export interface CreateIdentity {
   name?: string;
   /** The labels sent: an existing object carrying all of them is the one an earlier attempt created. */
   labels: Record<string, string>;
+}
+
+/** Where a streamed body goes: its chunks as they arrive, then its end. */
+export interface BodySink {
+  push(chunk: Buffer): void;
+  end(): void;
 }
 
 /** What every view of one cluster shares for sending. */
@@ -224,7 +235,12 @@ export class Sender {
       }
       let text: string;
       try {
-        text = call.binary ? Buffer.from(await response.body.arrayBuffer()).toString('latin1') : await response.body.text();
+        if (status < 300 && call.consume) {
+          const sink = call.consume();
+          for await (const chunk of response.body) sink.push(chunk as Buffer);
+          sink.end();
+          text = '';
+        } else text = call.binary ? Buffer.from(await response.body.arrayBuffer()).toString('latin1') : await response.body.text();
       } catch (err) {
         // The connection dropped mid-body: as good as a reset.
         if (signal?.aborted) throw err;

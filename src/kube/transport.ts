@@ -1,5 +1,6 @@
 import type { TLSSocket } from 'node:tls';
 import { buildConnector, Pool, type Client, type Dispatcher } from 'undici';
+import { H2Connections } from './h2-connections.js';
 import { UserError } from '../shared/errors.js';
 import type { Credential } from './credentials.js';
 import type { TlsMaterial } from './kubeconfig.js';
@@ -43,6 +44,9 @@ export interface Attempt {
   signal?: AbortSignal;
 }
 
+/** What requests go through: undici's Pool (HTTP/1.1) or burn's HTTP/2 connection set. */
+type Requests = Pick<Dispatcher, 'request' | 'close' | 'destroy'> | H2Connections;
+
 /**
  * Keep-alive undici pools per cluster, with the kubeconfig's TLS: one for requests (HTTP/2 streams,
  * or HTTP/1.1 connections opened lazily as requests need them; the senders' slots bound both), and
@@ -51,7 +55,7 @@ export interface Attempt {
  * Header objects are built once per credential and content type and reused by every request.
  */
 export class Transport {
-  private pool: Pool;
+  private pool: Requests;
   private streamPool: Pool;
   private poolCert: string | undefined;
   private headerCache = new Map<string, Record<string, string>>();
@@ -80,7 +84,9 @@ export class Transport {
     this.streamPool = this.createPool(undefined, 'http1', true);
   }
 
-  private createPool(credential: Credential | undefined, protocol: HttpProtocol, streams = false): Pool {
+  private createPool(credential: Credential | undefined, protocol: HttpProtocol, streams?: false): Requests;
+  private createPool(credential: Credential | undefined, protocol: 'http1', streams: true): Pool;
+  private createPool(credential: Credential | undefined, protocol: HttpProtocol, streams = false): Requests {
     const tls = {
       timeout: this.connectTimeoutMs,
       ca: this.tls.ca,
@@ -94,23 +100,16 @@ export class Transport {
     // HTTP/2: a connection per 100 streams in flight, opened as they are needed.
     const connector = buildConnector({ ...tls, allowH2: true });
     if (!this.probeSent) this.negotiating ??= new Promise<void>((resolve) => (this.negotiated = resolve));
-    const pool = new Pool(this.origin, {
-      ...common,
-      allowH2: true,
-      pipelining: H2_STREAMS_PER_CONNECTION,
-      connect: (options, callback) =>
-        connector(options, (...result) => {
-          const socket = result[1] as TLSSocket | null;
-          if (socket && socket.alpnProtocol !== 'h2' && !this.http1Fallback) this.fallBackToHttp1(credential);
-          callback(...result);
-          this.endNegotiation();
-        }),
-    });
+    const connect: buildConnector.connector = (options, callback) =>
+      connector(options, (...result) => {
+        const socket = result[1] as TLSSocket | null;
+        if (socket && socket.alpnProtocol !== 'h2' && !this.http1Fallback) this.fallBackToHttp1(credential);
+        callback(...result);
+        this.endNegotiation();
+      });
     // HTTP/1.1 pipelining would queue requests behind each other on one connection: one at a time there.
-    pool.on('connect', (_origin, targets) => {
-      if (this.http1Fallback) (targets[targets.length - 1] as Client).pipelining = 1;
-    });
-    return pool;
+    const oneAtATimeOnHttp1 = (client: Client) => client.on('connect', () => void (this.http1Fallback && (client.pipelining = 1)));
+    return new H2Connections(this.origin, { connect, streamsPerConnection: H2_STREAMS_PER_CONNECTION, keepAliveTimeout: common.keepAliveTimeout, keepAliveMaxTimeout: common.keepAliveMaxTimeout }, oneAtATimeOnHttp1);
   }
 
   /** The server answered the HTTP/2 pool's first connection with HTTP/1.1: later requests use an HTTP/1.1 pool. */

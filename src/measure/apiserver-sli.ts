@@ -18,7 +18,7 @@
  */
 import { apiKeyString, countsTowardApiSli, customThresholdFor, readAllowedSlowCalls, readCustomThresholds, sloThresholdMs, type ApiKey, type CustomThreshold } from './api-sli.js';
 import { collectTimestamp, documentFile } from './documents.js';
-import { parseMetricsText } from './metrics-text.js';
+import { scrapeMetricFamilies, type TextSample } from './metrics-text.js';
 import { histogramCountAbove, histogramQuantile, MIN_SAMPLES_FOR_P99, type BucketHistogram } from './quantiles.js';
 import { OptionReader } from './options.js';
 import type { MeasurementPlugin } from './plugin.js';
@@ -35,10 +35,13 @@ function isScope(s: string | undefined): boolean {
   return s === 'resource' || s === 'namespace' || s === 'cluster';
 }
 
-/** The SLI histogram's buckets in a /metrics text, for the calls the SLO covers. */
-export function sliSnapshot(metricsText: string): SliSnapshot {
+const SLI_BUCKET = `${SLI_METRIC}_bucket`;
+
+/** The SLI histogram's buckets among a /metrics scrape's samples, for the calls the SLO covers. */
+export function sliSnapshot(samples: readonly TextSample[]): SliSnapshot {
   const snapshot: SliSnapshot = new Map();
-  for (const s of parseMetricsText(metricsText, [`${SLI_METRIC}_bucket`])) {
+  for (const s of samples) {
+    if (s.name !== SLI_BUCKET) continue;
     const m = s.labels;
     if (!isScope(m.scope) || !countsTowardApiSli({ verb: m.verb ?? '', subresource: m.subresource ?? '', group: m.group ?? '' })) continue;
     const id = `${m.group ?? ''}|${m.resource ?? ''}|${m.subresource ?? ''}|${m.verb ?? ''}|${m.scope}`;
@@ -151,8 +154,7 @@ interface ScrapeTarget {
 }
 
 async function scrape(client: MeasurementClient): Promise<SliSnapshot> {
-  const text = await client.request!<string>({ method: 'GET', path: '/metrics', responseType: 'text', timeoutMs: SCRAPE_TIMEOUT_MS });
-  return sliSnapshot(text);
+  return sliSnapshot((await scrapeMetricFamilies(client, [SLI_BUCKET], SCRAPE_TIMEOUT_MS)) ?? []);
 }
 
 /** Addresses and the https port of the default/kubernetes EndpointSlice(s) (else its Endpoints): one per API server; undefined when neither can be read. */

@@ -11,7 +11,7 @@
  * "inconclusive".
  */
 import { LoopDelayWindows } from '../shared/loop-delay.js';
-import { parseMetricsText } from './metrics-text.js';
+import { scrapeMetricFamilies, type TextSample } from './metrics-text.js';
 import { OptionReader } from './options.js';
 import type { MeasurementPlugin } from './plugin.js';
 import type { Measurement, MeasurementClient, MeasurementContext, MeasurementResult, SaturationReport } from './types.js';
@@ -47,14 +47,15 @@ export function saturationReport(source: SaturationReport['source'], tally: Wind
   };
 }
 
-/** The simulator's window histogram and CPU counter in one /metrics text; undefined when the server is not the simulator. */
-export function simulatorCounters(metricsText: string): { cumulative: Map<number, number>; cpuSeconds: number } | undefined {
-  const samples = parseMetricsText(metricsText, [`${SIM_LOOP_DELAY_METRIC}_bucket`, SIM_CPU_METRIC]);
+const SIM_FAMILIES = [`${SIM_LOOP_DELAY_METRIC}_bucket`, SIM_CPU_METRIC];
+
+/** The simulator's window histogram and CPU counter among one /metrics scrape's samples; undefined when the server is not the simulator. */
+export function simulatorCounters(samples: readonly TextSample[]): { cumulative: Map<number, number>; cpuSeconds: number } | undefined {
   const cumulative = new Map<number, number>();
   let cpuSeconds = 0;
   for (const s of samples) {
     if (s.name === SIM_CPU_METRIC) cpuSeconds = s.value;
-    else cumulative.set(s.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(s.labels.le), s.value);
+    else if (s.name === SIM_FAMILIES[0]) cumulative.set(s.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(s.labels.le), s.value);
   }
   return cumulative.size > 0 ? { cumulative, cpuSeconds } : undefined;
 }
@@ -76,9 +77,9 @@ export function simulatorTally(start: Map<number, number>, end: Map<number, numb
   return tally;
 }
 
-async function scrapeMetrics(client: MeasurementClient): Promise<string | undefined> {
-  if (!client.request) return undefined;
-  return client.request<string>({ method: 'GET', path: '/metrics', responseType: 'text', timeoutMs: 30_000 });
+/** The simulator's families in the server's /metrics (none on a real API server). */
+function scrapeSimulator(client: MeasurementClient): Promise<TextSample[] | undefined> {
+  return scrapeMetricFamilies(client, SIM_FAMILIES, 30_000);
 }
 
 /** A loop held up while its process used little CPU waited for other processes: the machine was busy, not the process. */
@@ -115,8 +116,8 @@ class SaturationMeasurement implements Measurement {
     this.windows.start();
     this.cpuStart = process.cpuUsage();
     try {
-      const text = await scrapeMetrics(ctx.client);
-      if (text) this.simStart = simulatorCounters(text);
+      const samples = await scrapeSimulator(ctx.client);
+      if (samples) this.simStart = simulatorCounters(samples);
     } catch {
       // /metrics not readable: a real cluster without the RBAC; apiServerSli says so. Nothing of the simulator's to read.
     }
@@ -128,7 +129,7 @@ class SaturationMeasurement implements Measurement {
     this.cpuSeconds = (cpu.user + cpu.system) / 1e6;
     if (!this.simStart || !this.client) return;
     try {
-      const end = simulatorCounters((await scrapeMetrics(this.client)) ?? '');
+      const end = simulatorCounters((await scrapeSimulator(this.client)) ?? []);
       if (end) this.simulator = saturationReport('simulator', simulatorTally(this.simStart.cumulative, end.cumulative), end.cpuSeconds - this.simStart.cpuSeconds);
     } catch (err) {
       this.warnings.push(`saturation: cannot read the simulator's /metrics at the job's end (${(err as Error).message}): its saturation is unknown`);

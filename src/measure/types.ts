@@ -37,6 +37,8 @@ export interface MeasurementClient {
   get?(apiVersion: string, kind: string, name: string, namespace: string | undefined, options: { notFoundOk: true; signal?: AbortSignal }): Promise<KubeObject | null>;
   delete?(apiVersion: string, kind: string, name: string, namespace?: string, options?: { notFoundOk?: boolean; signal?: AbortSignal }): Promise<KubeObject | null>;
   exec?(req: ExecRequest): Promise<ExecResult>;
+  /** A GET read chunk by chunk into the sink `start` returns, a retry starting over (the API server's /metrics, megabytes). */
+  requestStream?(path: string, start: () => { push(chunk: Buffer): void; end(): void }, timeoutMs?: number): Promise<void>;
   /** A GET whose answer is bytes (the API server's /debug/pprof profiles). */
   requestBytes?(path: string, timeoutMs?: number): Promise<Buffer>;
   /** A client for one API server replica at address:port, same credentials, TLS checked against the original host name. */

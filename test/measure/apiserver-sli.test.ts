@@ -10,17 +10,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectCluster, type KubeClient } from '../../src/kube/index.js';
 import { serverSlis, sliSnapshot, snapshotDifference, mergeDifferences } from '../../src/measure/apiserver-sli.js';
 import { createMeasurement } from '../../src/measure/index.js';
-import { parseMetricsText } from '../../src/measure/metrics-text.js';
+import { MetricsTextReader, parseMetricsText, type TextSample } from '../../src/measure/metrics-text.js';
 import type { ApiCallSli, MeasurementContext, MeasurementResult } from '../../src/measure/types.js';
 import { startSim, type RunningSim } from '../../src/sim/index.js';
 
-function metrics(counts: Record<string, number[]>, les = ['0.05', '0.1', '0.2', '1', '+Inf']): string {
+function metrics(counts: Record<string, number[]>, les = ['0.05', '0.1', '0.2', '1', '+Inf']): TextSample[] {
   const lines = ['# HELP apiserver_request_sli_duration_seconds x', '# TYPE apiserver_request_sli_duration_seconds histogram'];
   for (const [key, cumulative] of Object.entries(counts)) {
     const [verb, resource, scope, subresource = ''] = key.split(' ');
     les.forEach((le, i) => lines.push(`apiserver_request_sli_duration_seconds_bucket{component="apiserver",group="",resource="${resource}",scope="${scope}",subresource="${subresource}",verb="${verb}",version="v1",le="${le}"} ${cumulative[i]}`));
   }
-  return lines.join('\n') + '\n';
+  return parseMetricsText(lines.join('\n') + '\n');
 }
 
 describe('apiServerSli figures', () => {
@@ -30,6 +30,29 @@ describe('apiServerSli figures', () => {
       { name: 'm_total', labels: { a: 'x"y', b: '1\\2' }, value: 3 },
       { name: 'm_inf', labels: { le: '+Inf' }, value: Number.POSITIVE_INFINITY },
     ]);
+  });
+
+  it('reads the same samples from bytes in chunks of any size, decoding only the lines asked for', () => {
+    const text = [
+      '# HELP m_total a counter',
+      'm_total{a="x\\"y",b="é"} 3 1700000000',
+      '  m_total{a="lead"} 4',
+      'm_totality 5',
+      'm_inf{le="+Inf"} +Inf',
+      `other{long="${'z'.repeat(300)}"} 1`,
+      'm',
+      'm_total 6',
+    ].join('\n');
+    const names = ['m_total', 'm_inf'];
+    const expected = parseMetricsText(text, names);
+    expect(expected.map((s) => s.value)).toEqual([3, 4, Number.POSITIVE_INFINITY, 6]);
+    const bytes = Buffer.from(text, 'utf8');
+    for (const size of [1, 2, 3, 7, 8, 9, 64, bytes.length]) {
+      const reader = new MetricsTextReader(names);
+      for (let at = 0; at < bytes.length; at += size) reader.push(bytes.subarray(at, at + size));
+      reader.end();
+      expect(reader.samples, `chunks of ${size} bytes`).toEqual(expected);
+    }
   });
 
   it('grades the difference between the start and end scrapes, WATCH and streaming subresources left out', () => {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { connectCluster } from '../../src/kube/index.js';
 import { startSim } from '../../src/sim/index.js';
 import { createMeasurement } from '../../src/measure/index.js';
+import { parseMetricsText } from '../../src/measure/metrics-text.js';
 import { SATURATION_LOOP_DELAY_MS, saturationCause, saturationReport, simulatorCounters, simulatorTally, WindowTally } from '../../src/measure/saturation.js';
 import type { MeasurementContext, MeasurementResult } from '../../src/measure/types.js';
 
@@ -40,12 +41,12 @@ describe('saturation', () => {
   });
 
   it('reads the simulator windows from the difference of its histogram', () => {
-    const text = (c: number[]) => ['0.01', '0.05', '0.1', '+Inf'].map((le, i) => `simulator_eventloop_delay_window_p99_seconds_bucket{le="${le}"} ${c[i]}`).join('\n') + '\nsimulator_process_cpu_seconds_total 4.5\n';
+    const text = (c: number[]) => parseMetricsText(['0.01', '0.05', '0.1', '+Inf'].map((le, i) => `simulator_eventloop_delay_window_p99_seconds_bucket{le="${le}"} ${c[i]}`).join('\n') + '\nsimulator_process_cpu_seconds_total 4.5\n');
     const start = simulatorCounters(text([10, 10, 10, 10]))!;
     const end = simulatorCounters(text([15, 16, 19, 20]))!;
     const report = saturationReport('simulator', simulatorTally(start.cumulative, end.cumulative));
     expect(report).toMatchObject({ samples: 10, saturatedFraction: 0.4, saturated: true, loopDelayP99Ms: 101 });
-    expect(simulatorCounters('apiserver_request_total 3\n')).toBeUndefined();
+    expect(simulatorCounters(parseMetricsText('apiserver_request_total 3\n'))).toBeUndefined();
   });
 
   it('names a busy machine as the cause when the saturated process itself used little CPU', () => {
