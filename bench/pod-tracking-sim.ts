@@ -143,6 +143,7 @@ export async function benchPodTrackingSim(options: { pods?: number; nodes?: numb
     await sampler;
     const loadEnd = loadavg()[0]!;
 
+    if (options.samplesFile) await appendFile(`${options.samplesFile}.log`, burn.out.join(''));
     const [job] = JSON.parse(await readFile(join(dir, 'report', 'jobSummary.json'), 'utf8')) as Array<Record<string, number>>;
     const run = JSON.parse(await readFile(join(dir, 'report', 'run.json'), 'utf8')) as { burnProcess?: { maxRssMb?: number } };
     const rssAtMb: Record<string, number> = {};
@@ -154,7 +155,8 @@ export async function benchPodTrackingSim(options: { pods?: number; nodes?: numb
     }
     const sending = samples.filter((s) => s.pods >= 10_000);
     const first = samples.find((s) => s.pods > 0);
-    const last = samples.find((s) => s.pods >= pods);
+    // The sample that first shows every pod, or the last one (the final pods landed between samples).
+    const last = samples.find((s) => s.pods >= pods) ?? samples.at(-1);
     const spanS = first && last ? (last.t - first.t) / 1000 : NaN;
     const simCpuMs = first && last ? last.simCpuMs - first.simCpuMs : NaN;
     const output = burn.out.join('');

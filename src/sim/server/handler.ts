@@ -11,7 +11,7 @@ import type { ApiServerMetrics } from './metrics.js';
 import { openApiDocument, openApiIndex, parseOpenApiPath } from './openapi.js';
 import { isMutating, isTrue, parseApiPath, requestLabels, type ResourceRequest } from './request-info.js';
 import { partialObjectMetadata, printerFor, tableOf, tableRow, type IncludeObject } from './table.js';
-import { writeChunk } from './streams.js';
+import { responseGone, writeChunk } from './streams.js';
 import type { Reply, Verbs } from './verbs.js';
 import type { WatchHub } from './watch.js';
 import { canEncode, encodeList, encodeObject, PROTOBUF_MEDIA_TYPE, UnknownProtoTypeError } from '../protobuf/codec.js';
@@ -67,7 +67,7 @@ async function streamList(res: ServerResponse, prefix: string, items: KubeObject
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
   let chunk = prefix;
   for (let i = 0; i < items.length; i++) {
-    if (res.destroyed) return;
+    if (responseGone(res)) return;
     chunk += (i ? ',' : '') + JSON.stringify(render(items[i]!));
     if (i % STREAM_BATCH === STREAM_BATCH - 1) {
       await writeChunk(res, chunk);

@@ -13,3 +13,8 @@ export async function writeChunk(res: ServerResponse, chunk: string | Buffer): P
     res.once('close', done);
   });
 }
+
+/** Whether the client went away (an HTTP/2 compatibility response tells through its stream). */
+export function responseGone(res: ServerResponse): boolean {
+  return res.destroyed === true || (res as unknown as { stream?: { destroyed?: boolean } }).stream?.destroyed === true;
+}

@@ -5,7 +5,7 @@ import { failureStatus } from '../status.js';
 import type { Predicate } from './selectors.js';
 import { partialObjectMetadata, printerFor, tableRow, type IncludeObject } from './table.js';
 import { apiVersionOf } from './resources.js';
-import { writeChunk } from './streams.js';
+import { responseGone, writeChunk } from './streams.js';
 import { encodeWatchFrame, PROTOBUF_WATCH_MEDIA_TYPE } from '../protobuf/codec.js';
 import type { ResponseShape } from './negotiation.js';
 
@@ -245,7 +245,7 @@ export class WatchHub {
     if (this.corked.delete(watcher)) watcher.res.uncork();
     for (const t of watcher.timers) clearTimeout(t);
     this.watchers.get(watcher.req.info.key)?.delete(watcher);
-    if (!watcher.res.writableEnded && !watcher.res.destroyed) watcher.res.end();
+    if (!watcher.res.writableEnded && !responseGone(watcher.res)) watcher.res.end();
     watcher.req.onEnd?.();
   }
 }
