@@ -44,3 +44,18 @@ require_go() {
     die "Go $have is too old: building the control plane ($KUBERNETES_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION) needs Go >= $GO_MIN_VERSION"
   fi
 }
+
+# make_metrics_server_certs PKI: a front-proxy CA and the client certificate the API server's
+# aggregator presents to metrics-server (CN front-proxy-client), and kwok's self-signed serving
+# certificate for 127.0.0.1.
+make_metrics_server_certs() {
+  local pki="$1"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 7 -subj /CN=burn-front-proxy-ca \
+    -keyout "$pki/front-proxy-ca.key" -out "$pki/front-proxy-ca.crt" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj /CN=front-proxy-client \
+    -keyout "$pki/front-proxy-client.key" -out "$pki/front-proxy-client.csr" 2>/dev/null
+  openssl x509 -req -days 7 -in "$pki/front-proxy-client.csr" -CA "$pki/front-proxy-ca.crt" \
+    -CAkey "$pki/front-proxy-ca.key" -CAcreateserial -out "$pki/front-proxy-client.crt" 2>/dev/null
+  openssl req -x509 -newkey rsa:2048 -nodes -days 7 -subj /CN=kwok -addext subjectAltName=IP:127.0.0.1 \
+    -keyout "$pki/kwok.key" -out "$pki/kwok.crt" 2>/dev/null
+}

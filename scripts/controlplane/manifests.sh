@@ -209,14 +209,22 @@ spec:
 EOF
 }
 
-# render_kwok_nodes N: N Node objects that kwok manages. Capacity is that of a common 8 vCPU /
+# render_kwok_nodes N [METRICS]: N Node objects that kwok manages. Capacity is that of a common 8 vCPU /
 # 32 GiB worker; allocatable subtracts typical kubelet and system reservations. No taints, so
 # ordinary pods schedule onto them. Node i has address 172.18.(i/250).(i%250 + 2), which kwok
-# gives its pods as hostIP, and owns pod CIDR 10.(244 + i/256).(i%256).0/24.
+# gives its pods as hostIP, and owns pod CIDR 10.(244 + i/256).(i%256).0/24. With METRICS=true
+# each node also lists ExternalIP 127.0.0.1 and the path of its kwok resource metrics, which is
+# where metrics-server scrapes it.
 render_kwok_nodes() {
-  local count="$1" i name
+  local count="$1" metrics="${2:-false}" i name annotation='' address=''
   for ((i = 0; i < count; i++)); do
     name="kwok-node-$i"
+    if [[ "$metrics" == true ]]; then
+      annotation="
+    metrics.k8s.io/resource-metrics-path: /metrics/nodes/$name/metrics/resource"
+      address="
+  - {type: ExternalIP, address: 127.0.0.1}"
+    fi
     cat <<EOF
 apiVersion: v1
 kind: Node
@@ -230,7 +238,7 @@ metadata:
     type: kwok
   annotations:
     kwok.x-k8s.io/node: fake
-    node.alpha.kubernetes.io/ttl: "0"
+    node.alpha.kubernetes.io/ttl: "0"$annotation
 spec:
   podCIDR: 10.$((244 + i / 256)).$((i % 256)).0/24
   podCIDRs: [10.$((244 + i / 256)).$((i % 256)).0/24]
@@ -239,10 +247,112 @@ status:
   allocatable: {cpu: 7910m, memory: 31Gi, pods: "110", ephemeral-storage: 95Gi}
   addresses:
   - {type: InternalIP, address: 172.18.$((i / 250)).$((i % 250 + 2))}
-  - {type: Hostname, address: $name}
+  - {type: Hostname, address: $name}$address
 ---
 EOF
   done
+}
+
+# render_kwok_resource_metrics: kwok config for what a kubelet's /metrics/resource serves, per node
+# at /metrics/nodes/<node>/metrics/resource: the counters and gauges metrics-server reads, computed
+# from each pod's emulated usage. A pod uses the CPU and memory its annotations
+# kwok.x-k8s.io/usage-cpu and kwok.x-k8s.io/usage-memory give (Kubernetes quantities), else 1m and 1Mi.
+render_kwok_resource_metrics() {
+  local labels="    labels:
+    - {name: namespace, value: pod.metadata.namespace}
+    - {name: pod, value: pod.metadata.name}"
+  cat <<EOF
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: ClusterResourceUsage
+metadata:
+  name: usage-from-annotations
+spec:
+  usages:
+  - usage:
+      cpu:
+        expression: |
+          "kwok.x-k8s.io/usage-cpu" in pod.metadata.annotations ? Quantity(pod.metadata.annotations["kwok.x-k8s.io/usage-cpu"]) : Quantity("1m")
+      memory:
+        expression: |
+          "kwok.x-k8s.io/usage-memory" in pod.metadata.annotations ? Quantity(pod.metadata.annotations["kwok.x-k8s.io/usage-memory"]) : Quantity("1Mi")
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Metric
+metadata:
+  name: kubelet-resource-metrics
+spec:
+  path: /metrics/nodes/{nodeName}/metrics/resource
+  metrics:
+  - {name: scrape_error, dimension: node, kind: gauge, help: 1 when reading the node failed, value: "0"}
+  - name: node_cpu_usage_seconds_total
+    dimension: node
+    kind: counter
+    help: CPU time the node used, in core-seconds
+    value: node.CumulativeUsage("cpu")
+  - name: node_memory_working_set_bytes
+    dimension: node
+    kind: gauge
+    help: working set of the node, in bytes
+    value: node.Usage("memory")
+  - name: pod_cpu_usage_seconds_total
+    dimension: pod
+    kind: counter
+    help: CPU time the pod used, in core-seconds
+$labels
+    value: pod.CumulativeUsage("cpu")
+  - name: pod_memory_working_set_bytes
+    dimension: pod
+    kind: gauge
+    help: working set of the pod, in bytes
+$labels
+    value: pod.Usage("memory")
+  - name: container_start_time_seconds
+    dimension: container
+    kind: gauge
+    help: when the container started, in seconds since the epoch
+$labels
+    - {name: container, value: container.name}
+    value: pod.SinceSecond()
+  - name: container_cpu_usage_seconds_total
+    dimension: container
+    kind: counter
+    help: CPU time the container used, in core-seconds
+$labels
+    - {name: container, value: container.name}
+    value: pod.CumulativeUsage("cpu", container.name)
+  - name: container_memory_working_set_bytes
+    dimension: container
+    kind: gauge
+    help: working set of the container, in bytes
+$labels
+    - {name: container, value: container.name}
+    value: pod.Usage("memory", container.name)
+EOF
+}
+
+# render_metrics_api_service PORT: registers metrics.k8s.io with the aggregator, served by the
+# metrics-server on 127.0.0.1:PORT (named by an ExternalName Service; see up).
+render_metrics_api_service() {
+  cat <<EOF
+apiVersion: v1
+kind: Service
+metadata: {name: metrics-server, namespace: kube-system}
+spec:
+  type: ExternalName
+  externalName: 127.0.0.1
+---
+apiVersion: apiregistration.k8s.io/v1
+kind: APIService
+metadata: {name: v1beta1.metrics.k8s.io}
+spec:
+  group: metrics.k8s.io
+  version: v1beta1
+  groupPriorityMinimum: 100
+  versionPriority: 100
+  insecureSkipTLSVerify: true
+  service: {name: metrics-server, namespace: kube-system, port: $1}
+EOF
 }
 
 # render_prometheus_config TOKEN_FILE APISERVER_PORT CM_PORT SCHEDULER_PORT ETCD_METRICS_PORT KWOK_PORT

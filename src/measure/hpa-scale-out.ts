@@ -75,6 +75,8 @@ class HpaScaleOutMeasurement implements Measurement {
   private readonly scaleOuts: ScaleOut[] = [];
   private readonly timeline: Sample[] = [];
   private readonly problems: string[] = [];
+  /** When burn last saw each HPA change: the start of the window in which its next decision was made. */
+  private readonly lastHpaEventMs = new Map<string, number>();
 
   constructor(private readonly thresholds: LatencyThreshold[]) {}
 
@@ -102,8 +104,33 @@ class HpaScaleOutMeasurement implements Measurement {
     const before = this.hpas.get(key);
     this.hpas.set(key, hpa);
     if (!this.selectors.has(key)) void this.loadSelector(key, hpa);
-    if (before && hpa.desired > before.desired && before.desired > 0) this.scaleOuts.push({ hpa: key, from: before.desired, to: hpa.desired, decidedMs: atMs, pods: [] });
+    // kube-controller-manager's HPA leaves desiredReplicas at 0 until it first has metrics: its
+    // first decision scales out from the replicas it reports as current.
+    const from = before ? (before.desired > 0 ? before.desired : hpa.current) : 0;
+    if (from > 0 && hpa.desired > from) {
+      const scaleOut: ScaleOut = { hpa: key, from, to: hpa.desired, decidedMs: atMs, pods: [] };
+      this.claimPodsCreatedBefore(scaleOut, this.lastHpaEventMs.get(key) ?? atMs);
+      this.scaleOuts.push(scaleOut);
+    }
+    this.lastHpaEventMs.set(key, atMs);
     this.sample(key, atMs);
+  }
+
+  /**
+   * A controller scales the target before it writes the HPA's status, so burn's watch can see the
+   * new pods first: pods of the target created since the HPA's previous change, and not taken by
+   * another scale-out, are this one's, and its decision was no later than the first of them.
+   */
+  private claimPodsCreatedBefore(scaleOut: ScaleOut, sinceMs: number): void {
+    const selector = this.selectors.get(scaleOut.hpa);
+    if (!selector || !Object.keys(selector).length) return;
+    const taken = new Set(this.scaleOuts.flatMap((s) => s.pods));
+    const early = [...this.pods.values()]
+      .filter((t) => !taken.has(t) && t.createdMs > sinceMs && t.createdMs <= scaleOut.decidedMs && scaleOut.hpa.startsWith(`${t.pod.namespace}/`) && matches(selector, t.pod.labels))
+      .sort((a, b) => a.createdMs - b.createdMs)
+      .slice(0, scaleOut.to - scaleOut.from);
+    scaleOut.pods.push(...early);
+    if (early.length) scaleOut.decidedMs = early[0]!.createdMs;
   }
 
   private async loadSelector(key: string, hpa: HpaView): Promise<void> {
