@@ -8,7 +8,7 @@
  * - burn's achieved send rate beside the simulator's: pods stored per second while burn sent, and
  *   the simulator's CPU use (1.0 = a whole core: the simulator was the bottleneck);
  * - what burn said about it (its saturation warnings).
- * Run: npx vite-node bench/pod-tracking-sim.main.ts   (PODS, NODES, QPS override; SIM_CPU_PROF=DIR profiles the simulator;
+ * Run: npx vite-node bench/pod-tracking-sim.main.ts   (PODS, NODES, QPS, SIM_PROFILE override; SIM_CPU_PROF=DIR profiles the simulator;
  * SAMPLES=FILE appends every sample as a JSON line while it runs)
  */
 import { spawn } from 'node:child_process';
@@ -87,14 +87,14 @@ function startProcess(args: string[], nodeArgs: string[], logFile?: { out: strin
   return { child, out, exited };
 }
 
-export async function benchPodTrackingSim(options: { pods?: number; nodes?: number; qps?: number; cpuProfileDir?: string; samplesFile?: string } = {}): Promise<PodTrackingSimFigures> {
+export async function benchPodTrackingSim(options: { pods?: number; nodes?: number; qps?: number; profile?: string; cpuProfileDir?: string; samplesFile?: string } = {}): Promise<PodTrackingSimFigures> {
   const pods = options.pods ?? 100_000;
   const nodes = options.nodes ?? 5000;
   const qps = options.qps ?? 1000;
   const dir = await mkdtemp(join(tmpdir(), 'burn-bench-pts-'));
   const kubeconfig = join(dir, 'kubeconfig');
   const simNodeArgs = ['--max-old-space-size=4096', ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [])];
-  const sim = startProcess(['sim', 'serve', '--port', '0', '--nodes', String(nodes), '--kubeconfig-out', kubeconfig], simNodeArgs);
+  const sim = startProcess(['sim', 'serve', '--port', '0', '--nodes', String(nodes), '--profile', options.profile ?? 'default', '--kubeconfig-out', kubeconfig], simNodeArgs);
   const agent = new Agent({ connect: { rejectUnauthorized: false } });
   try {
     for (let i = 0; ; i++) {
