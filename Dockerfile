@@ -57,4 +57,4 @@ ENV PATH=/usr/local/bin:/usr/bin:/bin \
 # BURN_UID of scripts/image/versions.env
 USER 65532:65532
 WORKDIR /work
-ENTRYPOINT ["/usr/local/bin/node", "/app/bin/burn.js"]
+ENTRYPOINT ["/usr/local/bin/node", "--max-semi-space-size=4", "/app/bin/burn.js"]

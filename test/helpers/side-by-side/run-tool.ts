@@ -57,7 +57,8 @@ export interface ToolRun {
 
 function toolCommand(target: SideBySideTarget, tool: Tool, args: string[], reportDir: string): [string, string[]] {
   if (tool === 'kube-burner') return [target.kubeBurner, [...args, '--skip-log-file']];
-  return [process.execPath, [resolve(target.burn), ...args, '--skip-log-file', '--report-dir', reportDir]];
+  // As a user runs it: the executable script, whose first line gives node its flags.
+  return [resolve(target.burn), [...args, '--skip-log-file', '--report-dir', reportDir]];
 }
 
 async function readDocuments(dir: string): Promise<Record<string, unknown>> {
