@@ -139,10 +139,15 @@ export class PodTracker {
     return this.count;
   }
 
-  /** Whether the watch has seen the pod's containers started. */
-  observedStarted(namespace: string, name: string): boolean {
-    const row = this.rows.get(namespace)?.get(name);
-    return row !== undefined && !Number.isNaN(this.observed[row * NUM_PHASES + PHASE_INDEX.ContainersStarted]!);
+  /** Whether the watch has shown the pod at least as far along as `snapshot` (the server's view): every phase it reached. */
+  shows(snapshot: PodSnapshot): boolean {
+    const row = this.rows.get(snapshot.namespace)?.get(snapshot.name);
+    if (row === undefined) return false;
+    const base = row * NUM_PHASES;
+    for (let i = 0; i < NUM_PHASES; i++) {
+      if (!Number.isNaN(snapshot.phases[i]!) && Number.isNaN(this.server[base + i]!)) return false;
+    }
+    return true;
   }
 
   /**

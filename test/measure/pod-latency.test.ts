@@ -138,7 +138,9 @@ describe('podLatency', () => {
     for (let i = 0; i < 5; i++) feed(tracker, `ok-${i}`, times(T0, 100));
     // The watch saw the pod created, then was cut; the final LIST shows it started and Ready.
     tracker.observe(projectPod(podJson('ns-1', 'lagging', { created: T0 })), T0 + 20);
-    expect(tracker.observedStarted('ns-1', 'lagging')).toBe(false);
+    expect(tracker.shows(projectPod(podJson('ns-1', 'lagging', { created: T0 })))).toBe(true);
+    expect(tracker.shows(projectPod(podJson('ns-1', 'lagging', times(T0, 300))))).toBe(false);
+    expect(tracker.shows(projectPod(podJson('ns-1', 'never-seen', { created: T0 })))).toBe(false);
     tracker.observeLate(projectPod(podJson('ns-1', 'lagging', times(T0, 300))));
     const sli = podLatencyResult(tracker, options).slis[0]!;
     expect(sli).toMatchObject({ count: 5, neverReady: 0, excluded: 1 });
