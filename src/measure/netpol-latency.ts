@@ -24,7 +24,7 @@ import type { MeasurementPlugin } from './plugin.js';
 import { deployProbePod, probePodAccess, removeProbeNamespace, type ProbePodSpec } from './probe-pod.js';
 import { summarize } from './quantiles.js';
 import { checkLatencyThresholds, notMeasurableThresholds, readLatencyThresholds, type LatencyThreshold } from './thresholds.js';
-import type { Measurement, MeasurementClient, MeasurementContext, MeasurementResult, QuantileSummary } from './types.js';
+import type { Measurement, MeasurementClient, MeasurementContext, MeasurementResult, MeasurementWatch, QuantileSummary } from './types.js';
 import { watchAccess, type Access } from '../kube/index.js';
 
 export const NETPOL_LATENCY = 'netpolLatency';
@@ -72,7 +72,7 @@ export class NetpolLatencyMeasurement implements Measurement {
   private client?: MeasurementClient;
   private plan?: ConnectionPlan;
   private policies = new Map<string, PolicyView>();
-  private watch?: { stop(): unknown; caughtUp?(timeoutMs: number): Promise<PolicyView[]> };
+  private watch?: MeasurementWatch<PolicyView>;
   private results: Record<string, ConnectionResult[]> = {};
   private problems: string[] = [];
 

@@ -10,7 +10,7 @@ import type { JobType } from '../config/index.js';
 import { OptionReader } from './options.js';
 import type { MeasurementPlugin } from './plugin.js';
 import { checkLatencyThresholds, readLatencyThresholds, type LatencyThreshold } from './thresholds.js';
-import type { Measurement, MeasurementContext, MeasurementResult, QuantileSummary } from './types.js';
+import type { Measurement, MeasurementContext, MeasurementResult, MeasurementWatch, QuantileSummary } from './types.js';
 import { kindAccess } from '../kube/index.js';
 
 export interface ObjectSnapshot {
@@ -65,6 +65,12 @@ export class ObjectLatencyTracker {
       t.serverMs[i] = s.phases[i]!;
       if (!late && !Number.isNaN(t.createdObservedMs)) t.observedMs[i] = observedAtMs;
     }
+  }
+
+  /** Whether the watch has shown the object at least as far along as `s` (the server's view): every phase it reached. */
+  shows(s: ObjectSnapshot): boolean {
+    const t = this.objects.get(`${s.namespace}/${s.name}`);
+    return t !== undefined && s.phases.every((at, i) => Number.isNaN(at) || !Number.isNaN(t.serverMs[i]!));
   }
 
   tracked(): Tracked[] {
@@ -136,7 +142,7 @@ export const WATCH_CATCH_UP_MS = 10_000;
 /** A measurement from a spec: watch, track, and build the result at collect. */
 export class ObjectLatencyMeasurement implements Measurement {
   private tracker: ObjectLatencyTracker;
-  private watch?: { stop(): unknown; caughtUp?(timeoutMs: number): Promise<ObjectSnapshot[]> };
+  private watch?: MeasurementWatch<ObjectSnapshot>;
   private meta = { uuid: '', jobName: '', thresholds: [] as LatencyThreshold[] };
   private warnings: string[] = [];
 
@@ -165,7 +171,8 @@ export class ObjectLatencyMeasurement implements Measurement {
   }
 
   async stop(): Promise<void> {
-    const lagging = (await this.watch?.caughtUp?.(WATCH_CATCH_UP_MS).catch(() => [])) ?? [];
+    // Waits for phases, not versions: nodes' status heartbeats keep their versions moving.
+    const lagging = (await this.watch?.caughtUp?.(WATCH_CATCH_UP_MS, (s) => !this.tracker.shows(s)).catch(() => [])) ?? [];
     for (const snapshot of lagging) this.tracker.observe(snapshot, NaN, true);
     if (lagging.length > 0) {
       this.warnings.push(`${this.spec.measurement}: ${lagging.length} ${this.spec.kind}(s) the watch had not shown ${WATCH_CATCH_UP_MS / 1000} s after the job's waits: their server times are kept, their watch-clock latencies are left out`);

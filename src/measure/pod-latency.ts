@@ -24,7 +24,7 @@ import { WATCH_CATCH_UP_MS } from './object-latency.js';
 import { OptionReader } from './options.js';
 import type { MeasurementPlugin } from './plugin.js';
 import { checkLatencyThresholds, readLatencyThresholds, type LatencyThreshold } from './thresholds.js';
-import type { Measurement, MeasurementContext, MeasurementResult, PodStartupSli, QuantileSummary } from './types.js';
+import type { Measurement, MeasurementContext, MeasurementResult, MeasurementWatch, PodStartupSli, QuantileSummary } from './types.js';
 import { watchAccess, type Access } from '../kube/index.js';
 
 /** kube-burner fails the measurement above this fraction of invalid pods. */
@@ -203,7 +203,7 @@ class PodLatencyMeasurement implements Measurement {
   private readonly watches: Array<{ stop(): unknown }> = [];
   private readonly warnings: string[] = [];
   private options?: PodLatencyOptions;
-  private podWatch?: { caughtUp?(timeoutMs: number, lagging?: (listed: PodSnapshot) => boolean): Promise<PodSnapshot[]> };
+  private podWatch?: MeasurementWatch<PodSnapshot>;
 
   constructor(private readonly config: PodLatencyConfig) {}
 

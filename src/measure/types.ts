@@ -26,10 +26,17 @@ export interface WatchResourcesOptions<T> {
  * The part of src/kube's KubeClient that measurements use (KubeClient satisfies it structurally).
  * Kept narrow so measurements can be driven by anything that records requests and watches.
  */
+/** A measurement's watch (src/kube/watch.ts WatchHandle): caughtUp waits until it shows what the server lists. */
+export interface MeasurementWatch<T> {
+  synced: Promise<unknown>;
+  stop(): unknown;
+  caughtUp?(timeoutMs: number, lagging?: (listed: T) => boolean): Promise<T[]>;
+}
+
 export interface MeasurementClient {
   /** Every request the request path sends; returns an unsubscribe function when it has one. */
   onRequest(listener: RequestListener): (() => void) | void;
-  watchResources<T>(options: WatchResourcesOptions<T>): { synced: Promise<unknown>; stop(): unknown; caughtUp?(timeoutMs: number, lagging?: (listed: T) => boolean): Promise<T[]> };
+  watchResources<T>(options: WatchResourcesOptions<T>): MeasurementWatch<T>;
   /** A raw GET through the same credentials and TLS (the apiserver's /metrics, EndpointSlices). */
   request?<R>(req: { method: 'GET' | 'POST'; path: string; query?: Record<string, string | number | boolean | undefined>; body?: unknown; responseType?: 'json' | 'text'; timeoutMs?: number; tolerate?: number[] }): Promise<R>;
   /** Measurements that run something inside the cluster (serviceLatency's checker pod): their own objects, and exec into them. */
