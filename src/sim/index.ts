@@ -126,6 +126,7 @@ export async function startSim(options: SimOptions = {}): Promise<RunningSim> {
     timers.clear();
     parts.cluster?.stop();
     watches.stop();
+    handler.close();
     await server.close();
   };
   const kubeconfig = kubeconfigYaml(url, certs.caPem, token);

@@ -35,6 +35,8 @@ const defaultProfile: SimProfile = {
     deletecollection: ms(5, 50),
   },
   maxInflight: { readonly: 400, mutating: 200 },
+  // APF's defaults for a priority level, and kube-apiserver's wait limit (--request-timeout 60 s / 4).
+  flowControl: { queues: 64, handSize: 8, queueLengthLimit: 50, queueWaitSeconds: 15 },
   faults: { throttleRate: 0, retryAfterSeconds: 1, errorRate: 0, stallRate: 0, stallMs: 0, watchCutMs: 0, watchWindow: 20_000 },
 };
 
@@ -56,15 +58,18 @@ export const builtinProfiles: Record<string, SimProfile> = {
   flaky: derive('flaky', {
     faults: { throttleRate: 0.03, retryAfterSeconds: 1, errorRate: 0.01, stallRate: 0, stallMs: 0, watchCutMs: 5000, watchWindow: 500 },
   }),
-  // Thousands of nodes: cheaper requests, more inflight, a long watch history.
+  // Thousands of nodes: cheaper requests, more seats, longer queues (one run's flow may hold 4,000
+  // waiting requests: the wait limit, not the queue length, turns a run at qps 1,000 away), a long
+  // watch history.
   large: derive('large', {
     serviceTime: { get: ms(0.2, 2), list: ms(5, 100), create: ms(0.5, 4), update: ms(0.5, 4), patch: ms(0.5, 4), delete: ms(0.5, 4), deletecollection: ms(10, 200) },
     maxInflight: { readonly: 1600, mutating: 800 },
+    flowControl: { queues: 64, handSize: 8, queueLengthLimit: 500, queueWaitSeconds: 15 },
     faults: { throttleRate: 0, retryAfterSeconds: 1, errorRate: 0, stallRate: 0, stallMs: 0, watchCutMs: 0, watchWindow: 50_000 },
   }),
 };
 
-type FieldKind = 'latency' | 'number' | 'string' | 'serviceTime' | 'maxInflight' | 'faults';
+type FieldKind = 'latency' | 'number' | 'string' | 'serviceTime' | 'maxInflight' | 'flowControl' | 'faults';
 
 const FIELDS: Record<string, FieldKind> = {
   scheduling: 'latency',
@@ -84,10 +89,12 @@ const FIELDS: Record<string, FieldKind> = {
   podCidrPrefix: 'number',
   serviceTime: 'serviceTime',
   maxInflight: 'maxInflight',
+  flowControl: 'flowControl',
   faults: 'faults',
 };
 
 const SERVICE_TIME_VERBS = ['get', 'list', 'create', 'update', 'patch', 'delete', 'deletecollection', 'watch'];
+const FLOW_CONTROL_FIELDS = ['queues', 'handSize', 'queueLengthLimit', 'queueWaitSeconds'];
 const FAULT_FIELDS = ['throttleRate', 'retryAfterSeconds', 'errorRate', 'stallRate', 'stallMs', 'watchCutMs', 'watchWindow'];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -149,6 +156,20 @@ class ProfileReader {
           const rec = this.record(key, value, ['readonly', 'mutating']);
           if (rec.readonly !== undefined) profile.maxInflight.readonly = this.number(`${key}.readonly`, rec.readonly, 1);
           if (rec.mutating !== undefined) profile.maxInflight.mutating = this.number(`${key}.mutating`, rec.mutating, 1);
+          break;
+        }
+        case 'flowControl': {
+          const rec = this.record(key, value, FLOW_CONTROL_FIELDS);
+          const spec = profile.flowControl as unknown as Record<string, number>;
+          for (const [field, v] of Object.entries(rec)) {
+            const whole = field !== 'queueWaitSeconds';
+            const n = this.number(`${key}.${field}`, v, field === 'queueLengthLimit' ? 0 : whole ? 1 : 0.001);
+            if (whole && !Number.isInteger(n)) this.fail(`${key}.${field}`, 'must be a whole number');
+            spec[field] = n;
+          }
+          if (profile.flowControl.handSize > profile.flowControl.queues) {
+            this.fail(`${key}.handSize`, `${profile.flowControl.handSize} is more than the ${profile.flowControl.queues} queues it is dealt from`);
+          }
           break;
         }
         case 'faults': {

@@ -134,6 +134,18 @@ export interface LatencySpec {
   p99: number;
 }
 
+/** How a priority level queues the requests past its seats (API Priority and Fairness). */
+export interface QueuingSpec {
+  /** How many queues the priority level has (APF's default: 64). */
+  queues: number;
+  /** How many of them a flow is dealt (APF's default: 8). */
+  handSize: number;
+  /** Requests one queue holds (APF's default: 50); 0: no queuing, reject past the seats. */
+  queueLengthLimit: number;
+  /** Longest wait in a queue before the request is rejected (kube-apiserver: --request-timeout / 4 = 15 s). */
+  queueWaitSeconds: number;
+}
+
 /** What `--profile NAME|FILE` sets. Every field has a default in the `default` profile. */
 export interface SimProfile {
   name: string;
@@ -155,7 +167,10 @@ export interface SimProfile {
   podCidrPrefix: number; // 24 -> 254 pod IPs per node (a /24 minus network and broadcast)
   /** Server behaviour. */
   serviceTime: Partial<Record<'get' | 'list' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection' | 'watch', LatencySpec>>;
+  /** Seats of the two priority levels (read-only and mutating requests): requests executing at once. */
   maxInflight: { readonly: number; mutating: number };
+  /** How each priority level queues the requests past its seats (API Priority and Fairness). */
+  flowControl: QueuingSpec;
   faults: {
     /** Fraction (0..1) of non-watch requests answered 429 with Retry-After. */
     throttleRate: number;

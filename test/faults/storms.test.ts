@@ -48,6 +48,34 @@ describe('storms', () => {
     });
   }, 300_000);
 
+  it('a burst past the server\'s seats and queue: the overflow is answered 429 with Retry-After, burn sends it again and counts it', async () => {
+    await withSim({ nodes: 2 }, async (sim) => {
+      // 2 seats of 50 ms and one queue of 10 (40 creates/s) against a burst of 30 and then 30/s.
+      sim.profile.maxInflight.mutating = 2;
+      sim.profile.flowControl = { queues: 1, handSize: 1, queueLengthLimit: 10, queueWaitSeconds: 15 };
+      sim.profile.serviceTime.create = { p50: 50, p99: 50 };
+      const uuid = 'queue-run';
+      const reportDir = join(sim.dir, 'report');
+      const ran = await burn(['init', '-c', join(FIXTURES, 'configmaps.yaml'), '--kubeconfig', sim.kubeconfigPath, '--uuid', uuid, '--report-dir', reportDir], {
+        ITERATIONS: '30',
+        QPS: '30',
+        GC: 'false',
+      }).done;
+      expect(ran.code === 0 || ran.code === 5, `exit ${ran.code}\n${ran.stdout}\n${ran.stderr}`).toBe(true);
+      const client = await sim.connect();
+      expect(await countOfRun(client, 'ConfigMap', uuid)).toBe(60);
+      const metrics = (await sim.http().get('/metrics')).text;
+      const throttled = requestsAnswered(metrics, 'POST', 'configmaps', 429);
+      expect(throttled).toBeGreaterThan(0);
+      const queueFull = metrics.split('\n').find((l) => l.startsWith('apiserver_flowcontrol_rejected_requests_total{') && l.includes('priority_level="mutating"') && l.includes('reason="queue-full"'));
+      expect(Number(queueFull?.split(' ').at(-1))).toBeGreaterThanOrEqual(throttled);
+      const api: Array<{ verb: string; resource: string; retries: number }> = await readJson(join(reportDir, 'apiLatencyMeasurement-faults.json'));
+      const retried = api.filter((k) => k.verb === 'POST' && k.resource === 'configmaps').reduce((n, k) => n + k.retries, 0);
+      expect(retried).toBe(throttled);
+      expect(ran.stdout + ran.stderr).toMatch(new RegExp(`${throttled} answered 429 Too Many Requests by the API server`));
+    });
+  }, 300_000);
+
   it('watches cut every few hundred ms: every pod is still seen ready', async () => {
     await withSim({ nodes: 3 }, async (sim) => {
       sim.profile.faults.watchCutMs = 300;

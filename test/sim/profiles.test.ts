@@ -99,6 +99,18 @@ describe('sim profiles', () => {
     expect(userError(() => loadProfile(syntax)).message).toMatch(new RegExp(`^profile ${syntax}`));
   });
 
+  it('reads the priority levels\' queuing, APF\'s defaults unless set, and refuses a hand larger than the queues', () => {
+    expect(loadProfile('default').flowControl).toEqual({ queues: 64, handSize: 8, queueLengthLimit: 50, queueWaitSeconds: 15 });
+    const p = loadProfile(file('queues.yaml', 'extends: large\nflowControl: {queueLengthLimit: 0, queueWaitSeconds: 0.5}\n'));
+    expect(p.flowControl).toEqual({ queues: 64, handSize: 8, queueLengthLimit: 0, queueWaitSeconds: 0.5 });
+    const hand = file('hand.yaml', 'flowControl: {queues: 4, handSize: 6}\n');
+    expect(userError(() => loadProfile(hand)).message).toBe(`profile ${hand}: flowControl.handSize: 6 is more than the 4 queues it is dealt from`);
+    const fraction = file('fraction.yaml', 'flowControl: {queues: 2.5}\n');
+    expect(userError(() => loadProfile(fraction)).message).toContain('flowControl.queues: must be a whole number');
+    const unknown = file('fc-typo.yaml', 'flowControl: {queueLength: 5}\n');
+    expect(userError(() => loadProfile(unknown)).message).toContain('flowControl.queueLength: unknown key');
+  });
+
   it('says which names exist when neither a profile nor a file is given', () => {
     const err = userError(() => loadProfile('no-such-profile'));
     expect(err.message).toContain('--profile no-such-profile');

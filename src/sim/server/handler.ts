@@ -7,7 +7,8 @@ import type { TruthRecorder } from '../context.js';
 import { sampleLatency } from '../random.js';
 import { StatusError, statusErrors } from '../status.js';
 import { coreVersions, groupDocument, groupList, resourceList, versionDoc } from './discovery.js';
-import type { ApiServerMetrics } from './metrics.js';
+import { PriorityLevel } from './flow-control.js';
+import type { ApiServerMetrics, RequestKind } from './metrics.js';
 import { openApiDocument, openApiIndex, parseOpenApiPath } from './openapi.js';
 import { isMutating, isTrue, parseApiPath, requestLabels, type ResourceRequest } from './request-info.js';
 import { partialObjectMetadata, printerFor, tableOf, tableRow, type IncludeObject } from './table.js';
@@ -19,8 +20,8 @@ import { apiVersionOf } from './resources.js';
 import { isUnencodable, notAcceptable, prefersProtobuf, requestBodyAsJson, shapeFromAccept, type ResponseShape } from './negotiation.js';
 
 /**
- * One HTTP request through the simulated apiserver: authentication, the max-inflight limit and
- * injected faults (429 with Retry-After, 500, answers stalled after the work), the profile's service time, the verb, the response
+ * One HTTP request through the simulated apiserver: authentication, priority and fairness (a seat
+ * of the read-only or mutating level, or a wait in its queues) and injected faults (429 with Retry-After, 500, answers stalled after the work), the profile's service time, the verb, the response
  * (JSON, protobuf, Table or PartialObjectMetadata as the Accept header asks) and the request metrics.
  */
 
@@ -96,9 +97,22 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 export class ApiHandler {
-  private inflight = { readOnly: 0, mutating: 0 };
+  private readonly levels: Record<RequestKind, PriorityLevel>;
 
-  constructor(private readonly deps: HandlerDeps) {}
+  constructor(private readonly deps: HandlerDeps) {
+    const { profile, metrics } = deps;
+    const level = (kind: RequestKind, seats: () => number) => new PriorityLevel(seats, () => profile.flowControl, metrics.flowControl(kind), () => performance.now());
+    this.levels = {
+      readOnly: level('readOnly', () => profile.maxInflight.readonly),
+      mutating: level('mutating', () => profile.maxInflight.mutating),
+    };
+  }
+
+  /** Rejects the requests still waiting for a seat (the server stops). */
+  close(): void {
+    this.levels.readOnly.close();
+    this.levels.mutating.close();
+  }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.deps.onRequest?.(req.method ?? 'GET', req.url ?? '/');
@@ -175,16 +189,19 @@ export class ApiHandler {
     const { deps } = this;
     const started = performance.now();
     const labels = requestLabels(request);
-    const kind = isMutating(request.verb) ? 'mutating' : 'readOnly';
-    const limit = kind === 'mutating' ? deps.profile.maxInflight.mutating : deps.profile.maxInflight.readonly;
+    const level = this.levels[isMutating(request.verb) ? 'mutating' : 'readOnly'];
     let code = 500;
-    if (this.inflight[kind] >= limit) {
-      code = 429;
-      deps.metrics.observe(labels, code, (performance.now() - started) / 1000);
-      throw statusErrors.tooManyRequests(1);
+    let queuedSeconds = 0;
+    if (!level.tryDispatch()) {
+      // Past the seats: wait in the flow's queue (flows are namespaces: the simulator has one user).
+      const admission = await level.enqueue(request.namespace ?? '', (cancel) => res.once('close', cancel));
+      if (typeof admission === 'string') {
+        deps.metrics.observe(labels, 429, (performance.now() - started) / 1000);
+        if (admission === 'cancelled') return;
+        throw statusErrors.tooManyRequests(1);
+      }
+      queuedSeconds = admission;
     }
-    this.inflight[kind]++;
-    deps.metrics.inflight.set({ request_kind: kind }, this.inflight[kind]);
     try {
       const faults = deps.profile.faults;
       if (faults.throttleRate > 0 && deps.random() < faults.throttleRate) throw statusErrors.tooManyRequests(faults.retryAfterSeconds);
@@ -201,9 +218,8 @@ export class ApiHandler {
       if (err instanceof StatusError) code = err.code;
       throw err;
     } finally {
-      this.inflight[kind]--;
-      deps.metrics.inflight.set({ request_kind: kind }, this.inflight[kind]);
-      deps.metrics.observe(labels, code, (performance.now() - started) / 1000, query.has('dryRun'));
+      level.release();
+      deps.metrics.observe(labels, code, (performance.now() - started) / 1000, query.has('dryRun'), queuedSeconds);
     }
   }
 

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { LoopDelayWindows } from '../../shared/loop-delay.js';
 import type { MemoryStore } from '../store.js';
+import type { FlowControlObserver, RejectReason } from './flow-control.js';
 
 /**
  * The simulator's /metrics: the apiserver's request metrics (one registry per running simulator)
@@ -9,6 +10,8 @@ import type { MemoryStore } from '../store.js';
  */
 
 const REQUEST_DURATION_BUCKETS = [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60];
+/** kube-apiserver's buckets for the APF queue wait. */
+const FLOWCONTROL_WAIT_BUCKETS = [0, 0.005, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30];
 const REQUEST_SLI_BUCKETS = [0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60];
 const POD_START_SLI_BUCKETS = [0.5, 1, 2, 3, 4, 5, 6, 8, 10, 20, 30, 45, 60, 120, 180, 240, 300, 360, 480, 600, 900, 1200, 1800, 2700, 3600];
 
@@ -84,12 +87,20 @@ export interface RequestLabels {
   scope: 'resource' | 'namespace' | 'cluster' | '';
 }
 
+/** The simulator's priority levels: one per request kind, each the only level of its flow schema. */
+export type RequestKind = 'readOnly' | 'mutating';
+
 export class ApiServerMetrics {
   readonly registry = new Registry();
   private readonly duration: Histogram<string>;
   private readonly sliDuration: Histogram<string>;
   private readonly total: Counter<string>;
-  readonly inflight: Gauge<string>;
+  private readonly inflight: Gauge<string>;
+  private readonly inQueue: Gauge<string>;
+  private readonly executingRequests: Gauge<string>;
+  private readonly rejectedRequests: Counter<string>;
+  private readonly waitDuration: Histogram<string>;
+  private readonly dispatched: Counter<string>;
 
   constructor(store: MemoryStore) {
     watchEventLoop();
@@ -122,6 +133,43 @@ export class ApiServerMetrics {
     });
     this.inflight.set({ request_kind: 'readOnly' }, 0);
     this.inflight.set({ request_kind: 'mutating' }, 0);
+    const levelLabels = ['flow_schema', 'priority_level'];
+    this.inQueue = new Gauge({
+      name: 'apiserver_flowcontrol_current_inqueue_requests',
+      help: 'Number of requests currently pending in queues of the API Priority and Fairness subsystem',
+      labelNames: levelLabels,
+      registers,
+    });
+    this.executingRequests = new Gauge({
+      name: 'apiserver_flowcontrol_current_executing_requests',
+      help: 'Number of requests in initial (for a WATCH) or any (for a non-WATCH) execution stage in the API Priority and Fairness subsystem',
+      labelNames: levelLabels,
+      registers,
+    });
+    this.rejectedRequests = new Counter({
+      name: 'apiserver_flowcontrol_rejected_requests_total',
+      help: 'Number of requests rejected by API Priority and Fairness subsystem',
+      labelNames: [...levelLabels, 'reason'],
+      registers,
+    });
+    this.waitDuration = new Histogram({
+      name: 'apiserver_flowcontrol_request_wait_duration_seconds',
+      help: 'Length of time a request spent waiting in its queue',
+      labelNames: ['execute', ...levelLabels],
+      buckets: FLOWCONTROL_WAIT_BUCKETS,
+      registers,
+    });
+    this.dispatched = new Counter({
+      name: 'apiserver_flowcontrol_dispatched_requests_total',
+      help: 'Number of requests executed by API Priority and Fairness subsystem',
+      labelNames: levelLabels,
+      registers,
+    });
+    for (const kind of ['readOnly', 'mutating'] as const) {
+      const level = { flow_schema: kind, priority_level: kind };
+      this.inQueue.set(level, 0);
+      this.executingRequests.set(level, 0);
+    }
     new Gauge({
       name: 'apiserver_storage_objects',
       help: 'Number of stored objects at the time of last check split by kind. In case of a fetching error, the value will be -1.',
@@ -136,15 +184,48 @@ export class ApiServerMetrics {
   }
 
   /**
-   * One finished request. The simulator has no webhooks and no priority-and-fairness queue (it
-   * turns excess load away at once), so the SLI duration equals the duration.
+   * One finished request, `seconds` from its arrival, `queuedSeconds` of which it waited in a
+   * priority level's queue. The simulator has no webhooks, so the SLI duration (which leaves out
+   * the queue wait, as kube-apiserver's does) is the duration less the wait.
    */
-  observe(labels: RequestLabels, code: number, seconds: number, dryRun = false): void {
+  observe(labels: RequestLabels, code: number, seconds: number, dryRun = false, queuedSeconds = 0): void {
     const base = { ...labels, component: 'apiserver' };
     const dry_run = dryRun ? 'All' : '';
     this.total.inc({ ...base, dry_run, code: String(code) });
     this.duration.observe({ ...base, dry_run }, seconds);
-    this.sliDuration.observe(base, seconds);
+    this.sliDuration.observe(base, Math.max(0, seconds - queuedSeconds));
+  }
+
+  /** What one priority level reports, into the apiserver_flowcontrol_* families and apiserver_current_inflight_requests. */
+  flowControl(kind: RequestKind): FlowControlObserver {
+    const level = { flow_schema: kind, priority_level: kind };
+    const inflight = this.inflight.labels({ request_kind: kind });
+    const executing = this.executingRequests.labels(level);
+    const inQueue = this.inQueue.labels(level);
+    const dispatched = this.dispatched.labels(level);
+    const waitedExecuted = this.waitDuration.labels({ ...level, execute: 'true' });
+    const waitedRejected = this.waitDuration.labels({ ...level, execute: 'false' });
+    const rejected = new Map<RejectReason, Counter.Internal>();
+    return {
+      executing(count) {
+        executing.set(count);
+        inflight.set(count);
+      },
+      inQueue(count) {
+        inQueue.set(count);
+      },
+      waited(seconds, executed) {
+        if (executed) {
+          dispatched.inc();
+          waitedExecuted.observe(seconds);
+        } else waitedRejected.observe(seconds);
+      },
+      rejected: (reason) => {
+        let counter = rejected.get(reason);
+        if (!counter) rejected.set(reason, (counter = this.rejectedRequests.labels({ ...level, reason })));
+        counter.inc();
+      },
+    };
   }
 
   async text(): Promise<string> {
