@@ -36,7 +36,7 @@ export async function runDiff(first: string, second: string | undefined, flags: 
   if (!fromHistory && second === undefined) throw new UserError('burn diff: give BASELINE and CANDIDATE, or --baseline-history STORE (or --es-server URL --index NAME) and CANDIDATE', { hint: 'e.g. burn diff reports/a reports/b, or burn diff --baseline-history reports/ --last 10 reports/b' });
   if (!fromHistory && (flags.last !== undefined || flags.match.length > 0)) throw new UserError(`burn diff: ${flags.last !== undefined ? '--last' : '--match'} selects the runs of a baseline history, which is not given`, { hint: 'add --baseline-history STORE (or --es-server URL --index NAME), or drop it' });
   const store = fromHistory ? await runStoreOf('diff', { value: flags.baselineHistory, given: `--baseline-history ${flags.baselineHistory}` }, flags) : undefined;
-  const { diffRuns, renderDiff } = await import('../report/index.js');
+  const { diffRuns, renderDiff } = await (await import('../report/index.js')).loadDiff();
   const report = await diffRuns(
     store === undefined
       ? { baseline: first, candidate: second!, rulesFile: flags.rules }

@@ -38,7 +38,7 @@ function matchFlag(pair: string, previous: Record<string, string> = {}): Record<
 /** `burn history [STORE]`: prints each metric's series and change-points; returns 4 when the newest run got worse. */
 export async function runHistory(store: string | undefined, flags: HistoryFlags, out: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
   const runStore = (await runStoreOf('history', { value: store, given: `a folder (${store})`, fallback: 'reports' }, flags))!;
-  const { historyOf, renderHistory } = await import('../report/index.js');
+  const { historyOf, renderHistory } = await (await import('../report/index.js')).loadHistory();
   const report = await historyOf({
     store: runStore,
     match: flags.match,

@@ -32,5 +32,5 @@ export async function runStoreOf(command: string, folder: { value?: string; give
   if (search) return (await import('../indexers/index.js')).openSearchStore({ servers: search.esServers, index: search.defaultIndex, insecureSkipVerify: search.insecureSkipVerify });
   const path = folder.value ?? folder.fallback;
   if (path === undefined) return undefined;
-  return (await import('../report/index.js')).folderStore(path);
+  return (await (await import('../report/index.js')).loadHistory()).folderStore(path);
 }

@@ -1,25 +1,25 @@
 /** The configured indexers of a run: checked before it starts, sent its documents after its folder is written. */
 import { indexerAlias, type IndexerSettings, type MetricsEndpoint } from '../config/index.js';
 import type { Logger } from '../shared/log.js';
-import { localIndexer } from './local.js';
-import { elasticIndexer, opensearchIndexer } from './opensearch.js';
-import { tsdbIndexer } from './tsdb.js';
 import { runBatches, type JobResults, type RoutedBatch } from './route.js';
 import { burnOwnBatches } from './run-folder-batches.js';
 import type { RunRecord } from '../report/index.js';
 import type { Indexer, IndexerType, OpenContext, SettingsOf } from './types.js';
 
-/** Every indexer type burn has, by kube-burner's `indexer.type`. */
-export const indexers: { [T in IndexerType]: Indexer<SettingsOf<T>> } = {
-  local: localIndexer,
-  tsdb: tsdbIndexer,
-  opensearch: opensearchIndexer,
-  elastic: elasticIndexer,
+/**
+ * Every indexer type burn has, by kube-burner's `indexer.type`: each entry loads its module when a
+ * run uses that type (the search indexers bring an HTTP client, tsdb a block writer; most runs use neither).
+ */
+export const indexers: { [T in IndexerType]: () => Promise<Indexer<SettingsOf<T>>> } = {
+  local: async () => (await import('./local.js')).localIndexer,
+  tsdb: async () => (await import('./tsdb.js')).tsdbIndexer,
+  opensearch: async () => (await import('./opensearch.js')).opensearchIndexer,
+  elastic: async () => (await import('./opensearch.js')).elasticIndexer,
 };
 
 /** The indexer of `settings`' type (the map's entry for that type takes settings of that type). */
-export function indexerFor(settings: IndexerSettings): Indexer {
-  return indexers[settings.type] as Indexer;
+export async function indexerFor(settings: IndexerSettings): Promise<Indexer> {
+  return (await indexers[settings.type]()) as Indexer;
 }
 
 /** An indexer of the config: its endpoint's position and how messages name it. */
@@ -39,7 +39,7 @@ export function configuredIndexers(endpoints: MetricsEndpoint[]): ConfiguredInde
 
 /** Before anything runs: each indexer can do its work (its folder can be written). Throws a UserError. */
 export async function checkIndexers(configured: ConfiguredIndexer[], ctx: OpenContext): Promise<void> {
-  for (const c of configured) await indexerFor(c.settings).check(c.settings, ctx, c.nameOf ?? ((key) => `${c.where} ${key}`));
+  for (const c of configured) await (await indexerFor(c.settings)).check(c.settings, ctx, c.nameOf ?? ((key) => `${c.where} ${key}`));
 }
 
 /**
@@ -49,7 +49,7 @@ export async function checkIndexers(configured: ConfiguredIndexer[], ctx: OpenCo
 export async function sendToIndexers(configured: ConfiguredIndexer[], batches: RoutedBatch[], ctx: OpenContext, log: Logger): Promise<string[]> {
   const errors: string[] = [];
   for (const c of configured) {
-    const indexer = indexerFor(c.settings);
+    const indexer = await indexerFor(c.settings);
     let failed = false;
     const fail = (err: unknown) => {
       failed = true;
@@ -66,7 +66,7 @@ export async function sendToIndexers(configured: ConfiguredIndexer[], batches: R
     if (!failed) log.info(`${c.where}: documents written by the ${session.description}`);
   }
   for (const c of configured) {
-    const resend = indexerFor(c.settings).resendCommand;
+    const resend = (await indexerFor(c.settings)).resendCommand;
     if (errors.some((e) => e.startsWith(`${c.where}: `)) && resend && ctx.runFolder) {
       log.error(`${c.where}: nothing is lost: the run folder ${ctx.runFolder} holds every document; send them when the indexer is back with: ${resend(c.settings, ctx.runFolder)}`);
     }

@@ -5,7 +5,6 @@
  * 1 stdout, 2 stderr, 3 the final metav1.Status (Success, or Failure with the exit code).
  * The socket carries the same credentials and TLS as every other request of the client.
  */
-import { Agent, WebSocket } from 'undici';
 import type { Credential } from './credentials.js';
 import type { TlsMaterial } from './kubeconfig.js';
 import { queryString } from './paths.js';
@@ -70,6 +69,8 @@ export function exitCodeOf(status: { status?: string; reason?: string; message?:
 }
 
 export async function execInPod(conn: ExecConnection, req: ExecRequest): Promise<ExecResult> {
+  // undici's WebSocket with its whole index: only runs that exec into a pod (pprof, netpol probes) load it.
+  const { Agent, WebSocket } = await import('undici');
   const url = new URL(conn.basePath + execPath(req), conn.origin);
   url.protocol = url.protocol === 'http:' ? 'ws:' : 'wss:';
   const dispatcher = new Agent({

@@ -1,4 +1,5 @@
-import { Client, type buildConnector, type Dispatcher } from 'undici';
+import type { buildConnector, Dispatcher } from 'undici';
+import { Client } from './undici.js';
 
 /**
  * HTTP/2 connections to one origin, opened only when the ones open have no free stream: a request

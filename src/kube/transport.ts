@@ -1,5 +1,6 @@
 import type { TLSSocket } from 'node:tls';
-import { buildConnector, Pool, type Client, type Dispatcher } from 'undici';
+import type { buildConnector as Connector, Client, Dispatcher } from 'undici';
+import { buildConnector, Pool } from './undici.js';
 import { H2Connections } from './h2-connections.js';
 import { UserError } from '../shared/errors.js';
 import type { Credential } from './credentials.js';
@@ -100,7 +101,7 @@ export class Transport {
     // HTTP/2: a connection per 100 streams in flight, opened as they are needed.
     const connector = buildConnector({ ...tls, allowH2: true });
     if (!this.probeSent) this.negotiating ??= new Promise<void>((resolve) => (this.negotiated = resolve));
-    const connect: buildConnector.connector = (options, callback) =>
+    const connect: Connector.connector = (options, callback) =>
       connector(options, (...result) => {
         const socket = result[1] as TLSSocket | null;
         if (socket && socket.alpnProtocol !== 'h2' && !this.http1Fallback) this.fallBackToHttp1(credential);

@@ -1,4 +1,4 @@
-/** Reports of a run, built from its run folder: terminal summary, report.html, junit.xml; and `burn diff`. */
+/** Reports of a run, built from its run folder: terminal summary, report.html, junit.xml; and `burn diff` and `burn history`, loaded on demand. */
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 import { renderHtml } from './html.js';
@@ -31,9 +31,14 @@ export {
   type ProcessCost,
 } from './run-folder.js';
 export { writeFileAtomic } from './atomic.js';
-export { historyOf, renderHistory, HISTORY_FORMATS, type HistoryOptions, type HistoryReport, type HistoryFormat } from './history/index.js';
-export { folderStore, type RunStore, type StoreRuns } from './history/store.js';
-export { diffRuns, renderDiff, DIFF_FORMATS, type DiffOptions, type DiffReport, type DiffFormat } from './diff/index.js';
+export type { HistoryOptions, HistoryReport, HistoryFormat } from './history/index.js';
+export type { RunStore, StoreRuns } from './history/store.js';
+export type { DiffOptions, DiffReport, DiffFormat } from './diff/index.js';
+
+/** `burn diff` (diffRuns, renderDiff): loaded when it runs; a run never needs it. */
+export const loadDiff = () => import('./diff/index.js');
+/** `burn history` (historyOf, renderHistory, folderStore): loaded when it (or a diff against history) runs. */
+export const loadHistory = () => import('./history/index.js');
 
 /** Writes report.html and junit.xml into the run folder (atomically); returns their paths. */
 export async function writeReports(runDir: string): Promise<{ html: string; junit: string }> {

@@ -2,7 +2,8 @@
  * The Handlebars engine: no HTML escaping, strict lookups (a missing key is an error unless missingKey is 'zero'),
  * and the sprig/text-template functions as helpers under the same names.
  */
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type HandlebarsModule from 'handlebars';
 import { TemplateError } from './errors.js';
 import type { SourceFile } from './source.js';
 import type { FunctionTable, TemplateFunction } from './funcs/types.js';
@@ -19,12 +20,21 @@ export interface HandlebarsSettings {
 
 type HelperDelegate = (...args: unknown[]) => unknown;
 
-const environments = new WeakMap<FunctionTable, typeof Handlebars>();
+const environments = new WeakMap<FunctionTable, typeof HandlebarsModule>();
 
-function environment(funcs: FunctionTable): typeof Handlebars {
+/**
+ * Handlebars (650 KB of CommonJS with its source-map dependency) is loaded on the first Handlebars
+ * template, not with the Go templates every run uses; `require` keeps compiling synchronous.
+ */
+let handlebars: typeof HandlebarsModule | undefined;
+function loadHandlebars(): typeof HandlebarsModule {
+  return (handlebars ??= createRequire(import.meta.url)('handlebars') as typeof HandlebarsModule);
+}
+
+function environment(funcs: FunctionTable): typeof HandlebarsModule {
   let hb = environments.get(funcs);
   if (hb) return hb;
-  hb = Handlebars.create();
+  hb = loadHandlebars().create();
   for (const [name, def] of funcs) {
     if (!RESERVED.has(name)) hb.registerHelper(name, asHelper(name, def));
   }

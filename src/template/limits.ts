@@ -16,6 +16,11 @@ export const MAX_BUILT_LENGTH = 1_000_000;
 /** Nested {{if}}/{{range}}/{{with}} blocks, as Go's parser limits them (its maxStackDepth). */
 export const MAX_NESTING = 1000;
 
+/**
+ * 1234567 -> "1,234,567" (at most 3 decimals), as toLocaleString('en-US') writes it; not through it,
+ * because its first call loads ICU's locale data (25 ms of CPU), and every run formats a limit while loading.
+ */
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  const [whole, fraction] = String(Math.round(Math.abs(n) * 1000) / 1000).split('.');
+  return `${n < 0 ? '-' : ''}${whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fraction ? `.${fraction}` : ''}`;
 }

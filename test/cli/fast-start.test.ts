@@ -107,5 +107,26 @@ describe('what each command loads', () => {
     expect(r.stderr).toContain('no kubeconfig found');
     expect(ours(r.loaded)).toContain('kube/client.js');
     expect(r.loaded.some((u) => u.endsWith('/client-node/dist/config_types.js'))).toBe(true);
+    // undici's request parts, not its index (fetch, WebSocket, mocks: 0.15 s of CPU at every start).
+    expect(r.loaded.some((u) => u.endsWith('/undici/lib/dispatcher/client.js'))).toBe(true);
+    expect(r.loaded.filter((u) => u.endsWith('/node_modules/undici/index.js'))).toEqual([]);
+  });
+
+  it('what a run loads besides its own work: no Handlebars for Go templates, no diff, history, search indexer or tsdb writer', async () => {
+    // destroy loads the engine (and with it a run's report, indexer and template code) before it looks for a cluster.
+    const r = await burn(['destroy', '--uuid', 'fast-start-check']);
+    expect(r.stderr).toContain('no kubeconfig found');
+    expect(ours(r.loaded)).toEqual(expect.arrayContaining(['engine/run.js', 'report/index.js', 'indexers/index.js', 'template/compile.js']));
+    expect(r.loaded.filter((u) => u.includes('/node_modules/handlebars/'))).toEqual([]);
+    expect(ours(r.loaded).filter((m) => /^report\/(diff|history)\/|^indexers\/(opensearch|tsdb|import|index-range)/.test(m))).toEqual([]);
+  });
+
+  it('a Handlebars template loads Handlebars', async () => {
+    const template = path.join(dir, 'pod.hbs');
+    writeFileSync(template, 'name: {{name}}\n');
+    const r = await burn(['render', template, '--set', 'name=a']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('name: a');
+    expect(r.loaded.some((u) => u.includes('/node_modules/handlebars/'))).toBe(true);
   });
 });

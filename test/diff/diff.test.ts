@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diffRuns, renderDiff, type DiffReport } from '../../src/report/index.js';
+import { diffRuns, renderDiff, type DiffReport } from '../../src/report/diff/index.js';
 import { UserError } from '../../src/shared/errors.js';
 import { around, writeFixtureRun, type FixtureRun } from '../report/fixtures.js';
 

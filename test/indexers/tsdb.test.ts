@@ -167,7 +167,7 @@ describe('the tsdb indexer', () => {
     mkdirSync(join(cwd, 'x'));
     execFileSync('touch', [join(cwd, 'x', 'taken')]);
     const settings: TsdbIndexerSettings = { type: 'tsdb', metricsDirectory: 'x/taken', createTarball: false, tarballName: 't.tgz' };
-    await expect(indexers.tsdb.check(settings, { uuid: 'u', cwd }, (k) => `metrics endpoint 1 ${k}`)).rejects.toThrow(/metrics endpoint 1 metricsDirectory .*taken: exists and is not a folder/);
+    await expect((await indexers.tsdb()).check(settings, { uuid: 'u', cwd }, (k) => `metrics endpoint 1 ${k}`)).rejects.toThrow(/metrics endpoint 1 metricsDirectory .*taken: exists and is not a folder/);
     expect(existsSync(join(cwd, 'x', 'taken'))).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderHistory, type HistoryReport } from '../../../src/report/index.js';
+import { renderHistory, type HistoryReport } from '../../../src/report/history/index.js';
 
 const runs = Array.from({ length: 8 }, (_, i) => ({ dir: `reports/n${i + 1}`, uuid: `run-000${i + 1}-uuid`, start: `2026-11-2${i}T01:00:00Z`, facts: {} }));
 const values = [1000, 1020, 990, 1010, 2000, 2050, 1980, 2010];
