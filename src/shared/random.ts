@@ -20,3 +20,10 @@ export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => randomUnit((state = nextRandomState(state)));
 }
+
+/** 32-bit FNV-1a of text, continuing from `hash` (the offset basis by default): a seed from a name. */
+export function fnv1a(text: string, hash = 0x811c9dc5): number {
+  let h = hash;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}

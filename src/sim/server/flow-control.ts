@@ -8,6 +8,7 @@
  * level of type Reject (and the simulator before it queued) does.
  */
 
+import { fnv1a, seededRandom } from '../../shared/random.js';
 import type { QueuingSpec } from '../types.js';
 
 export type RejectReason = 'queue-full' | 'time-out' | 'cancelled';
@@ -70,23 +71,9 @@ class Queue {
   }
 }
 
-/** 32-bit FNV-1a of a flow's name: the seed of its hand. */
-function hashFlow(flow: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < flow.length; i++) h = Math.imul(h ^ flow.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
 /** `size` distinct queue indices out of `queues`, the same for the same flow (a partial shuffle seeded by its hash). */
 export function dealHand(flow: string, queues: number, size: number): number[] {
-  let state = hashFlow(flow) || 1;
-  const next = () => {
-    // xorshift32: deterministic, enough to spread hands over the queues.
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
+  const next = seededRandom(fnv1a(flow));
   const deck = Array.from({ length: queues }, (_, i) => i);
   const hand = Math.min(size, queues);
   for (let i = 0; i < hand; i++) {

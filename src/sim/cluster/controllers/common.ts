@@ -1,4 +1,5 @@
 import type { KubeObject, OwnerReference, SimStore } from '../../types.js';
+import { fnv1a } from '../../../shared/random.js';
 import { isTerminal } from '../node-ledger.js';
 import { rfc3339 } from '../time.js';
 
@@ -108,9 +109,7 @@ const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
  */
 export function templateHash(template: unknown, collisionCount = 0): string {
   const text = stableJson(template) + (collisionCount ? String(collisionCount) : '');
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return [...String(h)].map((d) => SAFE_ALPHABET[d.charCodeAt(0) % SAFE_ALPHABET.length]).join('');
+  return [...String(fnv1a(text))].map((d) => SAFE_ALPHABET[d.charCodeAt(0) % SAFE_ALPHABET.length]).join('');
 }
 
 /** JSON with object keys sorted, so equal templates hash equally whatever their key order. */

@@ -1,3 +1,4 @@
+import { fnv1a } from '../../../shared/random.js';
 import { rfc3339 } from '../time.js';
 
 /**
@@ -96,8 +97,7 @@ export function hex64(text: string): string {
   let out = '';
   let h = 0x811c9dc5;
   for (let round = 0; out.length < 64; round++) {
-    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-    h = Math.imul(h ^ round, 0x01000193) >>> 0;
+    h = Math.imul(fnv1a(text, h) ^ round, 0x01000193) >>> 0;
     out += h.toString(16).padStart(8, '0');
   }
   return out.slice(0, 64);
