@@ -202,6 +202,8 @@ export class ReadinessTracker {
       apiVersion,
       kind,
       labelSelector: this.labelSelector,
+      // podLatency follows the same pods: one stream for both
+      share: true,
       project: (obj) => ({
         key: keyOf(kind, obj.metadata.namespace, obj.metadata.name!),
         ready: [isReady(obj), ...this.customRules.map((rule) => rule?.(obj) ?? false)],

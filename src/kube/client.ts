@@ -14,6 +14,7 @@ import { Sender, type BodySink, type ClientSettings, type Connection, type Reque
 import { Transport, type HttpMethod } from './transport.js';
 import type { RequestListener, RequestOrigin } from './types.js';
 import { watchResources, type WatchHandle, type WatchOptions } from './watch.js';
+import { SharedWatch, sharedWatchKey } from './shared-watch.js';
 
 export type { BodySink, ClientSettings } from './sender.js';
 
@@ -111,6 +112,8 @@ export interface RawRequest extends CallOptions {
 interface Shared extends Connection {
   discovery: Discovery;
   unlimited: KubeClient | undefined;
+  /** The `share` watches open, by sharedWatchKey. */
+  watches: Map<string, SharedWatch>;
 }
 
 /**
@@ -140,6 +143,7 @@ export class KubeClient {
         reachability: new Reachability(),
         settings: settings!,
         unlimited: undefined,
+        watches: new Map(),
       };
     }
     const bucket = limits.qps === Number.POSITIVE_INFINITY ? undefined : new TokenBucket({ qps: limits.qps, burst: limits.burst });
@@ -493,7 +497,18 @@ export class KubeClient {
 
   /** Lists then watches a kind, keeping callers consistent across dropped streams and 410s. See watch.ts. */
   watchResources<T = KubeObject>(options: WatchOptions<T>): WatchHandle<T> {
-    return watchResources(this, options);
+    if (!options.share) return watchResources(this, options);
+    const key = sharedWatchKey(options);
+    const watches = this.shared.watches;
+    let shared = watches.get(key);
+    if (!shared) {
+      const { apiVersion, kind, namespace, labelSelector, fieldSelector, pageSize } = options;
+      const created = new SharedWatch(this, { apiVersion, kind, namespace, labelSelector, fieldSelector, pageSize }, () => {
+        if (watches.get(key) === created) watches.delete(key);
+      });
+      watches.set(key, (shared = created));
+    }
+    return shared.subscribe(options);
   }
 
   /** A streaming GET (a watch) through this view's bucket; see Sender.openStream. */

@@ -27,6 +27,12 @@ export interface WatchOptions<T> {
   signal?: AbortSignal;
   /** List page size; default 500. */
   pageSize?: number;
+  /**
+   * Share one stream with the client's other `share` watches of the same objects (same kind,
+   * namespace, selectors): see SharedWatch. Not for watches whose point is the load they put on the
+   * API server (kube-burner's `watchers`).
+   */
+  share?: boolean;
 }
 
 export interface WatchHandle<T = unknown> {
@@ -42,9 +48,51 @@ export interface WatchHandle<T = unknown> {
   caughtUp(timeoutMs: number, lagging?: (listed: T) => boolean): Promise<T[]>;
 }
 
-interface Known<T> {
-  resourceVersion: string;
-  value: T;
+/**
+ * A resourceVersion as the watch keeps it: a number when it is a plain integer (etcd's revisions,
+ * the simulator's), else the string. A number costs no string per object.
+ */
+type Version = number | string;
+
+function versionOf(resourceVersion: string | undefined): Version {
+  const value = resourceVersion ?? '';
+  if (value.length > 0 && value.length < 16 && /^(0|[1-9]\d*)$/.test(value)) return Number(value);
+  return value;
+}
+
+/**
+ * What the watch remembers of each object: its version, by namespace then name (no key string is
+ * built per object). Only the version: callers keep what they need of their projections; an
+ * object that vanished while the watch was down is reported DELETED with the projection of its
+ * name alone (`tombstone`).
+ */
+class Versions {
+  private readonly byNamespace = new Map<string, Map<string, Version>>();
+
+  get(namespace: string, name: string): Version | undefined {
+    return this.byNamespace.get(namespace)?.get(name);
+  }
+
+  set(namespace: string, name: string, version: Version): void {
+    let names = this.byNamespace.get(namespace);
+    if (!names) this.byNamespace.set(namespace, (names = new Map()));
+    names.set(name, version);
+  }
+
+  delete(namespace: string, name: string): void {
+    const names = this.byNamespace.get(namespace);
+    if (!names?.delete(name)) return;
+    if (names.size === 0) this.byNamespace.delete(namespace);
+  }
+
+  *entries(): IterableIterator<[namespace: string, name: string, version: Version]> {
+    for (const [namespace, names] of this.byNamespace) for (const [name, version] of names) yield [namespace, name, version];
+  }
+}
+
+/** The object a DELETED event carries for one that vanished while the watch was not looking. */
+function tombstone(apiVersion: string, kind: string, namespace: string, name: string, resourceVersion: Version): KubeObject {
+  return { apiVersion, kind, metadata: { ...(namespace ? { namespace } : {}), name, resourceVersion: String(resourceVersion) } };
 }
 
 /** The server said the resourceVersion we watch from is too old: list again. */
@@ -57,15 +105,11 @@ function watchTimeoutSeconds(): number {
 
 const WATCH_BACKOFF = { maxRetries: Number.POSITIVE_INFINITY, baseDelayMs: 200, maxDelayMs: 5000 };
 
-function keyOf(obj: KubeObject): string {
-  const m = obj.metadata;
-  return m.namespace ? `${m.namespace}/${m.name}` : (m.name ?? '');
-}
 
 /**
  * List, then watch from the list's resourceVersion with bookmarks. A dropped stream re-watches
  * from the last resourceVersion seen; a 410 Gone lists again and emits the difference, so the
- * caller's view stays consistent. Only projections are kept, keyed by namespace/name.
+ * caller's view stays consistent. Per object, only its version is kept (see Versions).
  */
 export function watchResources<T = KubeObject>(client: KubeClient, options: WatchOptions<T>): WatchHandle<T> {
   const project = options.project ?? ((obj: KubeObject) => obj as unknown as T);
@@ -75,7 +119,7 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
     if (options.signal.aborted) abort.abort(options.signal.reason);
     else options.signal.addEventListener('abort', onOuterAbort, { once: true });
   }
-  let known = new Map<string, Known<T>>();
+  let known = new Versions();
   let resourceVersion = '';
   let markSynced!: () => void;
   let failSync!: (err: unknown) => void;
@@ -87,7 +131,9 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
   synced.catch(() => undefined); // callers who never await `synced` must not see an unhandled rejection
 
   async function relist(): Promise<void> {
-    const fresh = new Map<string, Known<T>>();
+    let fresh = new Versions();
+    // The list's changes, delivered once the whole list is in (a restarted list would repeat them).
+    let changes: Array<{ type: 'ADDED' | 'MODIFIED'; value: T }> = [];
     for await (const page of client.listPages(options.apiVersion, options.kind, {
       namespace: options.namespace,
       labelSelector: options.labelSelector,
@@ -95,20 +141,25 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
       limit: options.pageSize,
       signal: abort.signal,
     })) {
-      if (page.restarted) fresh.clear();
+      if (page.restarted) {
+        fresh = new Versions();
+        changes = [];
+      }
       for (const item of page.items) {
-        fresh.set(keyOf(item), { resourceVersion: item.metadata.resourceVersion ?? '', value: project(item) });
+        const namespace = item.metadata.namespace ?? '';
+        const name = item.metadata.name ?? '';
+        const version = versionOf(item.metadata.resourceVersion);
+        fresh.set(namespace, name, version);
+        const before = known.get(namespace, name);
+        if (before === undefined) changes.push({ type: 'ADDED', value: project(item) });
+        else if (before !== version) changes.push({ type: 'MODIFIED', value: project(item) });
       }
       resourceVersion = page.resourceVersion;
     }
     const observedAtMs = nowMs();
-    for (const [key, entry] of fresh) {
-      const before = known.get(key);
-      if (!before) options.onEvent('ADDED', entry.value, observedAtMs);
-      else if (before.resourceVersion !== entry.resourceVersion) options.onEvent('MODIFIED', entry.value, observedAtMs);
-    }
-    for (const [key, entry] of known) {
-      if (!fresh.has(key)) options.onEvent('DELETED', entry.value, observedAtMs);
+    for (const change of changes) options.onEvent(change.type, change.value, observedAtMs);
+    for (const [namespace, name, version] of known.entries()) {
+      if (fresh.get(namespace, name) === undefined) options.onEvent('DELETED', project(tombstone(options.apiVersion, options.kind, namespace, name, version)), observedAtMs);
     }
     known = fresh;
   }
@@ -121,13 +172,13 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
       case 'MODIFIED': {
         const rv = obj.metadata?.resourceVersion ?? '';
         const value = project(obj);
-        known.set(keyOf(obj), { resourceVersion: rv, value });
+        known.set(obj.metadata?.namespace ?? '', obj.metadata?.name ?? '', versionOf(rv));
         resourceVersion = rv || resourceVersion;
         options.onEvent(event.type, value, observedAtMs);
         return;
       }
       case 'DELETED': {
-        known.delete(keyOf(obj));
+        known.delete(obj.metadata?.namespace ?? '', obj.metadata?.name ?? '');
         resourceVersion = obj.metadata?.resourceVersion || resourceVersion;
         options.onEvent('DELETED', project(obj), observedAtMs);
         return;
@@ -239,8 +290,8 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
     if (lagging) return listed.map(project).filter(lagging);
     return listed
       .filter((item) => {
-        const seen = known.get(keyOf(item))?.resourceVersion;
-        return seen === undefined || !versionAtLeast(seen, item.metadata.resourceVersion ?? '');
+        const seen = known.get(item.metadata.namespace ?? '', item.metadata.name ?? '');
+        return seen === undefined || !versionAtLeast(seen, versionOf(item.metadata.resourceVersion));
       })
       .map(project);
   }
@@ -270,10 +321,12 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
  * opaque; every API server (etcd's revision) and burn's simulator use integers, and for anything
  * else only equality is trusted.
  */
-function versionAtLeast(seen: string, listed: string): boolean {
+function versionAtLeast(seen: Version, listed: Version): boolean {
   if (seen === listed) return true;
-  if (!/^\d+$/.test(seen) || !/^\d+$/.test(listed)) return false;
-  return BigInt(seen) >= BigInt(listed);
+  if (typeof seen === 'number' && typeof listed === 'number') return seen >= listed;
+  const [a, b] = [String(seen), String(listed)];
+  if (!/^\d+$/.test(a) || !/^\d+$/.test(b)) return false;
+  return BigInt(a) >= BigInt(b);
 }
 
 /** Errors worth retrying before the first sync: the server or network, not the request itself. */

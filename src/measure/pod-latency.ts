@@ -215,6 +215,8 @@ class PodLatencyMeasurement implements Measurement {
       apiVersion: 'v1',
       kind: 'Pod',
       labelSelector: ctx.labelSelector,
+      // the engine's readiness tracker follows the same pods: one stream for both
+      share: true,
       project: projectPod,
       onEvent: (type, pod, observedAtMs) => {
         tracker.observe(pod, observedAtMs);

@@ -20,6 +20,8 @@ export interface WatchResourcesOptions<T> {
   /** observedAtMs: when the event was read off the wire, from the anchored monotonic clock (src/shared/clock). */
   onEvent: (type: WatchEventKind, projected: T, observedAtMs: number) => void;
   signal?: AbortSignal;
+  /** One stream with the client's other shared watches of the same objects (the engine's readiness tracker follows the job's pods too). */
+  share?: boolean;
 }
 
 /**

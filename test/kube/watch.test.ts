@@ -142,11 +142,15 @@ describe('watchResources', () => {
     cluster.server.put(pod('new', 'w4'));
     cluster.server.compactedRv = cluster.server.resourceVersion; // history compacted: older resourceVersions are gone
     await waitFor('the relist', () => w.events.length === 6);
+    // The watch keeps versions, not objects: what vanished meanwhile is told by its name alone.
     expect(w.events.slice(3).sort()).toEqual([
       ['ADDED', 'new', 'Pending'],
-      ['DELETED', 'gone', 'Pending'],
+      ['DELETED', 'gone', undefined],
       ['MODIFIED', 'change', 'Running'],
     ]);
+    expect(w.projectedArgs.at(-1)).toEqual({ apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'w4', name: 'gone', resourceVersion: expect.stringMatching(/^\d+$/) } });
+    // and the unchanged pod was not projected again
+    expect(w.projectedArgs.filter((o) => o.metadata.name === 'keep')).toHaveLength(1);
     expect(listRequests('w4')).toHaveLength(2);
     cluster.server.compactedRv = 0;
     // and it watches on from the new list
