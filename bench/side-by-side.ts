@@ -1,6 +1,7 @@
 /**
  * kube-burner and burn on the same real control plane, alternating, several runs per case: each
- * tool's send span, creates per second as the API server counted them (apiserver_request_total),
+ * tool's send span (from the API server's audit log of creates, to the millisecond, on a control plane
+ * started here or by `up --audit-creates`; else from creationTimestamps, 1 s), creates per second as the API server counted them (apiserver_request_total),
  * CPU seconds per 1,000 objects, peak RSS, and kube-apiserver's CPU over the same run (from /proc),
  * with the load average beside each run. Written to bench/results/side-by-side-*.json by the runner
  * the e2e side-by-side suite uses (test/helpers/side-by-side).
@@ -73,7 +74,8 @@ async function cluster(nodes: number): Promise<Cluster | string> {
   };
   process.stderr.write(`side-by-side: starting a control plane with ${nodes} kwok nodes in ${stateDir}...\n`);
   try {
-    await run(join(ROOT, 'scripts/controlplane/up'), ['--state-dir', stateDir, '--nodes', String(nodes)], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+    // --audit-creates: the API server's record of each create gives the send spans to the millisecond
+    await run(join(ROOT, 'scripts/controlplane/up'), ['--state-dir', stateDir, '--nodes', String(nodes), '--audit-creates'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
     await stop();
     throw new Error(`scripts/controlplane/up failed: ${(error as { stderr?: string }).stderr ?? (error as Error).message}`);

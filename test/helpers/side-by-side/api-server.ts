@@ -1,7 +1,9 @@
-// What the API server itself saw while one tool ran: its CPU (from /proc of kube-apiserver) and its own
+// What the API server itself saw while one tool ran: its CPU (from /proc of kube-apiserver), its own
 // request counters (apiserver_request_total, sampled every second in this process, no child processes,
-// so the measured tool's CPU figure is not disturbed).
-import { existsSync, readFileSync } from 'node:fs';
+// so the measured tool's CPU figure is not disturbed) and, on a control plane started with
+// `up --audit-creates`, its audit record of each create (when it received the request, to the microsecond).
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { request } from 'node:https';
 import { dirname, join, resolve } from 'node:path';
 import { load as loadYaml } from 'js-yaml';
@@ -17,6 +19,41 @@ export function apiServerPid(kubeconfig: string): number | undefined {
   if (!existsSync(pidFile)) return undefined;
   const pid = Number(readFileSync(pidFile, 'utf8').trim());
   return Number.isInteger(pid) && pid > 0 && existsSync(`/proc/${pid}/stat`) ? pid : undefined;
+}
+
+/** The audit log of creates that `scripts/controlplane/up --audit-creates` keeps beside the kubeconfig, if there is one. */
+export function auditLogOf(kubeconfig: string): string | undefined {
+  const file = join(dirname(resolve(kubeconfig)), 'audit', 'creates.log');
+  return existsSync(file) ? file : undefined;
+}
+
+/** One create as the API server's audit log records it (stage ResponseComplete). */
+export interface AuditedCreate {
+  resource: string;
+  namespace: string;
+  name: string;
+  code: number;
+  /** requestReceivedTimestamp, ms since epoch (the log has microseconds). */
+  receivedMs: number;
+}
+
+/** The creates of audit log lines (JSON, one event a line); other events and partial lines are skipped. */
+export function parseAuditedCreates(text: string): AuditedCreate[] {
+  const creates: AuditedCreate[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    let event: { stage?: string; verb?: string; objectRef?: { resource?: string; subresource?: string; namespace?: string; name?: string }; responseStatus?: { code?: number }; requestReceivedTimestamp?: string };
+    try {
+      event = JSON.parse(line);
+    } catch {
+      continue; // the line the API server was writing when the file was read
+    }
+    if (event.stage !== 'ResponseComplete' || event.verb !== 'create' || !event.objectRef?.resource || event.objectRef.subresource) continue;
+    const receivedMs = Date.parse(event.requestReceivedTimestamp ?? '');
+    if (Number.isNaN(receivedMs)) continue;
+    creates.push({ resource: event.objectRef.resource, namespace: event.objectRef.namespace ?? '', name: event.objectRef.name ?? '', code: event.responseStatus?.code ?? 0, receivedMs });
+  }
+  return creates;
 }
 
 /** utime + stime of a process, in seconds: fields 14 and 15 of /proc/<pid>/stat. */
@@ -101,6 +138,11 @@ export interface ApiServerView {
   createSeconds: number;
   /** creates / createSeconds: objects per second as the API server received them. */
   createsPerSecond: number;
+  /**
+   * From the first to the last successful create of those resources as the API server's audit log
+   * received them (ms), when the control plane keeps one (`up --audit-creates`).
+   */
+  auditedSendSpan?: { seconds: number; objects: number };
 }
 
 /**
@@ -115,9 +157,24 @@ export class ApiServerObserver {
   private failure: Error | undefined;
   private cpuStart: number | undefined;
   private cpuSeconds: number | undefined;
+  private auditStart = 0;
+  private audited: AuditedCreate[] | undefined;
 
-  constructor(kubeconfig: string, private readonly pid = apiServerPid(kubeconfig)) {
+  constructor(kubeconfig: string, private readonly pid = apiServerPid(kubeconfig), private readonly auditLog = auditLogOf(kubeconfig)) {
     this.endpoint = metricsEndpoint(kubeconfig);
+  }
+
+  /** The audit log's lines written since start(). */
+  private async auditSinceStart(): Promise<AuditedCreate[]> {
+    const handle = await open(this.auditLog!, 'r');
+    try {
+      const { size } = await handle.stat();
+      const buffer = Buffer.alloc(Math.max(0, size - this.auditStart));
+      await handle.read(buffer, 0, buffer.length, this.auditStart);
+      return parseAuditedCreates(buffer.toString('utf8'));
+    } finally {
+      await handle.close();
+    }
   }
 
   private sample(): Promise<void> {
@@ -133,6 +190,7 @@ export class ApiServerObserver {
     await this.sample();
     if (this.failure) throw this.failure;
     this.cpuStart = this.pid === undefined ? undefined : processCpuSeconds(this.pid);
+    if (this.auditLog) this.auditStart = statSync(this.auditLog).size;
     this.timer = setInterval(() => void this.sample(), SAMPLE_MS);
   }
 
@@ -142,10 +200,13 @@ export class ApiServerObserver {
     await this.inFlight;
     await this.sample();
     if (this.failure) throw new Error(`sampling the API server's /metrics failed: ${this.failure.message}`);
+    // blocking audit mode: every create's event is written before its answer, so the tool's are all in
+    if (this.auditLog) this.audited = await this.auditSinceStart();
   }
 
   /** Figures for POSTs of these resources (plural names, e.g. "pods", "configmaps"). */
   view(resources: Iterable<string>): ApiServerView {
+    resources = [...resources];
     const keys = [...resources].map((r) => `POST ${r}`);
     const total = (s: Sample) => keys.reduce((sum, key) => sum + (s.counts.get(key) ?? 0), 0);
     const totals = this.samples.map(total);
@@ -155,7 +216,10 @@ export class ApiServerObserver {
     const endIndex = totals.indexOf(last);
     const createSeconds = startIndex >= 0 ? (this.samples[endIndex]!.atMs - this.samples[startIndex]!.atMs) / 1000 : 0;
     const creates = last - first;
-    return { cpuSeconds: this.cpuSeconds, creates, createSeconds, createsPerSecond: createSeconds > 0 ? creates / createSeconds : 0 };
+    const wanted = new Set(resources);
+    const sent = this.audited?.filter((c) => wanted.has(c.resource) && c.code >= 200 && c.code < 300).map((c) => c.receivedMs);
+    const auditedSendSpan = sent && { seconds: sent.length > 0 ? (Math.max(...sent) - Math.min(...sent)) / 1000 : 0, objects: sent.length };
+    return { cpuSeconds: this.cpuSeconds, creates, createSeconds, createsPerSecond: createSeconds > 0 ? creates / createSeconds : 0, ...(auditedSendSpan ? { auditedSendSpan } : {}) };
   }
 }
 

@@ -11,9 +11,10 @@ export interface CostFigures {
   wallSeconds: number;
   cpuSeconds: number;
   peakRssMb: number;
-  /** First to last creationTimestamp of what the tool created (1 s precision), and how many objects. */
+  /** First to last create of what the tool sent, and how many objects: from the API server's audit log (ms) or creationTimestamps (1 s). */
   sendSpanSeconds: number;
   sendSpanObjects: number;
+  sendSpanSource: ToolRun['sendSpan']['source'];
   /** When the API server was observed (the bench): its own count of the tool's creates, their rate, its CPU. */
   apiCreates?: number;
   apiCreatesPerSecond?: number;
@@ -46,8 +47,9 @@ export function costFigures(caseName: string, run: ToolRun): CostFigures {
     wallSeconds: round(run.process.wallSeconds),
     cpuSeconds: round(run.process.cpuSeconds),
     peakRssMb: round(run.process.peakRssMb),
-    sendSpanSeconds: run.sendSpan.seconds,
+    sendSpanSeconds: Math.round(run.sendSpan.seconds * 1000) / 1000,
     sendSpanObjects: run.sendSpan.objects,
+    sendSpanSource: run.sendSpan.source,
     ...apiFigures,
     loadStart: run.process.load.start.map(round),
     loadEnd: run.process.load.end.map(round),

@@ -49,8 +49,11 @@ export interface ToolRun {
   pods: PodSeen[];
   hookLines: string[];
   requests: Record<string, number>;
-  /** First to last creationTimestamp of the objects the tool itself created (1 s precision). */
-  sendSpan: { seconds: number; objects: number };
+  /**
+   * First to last create of the objects the tool itself sent: as the API server's audit log received
+   * them (ms precision, `audit`) on a control plane that keeps one, else their creationTimestamps (1 s).
+   */
+  sendSpan: { seconds: number; objects: number; source: 'audit' | 'creationTimestamp' };
   /** The API server's view of the run's creates and its CPU, when the target asks for it. */
   apiServer?: ApiServerView;
 }
@@ -80,10 +83,10 @@ function sentObjects(objects: KubeObject[]): KubeObject[] {
   return objects.filter((o) => !o.metadata.ownerReferences?.length);
 }
 
-function sendSpan(objects: KubeObject[]): { seconds: number; objects: number } {
+function creationSpan(objects: KubeObject[]): ToolRun['sendSpan'] {
   const sent = sentObjects(objects).map((o) => Date.parse(o.metadata.creationTimestamp));
-  if (sent.length === 0) return { seconds: 0, objects: 0 };
-  return { seconds: (Math.max(...sent) - Math.min(...sent)) / 1000, objects: sent.length };
+  if (sent.length === 0) return { seconds: 0, objects: 0, source: 'creationTimestamp' };
+  return { seconds: (Math.max(...sent) - Math.min(...sent)) / 1000, objects: sent.length, source: 'creationTimestamp' };
 }
 
 function difference(after: Map<string, number>, before: Map<string, number>, keys: string[]): Record<string, number> {
@@ -126,6 +129,8 @@ export async function runTool(target: SideBySideTarget, tool: Tool, testCase: Si
     const pods = (await watch.stop()).filter((p) => p.kubeBurnerUuid === uuid || p.burnUuid === uuid);
     const requests = requestsBefore ? difference(await apiRequestCounts(target), requestsBefore, testCase.requests!) : {};
     const objects = await objectsOfRun(target, uuid);
+    const apiServer = observer?.view(new Set(sentObjects(objects).map((o) => resourceOfKind(o.kind))));
+    const audited = apiServer?.auditedSendSpan;
     const hookLines = (await readFile(hookLog, 'utf8').catch(() => '')).split('\n').filter(Boolean);
     return {
       tool,
@@ -136,8 +141,8 @@ export async function runTool(target: SideBySideTarget, tool: Tool, testCase: Si
       pods,
       hookLines,
       requests,
-      sendSpan: sendSpan(objects),
-      apiServer: observer?.view(new Set(sentObjects(objects).map((o) => resourceOfKind(o.kind)))),
+      sendSpan: audited ? { ...audited, source: 'audit' } : creationSpan(objects),
+      apiServer,
     };
   } finally {
     await removeRun(target, uuid);
