@@ -32,6 +32,21 @@ function keyOf(kind: string, namespace: string | undefined, name: string): strin
   return `${kind}/${namespace ?? ''}/${name}`;
 }
 
+/**
+ * What the tracker keeps of a ready pod: one shared record (what explains a wait is the pods that
+ * are not ready; the ready ones are only counted).
+ */
+const READY_POD: PodState = Object.freeze({ namespace: '', name: '', ready: true });
+
+/** Readiness under every rule, one shared array per combination (most objects are all-false or all-true). */
+const readinessArrays = new Map<string, readonly boolean[]>();
+function sharedReadiness(readiness: boolean[]): readonly boolean[] {
+  const key = readiness.map((r) => (r ? '1' : '0')).join('');
+  let shared = readinessArrays.get(key);
+  if (!shared) readinessArrays.set(key, (shared = Object.freeze(readiness)));
+  return shared;
+}
+
 export function podStateOf(pod: Json): PodState {
   const status = pod.status ?? {};
   const conditions: Json[] = status.conditions ?? [];
@@ -59,13 +74,14 @@ export function podStateOf(pod: Json): PodState {
 export class ReadinessTracker {
   private readonly expected = new Map<string, Expected>();
   /** Per watched object, its readiness under every rule (see Expected.rule). */
-  private readonly observedReady = new Map<string, boolean[]>();
+  private readonly observedReady = new Map<string, readonly boolean[]>();
   private readonly customRules: Array<((obj: Json) => boolean) | undefined>;
   private readonly pendingByIteration = new Map<number, number>();
   private readonly watches = new Map<string, KindWatch>();
   private readonly waiters = new Set<() => void>();
   /** Expected objects deleted while expected (burn forgets what it deletes itself first). */
   readonly vanished: VanishedObject[] = [];
+  /** The job's pods by namespace/name: the state of each not ready, READY_POD for the ready ones. */
   readonly pods = new Map<string, PodState>();
   private podsReady = 0;
 
@@ -175,7 +191,7 @@ export class ReadinessTracker {
     if (delta < 0) for (const wake of [...this.waiters]) wake();
   }
 
-  private observe(key: string, readiness: boolean[]): void {
+  private observe(key: string, readiness: readonly boolean[]): void {
     this.observedReady.set(key, readiness);
     const entry = this.expected.get(key);
     const ready = readiness[entry?.rule ?? 0] ?? false;
@@ -198,7 +214,7 @@ export class ReadinessTracker {
   private watchKind(apiVersion: string, kind: string): void {
     if (this.watches.has(kind)) return;
     const isReady = readinessOf(kind) ?? (() => true);
-    const handle = this.client.watchResources<{ key: string; ready: boolean[]; pod?: PodState }>({
+    const handle = this.client.watchResources<{ key: string; ready: readonly boolean[]; pod?: PodState }>({
       apiVersion,
       kind,
       labelSelector: this.labelSelector,
@@ -206,7 +222,7 @@ export class ReadinessTracker {
       share: true,
       project: (obj) => ({
         key: keyOf(kind, obj.metadata.namespace, obj.metadata.name!),
-        ready: [isReady(obj), ...this.customRules.map((rule) => rule?.(obj) ?? false)],
+        ready: sharedReadiness([isReady(obj), ...this.customRules.map((rule) => rule?.(obj) ?? false)]),
         pod: kind === 'Pod' ? podStateOf(obj) : undefined,
       }),
       onEvent: (type, { key, ready, pod }) => {
@@ -226,7 +242,7 @@ export class ReadinessTracker {
       this.pods.delete(key);
       return;
     }
-    this.pods.set(key, pod);
+    this.pods.set(key, pod.ready ? READY_POD : pod);
     if (pod.ready) this.podsReady++;
   }
 }
