@@ -3,7 +3,7 @@
  * qps at a latency of L seconds needs qps x L requests in flight; a fixed cap holds the rate below
  * qps as soon as the server slows down (100 slots at 2.9 s per request: at most 34 requests/s).
  * So the cap follows the measured latency, with headroom, between the configured number and a
- * ceiling. The server's own limits (APF) answer 429, which the sender honours (Retry-After) and counts.
+ * ceiling; while requests wait for a slot, the age of the oldest one in flight counts as latency too. The server's own limits (APF) answer 429, which the sender honours (Retry-After) and counts.
  */
 
 /** Most requests one view keeps in flight, whatever the latency: 50 HTTP/2 connections of 100 streams. */
@@ -29,6 +29,14 @@ export class InFlightSizer {
   /** Feeds one request's time in flight: from its first attempt to its answer, retries' waits included. */
   observe(latencyMs: number): void {
     this.latencyMs += (latencyMs - this.latencyMs) * (latencyMs > this.latencyMs ? RISE : DECAY);
+  }
+
+  /**
+   * A request has been out this long without an answer: the latency is at least that. Lets the cap
+   * grow while every slot waits on a slow server, before the first answers come back to say so.
+   */
+  outstanding(ageMs: number): void {
+    if (ageMs > this.latencyMs) this.latencyMs = ageMs;
   }
 
   /** The latency the cap is sized for, ms. */

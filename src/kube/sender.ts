@@ -100,8 +100,14 @@ export interface Connection {
  * RequestRecord to the listeners; typed errors. One Sender per client view (its own bucket
  * and slots) over the shared connection.
  */
+/** How often a view whose requests wait for a slot looks at the age of its oldest request in flight. */
+const OUTSTANDING_CHECK_MS = 100;
+
 export class Sender {
   readonly counts: RequestCounts = { retries: 0, throttled: 0 };
+  /** Requests holding a slot, oldest first (when a sizer sizes the slots). */
+  private readonly holding = new Set<Call>();
+  private outstandingTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly connection: Connection,
@@ -150,19 +156,53 @@ export class Sender {
   /** Slot, then token, then send; retries; records; throws typed errors. Resolves the body text, or undefined when tolerated or discarded. */
   async execute(call: Call): Promise<string | undefined> {
     const slot = this.slots.acquire(call.signal);
-    if (slot) await slot;
+    if (slot) {
+      if (this.sizer) this.watchOutstanding();
+      await slot;
+    }
     // An HTTP/1.1 pool keeps a connection for each of this view's slots in use, beside the housekeeping view's.
-    if (this.sizer) this.connection.transport.reserve(this.slots.active + this.connection.settings.maxConcurrency);
+    if (this.sizer) {
+      this.connection.transport.reserve(this.slots.active + this.connection.settings.maxConcurrency);
+      this.holding.add(call);
+    }
     try {
       return await this.attempts(call);
     } finally {
       this.slots.release();
-      if (this.sizer && call.startedMs) {
-        this.sizer.observe(nowMs() - call.startedMs);
-        const capacity = this.sizer.capacity;
-        if (capacity !== this.slots.capacity) this.slots.resize(capacity);
+      if (this.sizer) {
+        this.holding.delete(call);
+        if (call.startedMs) this.sizer.observe(nowMs() - call.startedMs);
+        this.resizeSlots();
       }
     }
+  }
+
+  private resizeSlots(): void {
+    const capacity = this.sizer!.capacity;
+    if (capacity !== this.slots.capacity) this.slots.resize(capacity);
+  }
+
+  /**
+   * While requests wait for a slot, the oldest request in flight says how slow the server is before
+   * any answer does: the slots grow with its age (kube-burner's client has no cap at all, so a slow
+   * server must not hold burn's send rate below the job's qps until the first answers come back).
+   */
+  private watchOutstanding(): void {
+    if (this.outstandingTimer) return;
+    this.outstandingTimer = setInterval(() => {
+      if (this.slots.queued === 0) {
+        clearInterval(this.outstandingTimer);
+        this.outstandingTimer = undefined;
+        return;
+      }
+      for (const call of this.holding) {
+        if (!call.startedMs) continue;
+        this.sizer!.outstanding(nowMs() - call.startedMs);
+        break;
+      }
+      this.resizeSlots();
+    }, OUTSTANDING_CHECK_MS);
+    this.outstandingTimer.unref();
   }
 
   /**

@@ -30,6 +30,15 @@ describe('InFlightSizer', () => {
     expect(sizer.capacity).toBe(settled);
   });
 
+  it('takes the age of a request still out as the latency at least', () => {
+    const sizer = new InFlightSizer(100, 10);
+    expect(sizer.capacity).toBe(200);
+    sizer.outstanding(500); // younger than the estimate: says nothing
+    expect(sizer.estimateMs).toBe(1000);
+    sizer.outstanding(4000);
+    expect(sizer.capacity).toBe(800);
+  });
+
   it('stops at the ceiling', () => {
     const sizer = new InFlightSizer(5000, 100);
     sizer.observe(60_000);

@@ -366,6 +366,24 @@ describe('limits', () => {
     expect(client.limits.maxConcurrency).toBeGreaterThanOrEqual(Math.ceil(200 * 0.2 * 2));
   });
 
+  it('a rate-limited view grows its slots while the server holds every answer, not only when answers come back', async () => {
+    const client = (await cluster.connect({ maxConcurrency: 1 })).withLimits({ qps: 100, burst: 100 });
+    const held: Array<() => void> = [];
+    cluster.server.interceptors.push((req, res) => {
+      if (!isPost(req)) return false;
+      held.push(() => status(res, 201, 'Created', ''));
+      return true;
+    });
+    // 200 slots before any answer (1 s assumed at 100 qps, x2); the server answers nothing until all 400 arrived
+    const sends = Array.from({ length: 400 }, (_, i) => client.create(configMap(`held-${i}`), { discardResponse: true }));
+    for (let i = 0; i < 600 && held.length < 400; i++) await new Promise((r) => setTimeout(r, 50));
+    const arrived = held.length;
+    for (const answer of held.splice(0)) answer();
+    await Promise.all(sends);
+    expect(arrived).toBe(400);
+    expect(client.limits.maxConcurrency).toBeGreaterThanOrEqual(400);
+  });
+
   it('withLimits views have their own bucket but share listeners', async () => {
     const client = await cluster.connect({ qps: 1, burst: 1 });
     const records: RequestRecord[] = [];
