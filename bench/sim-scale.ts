@@ -60,7 +60,8 @@ export async function benchSimScale(options: { nodes?: number; pods?: number; wa
   try {
     const { url, token, caPem } = await nextLine();
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const pool = new Pool(url, { connect: { ca: caPem }, connections: 32 });
+    // A busy machine can take more than undici's 10 s to finish 32 TLS handshakes.
+    const pool = new Pool(url, { connect: { ca: caPem, timeout: 120_000 }, connections: 32 });
     const post = async (p: string, body: unknown) => {
       const res = await pool.request({ path: p, method: 'POST', headers, body: JSON.stringify(body) });
       await res.body.dump();
@@ -69,7 +70,7 @@ export async function benchSimScale(options: { nodes?: number; pods?: number; wa
     const namespaces = Math.ceil(pods / 3000);
     for (let i = 0; i < namespaces; i++) await post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `scale-${i}` } });
 
-    const watchAgent = new Agent({ connect: { ca: caPem } });
+    const watchAgent = new Agent({ connect: { ca: caPem, timeout: 120_000 } });
     const watchCounts = new Array<number>(watcherCount).fill(0);
     const watchAbort = new AbortController();
     const watchers = watchCounts.map(async (_, w) => {

@@ -86,33 +86,40 @@ const SCHEDULER_ACTIONS: Record<string, string> = { Scheduled: 'Binding', Failed
  * nanoseconds, hex>`, which kube-burner reads back as the time of a container's start.
  */
 export function eventObject(involved: KubeObject, type: string, reason: string, message: string, component: string, atMs: number, seq: number, fieldPath?: string): KubeObject {
-  const involvedObject: Record<string, unknown> = {
-    apiVersion: involved.apiVersion,
-    kind: involved.kind,
-    name: involved.metadata.name,
-    namespace: involved.metadata.namespace,
-    uid: involved.metadata.uid,
-    resourceVersion: involved.metadata.resourceVersion,
-  };
+  const meta = involved.metadata;
+  const involvedObject: Record<string, unknown> = { apiVersion: involved.apiVersion, kind: involved.kind, name: meta.name, namespace: meta.namespace, uid: meta.uid, resourceVersion: meta.resourceVersion };
   if (fieldPath) involvedObject.fieldPath = fieldPath;
-  const event: KubeObject = {
+  const metadata = { name: `${meta.name}.${nanosHex(Math.floor(atMs * 1000), seq % 1000)}`, namespace: meta.namespace ?? 'default' };
+  // Built in one literal each (no spreads): the simulator records four events per pod.
+  if (component === SCHEDULER) {
+    return {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata,
+      involvedObject,
+      reason,
+      message,
+      type,
+      source: {},
+      eventTime: microTime(atMs),
+      action: SCHEDULER_ACTIONS[reason] ?? reason,
+      reportingComponent: SCHEDULER,
+      reportingInstance: SCHEDULER_INSTANCE,
+    };
+  }
+  const host = component === 'kubelet' ? (involved.spec?.nodeName as string | undefined) : undefined;
+  const at = kubeTime(atMs);
+  return {
     apiVersion: 'v1',
     kind: 'Event',
-    metadata: { name: `${involved.metadata.name}.${nanosHex(Math.floor(atMs * 1000), seq % 1000)}`, namespace: involved.metadata.namespace ?? 'default' },
+    metadata,
     involvedObject,
     reason,
     message,
     type,
-  };
-  if (component === SCHEDULER) {
-    return { ...event, source: {}, eventTime: microTime(atMs), action: SCHEDULER_ACTIONS[reason] ?? reason, reportingComponent: SCHEDULER, reportingInstance: SCHEDULER_INSTANCE };
-  }
-  const host = component === 'kubelet' ? (involved.spec?.nodeName as string | undefined) : undefined;
-  return {
-    ...event,
     source: host ? { component, host } : { component },
-    firstTimestamp: kubeTime(atMs),
-    lastTimestamp: kubeTime(atMs),
+    firstTimestamp: at,
+    lastTimestamp: at,
     count: 1,
     reportingComponent: component,
     reportingInstance: host ?? '',
@@ -131,7 +138,7 @@ export function createSimContext(store: MemoryStore, profile: SimProfile, seed: 
     recordEvent(involved, type, reason, message, component, fieldPath) {
       const event = eventObject(involved, type, reason, message, component, nowMs(), eventSeq++, fieldPath);
       try {
-        store.create('events', event);
+        store.create('events', event, true);
       } catch {
         // The namespace is gone or terminating: the real recorders drop such events too.
       }

@@ -201,9 +201,9 @@ export class MemoryStore implements SimStore {
     return out;
   }
 
-  create(resource: string, input: KubeObject): KubeObject {
+  create(resource: string, input: KubeObject, owned = false): KubeObject {
     const info = this.require(resource);
-    const obj = clone(input);
+    const obj = owned ? input : clone(input);
     obj.apiVersion = apiVersionOf(info);
     obj.kind = info.kind;
     const meta = (obj.metadata ??= {});
@@ -485,6 +485,19 @@ export class MemoryStore implements SimStore {
     }
   }
 
+  private notify(set: Set<(event: StoreEvent) => void> | undefined, event: StoreEvent): void {
+    if (!set) return;
+    // A copy only when there is more than one: a listener may subscribe or unsubscribe others.
+    for (const listener of set.size === 1 ? set : [...set]) {
+      try {
+        listener(event);
+      } catch (err) {
+        // A broken listener must not stop the store or the other listeners.
+        process.emitWarning(`sim store listener failed on ${event.type} ${event.resource}: ${err instanceof Error ? err.stack : String(err)}`);
+      }
+    }
+  }
+
   /** Records the event and delivers it to listeners in revision order, even when a listener writes. */
   private emit(event: StoreEvent): void {
     this.remember(event);
@@ -493,18 +506,8 @@ export class MemoryStore implements SimStore {
     this.emitting = true;
     try {
       for (let next = this.pending.shift(); next; next = this.pending.shift()) {
-        for (const key of [next.resource, '*']) {
-          const set = this.listeners.get(key);
-          if (!set) continue;
-          for (const listener of [...set]) {
-            try {
-              listener(next);
-            } catch (err) {
-              // A broken listener must not stop the store or the other listeners.
-              process.emitWarning(`sim store listener failed on ${next.type} ${next.resource}: ${err instanceof Error ? err.stack : String(err)}`);
-            }
-          }
-        }
+        this.notify(this.listeners.get(next.resource), next);
+        this.notify(this.listeners.get('*'), next);
       }
     } finally {
       this.emitting = false;

@@ -85,7 +85,8 @@ export interface SimStore {
   /** All objects of a resource, optionally in one namespace, optionally filtered by labels. */
   list(resource: string, namespace?: string, labels?: Record<string, string>): KubeObject[];
   /** Assigns uid, resourceVersion, creationTimestamp, generation; resolves generateName; 409 AlreadyExists. */
-  create(resource: string, obj: KubeObject): KubeObject;
+  /** `owned`: the caller made `obj` for this call and keeps no reference to it (it is stored as is, not copied). */
+  create(resource: string, obj: KubeObject, owned?: boolean): KubeObject;
   /** Replaces an object; a set resourceVersion that is stale gives 409 Conflict. */
   update(resource: string, obj: KubeObject): KubeObject;
   /**

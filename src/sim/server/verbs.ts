@@ -222,7 +222,7 @@ export class Verbs {
     const obj = parseJsonObject(body);
     checkKind(obj, apiVersionOf(info), info.kind);
     this.placeInNamespace(obj, req);
-    return { status: 201, body: this.store.create(info.key, obj) };
+    return { status: 201, body: this.store.create(info.key, obj, true) };
   }
 
   private placeInNamespace(obj: KubeObject, req: ResourceRequest & { info: ResourceInfo }): void {
@@ -310,7 +310,7 @@ export class Verbs {
     if (obj.apiVersion === undefined || obj.kind === undefined) throw statusErrors.badRequest('apiVersion and kind must be set in an apply patch');
     if (obj.metadata.name !== req.name) throw statusErrors.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${req.name})`);
     this.placeInNamespace(obj, req);
-    return { status: 201, body: this.store.create(req.info.key, obj) };
+    return { status: 201, body: this.store.create(req.info.key, obj, true) };
   }
 
   private scaleOf(info: ResourceInfo, obj: KubeObject): KubeObject {

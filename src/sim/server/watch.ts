@@ -12,7 +12,7 @@ import type { ResponseShape } from './negotiation.js';
 /**
  * Watch streams: every store event is matched against each watcher of its resource and written
  * as one JSON line, or one length-prefixed protobuf frame when the client asked for protobuf. A line is serialized once per (event, type, shape) and shared by all the
- * watchers that want it; a watcher whose client stops reading is closed once too much is buffered
+ * watchers that want it at once; a watcher whose client stops reading is closed once too much is buffered
  * (as the apiserver's watch cache drops unresponsive watchers), so writers never wait for readers.
  */
 
@@ -34,6 +34,8 @@ export interface WatchRequest {
 }
 
 const INITIAL_BATCH = 500;
+/** Watch writes are sent at most this often (ms): see WatchHub.flush. */
+const FLUSH_EVERY_MS = 5;
 
 interface Watcher {
   req: WatchRequest;
@@ -67,11 +69,18 @@ function warnUnencodable(kind: string, skipped: string[]): void {
 
 export class WatchHub {
   private readonly watchers = new Map<string, Set<Watcher>>();
-  private readonly lines = new WeakMap<StoreEvent, Map<string, Line>>();
+  /**
+   * The lines of the event being dispatched, by type and shape: every watcher of it gets the same
+   * line. Only the latest event's are kept (a cache per event would keep the lines of the whole
+   * watch history alive, megabytes of strings the garbage collector carries).
+   */
+  private linesOf: StoreEvent | undefined;
+  private readonly lines = new Map<string, Line>();
   private readonly unsubscribe: () => void;
   /** Watchers holding writes until the next flush. */
   private readonly corked = new Set<Watcher>();
-  private flushing?: NodeJS.Immediate;
+  private flushing?: NodeJS.Immediate | NodeJS.Timeout;
+  private lastFlushMs = -Infinity;
 
   constructor(
     private readonly store: MemoryStore,
@@ -171,11 +180,13 @@ export class WatchHub {
   }
 
   private cachedLine(event: StoreEvent, type: WatchEventType, shape: WatchShape, info: ResourceInfo): Line {
-    let byKey = this.lines.get(event);
-    if (!byKey) this.lines.set(event, (byKey = new Map()));
+    if (this.linesOf !== event) {
+      this.linesOf = event;
+      this.lines.clear();
+    }
     const key = `${type}${shapeKey(shape)}`;
-    let line = byKey.get(key);
-    if (line === undefined) byKey.set(key, (line = this.line(type, event.object, shape, info)));
+    let line = this.lines.get(key);
+    if (line === undefined) this.lines.set(key, (line = this.line(type, event.object, shape, info)));
     return line;
   }
 
@@ -219,19 +230,28 @@ export class WatchHub {
       watcher.corked = true;
       watcher.res.cork();
       this.corked.add(watcher);
-      this.flushing ??= setImmediate(() => this.flush());
+      this.scheduleFlush();
     }
     watcher.res.write(line);
   }
 
   /**
-   * Sends what each watcher was written since the event loop last turned: the events of every
-   * timer and request handled in one turn go out as one chunk (one TLS record, one syscall) per
-   * watcher, not one per store write. Under load that is most of the simulator's socket work; it
-   * delays an event by the rest of the turn only.
+   * Sends what each watcher was written since the last flush: the events of every timer and
+   * request handled meanwhile go out as one chunk (one TLS record, one syscall) per watcher, not
+   * one per store write. A flush follows the event loop's turn, and at most one flush happens per
+   * FLUSH_EVERY_MS: under load the timers of the cluster fire in many turns a millisecond apart,
+   * and a write per watcher per turn was most of the simulator's socket work. An event waits at
+   * most that long.
    */
+  private scheduleFlush(): void {
+    if (this.flushing) return;
+    const wait = this.lastFlushMs + FLUSH_EVERY_MS - performance.now();
+    this.flushing = wait > 0 ? setTimeout(() => this.flush(), wait) : setImmediate(() => this.flush());
+  }
+
   private flush(): void {
     this.flushing = undefined;
+    this.lastFlushMs = performance.now();
     for (const watcher of this.corked) {
       watcher.corked = false;
       watcher.res.uncork();
