@@ -1,24 +1,46 @@
 import type { Command } from 'commander';
-import { register as registerCheckAlerts } from './check-alerts.js';
-import { register as registerCompletion } from './completion.js';
-import { register as registerDestroy } from './destroy.js';
-import { register as registerDiff } from './diff.js';
-import { register as registerImport } from './import.js';
-import { register as registerIndex } from './index-cmd.js';
-import { register as registerHistory } from './history.js';
-import { register as registerHealthCheck } from './health-check.js';
-import { register as registerInit } from './init.js';
-import { register as registerMeasure } from './measure.js';
-import { register as registerReport } from './report.js';
-import { register as registerRbac } from './rbac.js';
-import { register as registerRender } from './render.js';
-import { register as registerSim } from './sim.js';
-import { register as registerTrafficAgent } from './traffic-agent.js';
-import { register as registerValidate } from './validate.js';
-import { register as registerVersion } from './version.js';
+
+export type Register = (program: Command) => void;
 
 /**
- * Every `burn` subcommand registers itself here: one line per command module.
- * A command module exports `register(program)`, parses flags, and calls one function of the core.
+ * Every `burn` subcommand by name, and how to load the module that registers it (flags,
+ * description, action): one line per command module. `burn <command>` loads only its own module;
+ * help, completion and an unknown name load them all (`main.ts`).
  */
-export const commands: Array<(program: Command) => void> = [registerInit, registerDestroy, registerValidate, registerRender, registerSim, registerReport, registerDiff, registerHistory, registerMeasure, registerCheckAlerts, registerIndex, registerImport, registerHealthCheck, registerRbac, registerTrafficAgent, registerVersion, registerCompletion];
+export const commands: Record<string, () => Promise<Register>> = {
+  init: async () => (await import('./init.js')).register,
+  destroy: async () => (await import('./destroy.js')).register,
+  validate: async () => (await import('./validate.js')).register,
+  render: async () => (await import('./render.js')).register,
+  sim: async () => (await import('./sim.js')).register,
+  report: async () => (await import('./report.js')).register,
+  diff: async () => (await import('./diff.js')).register,
+  history: async () => (await import('./history.js')).register,
+  measure: async () => (await import('./measure.js')).register,
+  'check-alerts': async () => (await import('./check-alerts.js')).register,
+  index: async () => (await import('./index-cmd.js')).register,
+  import: async () => (await import('./import.js')).register,
+  'health-check': async () => (await import('./health-check.js')).register,
+  rbac: async () => (await import('./rbac.js')).register,
+  'traffic-agent': async () => (await import('./traffic-agent.js')).register,
+  version: async () => (await import('./version.js')).register,
+  completion: async () => (await import('./completion.js')).register,
+};
+
+/** Commands that describe the whole program, so every command must be registered for them. */
+const DESCRIBE_ALL = new Set(['completion']);
+
+/**
+ * The commands `args` (process.argv after node and the script) needs registered: the one it names;
+ * none for `burn --version`; all for help, completion, no command or an unknown one (so commander
+ * can list them and suggest the nearest name).
+ */
+export function commandsFor(args: readonly string[]): string[] {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--log-level') i++; // the global flag's value is not a command
+    else if (arg === '--') break;
+    else if (!arg.startsWith('-')) return Object.hasOwn(commands, arg) && !DESCRIBE_ALL.has(arg) ? [arg] : Object.keys(commands);
+  }
+  return args.some((a) => a === '-v' || a === '--version') && !args.some((a) => a === '-h' || a === '--help') ? [] : Object.keys(commands);
+}

@@ -1,11 +1,16 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { checkFlags } from './flags.js';
 import { isUserError, ExitCode } from '../shared/errors.js';
-import { commands } from './commands.js';
+import { commands, commandsFor } from './commands.js';
 import { version } from '../shared/version.js';
 import { parseLogLevel } from '../shared/log.js';
 
-export function buildProgram(): Command {
+/**
+ * burn's command line with the commands `args` needs (process.argv after node and the script;
+ * default: every command), each command's module loaded here and nothing else.
+ */
+export async function buildProgram(args?: readonly string[]): Promise<Command> {
+  const registers = await Promise.all((args ? commandsFor(args) : Object.keys(commands)).map((name) => commands[name]!()));
   const program = new Command('burn')
     .description('Kubernetes scalability benchmark runner: kube-burner compatible jobs, SLO grading, reports and diffs')
     .version(version, '-v, --version')
@@ -13,7 +18,7 @@ export function buildProgram(): Command {
     .option('--log-level <level>', "debug, info, warn, error or fatal (kube-burner's levels)", parseLogLevel, 'info')
     .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(run with --help for usage)');
-  for (const register of commands) register(program);
+  for (const register of registers) register(program);
   program.hook('preAction', (_program, command) => {
     command.setOptionValueWithSource('logLevel', program.getOptionValue('logLevel'), program.getOptionValueSource('logLevel') ?? 'default');
     checkFlags(command.opts());
@@ -57,8 +62,8 @@ export function reportError(err: unknown): number {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram().exitOverride();
   try {
+    const program = (await buildProgram(argv.slice(2))).exitOverride();
     await program.parseAsync(argv);
   } catch (err) {
     process.exitCode = reportError(err);

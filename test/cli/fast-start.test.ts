@@ -50,6 +50,15 @@ describe('what each command loads', () => {
     expect(r.loaded.filter((u) => u.includes('/node_modules/prom-client/'))).toEqual([]);
   });
 
+  it("a command loads its own command module, not the others'", async () => {
+    const version = await burn(['--version']);
+    expect(ours(version.loaded).filter((m) => m.startsWith('cli/'))).toEqual(expect.not.arrayContaining(['cli/init.js', 'cli/validate.js', 'cli/version.js']));
+    const validate = await burn(['validate', '-c', 'configs/quickstart.yaml']);
+    expect(validate.code, validate.stderr).toBe(0);
+    expect(ours(validate.loaded)).toContain('cli/validate.js');
+    expect(ours(validate.loaded).filter((m) => ['cli/init.js', 'cli/measure.js', 'cli/completion.js', 'cli/sim.js'].includes(m))).toEqual([]);
+  });
+
   it('burn version and burn completion load the command line only', async () => {
     for (const args of [['version'], ['completion', 'zsh']]) {
       const r = await burn(args);

@@ -64,8 +64,8 @@ const KUBE_BURNER_FLAGS: Record<string, Flag[]> = {
 const GLOBAL_FLAGS: Flag[] = [{ long: 'log-level', value: 'debug' }];
 
 /** The program with every action replaced by one that records the options the command got. */
-function recordingProgram(): { program: Command; seen: Map<string, Record<string, unknown>> } {
-  const program = buildProgram();
+async function recordingProgram(): Promise<{ program: Command; seen: Map<string, Record<string, unknown>> }> {
+  const program = await buildProgram();
   program.exitOverride().configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
   const seen = new Map<string, Record<string, unknown>>();
   for (const command of program.commands) command.action((...args: unknown[]) => void seen.set(command.name(), (args.at(-1) as Command).opts()));
@@ -73,7 +73,7 @@ function recordingProgram(): { program: Command; seen: Map<string, Record<string
 }
 
 async function parse(args: string[]): Promise<Map<string, Record<string, unknown>>> {
-  const { program, seen } = recordingProgram();
+  const { program, seen } = await recordingProgram();
   await program.parseAsync(['node', 'burn', ...args]);
   return seen;
 }
@@ -82,13 +82,13 @@ const camel = (long: string) => long.replace(/-(.)/g, (_, c: string) => c.toUppe
 const cases = Object.entries(KUBE_BURNER_FLAGS).flatMap(([command, flags]) => [...flags, ...GLOBAL_FLAGS].map((flag) => ({ command, flag })));
 
 describe("kube-burner's flags", () => {
-  it('burn has every kube-burner subcommand but those of the indexing commands', () => {
-    const names = buildProgram().commands.map((c) => c.name());
+  it('burn has every kube-burner subcommand but those of the indexing commands', async () => {
+    const names = (await buildProgram()).commands.map((c) => c.name());
     expect(names).toEqual(expect.arrayContaining(Object.keys(KUBE_BURNER_FLAGS)));
   });
 
   it.each(cases)('$command --$flag.long is accepted and listed in the help', async ({ command, flag }) => {
-    const { program } = recordingProgram();
+    const { program } = await recordingProgram();
     const sub = program.commands.find((c) => c.name() === command)!;
     const options = [...sub.options, ...program.options];
     const option = options.find((o) => o.long === `--${flag.long}`);

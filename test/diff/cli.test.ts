@@ -26,7 +26,7 @@ async function burn(...args: string[]): Promise<{ stdout: string; stderr: string
   process.exitCode = undefined;
   let code = 0;
   try {
-    await buildProgram().exitOverride().parseAsync(['node', 'burn', ...args]);
+    await (await buildProgram()).exitOverride().parseAsync(['node', 'burn', ...args]);
     code = Number(process.exitCode ?? 0);
   } catch (e) {
     code = reportError(e);

@@ -12,7 +12,7 @@ async function burnRender(...args: string[]): Promise<string> {
   const write = process.stdout.write.bind(process.stdout);
   process.stdout.write = ((c: string) => (chunks.push(c), true)) as typeof process.stdout.write;
   try {
-    await buildProgram().exitOverride().parseAsync(['node', 'burn', 'render', ...args]);
+    await (await buildProgram()).exitOverride().parseAsync(['node', 'burn', 'render', ...args]);
   } finally {
     process.stdout.write = write;
   }
