@@ -12,8 +12,16 @@ export function dispatchWindow(limits: { qps: number; burst: number; maxConcurre
  * renders them all up front nor waits for each before sending the next: the token bucket sets the
  * pace, this only caps memory.
  */
+/**
+ * Tasks started between two turns of the event loop: a window of thousands would otherwise be rendered
+ * and queued in one turn, and the first request would leave only after the last was prepared (1.3 s
+ * after the namespace for 1,000 pods at qps 1,000, on a busy machine).
+ */
+const TASKS_PER_TURN = 16;
+
 export class Dispatcher {
   private inFlight = 0;
+  private startedThisTurn = 0;
   private readonly idle: Array<() => void> = [];
   private readonly room: Array<() => void> = [];
   readonly errors: unknown[] = [];
@@ -23,7 +31,15 @@ export class Dispatcher {
 
   /** Waits for room, then starts `task`; failures are collected, not thrown. */
   async submit(task: () => Promise<void>): Promise<void> {
-    while (this.inFlight >= (typeof this.capacity === 'number' ? this.capacity : this.capacity())) await new Promise<void>((resolve) => this.room.push(resolve));
+    while (this.inFlight >= (typeof this.capacity === 'number' ? this.capacity : this.capacity())) {
+      this.startedThisTurn = 0;
+      await new Promise<void>((resolve) => this.room.push(resolve));
+    }
+    if (++this.startedThisTurn > TASKS_PER_TURN) {
+      // let the requests already prepared go out before preparing more
+      this.startedThisTurn = 1;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     this.inFlight++;
     task()
       .catch((err: unknown) => void this.errors.push(err))
