@@ -378,10 +378,12 @@ describe('limits', () => {
     const sends = Array.from({ length: 400 }, (_, i) => client.create(configMap(`held-${i}`), { discardResponse: true }));
     for (let i = 0; i < 600 && held.length < 400; i++) await new Promise((r) => setTimeout(r, 50));
     const arrived = held.length;
+    // Read before any answer: answers of the newest requests (held briefly) bring the estimate down again.
+    const slotsWhileHeld = client.limits.maxConcurrency;
     for (const answer of held.splice(0)) answer();
     await Promise.all(sends);
     expect(arrived).toBe(400);
-    expect(client.limits.maxConcurrency).toBeGreaterThanOrEqual(400);
+    expect(slotsWhileHeld).toBeGreaterThanOrEqual(400);
   });
 
   it('withLimits views have their own bucket but share listeners', async () => {

@@ -91,10 +91,13 @@ describe('burn history over --sim run folders', () => {
     expect(startup!.changePoints[0]!.uuid).toMatch(/^slow-/);
     expect(startup!.changePoints[0]!.factsChanged).toContain('sim-profile: default -> slow-pods');
     expect(startup!.newestWorse).toBe(true);
-    // Every change found is the slow profile's. A P99 of 6 pods is their slowest, so a busy machine can
-    // make the night before the step look slow too and move that series' split one run earlier.
+    // Every series the verdict counts changed for the worse at the slow nights. A P99 of 6 pods is their
+    // slowest, so a busy machine can make the night before the step look slow too and move that series'
+    // split one run earlier; the simulator's timings are timers on this machine, so a change of load
+    // between default nights is a real change too (seen: Initialized P99 at night 4 while other suites
+    // ran), reported but not the newest, so not a regression.
+    for (const m of report.metrics.filter((m) => m.newestWorse)) expect([7, 8], m.id).toContain(m.changePoints.at(-1)!.index);
     const points = report.metrics.flatMap((m) => m.changePoints.map((c) => ({ id: m.id, index: c.index })));
-    for (const { id, index } of points) expect([7, 8], id).toContain(index);
     expect(points.filter((p) => p.index === 8).length).toBeGreaterThan(points.length / 2);
   });
 
