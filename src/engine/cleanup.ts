@@ -71,7 +71,7 @@ export async function cleanupEarlierRuns(ctx: CleanupContext, job: Job): Promise
   const { fixed, inNamespaces } = await targetsOf(ctx, job);
   const deleted: Array<{ target: Target; keys: Set<string> }> = [];
   const remove = async (target: Target, namespace: string | undefined): Promise<void> => {
-    const items = await leftovers(await client.list(target.apiVersion, target.kind, { namespace, labelSelector: selector, signal }), target.kind);
+    const items = await leftovers(await client.list(target.apiVersion, target.kind, { namespace, labelSelector: selector, signal, metadataOnly: true }), target.kind);
     const keys = new Set<string>();
     for (const item of items) {
       await client.delete(target.apiVersion, target.kind, item.metadata.name!, item.metadata.namespace, { notFoundOk: true, propagationPolicy: 'Background', signal });
@@ -81,7 +81,7 @@ export async function cleanupEarlierRuns(ctx: CleanupContext, job: Job): Promise
   };
 
   for (const target of fixed) await remove(target, target.namespace);
-  const namespaces = await leftovers(await client.list('v1', 'Namespace', { labelSelector: selector, signal }), 'Namespace');
+  const namespaces = await leftovers(await client.list('v1', 'Namespace', { labelSelector: selector, signal, metadataOnly: true }), 'Namespace');
   if (ctx.config.global.deletionStrategy === 'gvr') {
     for (const ns of namespaces) for (const target of inNamespaces) await remove(target, ns.metadata.name);
   }

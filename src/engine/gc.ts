@@ -63,14 +63,14 @@ async function resourcesOf(client: KubeClient, kinds: readonly KindRef[]): Promi
  */
 export async function collectGarbage(client: KubeClient, options: GcOptions): Promise<GcOutcome> {
   const selector = options.selector ?? runSelector(options.uuid, options.job);
-  const namespaces = (await client.list('v1', 'Namespace', { labelSelector: selector, signal: options.signal })).map((ns) => ns.metadata.name!);
+  const namespaces = (await client.list('v1', 'Namespace', { labelSelector: selector, signal: options.signal, metadataOnly: true })).map((ns) => ns.metadata.name!);
   const doomed = new Set(namespaces);
   let objects = 0;
   for (const api of options.kinds ? await resourcesOf(client, options.kinds) : removableResources(await client.allResources())) {
     if (options.signal?.aborted) break;
     let items;
     try {
-      items = await client.list(api.apiVersion, api.kind, { labelSelector: selector, signal: options.signal });
+      items = await client.list(api.apiVersion, api.kind, { labelSelector: selector, signal: options.signal, metadataOnly: true });
     } catch (err) {
       options.log.debug(`gc: cannot list ${api.resource}: ${err instanceof Error ? err.message : String(err)}`);
       continue;

@@ -82,8 +82,7 @@ export const CLUSTER_FACTS_ACCESS: Access[] = [
 /** Kubernetes version, node count and server of the target, for the run folder. */
 export async function clusterFacts(client: KubeClient, target: ClusterFacts['target'], simProfile?: string): Promise<ClusterFacts> {
   const version = await client.serverVersion();
-  let totalNodes = 0;
-  for await (const page of client.listPages('v1', 'Node', { limit: 500 })) totalNodes = page.restarted ? page.items.length : totalNodes + page.items.length;
+  const totalNodes = await client.count('v1', 'Node');
   return { target, k8sVersion: version.gitVersion, totalNodes, server: client.server, ...(simProfile ? { simProfile } : {}) };
 }
 

@@ -22,10 +22,7 @@ export async function verifyObjects(ctx: JobContext): Promise<string[]> {
     const first = await ctx.renderer.firstIndex(job, object);
     for (const [d, { apiVersion, kind }] of (await ctx.renderer.documents(job, object)).entries()) {
       const selector = kubeBurnerObjectSelector({ uuid: config.global.uuid, runId: config.global.runId, job: job.name, index: first + d });
-      let found = 0;
-      for await (const page of ctx.housekeeping.listPages(apiVersion, kind, { labelSelector: selector, signal: ctx.signal })) {
-        found = page.restarted ? page.items.length : found + page.items.length;
-      }
+      const found = await ctx.housekeeping.count(apiVersion, kind, { labelSelector: selector, signal: ctx.signal });
       if (found !== expected) {
         const conflicts = ctx.progress.alreadyExists ? ` (${ctx.progress.alreadyExists} of the job's creates found their object already there)` : '';
         mismatches.push(`verifyObjects: expected ${expected} ${kind} with ${selector}, found ${found}${conflicts}`);

@@ -61,6 +61,9 @@ const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
 /** A list whose continue token keeps expiring (etcd compacting faster than we page) gives up after this many restarts. */
 const MAX_LIST_RESTARTS = 5;
 
+/** A metadata-only list, or the full one from a server that cannot serve that for the resource. */
+const METADATA_LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json';
+
 /** The field manager burn writes as (server-side apply). */
 export const FIELD_MANAGER = 'burn';
 
@@ -77,6 +80,12 @@ export interface ListOptions extends CallOptions {
   fieldSelector?: string;
   /** Page size (limit/continue); default 500. */
   limit?: number;
+  /**
+   * Items carry only their metadata (PartialObjectMetadata: name, namespace, labels, owners), for a
+   * caller that needs no more: a fraction of the bytes of full objects. A server that cannot serve
+   * them for a resource answers full objects.
+   */
+  metadataOnly?: boolean;
 }
 
 export interface ListPage {
@@ -329,6 +338,13 @@ export class KubeClient {
     return items;
   }
 
+  /** How many objects match, from their metadata only, a page at a time (nothing is kept). */
+  async count(apiVersion: string, kind: string, options: Omit<ListOptions, 'metadataOnly'> = {}): Promise<number> {
+    let found = 0;
+    for await (const page of this.listPages(apiVersion, kind, { ...options, metadataOnly: true })) found = page.restarted ? page.items.length : found + page.items.length;
+    return found;
+  }
+
   /** Pages of a list, for lists too big to hold at once. A page with `restarted` means start over. */
   async *listPages(apiVersion: string, kind: string, options: ListOptions = {}): AsyncGenerator<ListPage> {
     const target = await this.resourceTarget(apiVersion, kind, { namespace: options.namespace, collection: true });
@@ -344,7 +360,7 @@ export class KubeClient {
       const path = continueToken ? `${base}&continue=${encodeURIComponent(continueToken)}` : base;
       let text: string | undefined;
       try {
-        text = await this.sender.execute({ method: 'GET', path, target, verb: 'LIST', signal: options.signal, timeoutMs: options.timeoutMs });
+        text = await this.sender.execute({ method: 'GET', path, target, verb: 'LIST', signal: options.signal, timeoutMs: options.timeoutMs, ...(options.metadataOnly ? { accept: METADATA_LIST_ACCEPT } : {}) });
       } catch (err) {
         if (continueToken && err instanceof KubeApiError && err.code === 410 && restarts++ < MAX_LIST_RESTARTS) {
           continueToken = undefined;

@@ -39,6 +39,8 @@ export interface Call {
   path: string;
   body?: string;
   contentType?: string;
+  /** The Accept header when it is not plain JSON. */
+  accept?: string;
   /** Set for resource requests: what gets recorded. */
   target?: ResourceTarget;
   verb?: ApiVerb;
@@ -239,6 +241,7 @@ export class Sender {
             path: call.path,
             body: call.body,
             contentType: call.contentType,
+            accept: call.accept,
             timeoutMs: call.timeoutMs ?? settings.requestTimeoutMs,
             signal,
           },

@@ -38,6 +38,8 @@ export interface Attempt {
   path: string;
   body?: string;
   contentType?: string;
+  /** The Accept header when it is not plain JSON (metadata-only lists). */
+  accept?: string;
   /** Per-attempt limit on waiting for headers and on silence while reading the body; 0 = none. */
   timeoutMs: number;
   /** Silence allowed while reading the body, when it differs from timeoutMs (watches). */
@@ -144,8 +146,8 @@ export class Transport {
     void old.close().catch(() => undefined);
   }
 
-  /** Headers for this credential and content type; the same object every time until the credential changes. */
-  private headers(credential: Credential, contentType: string | undefined): Record<string, string> {
+  /** Headers for this credential, content type and accept; the same object every time until the credential changes. */
+  private headers(credential: Credential, contentType: string | undefined, accept = 'application/json'): Record<string, string> {
     if (credential !== this.headerCredential) {
       this.headerCredential = credential;
       this.headerCache = new Map();
@@ -158,10 +160,10 @@ export class Transport {
         for (const pool of old) void pool.close().catch(() => undefined);
       }
     }
-    const key = contentType ?? '';
+    const key = `${contentType ?? ''} ${accept}`;
     let headers = this.headerCache.get(key);
     if (!headers) {
-      headers = { accept: 'application/json', 'user-agent': USER_AGENT, ...credential.extraHeaders };
+      headers = { accept, 'user-agent': USER_AGENT, ...credential.extraHeaders };
       if (credential.authorization) headers.authorization = credential.authorization;
       if (contentType) headers['content-type'] = contentType;
       this.headerCache.set(key, headers);
@@ -175,7 +177,7 @@ export class Transport {
       if (this.probeSent) return this.negotiating.then(() => this.send(attempt, credential, stream));
       this.probeSent = true;
     }
-    const headers = this.headers(credential, attempt.contentType);
+    const headers = this.headers(credential, attempt.contentType, attempt.accept);
     return (stream ? this.streamPool : this.pool).request({
       method: attempt.method,
       path: this.basePath + attempt.path,

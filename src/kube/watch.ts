@@ -280,20 +280,29 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
 
   /** Listed objects the watch has not shown yet: at their listed version, or as `lagging` says. */
   async function behind(lagging?: (listed: T) => boolean): Promise<T[]> {
-    const listed = await client.list(options.apiVersion, options.kind, {
+    const isBehind = (item: KubeObject): boolean => {
+      const seen = known.get(item.metadata.namespace ?? '', item.metadata.name ?? '');
+      return seen === undefined || !versionAtLeast(seen, versionOf(item.metadata.resourceVersion));
+    };
+    // Page by page: only the projections of lagging objects are kept, never the whole list.
+    const found: T[] = [];
+    const pages = client.listPages(options.apiVersion, options.kind, {
       namespace: options.namespace,
       labelSelector: options.labelSelector,
       fieldSelector: options.fieldSelector,
       limit: options.pageSize,
       signal: abort.signal,
     });
-    if (lagging) return listed.map(project).filter(lagging);
-    return listed
-      .filter((item) => {
-        const seen = known.get(item.metadata.namespace ?? '', item.metadata.name ?? '');
-        return seen === undefined || !versionAtLeast(seen, versionOf(item.metadata.resourceVersion));
-      })
-      .map(project);
+    for await (const page of pages) {
+      if (page.restarted) found.length = 0;
+      for (const item of page.items) {
+        if (lagging) {
+          const projected = project(item);
+          if (lagging(projected)) found.push(projected);
+        } else if (isBehind(item)) found.push(project(item));
+      }
+    }
+    return found;
   }
 
   const done = run().finally(() => options.signal?.removeEventListener('abort', onOuterAbort));

@@ -416,6 +416,16 @@ describe('lists', () => {
     expect(cluster.server.requests.filter((r) => r.url.includes('continue=')).length).toBe(4);
   });
 
+  it('counts page by page, asking for metadata only; a server without it answers whole objects, counted the same', async () => {
+    const client = await cluster.connect();
+    for (let i = 0; i < 12; i++) cluster.server.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `count-${i}`, namespace: 'counted' } });
+    const before = cluster.server.requests.length;
+    expect(await client.count('v1', 'ConfigMap', { namespace: 'counted', limit: 5 })).toBe(12);
+    const lists = cluster.server.requests.slice(before).filter((r) => r.url.startsWith('/api/v1/namespaces/counted/configmaps'));
+    expect(lists).toHaveLength(3);
+    for (const r of lists) expect(r.headers.accept).toBe('application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json');
+  });
+
   it('starts over when the continue token expires', async () => {
     const client = await cluster.connect();
     for (let i = 0; i < 6; i++) cluster.server.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `exp-${i}`, namespace: 'expiry' } });

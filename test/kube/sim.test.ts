@@ -36,6 +36,12 @@ describe('request path against the simulator', () => {
     await expect(client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm-0', namespace: 'kube-sim-1' } }, { alreadyExistsOk: true })).resolves.toBeNull();
     const items = await client.list('v1', 'ConfigMap', { namespace: 'kube-sim-1', labelSelector: 'set=a', limit: 7 });
     expect(items.map((i) => i.metadata.name).sort()).toEqual(Array.from({ length: 30 }, (_, i) => `cm-${i}`).sort());
+    // metadata only: the same objects without their data, and a count that keeps none of them
+    const partial = await client.list('v1', 'ConfigMap', { namespace: 'kube-sim-1', labelSelector: 'set=a', limit: 7, metadataOnly: true });
+    expect(partial).toHaveLength(30);
+    expect(partial[0]).toMatchObject({ kind: 'PartialObjectMetadata', metadata: { namespace: 'kube-sim-1', labels: { set: 'a' } } });
+    expect(partial[0]).not.toHaveProperty('data');
+    expect(await client.count('v1', 'ConfigMap', { namespace: 'kube-sim-1', labelSelector: 'set=a', limit: 7 })).toBe(30);
 
     // the pods the simulated controllers create, and a change we make to one of them
     const seen = new Map<string, string>();
@@ -74,6 +80,7 @@ describe('request path against the simulator', () => {
     expect(posts).toHaveLength(31);
     expect(posts.every((r) => r.scope === 'resource' && r.namespace === 'kube-sim-1')).toBe(true);
     expect(records.some((r) => r.verb === 'WATCH' && r.resource === 'pods' && r.scope === 'namespace')).toBe(true);
-    expect(records.filter((r) => r.verb === 'LIST' && r.resource === 'configmaps')).toHaveLength(5);
+    // 30 configmaps in pages of 7, three times (whole, metadata only, counted)
+    expect(records.filter((r) => r.verb === 'LIST' && r.resource === 'configmaps')).toHaveLength(15);
   });
 });
