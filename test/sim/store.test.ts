@@ -166,6 +166,30 @@ describe('sim store', () => {
     expect('expired' in store.historySince('secrets', beforeSecrets)).toBe(true);
   });
 
+  it('ages its history: events older than the age limit are dropped, those of idle resources too, and watches from before them get 410', () => {
+    let clock = 0;
+    const store = createStore(builtinResources, { watchWindow: 10_000, historyMaxAgeMs: 1000, now: () => clock });
+    store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ns1' } });
+    const start = store.revision();
+    store.create('secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'ns1' } });
+    for (let i = 0; i < 3; i++) store.create('configmaps', cm(`old${i}`));
+    clock = 600;
+    store.create('configmaps', cm('mid'));
+    const midRv = store.revision();
+    clock = 1500;
+    store.create('configmaps', cm('new'));
+    // the three older than 1 s are gone; the one of 0.9 s ago stays
+    expect('expired' in store.historySince('configmaps', start)).toBe(true);
+    const kept = store.historySince('configmaps', midRv - 1);
+    expect('events' in kept && kept.events.map((e) => e.event.object.metadata.name)).toEqual(['mid', 'new']);
+    // the secret's history ages with the others' writes, without a write of its own
+    expect('events' in store.historySince('secrets', start)).toBe(true);
+    for (let i = 0; i < 1100; i++) store.create('configmaps', cm(`churn${i}`));
+    expect('expired' in store.historySince('secrets', start)).toBe(true);
+    // a watcher that saw everything may still resume: nothing after its revision was dropped
+    expect(store.historySince('secrets', store.revision())).toEqual({ events: [] });
+  });
+
   it('lists by namespace and equality labels, and counts objects', () => {
     const store = newStore();
     store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ns2' } });
