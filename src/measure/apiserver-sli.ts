@@ -19,7 +19,7 @@
 import { apiKeyString, countsTowardApiSli, customThresholdFor, readAllowedSlowCalls, readCustomThresholds, sloThresholdMs, type ApiKey, type CustomThreshold } from './api-sli.js';
 import { collectTimestamp, documentFile } from './documents.js';
 import { scrapeMetricFamilies, type TextSample } from './metrics-text.js';
-import { histogramCountAbove, histogramQuantile, MIN_SAMPLES_FOR_P99, type BucketHistogram } from './quantiles.js';
+import { histogramCountAbove, histogramDifference, histogramP99, histogramQuantile, type BucketHistogram } from './quantiles.js';
 import { OptionReader } from './options.js';
 import type { MeasurementPlugin } from './plugin.js';
 import type { ApiCallSli, Measurement, MeasurementClient, MeasurementContext, MeasurementResult } from './types.js';
@@ -54,21 +54,10 @@ export function sliSnapshot(samples: readonly TextSample[]): SliSnapshot {
   return snapshot;
 }
 
-/** Per-bucket counts of one key between two snapshots; a counter that went down (a restarted apiserver) counts from 0. */
-function keyDifference(start: Map<number, number> | undefined, end: Map<number, number>): BucketHistogram {
-  const les = [...end.keys()].sort((a, b) => a - b);
-  const reset = start !== undefined && les.some((le) => (end.get(le) ?? 0) < (start.get(le) ?? 0));
-  const cumulative = les.map((le) => (end.get(le) ?? 0) - (reset || !start ? 0 : start.get(le) ?? 0));
-  const counts = cumulative.map((c, i) => Math.max(0, c - (i > 0 ? cumulative[i - 1]! : 0)));
-  const finite = les.filter(Number.isFinite);
-  if (finite.length === les.length) counts.push(0); // no +Inf bucket served: nothing above the last bound
-  return { boundsMs: finite.map((le) => Math.round(le * 1e6) / 1e3), counts };
-}
-
 /** Calls per key between two snapshots of one API server. */
 export function snapshotDifference(start: SliSnapshot, end: SliSnapshot): Map<string, { key: ApiKey; histogram: BucketHistogram }> {
   const out = new Map<string, { key: ApiKey; histogram: BucketHistogram }>();
-  for (const [id, e] of end) out.set(id, { key: e.key, histogram: keyDifference(start.get(id)?.cumulative, e.cumulative) });
+  for (const [id, e] of end) out.set(id, { key: e.key, histogram: histogramDifference(start.get(id)?.cumulative, e.cumulative) });
   return out;
 }
 
@@ -92,12 +81,6 @@ export interface ServerSliOptions {
   coverage?: string;
 }
 
-/** Upper bound of the highest bucket holding calls: the maximum to within the bucket (the last finite bound when it is the overflow). */
-function highestCallBoundMs(h: BucketHistogram): number {
-  for (let i = h.counts.length - 1; i >= 0; i--) if (h.counts[i]! > 0) return h.boundsMs[Math.min(i, h.boundsMs.length - 1)]!;
-  return 0;
-}
-
 /** Width of the bucket holding `ms` (Infinity past the last bound). */
 function bucketWidthMs(h: BucketHistogram, ms: number): number {
   const i = h.boundsMs.findIndex((b) => b >= ms);
@@ -113,8 +96,7 @@ export function serverSlis(differences: Map<string, { key: ApiKey; histogram: Bu
     if (count === 0) continue;
     const custom = customThresholdFor(key, options.customThresholds);
     const thresholdMs = custom ?? sloThresholdMs(key.scope);
-    const p99IsMax = count < MIN_SAMPLES_FOR_P99;
-    const p99 = p99IsMax ? highestCallBoundMs(histogram) : histogramQuantile(histogram, 0.99);
+    const { p99, p99IsMax } = histogramP99(histogram);
     const resolutionMs = bucketWidthMs(histogram, p99);
     slis.push({
       sli: 'apiCall',

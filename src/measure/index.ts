@@ -11,7 +11,7 @@ export { nearestRankQuantile, interpolatedRankQuantile, summarize, type Quantile
 export { markChurnDocuments, stampDocumentMetadata } from './documents.js';
 export { PrometheusClient, PrometheusQueryError, type PrometheusConnection } from './prometheus/client.js';
 export { alertsAbort, alertsFail } from './prometheus/alerts.js';
-export { SATURATION_LOOP_DELAY_MS, saturationCause } from './saturation.js';
+export { SATURATION_LOOP_DELAY_MS, SELF_DELAY_KINDS, saturationCause } from './saturation.js';
 export type * from './types.js';
 export { apiKeyString, sloThresholdMs, type ApiKey } from './api-sli.js';
 export { checkAlerts, type CheckAlertsOptions } from './prometheus/check-alerts.js';

@@ -121,6 +121,33 @@ export function histogramQuantile(h: BucketHistogram, q: number): number {
   return h.boundsMs[h.boundsMs.length - 1]!;
 }
 
+/** Upper bound of the highest bucket holding samples: the maximum to within the bucket (the last finite bound when it is the overflow). */
+function highestSampleBoundMs(h: BucketHistogram): number {
+  for (let i = h.counts.length - 1; i >= 0; i--) if (h.counts[i]! > 0) return h.boundsMs[Math.min(i, h.boundsMs.length - 1)]!;
+  return 0;
+}
+
+/** A histogram's P99, interpolated; over fewer than MIN_SAMPLES_FOR_P99 samples their maximum (p99IsMax), as every P99 burn grades. */
+export function histogramP99(h: BucketHistogram): { count: number; p99: number; p99IsMax: boolean } {
+  const count = h.counts.reduce((a, b) => a + b, 0);
+  const p99IsMax = count < MIN_SAMPLES_FOR_P99;
+  return { count, p99: p99IsMax ? highestSampleBoundMs(h) : histogramQuantile(h, 0.99), p99IsMax };
+}
+
+/**
+ * Per-bucket counts between two scrapes of a Prometheus histogram's cumulative buckets (upper
+ * bound in seconds, +Inf included); a counter that went down (a restarted server) counts from 0.
+ */
+export function histogramDifference(start: Map<number, number> | undefined, end: Map<number, number>): BucketHistogram {
+  const les = [...end.keys()].sort((a, b) => a - b);
+  const reset = start !== undefined && les.some((le) => (end.get(le) ?? 0) < (start.get(le) ?? 0));
+  const cumulative = les.map((le) => (end.get(le) ?? 0) - (reset || !start ? 0 : start.get(le) ?? 0));
+  const counts = cumulative.map((c, i) => Math.max(0, c - (i > 0 ? cumulative[i - 1]! : 0)));
+  const finite = les.filter(Number.isFinite);
+  if (finite.length === les.length) counts.push(0); // no +Inf bucket served: nothing above the last bound
+  return { boundsMs: finite.map((le) => Math.round(le * 1e6) / 1e3), counts };
+}
+
 /** A Prometheus histogram's cumulative buckets (upper bound in seconds, +Inf included, to count at or under it) as per-bucket counts. */
 export function histogramFromCumulative(cumulative: Map<number, number>): BucketHistogram {
   const les = [...cumulative.keys()].sort((a, b) => a - b);

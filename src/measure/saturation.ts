@@ -14,13 +14,20 @@ import { LoopDelayWindows } from '../shared/loop-delay.js';
 import { scrapeMetricFamilies, type TextSample } from './metrics-text.js';
 import { OptionReader } from './options.js';
 import type { MeasurementPlugin } from './plugin.js';
-import type { Measurement, MeasurementClient, MeasurementContext, MeasurementResult, SaturationReport } from './types.js';
+import { histogramDifference, histogramP99 } from './quantiles.js';
+import type { Measurement, MeasurementClient, MeasurementContext, MeasurementResult, SaturationReport, SelfDelayFigure, SelfDelayKind } from './types.js';
 
 export const SATURATION_LOOP_DELAY_MS = 50;
 export const SATURATED_FRACTION = 0.1;
 /** The simulator's histogram of its 1 s windows' p99 loop delay, and its CPU counter (src/sim/server/metrics.ts). */
 export const SIM_LOOP_DELAY_METRIC = 'simulator_eventloop_delay_window_p99_seconds';
 export const SIM_CPU_METRIC = 'simulator_process_cpu_seconds_total';
+/** The simulator's histograms of the delay it added itself, per kind of figure (src/sim/server/metrics.ts). */
+export const SIM_SELF_DELAY_METRICS: Record<SelfDelayKind, string> = {
+  request: 'simulator_request_self_delay_seconds',
+  pod: 'simulator_pod_startup_self_delay_seconds',
+};
+export const SELF_DELAY_KINDS = Object.keys(SIM_SELF_DELAY_METRICS) as readonly SelfDelayKind[];
 
 /** Windows seen, how many were saturated, the worst p99. */
 export class WindowTally {
@@ -35,7 +42,7 @@ export class WindowTally {
   }
 }
 
-export function saturationReport(source: SaturationReport['source'], tally: WindowTally, cpuSeconds?: number): SaturationReport {
+export function saturationReport(source: SaturationReport['source'], tally: WindowTally, cpuSeconds?: number, selfDelay?: SaturationReport['selfDelay']): SaturationReport {
   const saturatedFraction = tally.samples > 0 ? tally.saturatedWindows / tally.samples : 0;
   return {
     source,
@@ -44,20 +51,49 @@ export function saturationReport(source: SaturationReport['source'], tally: Wind
     saturatedFraction: Math.round(saturatedFraction * 1000) / 1000,
     ...(cpuSeconds !== undefined ? { cpuSeconds: Math.round(cpuSeconds * 100) / 100 } : {}),
     saturated: saturatedFraction > SATURATED_FRACTION,
+    ...(selfDelay && Object.keys(selfDelay).length > 0 ? { selfDelay } : {}),
   };
 }
 
-const SIM_FAMILIES = [`${SIM_LOOP_DELAY_METRIC}_bucket`, SIM_CPU_METRIC];
+const SIM_FAMILIES = [`${SIM_LOOP_DELAY_METRIC}_bucket`, SIM_CPU_METRIC, ...SELF_DELAY_KINDS.map((kind) => `${SIM_SELF_DELAY_METRICS[kind]}_bucket`)];
 
-/** The simulator's window histogram and CPU counter among one /metrics scrape's samples; undefined when the server is not the simulator. */
-export function simulatorCounters(samples: readonly TextSample[]): { cumulative: Map<number, number>; cpuSeconds: number } | undefined {
+/** What burn reads of the simulator in one scrape: cumulative buckets (by upper bound in seconds) and the CPU counter. */
+export interface SimulatorCounters {
+  cumulative: Map<number, number>;
+  cpuSeconds: number;
+  selfDelay: Partial<Record<SelfDelayKind, Map<number, number>>>;
+}
+
+function bound(le: string | undefined): number {
+  return le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le);
+}
+
+/** The simulator's window histogram, CPU counter and self-delay histograms among one /metrics scrape's samples; undefined when the server is not the simulator. */
+export function simulatorCounters(samples: readonly TextSample[]): SimulatorCounters | undefined {
   const cumulative = new Map<number, number>();
+  const selfDelay: SimulatorCounters['selfDelay'] = {};
   let cpuSeconds = 0;
   for (const s of samples) {
     if (s.name === SIM_CPU_METRIC) cpuSeconds = s.value;
-    else if (s.name === SIM_FAMILIES[0]) cumulative.set(s.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(s.labels.le), s.value);
+    else if (s.name === SIM_FAMILIES[0]) cumulative.set(bound(s.labels.le), s.value);
+    else {
+      const kind = SELF_DELAY_KINDS.find((k) => s.name === `${SIM_SELF_DELAY_METRICS[k]}_bucket`);
+      if (kind) (selfDelay[kind] ??= new Map()).set(bound(s.labels.le), s.value);
+    }
   }
-  return cumulative.size > 0 ? { cumulative, cpuSeconds } : undefined;
+  return cumulative.size > 0 ? { cumulative, cpuSeconds, selfDelay } : undefined;
+}
+
+/** The simulator's own delay per kind of figure between two scrapes: P99 (or maximum) and sample count; kinds without samples left out. */
+export function simulatorSelfDelay(start: SimulatorCounters, end: SimulatorCounters): SaturationReport['selfDelay'] {
+  const out: Partial<Record<SelfDelayKind, SelfDelayFigure>> = {};
+  for (const kind of SELF_DELAY_KINDS) {
+    const last = end.selfDelay[kind];
+    if (!last) continue;
+    const { count, p99, p99IsMax } = histogramP99(histogramDifference(start.selfDelay[kind], last));
+    if (count > 0) out[kind] = { p99Ms: Math.round(p99 * 10) / 10, samples: count, ...(p99IsMax ? { p99IsMax: true as const } : {}) };
+  }
+  return out;
 }
 
 /** The simulator's windows between two scrapes: each bucket's windows count at the bucket's upper bound (the worst it can be). */
@@ -105,7 +141,7 @@ class SaturationMeasurement implements Measurement {
   private cpuStart = process.cpuUsage();
   private cpuSeconds = 0;
   private client?: MeasurementClient;
-  private simStart?: { cumulative: Map<number, number>; cpuSeconds: number };
+  private simStart?: SimulatorCounters;
   private simulator?: SaturationReport;
   private readonly warnings: string[] = [];
 
@@ -130,7 +166,7 @@ class SaturationMeasurement implements Measurement {
     if (!this.simStart || !this.client) return;
     try {
       const end = simulatorCounters((await scrapeSimulator(this.client)) ?? []);
-      if (end) this.simulator = saturationReport('simulator', simulatorTally(this.simStart.cumulative, end.cumulative), end.cpuSeconds - this.simStart.cpuSeconds);
+      if (end) this.simulator = saturationReport('simulator', simulatorTally(this.simStart.cumulative, end.cumulative), end.cpuSeconds - this.simStart.cpuSeconds, simulatorSelfDelay(this.simStart, end));
     } catch (err) {
       this.warnings.push(`saturation: cannot read the simulator's /metrics at the job's end (${(err as Error).message}): its saturation is unknown`);
     }

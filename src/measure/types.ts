@@ -208,6 +208,17 @@ export interface AlertOutcome {
 }
 
 /** burn (or the simulator) watching its own event loop through a job: when saturated, its clocks are suspect. */
+/** The kinds of figure a simulator delays by itself: its answers to requests, and its pods' startup. */
+export type SelfDelayKind = 'request' | 'pod';
+
+/** The delay a simulator added by itself to one kind of figure over a job (src/sim/server/metrics.ts). */
+export interface SelfDelayFigure {
+  /** P99 of the delay, or under 100 samples its maximum (p99IsMax). */
+  p99Ms: number;
+  samples: number;
+  p99IsMax?: true;
+}
+
 export interface SaturationReport {
   source: 'burn' | 'simulator';
   /** 1 s windows observed. */
@@ -219,6 +230,8 @@ export interface SaturationReport {
   cpuSeconds?: number;
   /** saturatedFraction > SATURATED_FRACTION. */
   saturated: boolean;
+  /** The simulator only: the delay it added itself, beyond what its profile injected, per kind of figure (a kind without samples is absent). */
+  selfDelay?: Partial<Record<SelfDelayKind, SelfDelayFigure>>;
 }
 
 /** One document file of a measurement; `index` says how kube-burner's indexers receive it when that differs from the file. */

@@ -2,7 +2,7 @@
 import Table from 'cli-table3';
 import { join } from 'node:path';
 import { failedVerdicts, gradingExitCode, inconclusiveVerdicts, overallState, runSaturation, type Verdict, type VerdictState } from '../slo/index.js';
-import type { MeasurementResult, SaturationReport } from '../measure/index.js';
+import { SELF_DELAY_KINDS, type MeasurementResult, type SaturationReport } from '../measure/index.js';
 import { formatMs } from '../shared/format-ms.js';
 import { writeJsonAtomic } from './atomic.js';
 import { isObject, num, str, type JsonObject } from './json.js';
@@ -152,7 +152,19 @@ function saturationFromJson(raw: JsonObject): SaturationReport {
     saturatedFraction: num(raw.saturatedFraction, 0),
     ...(typeof raw.cpuSeconds === 'number' ? { cpuSeconds: raw.cpuSeconds } : {}),
     saturated: raw.saturated === true,
+    ...selfDelayFromJson(raw.selfDelay),
   };
+}
+
+function selfDelayFromJson(raw: unknown): Pick<SaturationReport, 'selfDelay'> {
+  if (!isObject(raw)) return {};
+  const selfDelay: NonNullable<SaturationReport['selfDelay']> = {};
+  for (const kind of SELF_DELAY_KINDS) {
+    const figure = raw[kind];
+    if (!isObject(figure) || typeof figure.p99Ms !== 'number') continue;
+    selfDelay[kind] = { p99Ms: figure.p99Ms, samples: num(figure.samples, 0), ...(figure.p99IsMax === true ? { p99IsMax: true as const } : {}) };
+  }
+  return Object.keys(selfDelay).length > 0 ? { selfDelay } : {};
 }
 
 /** slo.json read back (missing parts empty): the reports' view of the grading. */

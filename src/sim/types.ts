@@ -188,6 +188,12 @@ export interface SimProfile {
     watchCutMs: number;
     /** How many resourceVersions of history watches can resume from; older ones get 410 Gone. */
     watchWindow: number;
+    /**
+     * CPU (ms) the simulator spends on every API request before answering it, holding its event
+     * loop: a simulator starved on purpose, falling behind at a modest qps. Its backlog is the
+     * simulator's own delay, not the cluster's latency (burn grades a failure it explains inconclusive).
+     */
+    cpuMsPerRequest: number;
   };
 }
 

@@ -6,15 +6,18 @@
  *
  * Client-side API latency is burn's own clock: shown as a diagnostic, graded only against a
  * threshold the user set on it. A failure that rests on a clock that was saturated, and is no
- * larger than that clock's worst loop delay, is inconclusive: the machine may explain it. An API
- * server on a loopback address shares burn's machine, so burn's saturation speaks for its figures too.
+ * larger than what that clock can have added, is inconclusive: the machine may explain it. A
+ * clock can add its worst loop delay; a saturated simulator also what it measured it added itself
+ * to that kind of figure (its backlog: answers to requests, pods' startup), whichever is larger.
+ * An API server on a loopback address shares burn's machine, so burn's saturation speaks for its
+ * figures too.
  */
 import { ExitCode } from '../shared/errors.js';
 import { formatMs } from '../shared/format-ms.js';
 import { apiKeyString } from '../measure/index.js';
-import type { ApiCallSli, MeasurementResult, PodStartupSli, SaturationReport, SliSource, ThresholdResult } from '../measure/index.js';
+import type { ApiCallSli, MeasurementResult, PodStartupSli, SaturationReport, SelfDelayKind, SliSource, ThresholdResult } from '../measure/index.js';
 import { POD_STARTUP_SLO, POD_STARTUP_SLO_MS, apiSloName, apiThresholdMs } from './catalogue.js';
-import { ownerWords, runSaturation, type ClockOwner } from './saturation.js';
+import { describeSelfDelay, ownerWords, runSaturation, type ClockOwner } from './saturation.js';
 
 export type VerdictState = 'pass' | 'fail' | 'inconclusive';
 
@@ -96,22 +99,31 @@ function fewNote(p99IsMax: boolean | undefined): string {
   return p99IsMax ? '; fewer than 100 samples: P99 is their maximum' : '';
 }
 
-type Draft = Omit<Verdict, 'state' | 'passed' | 'message'> & { failed: boolean; message: string };
+/** A verdict before its state; `delayKind` says which of the simulator's own delays can explain it (none: only loop delays). */
+type Draft = Omit<Verdict, 'state' | 'passed' | 'message'> & { failed: boolean; message: string; delayKind?: SelfDelayKind };
+
+/** The most a saturated clock can have added to a figure of this kind, and the words that say so. */
+function excuse(s: SaturationReport, kind: SelfDelayKind | undefined, clocks: Clocks): { ms: number; words: string } {
+  const self = kind ? s.selfDelay?.[kind] : undefined;
+  if (s.source === 'simulator' && self && self.p99Ms > s.loopDelayP99Ms) {
+    return { ms: self.p99Ms, words: `the simulator was saturated and added up to ${describeSelfDelay(kind!, self)}` };
+  }
+  const machine = s.source === 'burn' && clocks.sharedHost ? ', whose machine the API server shares,' : '';
+  return { ms: s.loopDelayP99Ms, words: `${ownerWords(s.source)}${machine} was saturated (loop delay up to ${formatMs(s.loopDelayP99Ms)})` };
+}
 
 /**
- * The state of a drafted verdict: a failure whose excess over the threshold fits within the
- * worst loop delay of the saturated clocks it rests on is inconclusive; else it stands.
+ * The state of a drafted verdict: a failure whose excess over the threshold fits within what the
+ * saturated clocks it rests on can have added (excuse) is inconclusive; else it stands.
  */
 function settle(draft: Draft, clocks: Clocks): Verdict {
-  const { failed, ...rest } = draft;
+  const { failed, delayKind, ...rest } = draft;
   if (!failed) return { ...rest, state: 'pass', passed: true };
-  const saturated = clocks.saturation.filter((s) => s.saturated && draft.restsOn.includes(s.source));
-  const allowanceMs = saturated.reduce((sum, s) => sum + s.loopDelayP99Ms, 0);
+  const excuses = clocks.saturation.filter((s) => s.saturated && draft.restsOn.includes(s.source)).map((s) => excuse(s, delayKind, clocks));
+  const allowanceMs = excuses.reduce((sum, e) => sum + e.ms, 0);
   const excess = -draft.margin;
-  if (saturated.length > 0 && draft.unit === 'ms' && Number.isFinite(excess) && excess <= allowanceMs) {
-    const machine = clocks.sharedHost ? ', whose machine the API server shares,' : '';
-    const who = saturated.map((s) => `${ownerWords(s.source)}${s.source === 'burn' ? machine : ''} (loop delay up to ${formatMs(s.loopDelayP99Ms)})`).join(' and ');
-    return { ...rest, state: 'inconclusive', passed: false, message: `${draft.message}; inconclusive: it rests on the clock of ${who}, which was saturated` };
+  if (excuses.length > 0 && draft.unit === 'ms' && Number.isFinite(excess) && excess <= allowanceMs) {
+    return { ...rest, state: 'inconclusive', passed: false, message: `${draft.message}; inconclusive: ${excuses.map((e) => e.words).join(', and ')}` };
   }
   return { ...rest, state: 'fail', passed: false };
 }
@@ -135,7 +147,7 @@ function apiVerdict(sli: ApiCallSli, binding: boolean, clocks: Clocks): Verdict 
   if (!underThreshold && !failed) message += `, passed: ${sli.slowCount} slow calls <= allowedSlowCalls ${allowed}`;
   else if (failed) message += `, ${formatMs(sli.p99 - threshold)} over the threshold, ${sli.slowCount} slow calls`;
   return settle(
-    { slo, source: sli.source, key, value: sli.p99, threshold, margin: threshold - sli.p99, unit: 'ms', binding: binding || (client && userThreshold), samples: sli.count, ...(sli.p99IsMax ? { p99IsMax: true } : {}), restsOn, failed, message },
+    { slo, source: sli.source, key, value: sli.p99, threshold, margin: threshold - sli.p99, unit: 'ms', binding: binding || (client && userThreshold), samples: sli.count, ...(sli.p99IsMax ? { p99IsMax: true } : {}), restsOn, delayKind: 'request', failed, message },
     clocks,
   );
 }
@@ -143,7 +155,7 @@ function apiVerdict(sli: ApiCallSli, binding: boolean, clocks: Clocks): Verdict 
 function podStartupVerdict(sli: PodStartupSli, binding: boolean, clocks: Clocks): Verdict {
   const clock = sli.source === 'watch' ? 'creation -> containers started, observed via watch, image pulls excluded' : 'kubelet_pod_start_sli_duration_seconds';
   const restsOn = restingOn(sli.source === 'watch', clocks);
-  const base = { slo: POD_STARTUP_SLO, source: sli.source, key: 'pods', threshold: POD_STARTUP_SLO_MS, unit: 'ms' as const, binding, samples: sli.count, restsOn };
+  const base = { slo: POD_STARTUP_SLO, source: sli.source, key: 'pods', threshold: POD_STARTUP_SLO_MS, unit: 'ms' as const, binding, samples: sli.count, restsOn, delayKind: 'pod' as const };
   if (sli.count === 0) return settle({ ...base, value: 0, margin: POD_STARTUP_SLO_MS, noSamples: true, failed: false, message: `${POD_STARTUP_SLO}: no samples (${clock})` }, clocks);
   const neverReady = sli.neverReady ?? 0;
   const failed = !(sli.p99 <= POD_STARTUP_SLO_MS);
@@ -218,6 +230,9 @@ function thresholdClocks(r: MeasurementResult, t: ThresholdResult, clocks: Clock
   return onBurn ? ['burn', ...clusterClock(clocks)] : clusterClock(clocks);
 }
 
+/** Measurements whose thresholds are on figures the simulator measures its own delay for (pod latencies: its pods' startup). */
+const MEASUREMENT_DELAY_KINDS: Partial<Record<string, SelfDelayKind>> = { podLatency: 'pod' };
+
 /** The measurements' own thresholds and failures (e.g. more than 10% invalid pod latencies). */
 export function gradeMeasurements(results: MeasurementResult[], context: GradeContext = {}): Verdict[] {
   const clocks = clocksOf(results, context);
@@ -225,17 +240,18 @@ export function gradeMeasurements(results: MeasurementResult[], context: GradeCo
   for (const r of results) {
     for (const t of r.thresholds) {
       const unit: Verdict['unit'] = t.unit === 'ratio' ? '%' : t.unit;
+      const delayKind = MEASUREMENT_DELAY_KINDS[r.name];
       const base = { slo: `${r.name} threshold`, source: r.name, key: t.key, threshold: t.threshold, unit, binding: true, restsOn: thresholdClocks(r, t, clocks), message: t.message };
       if (t.notMeasurable !== undefined) {
         verdicts.push({ ...base, value: NaN, margin: NaN, samples: 0, notMeasurable: true, state: 'inconclusive', passed: false });
         continue;
       }
       if (t.noSamples) {
-        verdicts.push(settle({ ...base, value: NaN, margin: NaN, samples: 0, noSamples: true, failed: false }, clocks));
+        verdicts.push(settle({ ...base, value: NaN, margin: NaN, samples: 0, noSamples: true, delayKind, failed: false }, clocks));
         continue;
       }
       const samples = r.quantiles.find((q) => t.key.split(' ').includes(q.name))?.count ?? r.invalid?.total ?? 0;
-      verdicts.push(settle({ ...base, value: t.value, margin: t.threshold - t.value, samples, failed: !t.passed }, clocks));
+      verdicts.push(settle({ ...base, value: t.value, margin: t.threshold - t.value, samples, delayKind, failed: !t.passed }, clocks));
     }
     for (const error of r.errors) {
       verdicts.push(settle({ slo: `${r.name} valid`, source: r.name, key: r.name, value: NaN, threshold: NaN, margin: NaN, unit: 'count', binding: true, samples: r.invalid?.total ?? 0, restsOn: [], failed: true, message: error }, clocks));

@@ -10,7 +10,8 @@ import { connectCluster } from '../../src/kube/index.js';
 import { startSim } from '../../src/sim/index.js';
 import { createMeasurement } from '../../src/measure/index.js';
 import { parseMetricsText } from '../../src/measure/metrics-text.js';
-import { SATURATION_LOOP_DELAY_MS, saturationCause, saturationReport, simulatorCounters, simulatorTally, WindowTally } from '../../src/measure/saturation.js';
+import { SATURATION_LOOP_DELAY_MS, saturationCause, saturationReport, simulatorCounters, simulatorSelfDelay, simulatorTally, WindowTally } from '../../src/measure/saturation.js';
+import { builtinProfiles } from '../../src/sim/profiles.js';
 import type { MeasurementContext, MeasurementResult } from '../../src/measure/types.js';
 
 const ctx: MeasurementContext = {
@@ -47,6 +48,25 @@ describe('saturation', () => {
     const report = saturationReport('simulator', simulatorTally(start.cumulative, end.cumulative));
     expect(report).toMatchObject({ samples: 10, saturatedFraction: 0.4, saturated: true, loopDelayP99Ms: 101 });
     expect(simulatorCounters(parseMetricsText('apiserver_request_total 3\n'))).toBeUndefined();
+  });
+
+  it("reads the simulator's own delay per kind from the difference of its histograms: P99 with its count, the maximum under 100", () => {
+    const bucket = (name: string, les: string[], counts: number[]) => les.map((le, i) => `${name}_bucket{le="${le}"} ${counts[i]}`).join('\n');
+    const les = ['1', '10', '60', '+Inf'];
+    const text = (requests: number[], pods: number[]) =>
+      parseMetricsText(
+        [
+          bucket('simulator_eventloop_delay_window_p99_seconds', ['0.05', '+Inf'], [1, 1]),
+          bucket('simulator_request_self_delay_seconds', les, requests),
+          bucket('simulator_pod_startup_self_delay_seconds', les, pods),
+        ].join('\n') + '\n',
+      );
+    const start = simulatorCounters(text([100, 100, 100, 100], [5, 5, 5, 5]))!;
+    // 1,000 requests more: 900 under 1 s, 100 between 10 and 60 s (the P99 rank falls there); 40 pods, 2 of them 1-10 s late
+    const end = simulatorCounters(text([1000, 1000, 1100, 1100], [43, 45, 45, 45]))!;
+    expect(simulatorSelfDelay(start, end)).toEqual({ request: { p99Ms: 55_000, samples: 1000 }, pod: { p99Ms: 10_000, samples: 40, p99IsMax: true } });
+    // a kind without samples in the job is left out
+    expect(simulatorSelfDelay(end, end)).toEqual({});
   });
 
   it('names a busy machine as the cause when the saturated process itself used little CPU', () => {
@@ -94,6 +114,29 @@ describe('saturation', () => {
       expect(simulator.samples).toBeGreaterThan(0);
       expect(typeof simulator.saturated).toBe('boolean');
       expect(simulator.cpuSeconds).toBeGreaterThanOrEqual(0);
+      expect(simulator.selfDelay?.request).toBeUndefined();
+    } finally {
+      await client.close();
+      await sim.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("reads what a starved simulator added to its answers itself at the job's start and end", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'burn-sat-'));
+    const profile = structuredClone(builtinProfiles.default!);
+    profile.faults.cpuMsPerRequest = 300;
+    const sim = await startSim({ nodes: 1, seed: 1, profile, kubeconfigOut: join(dir, 'kubeconfig') });
+    const client = await connectCluster({ kubeconfig: join(dir, 'kubeconfig'), env: {} });
+    try {
+      const m = createMeasurement('saturation');
+      await m.start({ ...ctx, client: client.unlimited() });
+      await Promise.all(Array.from({ length: 4 }, () => client.unlimited().request({ method: 'GET', path: '/api/v1/namespaces' })));
+      await m.stop();
+      const simulator = (await m.collect()).saturation!.find((r) => r.source === 'simulator')!;
+      // four requests, each holding the simulator 300 ms: under 100 samples the figure is their maximum
+      expect(simulator.selfDelay?.request).toMatchObject({ samples: 4, p99IsMax: true });
+      expect(simulator.selfDelay!.request!.p99Ms).toBeGreaterThanOrEqual(300);
     } finally {
       await client.close();
       await sim.stop();

@@ -26,6 +26,8 @@ export function scaledProfile(name: string, factor: number, overrides: Partial<S
 export interface RecordedMetrics extends ClusterMetrics {
   attempts: Record<string, number>;
   podStartSeconds: number[];
+  /** Per started pod, the part of its startup the simulator added itself (its timers late). */
+  podSelfDelaySeconds: number[];
 }
 
 export interface TestCluster {
@@ -49,11 +51,13 @@ export function startTestCluster(options: { nodes: number; profile?: SimProfile;
   const metrics: RecordedMetrics = {
     attempts: {},
     podStartSeconds: [],
+    podSelfDelaySeconds: [],
     scheduleAttempt(result) {
       this.attempts[result] = (this.attempts[result] ?? 0) + 1;
     },
-    podStartSli(seconds) {
+    podStartSli(seconds, selfDelaySeconds) {
       this.podStartSeconds.push(seconds);
+      this.podSelfDelaySeconds.push(selfDelaySeconds);
     },
   };
   const cluster = startCluster(ctx, { nodes: options.nodes, metrics, caPem: '-----BEGIN CERTIFICATE-----\ntest\n-----END CERTIFICATE-----\n' });

@@ -111,6 +111,15 @@ describe('sim profiles', () => {
     expect(userError(() => loadProfile(unknown)).message).toContain('flowControl.queueLength: unknown key');
   });
 
+  it('reads faults.cpuMsPerRequest (0 in every built-in profile) and refuses a negative or absurd one', () => {
+    for (const name of Object.keys(builtinProfiles)) expect(loadProfile(name).faults.cpuMsPerRequest).toBe(0);
+    expect(loadProfile(file('starved.yaml', 'faults: {cpuMsPerRequest: 40}\n')).faults.cpuMsPerRequest).toBe(40);
+    const negative = file('cpu-negative.yaml', 'faults: {cpuMsPerRequest: -1}\n');
+    expect(userError(() => loadProfile(negative)).message).toBe(`profile ${negative}: faults.cpuMsPerRequest: must be a number from 0 to 1000`);
+    const absurd = file('cpu-absurd.yaml', 'faults: {cpuMsPerRequest: 5000}\n');
+    expect(userError(() => loadProfile(absurd)).message).toContain('faults.cpuMsPerRequest: must be a number from 0 to 1000');
+  });
+
   it('says which names exist when neither a profile nor a file is given', () => {
     const err = userError(() => loadProfile('no-such-profile'));
     expect(err.message).toContain('--profile no-such-profile');

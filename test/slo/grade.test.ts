@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { failedVerdicts, grade, gradingExitCode } from '../../src/slo/index.js';
-import { renderSloTable, sloDocument, writeSloDocument } from '../../src/report/slo-table.js';
+import { describeSaturation, failedVerdicts, grade, gradingExitCode, runSaturation } from '../../src/slo/index.js';
+import { renderSloTable, sloDocument, sloFromJson, writeSloDocument } from '../../src/report/slo-table.js';
 import type { ApiCallSli, MeasurementResult, PodStartupSli, SaturationReport } from '../../src/measure/types.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -58,7 +58,7 @@ describe('SLO grading', () => {
     const verdicts = grade(near);
     const [pod] = verdicts;
     expect(pod).toMatchObject({ state: 'inconclusive', passed: false, binding: true, restsOn: ['burn'] });
-    expect(pod!.message).toContain('inconclusive: it rests on the clock of burn (loop delay up to 600ms), which was saturated');
+    expect(pod!.message).toContain('; inconclusive: burn was saturated (loop delay up to 600ms)');
     expect(failedVerdicts(verdicts)).toEqual([]);
     expect(gradingExitCode(verdicts, near)).toBe(5);
     expect(renderSloTable(verdicts)).toContain('SLOs: 1 inconclusive\n  INCONCLUSIVE Pod startup latency');
@@ -77,6 +77,72 @@ describe('SLO grading', () => {
     const simulator = [slis, result('saturation', [], { saturation: [saturation('simulator', 150)] })];
     expect(grade(simulator)[0]).toMatchObject({ state: 'inconclusive' });
     expect(gradingExitCode(grade(simulator), simulator)).toBe(5);
+  });
+
+  describe("a saturated simulator's own delay (its backlog) makes a failure it explains inconclusive", () => {
+    const starved = (selfDelay: SaturationReport['selfDelay'], loopDelayP99Ms = 150) => result('saturation', [], { saturation: [{ ...saturation('simulator', loopDelayP99Ms), selfDelay }] });
+    const postPods = (p99: number) => result('apiserverSli', [api({ source: 'server', p99, count: 1500 })]);
+
+    it('excuses a request figure by the request self-delay, and says so with its p99 and sample count', () => {
+      const run = [postPods(45_000), starved({ request: { p99Ms: 58_000, samples: 1234 } })];
+      const [verdict] = grade(run);
+      expect(verdict).toMatchObject({ state: 'inconclusive', binding: true, restsOn: ['simulator'] });
+      expect(verdict!.message).toContain('; inconclusive: the simulator was saturated and added up to 58.00s to its own answers (p99 of 1,234 requests)');
+      expect(gradingExitCode(grade(run), run)).toBe(5);
+      // today's allowance (its loop delay, 150ms) would have failed it
+      expect(grade([postPods(45_000), starved({})])[0]!.state).toBe('fail');
+    });
+
+    it('passes what passes, and fails an excess beyond the self-delay', () => {
+      expect(grade([postPods(900), starved({ request: { p99Ms: 58_000, samples: 1234 } })])[0]!.state).toBe('pass');
+      const beyond = [postPods(45_000), starved({ request: { p99Ms: 20_000, samples: 1234 } })];
+      expect(grade(beyond)[0]!.state).toBe('fail');
+      expect(gradingExitCode(grade(beyond), beyond)).toBe(4);
+      // a simulator that kept up excuses nothing, whatever it measured
+      const calm = [postPods(45_000), result('saturation', [], { saturation: [{ ...saturation('simulator', 10), saturated: false, selfDelay: { request: { p99Ms: 58_000, samples: 1234 } } }] })];
+      expect(grade(calm)[0]!.state).toBe('fail');
+    });
+
+    it('keeps injected pod latency a failure: the pod figure is excused by the pod self-delay only, not the requests\'', () => {
+      // slow-pods on a busy machine: pods start in 8 s by the profile, the simulator added 400ms at most
+      const slowPods = [result('podLatency', [startup({ p99: 8000 })]), starved({ request: { p99Ms: 9000, samples: 800 }, pod: { p99Ms: 400, samples: 50, p99IsMax: true } }, 200)];
+      const [pod] = grade(slowPods);
+      expect(pod).toMatchObject({ state: 'fail', restsOn: ['burn', 'simulator'] });
+      expect(gradingExitCode(grade(slowPods), slowPods)).toBe(4);
+      // a starved simulator whose pods came 40 s late: their startup failure is its own
+      const late = [result('podLatency', [startup({ p99: 41_000, count: 3000 })]), starved({ pod: { p99Ms: 40_000, samples: 3000 } })];
+      const [starvedPod] = grade(late);
+      expect(starvedPod!.state).toBe('inconclusive');
+      expect(starvedPod!.message).toContain("the simulator was saturated and added up to 40.00s to its pods' startup (p99 of 3,000 pods)");
+      // a podLatency threshold is a pod figure too; a max over few samples says "max"
+      const threshold = result('podLatency', [], { thresholds: [{ key: 'podLatency Ready P99', value: 12_000, threshold: 2000, unit: 'ms', passed: false, message: 'podLatency Ready P99 12000ms > 2000ms' }] });
+      const [t] = grade([threshold, starved({ pod: { p99Ms: 11_000, samples: 40, p99IsMax: true } })]);
+      expect(t).toMatchObject({ state: 'inconclusive' });
+      expect(t!.message).toContain("added up to 11.00s to its pods' startup (max of 40 pods)");
+    });
+
+    it('takes the larger of the loop delay and the self-delay, and adds a saturated burn', () => {
+      const loopLarger = grade([postPods(1100), starved({ request: { p99Ms: 50, samples: 1234 } }, 300)])[0]!;
+      expect(loopLarger.state).toBe('inconclusive');
+      expect(loopLarger.message).toContain('; inconclusive: the simulator was saturated (loop delay up to 300ms)');
+      const client = result('apiLatency', [api({ p99: 31_000, thresholdMs: 1000 })]);
+      const both = [client, result('saturation', [], { saturation: [saturation('burn', 2000), { ...saturation('simulator', 150), selfDelay: { request: { p99Ms: 29_000, samples: 1234 } } }] })];
+      const [v] = grade(both);
+      expect(v).toMatchObject({ state: 'inconclusive', restsOn: ['burn', 'simulator'] });
+      expect(v!.message).toContain('; inconclusive: burn was saturated (loop delay up to 2.00s), and the simulator was saturated and added up to 29.00s to its own answers (p99 of 1,234 requests)');
+    });
+
+    it('carries the self-delay through the run (worst job per kind), slo.json and the saturation line', () => {
+      const jobs = [
+        starved({ request: { p99Ms: 3000, samples: 200 }, pod: { p99Ms: 900, samples: 40, p99IsMax: true } }),
+        starved({ request: { p99Ms: 58_000, samples: 1234 } }),
+      ];
+      const [simulator] = runSaturation(jobs);
+      expect(simulator!.selfDelay).toEqual({ request: { p99Ms: 58_000, samples: 1234 }, pod: { p99Ms: 900, samples: 40, p99IsMax: true } });
+      expect(describeSaturation(simulator!)).toContain("; it added 58.00s to its own answers (p99 of 1,234 requests) and 900ms to its pods' startup (max of 40 pods) by itself");
+      const doc = JSON.parse(JSON.stringify(sloDocument([], jobs, { uuid: 'u' })));
+      expect(sloFromJson(doc).saturation).toEqual([simulator]);
+    });
   });
 
   it("rests a loopback API server's figures on burn's machine: a saturated burn makes their failure inconclusive", () => {

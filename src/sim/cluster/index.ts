@@ -18,6 +18,7 @@ import { NodeLedger } from './node-ledger.js';
 import { createNodes } from './nodes.js';
 import { OwnerIndex } from './owners.js';
 import { Scheduler } from './scheduler/index.js';
+import { PodSelfDelay } from './self-delay.js';
 
 /**
  * The simulated cluster's behaviour on top of the object store: nodes, the scheduler, one fake
@@ -41,13 +42,14 @@ export function startCluster(ctx: SimContext, options: ClusterOptions): { stop()
   const ledger = new NodeLedger(ctx.store);
   const owners = new OwnerIndex(ctx.store);
   const apps = new AppModels(ctx);
+  const selfDelay = new PodSelfDelay(ctx);
   const parts: Array<{ stop(): void }> = [
     apps,
     new HpaController(ctx, apps),
     ledger,
     owners,
-    new Scheduler(ctx, ledger, metrics),
-    new Kubelet(ctx, ledger, metrics),
+    new Scheduler(ctx, ledger, metrics, selfDelay),
+    new Kubelet(ctx, ledger, metrics, selfDelay),
     new ReplicaSetController(ctx, owners),
     new DeploymentController(ctx, owners),
     new StatefulSetController(ctx, owners),

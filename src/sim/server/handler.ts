@@ -21,7 +21,7 @@ import { isUnencodable, notAcceptable, prefersProtobuf, requestBodyAsJson, shape
 
 /**
  * One HTTP request through the simulated apiserver: authentication, priority and fairness (a seat
- * of the read-only or mutating level, or a wait in its queues) and injected faults (429 with Retry-After, 500, answers stalled after the work), the profile's service time, the verb, the response
+ * of the read-only or mutating level, or a wait in its queues) and injected faults (429 with Retry-After, 500, answers stalled after the work, CPU spent per request), the profile's service time, the verb, the response
  * (JSON, protobuf, Table or PartialObjectMetadata as the Accept header asks) and the request metrics.
  */
 
@@ -94,6 +94,14 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** Keeps the event loop busy for `ms` (profile fault cpuMsPerRequest): everything else waits meanwhile. */
+function spendCpu(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // spinning on purpose
+  }
 }
 
 export class ApiHandler {
@@ -192,6 +200,8 @@ export class ApiHandler {
     const level = this.levels[isMutating(request.verb) ? 'mutating' : 'readOnly'];
     let code = 500;
     let queuedSeconds = 0;
+    /** What the profile made this request wait on purpose (service time, stall): not the simulator's own delay. */
+    let injectedMs = 0;
     if (!level.tryDispatch()) {
       // Past the seats: wait in the flow's queue (flows are namespaces: the simulator has one user).
       const admission = await level.enqueue(request.namespace ?? '', (cancel) => res.once('close', cancel));
@@ -204,22 +214,30 @@ export class ApiHandler {
     }
     try {
       const faults = deps.profile.faults;
+      // Not injected latency: the simulator made slow, as on a machine too small for the load (its backlog is its own delay).
+      if (faults.cpuMsPerRequest > 0) spendCpu(faults.cpuMsPerRequest);
       if (faults.throttleRate > 0 && deps.random() < faults.throttleRate) throw statusErrors.tooManyRequests(faults.retryAfterSeconds);
       if (faults.errorRate > 0 && deps.random() < faults.errorRate) throw statusErrors.internal('injected fault (profile faults.errorRate)');
       const body = req.method === 'GET' || req.method === 'HEAD' ? '' : requestBodyAsJson(req.headers['content-type'], await readBody(req));
       const spec = deps.profile.serviceTime[request.verb];
       const delay = spec ? sampleLatency(spec, deps.random) : 0;
-      if (delay >= 0.5) await sleep(delay);
+      if (delay >= 0.5) {
+        injectedMs += delay;
+        await sleep(delay);
+      }
       const reply = deps.verbs.run({ req: request, query, body, contentType: req.headers['content-type'] });
       code = reply.status;
-      if (faults.stallRate > 0 && deps.random() < faults.stallRate) await sleep(faults.stallMs);
+      if (faults.stallRate > 0 && deps.random() < faults.stallRate) {
+        injectedMs += faults.stallMs;
+        await sleep(faults.stallMs);
+      }
       await this.send(res, request.info, reply, shapeFromAccept(req.headers.accept, query));
     } catch (err) {
       if (err instanceof StatusError) code = err.code;
       throw err;
     } finally {
       level.release();
-      deps.metrics.observe(labels, code, (performance.now() - started) / 1000, query.has('dryRun'), queuedSeconds);
+      deps.metrics.observe(labels, code, (performance.now() - started) / 1000, query.has('dryRun'), queuedSeconds, injectedMs / 1000);
     }
   }
 

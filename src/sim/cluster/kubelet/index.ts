@@ -1,5 +1,6 @@
 import type { KubeObject, PodTransition, SimContext, StoreEvent } from '../../types.js';
 import type { ClusterMetrics } from '../metrics.js';
+import type { PodSelfDelay } from '../self-delay.js';
 import { isTerminal, type NodeLedger, type NodeState } from '../node-ledger.js';
 import { goDuration, rfc3339 } from '../time.js';
 import { applyConditions, containerStatuses, hex64, type ConditionChange, type ConditionType, type ContainerSpec, type ContainerState } from './pod-status.js';
@@ -49,6 +50,7 @@ export class Kubelet {
     private readonly ctx: SimContext,
     private readonly ledger: NodeLedger,
     private readonly metrics: ClusterMetrics,
+    private readonly selfDelay: PodSelfDelay,
   ) {
     this.off = ctx.store.on('pods', (e) => this.onPod(e));
     for (const pod of ctx.store.list('pods')) if (pod.spec?.nodeName) this.onPod({ type: 'MODIFIED', resource: 'pods', object: pod });
@@ -69,6 +71,7 @@ export class Kubelet {
     if (event.type === 'ADDED') {
       const at = this.ctx.now();
       this.createdAt.set(uid, at);
+      this.selfDelay.begin(uid);
       this.ctx.recordTruth(pod, 'Created', at);
     }
     const run = this.runs.get(uid);
@@ -104,13 +107,19 @@ export class Kubelet {
     this.after(run, this.ctx.profile.sandbox, () => this.createSandbox(run));
   }
 
-  /** Runs `step` after a delay drawn from `spec`, unless the pod went away or is being deleted. */
-  private after(run: PodRun, spec: { p50: number; p99: number } | number, step: () => void): void {
+  /**
+   * Runs `step` after a delay drawn from `spec`, unless the pod went away or is being deleted.
+   * How late it runs counts as the simulator's own delay to the pod's startup, except for a step
+   * whose time the startup SLI leaves out (`counted` false: init containers).
+   */
+  private after(run: PodRun, spec: { p50: number; p99: number } | number, step: () => void, counted = true): void {
     const delay = typeof spec === 'number' ? spec : this.ctx.sample(spec);
-    this.ctx.setTimeout(() => {
+    const guarded = () => {
       if (this.stopped || run.deleting || this.runs.get(run.uid) !== run) return;
       step();
-    }, delay);
+    };
+    if (counted) this.selfDelay.setTimeout(run.uid, guarded, delay);
+    else this.ctx.setTimeout(guarded, delay);
   }
 
   private createSandbox(run: PodRun): void {
@@ -185,12 +194,23 @@ export class Kubelet {
   private runInitContainers(run: PodRun, pod: KubeObject, index: number, phaseStartMs: number): void {
     const init = run.initContainers[index];
     if (init) {
-      this.pullImages(run, pod, [init], () =>
-        this.after(run, this.ctx.profile.containerStart, () => {
-          this.ctx.recordEvent(pod, 'Normal', 'Created', `Created container: ${init.name}`, KUBELET, containerPath(pod, init));
-          this.ctx.recordEvent(pod, 'Normal', 'Started', `Started container ${init.name}`, KUBELET, containerPath(pod, init));
-          this.runInitContainers(run, pod, index + 1, phaseStartMs);
-        }),
+      // The startup SLI leaves the init phase out, its timers' lateness too.
+      this.pullImages(
+        run,
+        pod,
+        [init],
+        () =>
+          this.after(
+            run,
+            this.ctx.profile.containerStart,
+            () => {
+              this.ctx.recordEvent(pod, 'Normal', 'Created', `Created container: ${init.name}`, KUBELET, containerPath(pod, init));
+              this.ctx.recordEvent(pod, 'Normal', 'Started', `Started container ${init.name}`, KUBELET, containerPath(pod, init));
+              this.runInitContainers(run, pod, index + 1, phaseStartMs);
+            },
+            false,
+          ),
+        false,
       );
       return;
     }
@@ -213,7 +233,7 @@ export class Kubelet {
   }
 
   /** Pulls what the node lacks (Pulling/Pulled events), then calls `next` with the time waited. */
-  private pullImages(run: PodRun, pod: KubeObject, containers: ContainerSpec[], next: (waitMs: number) => void): void {
+  private pullImages(run: PodRun, pod: KubeObject, containers: ContainerSpec[], next: (waitMs: number) => void, counted = true): void {
     const now = this.ctx.now();
     const pulledByUs = new Map<string, number>();
     let readyAt = now;
@@ -238,7 +258,7 @@ export class Kubelet {
         this.ctx.recordEvent(pod, 'Normal', 'Pulled', message, KUBELET, containerPath(pod, c));
       }
       next(readyAt - now);
-    });
+    }, counted);
   }
 
   private startContainers(run: PodRun): void {
@@ -255,7 +275,7 @@ export class Kubelet {
     this.ctx.recordTruth(pod, 'ContainersStarted', at);
     const created = this.createdAt.get(run.uid) ?? Date.parse(pod.metadata.creationTimestamp as string);
     this.createdAt.delete(run.uid);
-    this.metrics.podStartSli(Math.max(0, at - created - run.excludedMs) / 1000);
+    this.metrics.podStartSli(Math.max(0, at - created - run.excludedMs) / 1000, this.selfDelay.take(run.uid) / 1000);
     this.after(run, this.ctx.profile.readiness, () => this.markReady(run, ids));
     if (run.runsToCompletion) this.after(run, this.ctx.profile.jobPodRuntime, () => this.complete(run, ids));
   }
@@ -311,6 +331,7 @@ export class Kubelet {
       this.releaseIp(run);
     }
     this.createdAt.delete(uid);
+    this.selfDelay.forget(uid);
     this.removing.delete(uid);
     this.ctx.recordTruth(pod, 'Deleted', this.ctx.now());
   }

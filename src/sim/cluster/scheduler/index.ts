@@ -1,6 +1,7 @@
 import type { KubeObject, SimContext, StoreEvent } from '../../types.js';
 import type { ClusterMetrics } from '../metrics.js';
 import type { NodeLedger, NodeState } from '../node-ledger.js';
+import type { PodSelfDelay } from '../self-delay.js';
 import { rfc3339 } from '../time.js';
 import { filterNode, podNeeds, type FilterFailure, type PodNeeds } from './filters.js';
 import { fitErrorMessage } from './fit-error.js';
@@ -31,6 +32,7 @@ export class Scheduler {
     private readonly ctx: SimContext,
     private readonly ledger: NodeLedger,
     private readonly metrics: ClusterMetrics,
+    private readonly selfDelay: PodSelfDelay,
   ) {
     this.off = ctx.store.on('pods', (e) => this.onPod(e));
     ledger.onCapacityFreed(() => this.retryLater());
@@ -51,7 +53,7 @@ export class Scheduler {
     }
     if (event.type !== 'ADDED' || !this.wantsScheduling(pod)) return;
     const waiting: Waiting = { namespace: pod.metadata.namespace as string, name: pod.metadata.name as string };
-    this.ctx.setTimeout(() => this.attempt(uid, waiting), this.ctx.sample(this.ctx.profile.scheduling));
+    this.selfDelay.setTimeout(uid, () => this.attempt(uid, waiting), this.ctx.sample(this.ctx.profile.scheduling));
   }
 
   private wantsScheduling(pod: KubeObject): boolean {
@@ -61,7 +63,7 @@ export class Scheduler {
   private retryLater(): void {
     if (this.retryScheduled || this.stopped || this.unschedulable.size === 0) return;
     this.retryScheduled = true;
-    this.ctx.setTimeout(() => {
+    this.selfDelay.setTimeout(() => this.unschedulable.keys(), () => {
       this.retryScheduled = false;
       const batch = [...this.unschedulable];
       this.unschedulable.clear();
