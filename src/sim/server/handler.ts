@@ -96,11 +96,22 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** Keeps the event loop busy for `ms` (profile fault cpuMsPerRequest): everything else waits meanwhile. */
-function spendCpu(ms: number): void {
-  const until = performance.now() + ms;
-  while (performance.now() < until) {
-    // spinning on purpose
+/** CPU spent on a request at a time (profile fault cpuMsPerRequest) before the next event-loop turn. */
+const CPU_SLICE_MS = 5;
+
+/**
+ * Spends `ms` of CPU on a request (profile fault cpuMsPerRequest): in slices, one per event-loop
+ * turn, so that the requests in flight share the CPU as a busy server's do. The loop stays
+ * responsive for a turn's worth of slices, but each answer waits on every other request's work:
+ * past a qps the CPU cannot serve, the simulator builds a backlog far longer than its loop delay.
+ */
+async function spendCpu(ms: number): Promise<void> {
+  for (let left = ms; left > 0; left -= CPU_SLICE_MS) {
+    const until = performance.now() + Math.min(CPU_SLICE_MS, left);
+    while (performance.now() < until) {
+      // spending CPU on purpose
+    }
+    if (left > CPU_SLICE_MS) await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
 
@@ -215,7 +226,7 @@ export class ApiHandler {
     try {
       const faults = deps.profile.faults;
       // Not injected latency: the simulator made slow, as on a machine too small for the load (its backlog is its own delay).
-      if (faults.cpuMsPerRequest > 0) spendCpu(faults.cpuMsPerRequest);
+      if (faults.cpuMsPerRequest > 0) await spendCpu(faults.cpuMsPerRequest);
       if (faults.throttleRate > 0 && deps.random() < faults.throttleRate) throw statusErrors.tooManyRequests(faults.retryAfterSeconds);
       if (faults.errorRate > 0 && deps.random() < faults.errorRate) throw statusErrors.internal('injected fault (profile faults.errorRate)');
       const body = req.method === 'GET' || req.method === 'HEAD' ? '' : requestBodyAsJson(req.headers['content-type'], await readBody(req));

@@ -61,9 +61,13 @@ new Counter({
  * less its queue wait and the service time and stall injected; a pod's startup less the
  * latencies drawn for it (how late its timers fired). A starved simulator builds a backlog that
  * can add far more than one loop delay; burn's grading excuses a failure only that much.
- * Buckets from milliseconds to minutes: a backlog can reach minutes.
+ * Buckets from milliseconds to minutes (a backlog can reach minutes), every bound of the request
+ * SLI's and the pod startup SLI's among them: a P99 interpolated in the same buckets as the figure
+ * it may excuse is comparable to it.
  */
-const SELF_DELAY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 4, 5, 7.5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600];
+const SELF_DELAY_BUCKETS = [
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.4, 0.5, 0.6, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 300, 360, 480, 600, 900, 1200,
+];
 
 const podStartSelfDelay = new Histogram({
   name: 'simulator_pod_startup_self_delay_seconds',
