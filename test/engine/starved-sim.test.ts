@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { burnCli, type BurnRun } from '../helpers/burn-cli.js';
 
 /**
  * A simulator starved on purpose (profile fault cpuMsPerRequest) falls behind and builds a
@@ -15,31 +15,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const CPU_MS_PER_REQUEST = 200;
 const WORKLOAD = { ITERATIONS: '10', QPS: '50', BURST: '50' };
 
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function burn(...args: string[]): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/burn.js', ...args], { env: { ...process.env, ...WORKLOAD, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
 let dir: string;
-let starved: Ran;
+let starved: BurnRun;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'burn-starved-'));
   const profile = join(dir, 'starved.yaml');
   await writeFile(profile, `extends: default\nfaults: {cpuMsPerRequest: ${CPU_MS_PER_REQUEST}}\n`);
-  starved = await burn('init', '-c', 'configs/quickstart.yaml', '--sim', '--sim-nodes', '3', '--sim-seed', '1', '--sim-profile', profile, '--report-dir', join(dir, 'run'));
+  starved = await burnCli(['init', '-c', 'configs/quickstart.yaml', '--sim', '--sim-nodes', '3', '--sim-seed', '1', '--sim-profile', profile, '--report-dir', join(dir, 'run')], { env: WORKLOAD });
 }, 300_000);
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
