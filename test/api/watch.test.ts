@@ -111,7 +111,8 @@ describe('watch', () => {
       replay.close();
     }
     // The apiserver's watch cache evicts only events more than 75 s old once it is full (it grows while
-    // its events are fresh); the simulator's window is a number of events per resource.
+    // its events are fresh); the simulator drops them at 75 s too, or sooner past its window of events
+    // per resource, which the test profile keeps small.
     if (api.kind !== 'sim') await new Promise((resolve) => setTimeout(resolve, 80_000));
     await writeMany('after', 400);
     const stream = await api.watch(`${cms()}?watch=1&resourceVersion=${oldRv}`);
