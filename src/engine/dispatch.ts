@@ -8,17 +8,17 @@ export function dispatchWindow(limits: { qps: number; burst: number; maxConcurre
 }
 
 /**
- * Keeps a bounded number of requests queued in the client, so a job of 150,000 objects neither
- * renders them all up front nor waits for each before sending the next: the token bucket sets the
- * pace, this only caps memory.
- */
-/**
  * Tasks started between two turns of the event loop: a window of thousands would otherwise be rendered
  * and queued in one turn, and the first request would leave only after the last was prepared (1.3 s
  * after the namespace for 1,000 pods at qps 1,000, on a busy machine).
  */
 const TASKS_PER_TURN = 16;
 
+/**
+ * Keeps a bounded number of requests queued in the client, so a job of 150,000 objects neither
+ * renders them all up front nor waits for each before sending the next: the token bucket sets the
+ * pace, this only caps memory.
+ */
 export class Dispatcher {
   private inFlight = 0;
   private startedThisTurn = 0;

@@ -136,7 +136,8 @@ export function histogramP99(h: BucketHistogram): { count: number; p99: number; 
 
 /**
  * Per-bucket counts between two scrapes of a Prometheus histogram's cumulative buckets (upper
- * bound in seconds, +Inf included); a counter that went down (a restarted server) counts from 0.
+ * bound in seconds, +Inf included, each counting at or under it), or of one scrape without
+ * `start`; a counter that went down (a restarted server) counts from 0.
  */
 export function histogramDifference(start: Map<number, number> | undefined, end: Map<number, number>): BucketHistogram {
   const les = [...end.keys()].sort((a, b) => a - b);
@@ -146,22 +147,6 @@ export function histogramDifference(start: Map<number, number> | undefined, end:
   const finite = les.filter(Number.isFinite);
   if (finite.length === les.length) counts.push(0); // no +Inf bucket served: nothing above the last bound
   return { boundsMs: finite.map((le) => Math.round(le * 1e6) / 1e3), counts };
-}
-
-/** A Prometheus histogram's cumulative buckets (upper bound in seconds, +Inf included, to count at or under it) as per-bucket counts. */
-export function histogramFromCumulative(cumulative: Map<number, number>): BucketHistogram {
-  const les = [...cumulative.keys()].sort((a, b) => a - b);
-  const boundsMs: number[] = [];
-  const counts: number[] = [];
-  let below = 0;
-  for (const le of les) {
-    const atOrBelow = cumulative.get(le)!;
-    if (Number.isFinite(le)) boundsMs.push(le * 1000);
-    counts.push(atOrBelow - below);
-    below = atOrBelow;
-  }
-  if (counts.length === boundsMs.length) counts.push(0);
-  return { boundsMs, counts };
 }
 
 /** Samples above thresholdMs as a histogram can tell: everything in buckets whose lower bound is at or above it (ClusterLoader2's SlowCount: count minus the bucket at the threshold). */

@@ -207,7 +207,6 @@ export interface AlertOutcome {
   endpoint?: number;
 }
 
-/** burn (or the simulator) watching its own event loop through a job: when saturated, its clocks are suspect. */
 /** The kinds of figure a simulator delays by itself: its answers to requests, and its pods' startup. */
 export type SelfDelayKind = 'request' | 'pod';
 
@@ -219,6 +218,7 @@ export interface SelfDelayFigure {
   p99IsMax?: true;
 }
 
+/** burn (or the simulator) watching its own event loop through a job: when saturated, its clocks are suspect. */
 export interface SaturationReport {
   source: 'burn' | 'simulator';
   /** 1 s windows observed. */

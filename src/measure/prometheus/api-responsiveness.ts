@@ -15,7 +15,7 @@ import { PROMQL_SLI_FILTER, customThresholdFor, isBuiltInGroup, sloThresholdMs, 
 import type { ApiCallSli } from '../types.js';
 import type { PrometheusClient } from './client.js';
 import { documentFile } from '../documents.js';
-import { histogramCountAbove, histogramFromCumulative } from '../quantiles.js';
+import { histogramCountAbove, histogramDifference } from '../quantiles.js';
 import { PREFLIGHT_RANGE_SECONDS, type PrometheusGatherer } from './gatherer.js';
 import { rangeSecondsOf, windowDelta } from './promql.js';
 
@@ -70,7 +70,7 @@ function isScope(s: string | undefined): s is ApiScope {
 
 /** Calls slower than thresholdMs: Count minus the largest bucket at or under the threshold. */
 export function slowCountFromBuckets(buckets: Map<number, number>, thresholdMs: number): number {
-  return Math.max(0, Math.round(histogramCountAbove(histogramFromCumulative(buckets), thresholdMs + 1e-9)));
+  return Math.max(0, Math.round(histogramCountAbove(histogramDifference(undefined, buckets), thresholdMs + 1e-9)));
 }
 
 export interface ResponsivenessOutcome {
