@@ -103,6 +103,10 @@ function watchTimeoutSeconds(): number {
   return Math.floor(300 * (1 + Math.random()));
 }
 
+/** At most this many objects the watch is behind on are read one by one; more are listed in pages of CATCH_UP_PAGE_SIZE. */
+const READ_ONE_BY_ONE_MAX = 50;
+const CATCH_UP_PAGE_SIZE = 100;
+
 const WATCH_BACKOFF = { maxRetries: Number.POSITIVE_INFINITY, baseDelayMs: 200, maxDelayMs: 5000 };
 
 
@@ -278,29 +282,59 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
     if (!isSynced) failSync(abort.signal.reason ?? new Error('watch stopped before it synced'));
   }
 
-  /** Listed objects the watch has not shown yet: at their listed version, or as `lagging` says. */
-  async function behind(lagging?: (listed: T) => boolean): Promise<T[]> {
-    const isBehind = (item: KubeObject): boolean => {
-      const seen = known.get(item.metadata.namespace ?? '', item.metadata.name ?? '');
-      return seen === undefined || !versionAtLeast(seen, versionOf(item.metadata.resourceVersion));
-    };
-    // Page by page: only the projections of lagging objects are kept, never the whole list.
-    const found: T[] = [];
+  const isBehind = (item: KubeObject): boolean => {
+    const seen = known.get(item.metadata.namespace ?? '', item.metadata.name ?? '');
+    return seen === undefined || !versionAtLeast(seen, versionOf(item.metadata.resourceVersion));
+  };
+
+  /** Objects the server lists at versions the watch has not shown, by names and versions only. */
+  async function listedAhead(): Promise<Array<{ namespace?: string; name: string }>> {
+    let ahead: Array<{ namespace?: string; name: string }> = [];
     const pages = client.listPages(options.apiVersion, options.kind, {
       namespace: options.namespace,
       labelSelector: options.labelSelector,
       fieldSelector: options.fieldSelector,
       limit: options.pageSize,
       signal: abort.signal,
+      metadataOnly: true,
+    });
+    for await (const page of pages) {
+      if (page.restarted) ahead = [];
+      for (const item of page.items) if (isBehind(item)) ahead.push({ namespace: item.metadata.namespace, name: item.metadata.name! });
+    }
+    return ahead;
+  }
+
+  /**
+   * Listed objects the watch has not shown yet: at their listed version, or as `lagging` says of
+   * each of those. Every subscriber has seen each version the watch showed, so only objects listed
+   * at a newer version are read whole: one by one when few (the rule at a run's end), else page by
+   * page in small pages, keeping only the projections of lagging objects.
+   */
+  async function behind(lagging?: (listed: T) => boolean): Promise<T[]> {
+    const ahead = await listedAhead();
+    if (ahead.length === 0) return [];
+    const found: T[] = [];
+    const judge = (item: KubeObject) => {
+      if (!isBehind(item)) return;
+      const projected = project(item);
+      if (!lagging || lagging(projected)) found.push(projected);
+    };
+    if (ahead.length <= READ_ONE_BY_ONE_MAX) {
+      const items = await Promise.all(ahead.map((ref) => client.get(options.apiVersion, options.kind, ref.name, ref.namespace, { notFoundOk: true, signal: abort.signal })));
+      for (const item of items) if (item) judge(item);
+      return found;
+    }
+    const pages = client.listPages(options.apiVersion, options.kind, {
+      namespace: options.namespace,
+      labelSelector: options.labelSelector,
+      fieldSelector: options.fieldSelector,
+      limit: CATCH_UP_PAGE_SIZE,
+      signal: abort.signal,
     });
     for await (const page of pages) {
       if (page.restarted) found.length = 0;
-      for (const item of page.items) {
-        if (lagging) {
-          const projected = project(item);
-          if (lagging(projected)) found.push(projected);
-        } else if (isBehind(item)) found.push(project(item));
-      }
+      for (const item of page.items) judge(item);
     }
     return found;
   }

@@ -16,6 +16,23 @@ function parseValue(text: string): number {
   return Number(text);
 }
 
+/** The label value starting at `start` (after its opening quote), unescaped, and the index of its closing quote. */
+function labelValue(line: string, start: number): { value: string; end: number } {
+  const close = line.indexOf('"', start);
+  // Almost every value has no escape: one slice, not a string built character by character.
+  if (close >= 0 && line.lastIndexOf('\\', close) < start) return { value: line.slice(start, close), end: close };
+  let value = '';
+  let j = start;
+  for (; j < line.length && line[j] !== '"'; j++) {
+    if (line[j] === '\\') {
+      const next = line[++j];
+      value += next === 'n' ? '\n' : next;
+    } else value += line[j];
+  }
+  if (j >= line.length) throw new Error(`unterminated label value in metrics line: ${line}`);
+  return { value, end: j };
+}
+
 /** Parses `{a="x",b="y\"z"}` starting at `start` (the `{`); returns the labels and the index after `}`. */
 function parseLabels(line: string, start: number): { labels: Record<string, string>; end: number } {
   const labels: Record<string, string> = {};
@@ -26,17 +43,9 @@ function parseLabels(line: string, start: number): { labels: Record<string, stri
     const eq = line.indexOf('=', i);
     if (eq < 0 || line[eq + 1] !== '"') throw new Error(`malformed labels in metrics line: ${line}`);
     const key = line.slice(i, eq).trim();
-    let value = '';
-    let j = eq + 2;
-    for (; j < line.length && line[j] !== '"'; j++) {
-      if (line[j] === '\\') {
-        const next = line[++j];
-        value += next === 'n' ? '\n' : next;
-      } else value += line[j];
-    }
-    if (j >= line.length) throw new Error(`unterminated label value in metrics line: ${line}`);
+    const { value, end } = labelValue(line, eq + 2);
     labels[key] = value;
-    i = j + 1;
+    i = end + 1;
   }
 }
 

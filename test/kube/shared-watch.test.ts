@@ -79,7 +79,13 @@ describe('shared watches', () => {
     expect(joiner.events[2]).toEqual(['MODIFIED', 'old:Running']);
     expect(podRequests('s2', true)).toHaveLength(1);
     // the joiner's caughtUp projects with its own projection
-    expect(await joiner.handle.caughtUp(2000, (listed) => listed === 'old:Running')).toEqual(['old:Running']);
+    cluster.server.holdWatchEvents();
+    try {
+      cluster.server.put(pod('old', 's2', 'Succeeded'), 'MODIFIED');
+      expect(await joiner.handle.caughtUp(300, (listed) => listed === 'old:Succeeded')).toEqual(['old:Succeeded']);
+    } finally {
+      cluster.server.releaseWatchEvents();
+    }
     expect(await joiner.handle.caughtUp(2000)).toEqual([]);
   });
 

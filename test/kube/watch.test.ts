@@ -182,6 +182,44 @@ describe('watchResources', () => {
     ]);
   });
 
+  it('caughtUp lists names and versions only, and reads whole only the objects the watch is behind on', async () => {
+    const seen: string[] = [];
+    const record = (req: { url: string; headers: Record<string, string | string[] | undefined> }) => {
+      if (req.url.startsWith('/api/v1/namespaces/w9/pods') && !req.url.includes('watch=')) seen.push(`${req.url} ${String(req.headers.accept)}`);
+      return false;
+    };
+    cluster.server.interceptors.push(record);
+    try {
+      cluster.server.put(pod('old', 'w9'));
+      const w = await watchPods('w9');
+      await w.handle.synced;
+      await waitFor('watch', () => cluster.server.openWatches === 1);
+      seen.length = 0;
+      expect(await w.handle.caughtUp(1000)).toEqual([]);
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toContain('as=PartialObjectMetadataList');
+
+      cluster.server.holdWatchEvents();
+      cluster.server.put(pod('late', 'w9', 'Running'));
+      seen.length = 0;
+      expect(await w.handle.caughtUp(100)).toEqual([{ name: 'late', phase: 'Running' }]);
+      // each round: the names and versions, then the one object the watch has not shown, by name
+      expect(seen.filter((s) => s.includes('as=PartialObjectMetadataList')).length).toBeGreaterThan(0);
+      expect(seen.filter((s) => !s.includes('as=PartialObjectMetadataList')).every((s) => s.startsWith('/api/v1/namespaces/w9/pods/late '))).toBe(true);
+
+      // many behind: read whole in pages, not one by one
+      for (let i = 0; i < 60; i++) cluster.server.put(pod(`many-${i}`, 'w9', 'Running'));
+      seen.length = 0;
+      expect(await w.handle.caughtUp(100)).toHaveLength(61);
+      const whole = seen.filter((s) => !s.includes('as=PartialObjectMetadataList'));
+      expect(whole.length).toBeGreaterThan(0);
+      expect(whole.every((s) => s.startsWith('/api/v1/namespaces/w9/pods?') && s.includes('limit=100'))).toBe(true);
+    } finally {
+      cluster.server.releaseWatchEvents();
+      cluster.server.interceptors.splice(cluster.server.interceptors.indexOf(record), 1);
+    }
+  });
+
   it('caughtUp gives up at its deadline and returns the projections the watch has not shown', async () => {
     const w = await watchPods('w8');
     await w.handle.synced;

@@ -25,10 +25,11 @@ function metrics(counts: Record<string, number[]>, les = ['0.05', '0.1', '0.2', 
 
 describe('apiServerSli figures', () => {
   it('parses the text format, escapes and special values included', () => {
-    const samples = parseMetricsText('# c\nm_total{a="x\\"y",b="1\\\\2"} 3 1700000000\nm_inf{le="+Inf"} +Inf\nother 1\n', ['m_total', 'm_inf']);
+    const samples = parseMetricsText('# c\nm_total{a="x\\"y",b="1\\\\2"} 3 1700000000\nm_inf{le="+Inf"} +Inf\nm_mixed{plain="p",nl="a\\nb",last="q"} 2\nother 1\n', ['m_total', 'm_inf', 'm_mixed']);
     expect(samples).toEqual([
       { name: 'm_total', labels: { a: 'x"y', b: '1\\2' }, value: 3 },
       { name: 'm_inf', labels: { le: '+Inf' }, value: Number.POSITIVE_INFINITY },
+      { name: 'm_mixed', labels: { plain: 'p', nl: 'a\nb', last: 'q' }, value: 2 },
     ]);
   });
 
