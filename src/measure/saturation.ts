@@ -11,6 +11,7 @@
  * "inconclusive".
  */
 import { LoopDelayWindows } from '../shared/loop-delay.js';
+import { SIMULATOR_VERSION_SUFFIX } from '../shared/version.js';
 import { scrapeMetricFamilies, type TextSample } from './metrics-text.js';
 import { OptionReader } from './options.js';
 import type { MeasurementPlugin } from './plugin.js';
@@ -118,6 +119,16 @@ function scrapeSimulator(client: MeasurementClient): Promise<TextSample[] | unde
   return scrapeMetricFamilies(client, SIM_FAMILIES, 30_000);
 }
 
+/**
+ * Whether the API server is burn's simulator, from its /version: a real API server's /metrics is
+ * megabytes (a fifth of a second of its CPU to serve, just as the job starts) with none of the
+ * simulator's families in it.
+ */
+async function servedBySimulator(client: MeasurementClient): Promise<boolean> {
+  const version = await client.request?.<{ gitVersion?: unknown }>({ method: 'GET', path: '/version', timeoutMs: 30_000 });
+  return typeof version?.gitVersion === 'string' && version.gitVersion.endsWith(SIMULATOR_VERSION_SUFFIX);
+}
+
 /** A loop held up while its process used little CPU waited for other processes: the machine was busy, not the process. */
 const BUSY_ELSEWHERE_CPU_SHARE = 0.25;
 
@@ -152,6 +163,7 @@ class SaturationMeasurement implements Measurement {
     this.windows.start();
     this.cpuStart = process.cpuUsage();
     try {
+      if (!(await servedBySimulator(ctx.client))) return;
       const samples = await scrapeSimulator(ctx.client);
       if (samples) this.simStart = simulatorCounters(samples);
     } catch {
@@ -187,5 +199,8 @@ export const saturationPlugin: MeasurementPlugin<Record<string, never>> = {
     return {};
   },
   create: () => new SaturationMeasurement(),
-  access: () => [{ url: '/metrics', verbs: ['get'], why: "saturation reads the simulator's /metrics (a real API server's too)" }],
+  access: () => [
+    { url: '/version', verbs: ['get'], why: 'saturation tells the simulator from a real API server' },
+    { url: '/metrics', verbs: ['get'], why: "saturation reads the simulator's /metrics" },
+  ],
 };

@@ -100,6 +100,24 @@ describe('saturation', () => {
     else expect(result.warnings).toEqual([]);
   }, 60_000);
 
+  it("never reads a real API server's /metrics, which has none of the simulator's figures", async () => {
+    const asked: string[] = [];
+    const client = {
+      ...ctx.client,
+      request: async <R>(req: { path: string }) => {
+        asked.push(req.path);
+        return { gitVersion: 'v1.34.4' } as R;
+      },
+      requestStream: async (path: string) => void asked.push(path),
+    };
+    const m = createMeasurement('saturation');
+    await m.start({ ...ctx, client });
+    await m.stop();
+    const result = await m.collect();
+    expect(asked).toEqual(['/version']);
+    expect(result.saturation!.map((r) => r.source)).toEqual(['burn']);
+  });
+
   it("reads the simulator's own windows from its /metrics", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'burn-sat-'));
     const sim = await startSim({ nodes: 1, seed: 1, kubeconfigOut: join(dir, 'kubeconfig') });

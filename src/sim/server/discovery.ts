@@ -1,9 +1,10 @@
 import type { ResourceInfo } from '../types.js';
+import { SIMULATOR_VERSION_SUFFIX } from '../../shared/version.js';
 import { apiVersionOf } from './resources.js';
 
 /** The discovery documents, shaped as the real apiserver serves them (legacy, non-aggregated form). */
 
-export const SERVER_VERSION = { major: '1', minor: '34', gitVersion: 'v1.34.0-burn-sim' };
+export const SERVER_VERSION = { major: '1', minor: '34', gitVersion: `v1.34.0${SIMULATOR_VERSION_SUFFIX}` };
 
 export function versionDoc(): Record<string, string> {
   return {
