@@ -208,6 +208,19 @@ export class Sender {
   }
 
   /**
+   * requestTimeout, or the longer wait a call asks for (a /metrics scrape of megabytes); not once the
+   * cluster has answered nothing for GIVE_UP_AFTER_MS: then requestTimeout bounds every attempt, so
+   * a frozen API server costs requestTimeout per request, not each call's longer wait.
+   */
+  private attemptTimeoutMs(call: Call): number {
+    const requestTimeoutMs = this.connection.settings.requestTimeoutMs;
+    const asked = call.timeoutMs ?? requestTimeoutMs;
+    // 0 is no timeout at all.
+    const longer = requestTimeoutMs > 0 && (asked === 0 || asked > requestTimeoutMs);
+    return longer && this.connection.reachability.givenUp(nowMs()) ? requestTimeoutMs : asked;
+  }
+
+  /**
    * The attempts of one request, inside the slot the caller holds. A request is sent again only when
    * that cannot repeat a write: a POST whose object gets a server-generated name (or any POST not
    * made by create()) is never resent once the server may have acted on it; it ends in an
@@ -242,7 +255,7 @@ export class Sender {
             body: call.body,
             contentType: call.contentType,
             accept: call.accept,
-            timeoutMs: call.timeoutMs ?? settings.requestTimeoutMs,
+            timeoutMs: this.attemptTimeoutMs(call),
             signal,
           },
           credential,

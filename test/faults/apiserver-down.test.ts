@@ -67,6 +67,10 @@ describe('the API server goes away mid-run', () => {
     expect(ran.code, ran.stderr).toBe(1);
     expect(ran.stderr).toMatch(/Timeout|timed out|no answer/i);
     expect(ran.stderr).not.toMatch(NO_STACK);
+    // Once the server had answered nothing for a while, requestTimeout (2s) bounded every request,
+    // the end-of-job /metrics scrapes too (they wait 30 s for a server that answers).
+    expect(`${ran.stdout}${ran.stderr}`).toContain('headers timeout after 2000');
+    expect(`${ran.stdout}${ran.stderr}`).not.toMatch(/timeout after [1-9]\d{4,}/);
     expect(existsSync(join(reportDir, 'run.json')), `no run folder: ${ran.stderr}`).toBe(true);
     const [summary] = await readJson(join(reportDir, 'jobSummary.json'));
     expect(summary.objectsCreated).toBeGreaterThanOrEqual(20);
