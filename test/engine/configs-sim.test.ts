@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,17 @@ import { expectHealthyExit } from '../helpers/healthy-exit.js';
  * what validate accepts, a run must not refuse (the seed configs once failed at job start with
  * `unknown measurement "none"` after validate had said they were valid).
  */
+
+/**
+ * Only how long a config waits, shortened for the run (validate sees these too, and the config as
+ * shipped): hpa-scale-out's traffic stages (its documented RAMP and HOLD, 80 s of traffic by
+ * default; test/traffic/hpa-scale-out.test.ts tells its story with the same stages) and churn's
+ * 10 s pause between cycles.
+ */
+const SHORTER: Record<string, { userData?: Record<string, string>; set?: string[] }> = {
+  'hpa-scale-out.yaml': { userData: { RAMP: '10s', HOLD: '25s' } },
+  'churn.yaml': { set: ['jobs.0.churnConfig.delay=1s'] },
+};
 
 const root = join(import.meta.dirname, '../..');
 const shipped = readdirSync(join(root, 'configs')).filter((f) => f.endsWith('.yaml')).sort();
@@ -42,12 +53,19 @@ describe('configs/', () => {
     try {
       for (const file of files) {
         const configPath = join('configs', file);
-        let plan = '';
-        await runValidate({ config: configPath }, (text) => (plan += text));
-        expect(plan, file).toContain(`${configPath}: valid`);
+        const shorter = SHORTER[file];
+        const userData = shorter?.userData ? join(dir, `${file}.user-data.json`) : undefined;
+        if (userData) await writeFile(userData, JSON.stringify(shorter!.userData));
+        const set = shorter?.set;
+        // As shipped, and as run.
+        for (const options of shorter ? [{}, { userData, set }] : [{}]) {
+          let plan = '';
+          await runValidate({ config: configPath, ...options }, (text) => (plan += text));
+          expect(plan, file).toContain(`${configPath}: valid`);
+        }
 
         const lines: string[] = [];
-        const outcome = await runBenchmark({ configPath, kubeconfig, reportDir: join(dir, file), log: createLogger('info', (line) => void lines.push(line)), tty: false });
+        const outcome = await runBenchmark({ configPath, userData, set, kubeconfig, reportDir: join(dir, file), log: createLogger('info', (line) => void lines.push(line)), tty: false });
         const why = [...outcome.record.errors, ...outcome.record.jobs.flatMap((j) => j.errors)].join('; ');
         expect(outcome.reason, `${file}: ${why}`).toBe('completed');
         expectHealthyExit(outcome.exitCode, `${file}: ${why}`);
