@@ -58,7 +58,9 @@ spec:
       image: registry.k8s.io/pause:3.10
 `;
 
-function config(namespace: string, iterations: number, qps: number, stuck = false, pause = '0s'): string {
+/** `holdUntil`: a file whose appearance ends the job (an afterJobExecution hook waits for it), keeping the run going till then. */
+function config(namespace: string, iterations: number, qps: number, stuck = false, holdUntil?: string): string {
+  const hold = holdUntil ? `    hooks:\n      - cmd: ["sh", "-c", "until [ -e '${holdUntil}' ]; do sleep 0.1; done"]\n        when: afterJobExecution\n` : '';
   return `global:
   gc: true
   measurements:
@@ -75,8 +77,7 @@ jobs:
     waitWhenFinished: true
     preLoadImages: false
     maxWaitTimeout: 10m
-    jobPause: ${pause}
-    objects:
+${hold}    objects:
       - objectTemplate: pod.yaml
         replicas: 1
         inputVars: {stuck: ${stuck}}
@@ -92,21 +93,26 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+const A_PODS = 10;
+
 describe('two runs with the same namespace names on one simulator (burn sim serve)', () => {
   it('the second refuses the first one\'s namespace, naming its uuid; neither deletes the other\'s objects', async () => {
     const kubeconfig = join(dir, 'serve.kubeconfig');
     const server = burn(['sim', 'serve', '--port', '0', '--nodes', '3', '--kubeconfig-out', kubeconfig]);
     try {
       await until('the simulator', async () => ((await readFile(kubeconfig, 'utf8').catch(() => '')).includes('current-context') ? true : undefined));
-      const configPath = join(dir, 'shared.yaml');
-      // A runs long enough (40 pods at qps 2, then a pause) for B to start beside it on a busy machine.
-      await writeFile(configPath, config('shared-ns', 40, 2, false, '45s'));
+      // The same job and namespace; A goes on until B has ended, however long B takes on a busy machine.
+      const bEnded = join(dir, 'b-ended');
+      const configA = join(dir, 'shared-a.yaml');
+      const configB = join(dir, 'shared-b.yaml');
+      await writeFile(configA, config('shared-ns', A_PODS, 5, false, bEnded));
+      await writeFile(configB, config('shared-ns', A_PODS, 5));
       const client = await connectCluster({ kubeconfig });
       try {
-        const a = burn(['init', '-c', configPath, '--kubeconfig', kubeconfig, '--uuid', 'run-a', '--report-dir', join(dir, 'a')]);
+        const a = burn(['init', '-c', configA, '--kubeconfig', kubeconfig, '--uuid', 'run-a', '--report-dir', join(dir, 'a')]);
         // B starts once A has made the namespace and its first pods.
         await until('run A\'s first pods', async () => ((await client.list('v1', 'Pod', { namespace: 'shared-ns', labelSelector: 'burn.dev/uuid=run-a' })).length >= 2 ? true : undefined));
-        const b = await burn(['init', '-c', configPath, '--kubeconfig', kubeconfig, '--uuid', 'run-b', '--report-dir', join(dir, 'b')]);
+        const b = await burn(['init', '-c', configB, '--kubeconfig', kubeconfig, '--uuid', 'run-b', '--report-dir', join(dir, 'b')]);
         expect(b.code, b.stderr).toBe(1);
         expect(b.stderr).toContain('namespace shared-ns exists and belongs to another burn run (uuid run-a');
         expect(b.stderr).toContain('burn destroy --uuid run-a');
@@ -120,10 +126,11 @@ describe('two runs with the same namespace names on one simulator (burn sim serv
         const bRun = JSON.parse(await readFile(join(dir, 'b', 'run.json'), 'utf8'));
         expect(bRun.errors).toEqual([expect.stringContaining('belongs to another burn run (uuid run-a')]);
 
+        await writeFile(bEnded, '');
         const ranA = await a;
         expect(ranA.code, ranA.stderr).toBe(0);
         const [summary] = JSON.parse(await readFile(join(dir, 'a', 'jobSummary.json'), 'utf8'));
-        expect(summary.objectsCreated).toBe(40);
+        expect(summary.objectsCreated).toBe(A_PODS);
         expect(summary.passed).toBe(true);
       } finally {
         await client.close();
