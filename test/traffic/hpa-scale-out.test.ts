@@ -25,7 +25,8 @@ async function run(name: string, env: Record<string, string>) {
 
 describe('configs/hpa-scale-out.yaml --sim', () => {
   it('tells the story: the HPA scales out under the ramp, pods become ready, the report shows replicas and scale-out latency; an unmeetable threshold exits 4 naming it', async () => {
-    const ok = await run('ok', {});
+    // Two runs of their own simulators, side by side: the second needs nothing of the first.
+    const [ok, unmet] = await Promise.all([run('ok', {}), run('unmet', { READY: '1ms' })]);
     const bottleneck = /burn was the bottleneck/.test(ok.output);
     expect(ok.code, ok.output).toBe(bottleneck ? 5 : 0);
     const scaleOuts = JSON.parse(await readFile(join(ok.reportDir, 'hpaScaleOutMeasurement-ad-load.json'), 'utf8')) as Array<Record<string, unknown>>;
@@ -41,7 +42,6 @@ describe('configs/hpa-scale-out.yaml --sim', () => {
     expect(html).toContain('ad-load: latency from the intended start');
     expect(ok.output).toMatch(/ad-load total: \d+ sent/);
 
-    const unmet = await run('unmet', { READY: '1ms' });
     expect(unmet.code, unmet.output).toBe(4);
     expect(unmet.output).toMatch(/hpaScaleOut PodsReady Max/);
   }, 600_000);
