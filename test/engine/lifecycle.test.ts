@@ -173,7 +173,10 @@ describe('a run whose second job fails', () => {
   }, 240_000);
 
   it('when the API server goes away during job 2: writes the folder and says what is left with burn destroy --uuid', async () => {
-    const configPath = await writeConfig('server-gone', config(secondJob('pod.yaml').replace('jobIterations: 4', 'jobIterations: 200').replace('qps: 50\n    burst: 50\n    namespace: second', 'qps: 5\n    burst: 1\n    namespace: second')));
+    // Job 2 creates for 20 s (1,000 pods at qps 50) if nothing stops it. Its queued requests each
+    // take a token to fail once burn gives up on the server (30 s without an answer): at qps 50 they
+    // fail within a second or two, at a slow qps (5) they added 10-20 s.
+    const configPath = await writeConfig('server-gone', config(secondJob('pod.yaml').replace('jobIterations: 4', 'jobIterations: 1000')));
     await withSim(async (sim, kubeconfig) => {
       const lines: string[] = [];
       const running = run(configPath, kubeconfig, lines, { timeoutMs: 10 * 60_000 });
