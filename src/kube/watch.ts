@@ -1,7 +1,7 @@
 import { nowMs } from '../shared/clock.js';
 import { UserError } from '../shared/errors.js';
 import { sleep } from '../shared/sleep.js';
-import type { KubeClient, KubeObject } from './client.js';
+import type { KubeClient, KubeObject, ListOptions, ListPage } from './client.js';
 import { CLIENT_CLOSED, KubeApiError } from './errors.js';
 import { LineSplitter } from './jsonlines.js';
 import { backoffMs, classifyError } from './retry.js';
@@ -134,17 +134,17 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
   });
   synced.catch(() => undefined); // callers who never await `synced` must not see an unhandled rejection
 
+  /** The watched objects, page by page, as the watch selects them. */
+  function listWatched(overrides: Pick<ListOptions, 'limit' | 'metadataOnly'> = {}): AsyncGenerator<ListPage> {
+    const { namespace, labelSelector, fieldSelector, pageSize } = options;
+    return client.listPages(options.apiVersion, options.kind, { namespace, labelSelector, fieldSelector, limit: pageSize, signal: abort.signal, ...overrides });
+  }
+
   async function relist(): Promise<void> {
     let fresh = new Versions();
     // The list's changes, delivered once the whole list is in (a restarted list would repeat them).
     let changes: Array<{ type: 'ADDED' | 'MODIFIED'; value: T }> = [];
-    for await (const page of client.listPages(options.apiVersion, options.kind, {
-      namespace: options.namespace,
-      labelSelector: options.labelSelector,
-      fieldSelector: options.fieldSelector,
-      limit: options.pageSize,
-      signal: abort.signal,
-    })) {
+    for await (const page of listWatched()) {
       if (page.restarted) {
         fresh = new Versions();
         changes = [];
@@ -290,15 +290,7 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
   /** Objects the server lists at versions the watch has not shown, by names and versions only. */
   async function listedAhead(): Promise<Array<{ namespace?: string; name: string }>> {
     let ahead: Array<{ namespace?: string; name: string }> = [];
-    const pages = client.listPages(options.apiVersion, options.kind, {
-      namespace: options.namespace,
-      labelSelector: options.labelSelector,
-      fieldSelector: options.fieldSelector,
-      limit: options.pageSize,
-      signal: abort.signal,
-      metadataOnly: true,
-    });
-    for await (const page of pages) {
+    for await (const page of listWatched({ metadataOnly: true })) {
       if (page.restarted) ahead = [];
       for (const item of page.items) if (isBehind(item)) ahead.push({ namespace: item.metadata.namespace, name: item.metadata.name! });
     }
@@ -325,14 +317,7 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
       for (const item of items) if (item) judge(item);
       return found;
     }
-    const pages = client.listPages(options.apiVersion, options.kind, {
-      namespace: options.namespace,
-      labelSelector: options.labelSelector,
-      fieldSelector: options.fieldSelector,
-      limit: CATCH_UP_PAGE_SIZE,
-      signal: abort.signal,
-    });
-    for await (const page of pages) {
+    for await (const page of listWatched({ limit: CATCH_UP_PAGE_SIZE })) {
       if (page.restarted) found.length = 0;
       for (const item of page.items) judge(item);
     }
