@@ -9,8 +9,9 @@
  *    that was later undone) stand out instead of being averaged away by what came after it.
  * 2. Significance by a permutation test: the segment's values are shuffled `permutations` times and
  *    the best Q of each shuffle computed; p = (shuffles scoring >= the real Q, + 1) / (shuffles + 1).
- * 3. A split is kept when p <= alpha and the two sides' means differ by more than the metric's
- *    tolerance (the minimum magnitude: a significant 1% shift is not worth a night's alarm).
+ * 3. A split is kept when p <= alpha, the two sides' means differ by more than the metric's
+ *    tolerance (the minimum magnitude: a significant 1% shift is not worth a night's alarm), and
+ *    `confirm` agrees (burn history asks the runs' per-pod samples, see ./index.ts).
  * 4. Repeated on the segments that result, strongest split first, until no segment splits.
  *
  * A persistent shift is found where it began (the split maximising Q lands on the step); a single
@@ -27,6 +28,8 @@ export interface ChangePointOptions {
   minSegment: number;
   /** Whether the shift from `before` to `after` (segment means) is large enough to report. */
   largeEnough: (before: number, after: number) => boolean;
+  /** Asked only of a significant split of values[start..end) at `at`: whether to keep it. */
+  confirm?: (start: number, at: number, end: number) => boolean;
   seed: number;
 }
 
@@ -137,7 +140,7 @@ export function changePoints(series: readonly number[], options: ChangePointOpti
       const before = mean(series, start, at);
       const after = mean(series, at, end);
       const p = options.largeEnough(before, after) ? permutationP(segment, split.q, options, random) : 1;
-      if (p <= options.alpha) {
+      if (p <= options.alpha && (options.confirm?.(start, at, end) ?? true)) {
         cuts.splice(cuts.indexOf(end), 0, at);
         pValues.set(at, p);
         accepted = true;

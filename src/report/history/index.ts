@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import { ExitCode, UserError } from '../../shared/errors.js';
 import { didYouMean } from '../../shared/suggest.js';
+import { compareSides } from '../diff/compare.js';
 import { runMetrics, type Direction, type MetricUnit, type RunMetric } from '../diff/metrics.js';
 import { globToRegExp, loadRules, toleranceFor, type DiffRules } from '../diff/rules.js';
 import type { RunFolder } from '../run-folder.js';
@@ -118,19 +119,20 @@ function noiseOf(values: number[]): MetricHistory['noise'] {
 }
 
 function seriesOf(runs: HistoryRun[], metricsByRun: RunMetric[][], rules: DiffRules, options: Required<Pick<HistoryOptions, 'alpha' | 'permutations' | 'minSegment'>>, only: ((id: string) => boolean) | undefined): MetricHistory[] {
-  const byId = new Map<string, { metric: RunMetric; points: Array<{ run: number; value: number }> }>();
+  const byId = new Map<string, { metric: RunMetric; points: Array<{ run: number; value: number }>; figures: RunMetric[] }>();
   metricsByRun.forEach((metrics, run) => {
     for (const metric of metrics) {
       if (only && !only(metric.id)) continue;
       if (!Number.isFinite(metric.value)) continue;
-      const entry = byId.get(metric.id) ?? { metric, points: [] };
+      const entry = byId.get(metric.id) ?? { metric, points: [], figures: [] };
       entry.metric = metric; // the newest run's label and unit win
       entry.points.push({ run, value: metric.value });
+      entry.figures.push(metric);
       byId.set(metric.id, entry);
     }
   });
   const out: MetricHistory[] = [];
-  for (const [id, { metric, points }] of [...byId].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [id, { metric, points, figures }] of [...byId].sort(([a], [b]) => a.localeCompare(b))) {
     const tolerance = toleranceFor(id, rules);
     if (tolerance.ignore) continue;
     const values = points.map((p) => p.value);
@@ -138,7 +140,16 @@ function seriesOf(runs: HistoryRun[], metricsByRun: RunMetric[][], rules: DiffRu
       const change = Math.abs(after - before);
       return change > tolerance.absolute && change > (tolerance.percent / 100) * Math.abs(before);
     };
-    const found = changePoints(values, { ...DEFAULT_CHANGE_POINT_OPTIONS, ...options, largeEnough });
+    // A run's figure is one quantile of its pods: with few pods it moves from night to night on its
+    // own, and a few nights can line up by chance. So a split is kept only when `burn diff` of the
+    // runs before it against the runs after it also calls the change beyond noise (its bootstrap
+    // draws runs, then pods within them).
+    const confirm = (start: number, at: number, end: number) => {
+      const side = (from: number, to: number) => figures.slice(from, to).map((figure) => [figure]);
+      const verdict = compareSides(side(start, at), side(at, end), rules).metrics[0]?.verdict;
+      return verdict === 'regression' || verdict === 'improvement';
+    };
+    const found = changePoints(values, { ...DEFAULT_CHANGE_POINT_OPTIONS, ...options, largeEnough, ...(metric.notJudged === undefined ? { confirm } : {}) });
     const changes: SeriesChangePoint[] = found.map((cp) => {
       const run = runs[points[cp.index]!.run]!;
       const previous = runs[points[cp.index - 1]!.run]!;

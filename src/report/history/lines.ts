@@ -11,7 +11,7 @@ export function headerLines(report: HistoryReport): string[] {
   if (report.runs.length) lines.push(`  oldest ${report.runs[0]!.start}, newest ${report.runs.at(-1)!.start} (${shortUuid(report.runs.at(-1)!.uuid)})`);
   if (report.skipped.length) lines.push(`  ${report.skipped.length} folder(s) left out (--format json lists them and why)`);
   const s = report.settings;
-  lines.push(`  change-points: E-divisive means, permutation test (${s.permutations} shuffles, p <= ${s.alpha}), segments of ${s.minSegment}+ runs, shifts beyond the diff tolerances`);
+  lines.push(`  change-points: E-divisive means, permutation test (${s.permutations} shuffles, p <= ${s.alpha}), segments of ${s.minSegment}+ runs, shifts beyond the diff tolerances and, as burn diff judges them, noise`);
   return lines;
 }
 
