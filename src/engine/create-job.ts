@@ -5,6 +5,7 @@ import { KUBE_BURNER_LABEL } from '../shared/kube-burner-labels.js';
 import { createsInIteration, namespaceForIteration } from '../config/index.js';
 import { pause, type JobContext, type ObjectRef } from './context.js';
 import { Dispatcher, dispatchWindow } from './dispatch.js';
+import { mayCreateAhead, NamespaceLookahead } from './namespace-lookahead.js';
 import { LABEL, namespaceLabels } from './labels.js';
 import { DELETION_TIMEOUT_MS, waitGone } from './wait-gone.js';
 import { deleteGroupObjects } from './group-gc.js';
@@ -146,41 +147,62 @@ function waitsForItself(object: JobObject, created: KubeObject): boolean {
 /** Creates every object (or every one of `options.objects`) of the given iterations, at the job's qps. */
 export async function createIterations(ctx: JobContext, iterations: Iterable<number>, options: { waitEachIteration: boolean; objects?: readonly JobObject[] }): Promise<void> {
   const { job } = ctx;
-  const dispatcher = new Dispatcher(() => dispatchWindow(ctx.client.limits));
+  const dispatcher = new Dispatcher(() => dispatchWindow(ctx.client.limits, ctx.client.requestsOut));
   const failed = () => dispatcher.errors.length > 0;
-  for (const iteration of iterations) {
-    if (ctx.signal.aborted || failed()) break;
-    ctx.errors.push(...(await ctx.hooks.run('onEachIteration')));
-    ctx.progress.iteration = iteration;
-    const namespace = namespaceForIteration(job, iteration);
-    if (namespace && !job.preCreateNamespaces && !ctx.ledger.namespaces.has(namespace)) {
-      if (iteration > 0) await pause(job.namespaceDelayMs, ctx.signal);
-      await ensureNamespace(ctx, namespace);
-    }
-    const due = (options.objects ?? job.objects).filter((o) => createsInIteration(o, iteration));
-    for (const [i, object] of due.entries()) {
-      for (let replica = 1; replica <= object.replicas && !ctx.signal.aborted && !failed(); replica++) {
-        await dispatcher.submit(() => createReplica(ctx, object, iteration, replica));
+  const order = [...iterations];
+  const objects = options.objects ?? job.objects;
+  const namespaces = new NamespaceLookahead(
+    ctx,
+    ensureNamespace,
+    order,
+    objects.reduce((sum, o) => sum + o.replicas, 0),
+    mayCreateAhead(job, options.waitEachIteration, ctx.hooks.has('onEachIteration')),
+  );
+  try {
+    for (const [position, iteration] of order.entries()) {
+      if (ctx.signal.aborted || failed()) break;
+      ctx.errors.push(...(await ctx.hooks.run('onEachIteration')));
+      ctx.progress.iteration = iteration;
+      const namespace = namespaceForIteration(job, iteration);
+      if (namespace && !job.preCreateNamespaces && !ctx.ledger.namespaces.has(namespace)) {
+        if (iteration > 0) await pause(job.namespaceDelayMs, ctx.signal);
+        await namespaces.ready(position);
       }
-      if (job.objectDelayMs > 0 && i < due.length - 1) {
-        await dispatcher.drain();
-        await pause(job.objectDelayMs, ctx.signal);
-      }
-    }
-    if (options.waitEachIteration) {
-      await dispatcher.drain();
+      await createIteration(ctx, dispatcher, iteration, objects, options.waitEachIteration);
       if (failed()) break;
-      ctx.progress.phase = `waiting (iteration ${iteration + 1})`;
-      await waitIterationsOrThrow(ctx, [iteration]);
-      ctx.progress.phase = 'creating';
     }
-    if (job.jobIterationDelayMs > 0) {
-      await dispatcher.drain();
-      await pause(job.jobIterationDelayMs, ctx.signal);
-    }
+  } finally {
+    await namespaces.settle();
   }
   await dispatcher.drain();
   if (failed()) throw dispatcher.errors[0];
+}
+
+/** Submits one iteration's objects; drains and waits after it when the job asks. */
+async function createIteration(ctx: JobContext, dispatcher: Dispatcher, iteration: number, objects: readonly JobObject[], waitEachIteration: boolean): Promise<void> {
+  const { job } = ctx;
+  const failed = () => dispatcher.errors.length > 0;
+  const due = objects.filter((o) => createsInIteration(o, iteration));
+  for (const [i, object] of due.entries()) {
+    for (let replica = 1; replica <= object.replicas && !ctx.signal.aborted && !failed(); replica++) {
+      await dispatcher.submit(() => createReplica(ctx, object, iteration, replica));
+    }
+    if (job.objectDelayMs > 0 && i < due.length - 1) {
+      await dispatcher.drain();
+      await pause(job.objectDelayMs, ctx.signal);
+    }
+  }
+  if (waitEachIteration) {
+    await dispatcher.drain();
+    if (failed()) return;
+    ctx.progress.phase = `waiting (iteration ${iteration + 1})`;
+    await waitIterationsOrThrow(ctx, [iteration]);
+    ctx.progress.phase = 'creating';
+  }
+  if (job.jobIterationDelayMs > 0) {
+    await dispatcher.drain();
+    await pause(job.jobIterationDelayMs, ctx.signal);
+  }
 }
 
 /** kube-burner's grouped execution: on as soon as one object has a group id above 0. */

@@ -1,11 +1,17 @@
 /**
- * Requests the engine keeps started: the client's slots (in flight, grown to qps x latency) plus a
- * second of tokens queued ahead of the bucket; enough to never starve it, few enough to stay small.
+ * Requests the engine keeps started: those out at the server, plus a tenth of a second of tokens
+ * ready ahead of the bucket (rendered and queued for a slot or a token). A started request holds its
+ * rendered object, so a window sized to the client's slots held thousands of them at qps 1,000
+ * (20 MB of heap); the bucket only ever needs the next few.
  */
-export function dispatchWindow(limits: { qps: number; burst: number; maxConcurrency: number }): number {
-  const { qps, burst, maxConcurrency } = limits;
-  return Math.max(64, Math.min(10_000, Number.isFinite(qps) ? maxConcurrency + Math.ceil(qps) + burst : maxConcurrency * 2));
+export function dispatchWindow(limits: { qps: number; maxConcurrency: number }, requestsOut: number): number {
+  const { qps, maxConcurrency } = limits;
+  const ahead = Number.isFinite(qps) ? Math.max(64, Math.ceil(qps / 10)) : maxConcurrency;
+  return requestsOut + Math.min(10_000, ahead);
 }
+
+/** While the window is full, how often it is looked at again: requests leave as tokens come, not only as answers do. */
+const RECHECK_MS = 5;
 
 /**
  * Tasks started between two turns of the event loop: a window of thousands would otherwise be rendered
@@ -33,7 +39,7 @@ export class Dispatcher {
   async submit(task: () => Promise<void>): Promise<void> {
     while (this.inFlight >= (typeof this.capacity === 'number' ? this.capacity : this.capacity())) {
       this.startedThisTurn = 0;
-      await new Promise<void>((resolve) => this.room.push(resolve));
+      await this.roomOrRecheck();
     }
     if (++this.startedThisTurn > TASKS_PER_TURN) {
       // let the requests already prepared go out before preparing more
@@ -48,6 +54,26 @@ export class Dispatcher {
         this.room.shift()?.();
         if (this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
       });
+  }
+
+  /** Resolves when a task ends, or (for a window that moves without one ending) after RECHECK_MS. */
+  private roomOrRecheck(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (typeof this.capacity === 'number') {
+        this.room.push(resolve);
+        return;
+      }
+      const wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        const waiting = this.room.indexOf(wake);
+        if (waiting >= 0) this.room.splice(waiting, 1);
+        resolve();
+      }, RECHECK_MS);
+      this.room.push(wake);
+    });
   }
 
   /** Resolves when everything submitted so far has finished. */

@@ -1,7 +1,9 @@
 /**
  * What a run created, so a failure can say it and gc, churn and `burn destroy` can remove it.
- * Keeps a few strings per object, never the objects.
+ * Keeps a few strings per object, never the objects (nor the documents its strings were read from).
  */
+import { ownString } from '../shared/own-string.js';
+
 export interface CreatedObject {
   apiVersion: string;
   kind: string;
@@ -25,6 +27,8 @@ export class Ledger {
   }
 
   addObject(entry: CreatedObject, namespaced: boolean): void {
+    entry.name = ownString(entry.name);
+    if (entry.namespace !== undefined) entry.namespace = ownString(entry.namespace);
     this.objects.push(entry);
     const key = `${entry.apiVersion}/${entry.kind}`;
     const kind = this.kinds.get(key);

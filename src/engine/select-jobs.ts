@@ -51,7 +51,7 @@ function reportNoMatch(ctx: JobContext, object: JobObject): void {
  */
 async function forEachSelected(ctx: JobContext, act: (object: JobObject, target: KubeObject, iteration: number) => Promise<unknown>, afterObject?: (object: JobObject) => Promise<unknown>): Promise<void> {
   const { job } = ctx;
-  const dispatcher = new Dispatcher(() => dispatchWindow(ctx.client.limits));
+  const dispatcher = new Dispatcher(() => dispatchWindow(ctx.client.limits, ctx.client.requestsOut));
   const matched = new Map<JobObject, number>(job.objects.map((o) => [o, 0]));
   const send = async (object: JobObject, targets: KubeObject[], iteration: number) => {
     matched.set(object, matched.get(object)! + targets.length);

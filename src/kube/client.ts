@@ -183,6 +183,11 @@ export class KubeClient {
     };
   }
 
+  /** Requests of this view that have gone out and not ended (the rest of those started wait for a slot or a token). */
+  get requestsOut(): number {
+    return this.sender.requestsOut;
+  }
+
   /** A view with its own token bucket (and slots), sharing pool, discovery and request listeners; its requests are the workload's. */
   withLimits(limits: Limits): KubeClient {
     return new KubeClient(this.shared, { ...limits, maxConcurrency: limits.maxConcurrency ?? this.configuredSlots }, 'workload');

@@ -107,6 +107,8 @@ const OUTSTANDING_CHECK_MS = 100;
 
 export class Sender {
   readonly counts: RequestCounts = { retries: 0, throttled: 0 };
+  /** Requests whose first attempt has gone out and that have not ended: the server is working on them. */
+  requestsOut = 0;
   /** Requests holding a slot, oldest first (when a sizer sizes the slots). */
   private readonly holding = new Set<Call>();
   private outstandingTimer: NodeJS.Timeout | undefined;
@@ -170,6 +172,7 @@ export class Sender {
     try {
       return await this.attempts(call);
     } finally {
+      if (call.startedMs) this.requestsOut--;
       this.slots.release();
       if (this.sizer) {
         this.holding.delete(call);
@@ -244,7 +247,10 @@ export class Sender {
       if (token) await token;
       const credential: Credential = credentials.fresh() ?? (await credentials.get());
       const attemptStart = nowMs();
-      startMs ||= attemptStart;
+      if (!startMs) {
+        startMs = attemptStart;
+        this.requestsOut++;
+      }
       call.startedMs = startMs;
       let response: Dispatcher.ResponseData;
       try {

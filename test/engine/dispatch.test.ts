@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Dispatcher } from '../../src/engine/dispatch.js';
+import { Dispatcher, dispatchWindow } from '../../src/engine/dispatch.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('Dispatcher', () => {
   it('gives the event loop a turn while it starts a large window, so the first requests leave before the last are prepared', async () => {
@@ -13,5 +15,30 @@ describe('Dispatcher', () => {
     expect(started).toHaveLength(200);
     expect(turnAt).toBeGreaterThan(0);
     expect(turnAt).toBeLessThan(50);
+  });
+
+  it('keeps requests out at the server plus a tenth of a second of tokens started, not the client\'s slots', () => {
+    expect(dispatchWindow({ qps: 1000, maxConcurrency: 2000 }, 500)).toBe(600);
+    expect(dispatchWindow({ qps: 20, maxConcurrency: 100 }, 30)).toBe(94);
+    // Without a limiter the slots are what holds requests back.
+    expect(dispatchWindow({ qps: Number.POSITIVE_INFINITY, maxConcurrency: 100 }, 0)).toBe(100);
+  });
+
+  it('sees a window that grows while no task has ended (requests leaving as tokens come, none answered yet)', async () => {
+    let out = 0;
+    const dispatcher = new Dispatcher(() => out + 2);
+    const answers: Array<() => void> = [];
+    const started: number[] = [];
+    const submitting = (async () => {
+      for (let i = 0; i < 10; i++) await dispatcher.submit(() => new Promise<void>((answer) => void (started.push(i), answers.push(answer))));
+    })();
+    await sleep(30);
+    expect(started).toHaveLength(2);
+    out = 8;
+    await sleep(60);
+    expect(started).toHaveLength(10);
+    for (const answer of answers) answer();
+    await submitting;
+    await dispatcher.drain();
   });
 });
