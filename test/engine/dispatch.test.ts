@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Dispatcher, dispatchWindow } from '../../src/engine/dispatch.js';
+import { Dispatcher, dispatchWindow, recheckMs } from '../../src/engine/dispatch.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -24,9 +24,16 @@ describe('Dispatcher', () => {
     expect(dispatchWindow({ qps: Number.POSITIVE_INFINITY, maxConcurrency: 100 }, 0)).toBe(100);
   });
 
+  it('looks at a full window again at a quarter of the time the queued tokens last, not every few ms at a low qps', () => {
+    expect(recheckMs({ qps: 1000, maxConcurrency: 2000 })).toBe(25);
+    expect(recheckMs({ qps: 20, maxConcurrency: 100 })).toBe(800);
+    expect(recheckMs({ qps: 1, maxConcurrency: 100 })).toBe(1000);
+    expect(recheckMs({ qps: 100_000, maxConcurrency: 100 })).toBe(25);
+  });
+
   it('sees a window that grows while no task has ended (requests leaving as tokens come, none answered yet)', async () => {
     let out = 0;
-    const dispatcher = new Dispatcher(() => out + 2);
+    const dispatcher = new Dispatcher(() => out + 2, () => 5);
     const answers: Array<() => void> = [];
     const started: number[] = [];
     const submitting = (async () => {
