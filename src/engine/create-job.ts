@@ -4,7 +4,7 @@ import { UserError } from '../shared/errors.js';
 import { KUBE_BURNER_LABEL } from '../shared/kube-burner-labels.js';
 import { createsInIteration, namespaceForIteration } from '../config/index.js';
 import { pause, type JobContext, type ObjectRef } from './context.js';
-import { Dispatcher, dispatchWindow, recheckMs } from './dispatch.js';
+import { dispatcherFor, type Dispatcher } from './dispatch.js';
 import { mayCreateAhead, NamespaceLookahead } from './namespace-lookahead.js';
 import { LABEL, namespaceLabels } from './labels.js';
 import { DELETION_TIMEOUT_MS, waitGone } from './wait-gone.js';
@@ -147,7 +147,7 @@ function waitsForItself(object: JobObject, created: KubeObject): boolean {
 /** Creates every object (or every one of `options.objects`) of the given iterations, at the job's qps. */
 export async function createIterations(ctx: JobContext, iterations: Iterable<number>, options: { waitEachIteration: boolean; objects?: readonly JobObject[] }): Promise<void> {
   const { job } = ctx;
-  const dispatcher = new Dispatcher(() => dispatchWindow(ctx.client.limits, ctx.client.requestsOut), () => recheckMs(ctx.client.limits));
+  const dispatcher = dispatcherFor(ctx.client);
   const failed = () => dispatcher.errors.length > 0;
   const order = [...iterations];
   const objects = options.objects ?? job.objects;

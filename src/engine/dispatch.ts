@@ -24,6 +24,14 @@ export function recheckMs(limits: { qps: number; maxConcurrency: number }): numb
   return Math.max(5, Math.min(1000, (250 * aheadOf(limits)) / qps));
 }
 
+/** The dispatcher of a job's requests through `client`: its window and recheck interval follow the client's limits and what it has out. */
+export function dispatcherFor(client: { readonly limits: { qps: number; maxConcurrency: number }; readonly requestsOut: number }): Dispatcher {
+  return new Dispatcher(
+    () => dispatchWindow(client.limits, client.requestsOut),
+    () => recheckMs(client.limits),
+  );
+}
+
 /**
  * Tasks started between two turns of the event loop: a window of thousands would otherwise be rendered
  * and queued in one turn, and the first request would leave only after the last was prepared (1.3 s

@@ -32,7 +32,7 @@ export class NamespaceLookahead {
     private readonly ensure: (ctx: JobContext, namespace: string) => Promise<void>,
     /** The iterations in the order the loop takes them. */
     private readonly order: readonly number[],
-    /** Objects an iteration sends, and the job's qps: how fast the loop uses namespaces up. */
+    /** Objects an iteration sends: with the job's qps, how fast the loop uses namespaces up. */
     private readonly objectsPerIteration: number,
     private readonly ahead: boolean,
   ) {}

@@ -1,7 +1,7 @@
 import type { JobObject, PatchType as ConfigPatchType } from '../config/index.js';
 import type { KubeObject, PatchType } from '../kube/index.js';
 import { pause, type JobContext } from './context.js';
-import { Dispatcher, dispatchWindow, recheckMs } from './dispatch.js';
+import { dispatcherFor } from './dispatch.js';
 import { parseRenderedDocuments } from './rendered-yaml.js';
 import { waitGone } from './wait-gone.js';
 import { waitSelectedObjectsOrThrow } from './wait-ready.js';
@@ -51,7 +51,7 @@ function reportNoMatch(ctx: JobContext, object: JobObject): void {
  */
 async function forEachSelected(ctx: JobContext, act: (object: JobObject, target: KubeObject, iteration: number) => Promise<unknown>, afterObject?: (object: JobObject) => Promise<unknown>): Promise<void> {
   const { job } = ctx;
-  const dispatcher = new Dispatcher(() => dispatchWindow(ctx.client.limits, ctx.client.requestsOut), () => recheckMs(ctx.client.limits));
+  const dispatcher = dispatcherFor(ctx.client);
   const matched = new Map<JobObject, number>(job.objects.map((o) => [o, 0]));
   const send = async (object: JobObject, targets: KubeObject[], iteration: number) => {
     matched.set(object, matched.get(object)! + targets.length);
