@@ -38,6 +38,12 @@ export interface Noise {
   alpha?: number;
   /** Against a baseline series: its range and the half-width of its prediction interval around its mean. */
   series?: { low: number; high: number; mean: number; halfWidth: number };
+  /**
+   * Against a baseline series, a figure with samples is also judged on them, as a pair of sides
+   * (runs, then samples within each): a change beyond the series' noise counts only when it is
+   * beyond the samples' noise too.
+   */
+  samples?: Omit<Noise, 'series' | 'samples' | 'confidence'>;
 }
 
 export interface MetricComparison {
@@ -130,9 +136,8 @@ function sampleCount(ms: RunMetric[]): number {
   return ms.reduce((sum, m) => sum + (m.samples?.values.length ?? 0), 0);
 }
 
-/** Which noise judgement the sides allow; a baseline series (--baseline-history) is judged as a series. */
-function planNoise(base: RunMetric[], cand: RunMetric[], series = false): NoisePlan {
-  if (series && base.length >= MIN_SERIES_RUNS && cand.length === 1) return { kind: 'series' };
+/** Which noise judgement the sides allow as a pair of sides (one or more runs each). */
+function planPair(base: RunMetric[], cand: RunMetric[]): NoisePlan {
   const withSamples = (ms: RunMetric[]) => ms.every((m) => m.samples && m.samples.values.length > 0) && sampleCount(ms) >= MIN_SAMPLES;
   const sampled = withSamples(base) && withSamples(cand);
   const q = base[0]!.samples?.q ?? 0.5;
@@ -141,7 +146,27 @@ function planNoise(base: RunMetric[], cand: RunMetric[], series = false): NoiseP
   return sampled ? { kind: 'mann-whitney' } : { kind: 'none' };
 }
 
-/** Judges run-to-run noise with what the sides have; `beyond` says whether the change is larger than it. */
+function hasSampleArrays(ms: RunMetric[]): boolean {
+  return ms.every((m) => m.samples !== undefined);
+}
+
+interface Plans {
+  noise: NoisePlan;
+  /** Series only: the pair judgement of the figure's samples, which must agree with the series'. */
+  samples?: NoisePlan;
+}
+
+/**
+ * Which noise judgements the sides allow. A baseline series (--baseline-history) is judged as a
+ * series; a figure that is a quantile of its run's samples is judged on them as well, because a
+ * series of a few runs can look far quieter than one run's quantile is (eight P99s of 2 calls, each
+ * in the 50 ms bucket, have no spread at all; the next run's one slower call is 2 buckets off).
+ */
+function planNoise(base: RunMetric[], cand: RunMetric[], series: boolean): Plans {
+  if (!(series && base.length >= MIN_SERIES_RUNS && cand.length === 1)) return { noise: planPair(base, cand) };
+  return { noise: { kind: 'series' }, ...(hasSampleArrays(base) && hasSampleArrays(cand) ? { samples: planPair(base, cand) } : {}) };
+}
+
 /**
  * The p-value a Mann-Whitney test must beat: 1 - confidence shared among all the diff's rank tests
  * (Bonferroni), so that two runs of the same cluster, compared on a few dozen metrics, do not turn
@@ -151,9 +176,18 @@ function rankTestAlpha(rules: DiffRules, rankTests: number): number {
   return (1 - rules.confidence) / Math.max(1, rankTests);
 }
 
-function judgeNoise(base: RunMetric[], cand: RunMetric[], rules: DiffRules, intervals: SampleIntervals, alpha: number, seriesAlpha: number, series: boolean): Noise & { beyond: boolean } {
+interface Levels {
+  rules: DiffRules;
+  intervals: SampleIntervals;
+  /** Of the rank tests and of the series tests (each shared among the diff's tests of its kind). */
+  alpha: number;
+  seriesAlpha: number;
+}
+
+/** Judges one noise plan; `beyond` says whether the change is larger than the noise. */
+function judgePlan(plan: NoisePlan, base: RunMetric[], cand: RunMetric[], levels: Levels): Noise & { beyond: boolean } {
+  const { rules, intervals, alpha, seriesAlpha } = levels;
   const confidence = rules.confidence;
-  const plan = planNoise(base, cand, series);
   const excludesZero = (i: Interval) => i.low > 0 || i.high < 0;
   switch (plan.kind) {
     case 'bootstrap-samples': {
@@ -177,6 +211,24 @@ function judgeNoise(base: RunMetric[], cand: RunMetric[], rules: DiffRules, inte
   }
 }
 
+/** The fewest samples any run's figure is a quantile of (Infinity when no run says). */
+function fewestPerRun(ms: RunMetric[]): number {
+  return Math.min(...ms.map((m) => m.samples?.values.length ?? m.count ?? Number.POSITIVE_INFINITY));
+}
+
+/**
+ * The noise judgement of the sides. A series' judgement is confirmed on the figure's samples where
+ * the runs keep them; where they keep only their count, a figure of fewer than MIN_SAMPLES samples
+ * (an SLO margin over 2 calls) is not enough data, whatever the series did.
+ */
+function judgeNoise(plans: Plans, base: RunMetric[], cand: RunMetric[], levels: Levels): Noise & { beyond: boolean; tooFewSamples: boolean } {
+  const judged = judgePlan(plans.noise, base, cand, levels);
+  if (plans.noise.kind === 'series' && !plans.samples) return { ...judged, tooFewSamples: Math.min(fewestPerRun(base), fewestPerRun(cand)) < MIN_SAMPLES };
+  if (!plans.samples || !judged.beyond) return { ...judged, tooFewSamples: false };
+  const { beyond, confidence: _confidence, ...samples } = judgePlan(plans.samples, base, cand, levels);
+  return { ...judged, samples, beyond, tooFewSamples: plans.samples.kind === 'none' };
+}
+
 /** 0.05 -> "0.05", 0.0025 -> "0.0025". */
 export function formatAlpha(alpha: number): string {
   return String(Number(alpha.toPrecision(2)));
@@ -187,13 +239,25 @@ function formatTolerance(t: ToleranceRule, unit: MetricUnit): string {
 }
 
 /** Why a change beyond tolerance cannot be judged. */
-function notEnoughData(base: RunMetric[], cand: RunMetric[]): string {
+function notEnoughData(base: RunMetric[], cand: RunMetric[], series: boolean): string {
+  if (series) {
+    const fewest = Math.min(fewestPerRun(base), fewestPerRun(cand));
+    return `beyond tolerance and the baseline series' range, but a run's figure here is a quantile of ${fewest} sample${fewest === 1 ? '' : 's'} (fewer than ${MIN_SAMPLES}): it cannot tell a change from noise`;
+  }
   const fewest = Math.min(sampleCount(base), sampleCount(cand));
   if (base[0]!.samples || cand[0]!.samples) return `beyond tolerance, but ${fewest} sample${fewest === 1 ? '' : 's'} on a side (fewer than ${MIN_SAMPLES}) cannot tell it from noise`;
   return 'beyond tolerance, but one run per side and no samples cannot tell it from noise: repeat the runs';
 }
 
-function compareOne(id: string, base: RunMetric[], cand: RunMetric[], rules: DiffRules, intervals: SampleIntervals, alpha: number, seriesAlpha: number, series: boolean): MetricComparison | undefined {
+function withinNoise(noise: Noise, rules: DiffRules): string {
+  if (noise.series && noise.samples) return `beyond the baseline series' range, but ${withinNoise({ ...noise.samples, confidence: rules.confidence }, rules)} on the runs' samples`;
+  if (noise.series) return `within the baseline series' noise (inside its range or its prediction interval, level ${formatAlpha(noise.alpha!)})`;
+  if (noise.interval) return `within noise (the ${Math.round(rules.confidence * 100)}% interval of the change includes 0)`;
+  return `within noise (Mann-Whitney p = ${noise.pValue!.toFixed(3)} >= ${formatAlpha(noise.alpha!)})`;
+}
+
+function compareOne(id: string, base: RunMetric[], cand: RunMetric[], plans: Plans, levels: Levels): MetricComparison | undefined {
+  const { rules } = levels;
   const tolerance = toleranceFor(id, rules);
   if (tolerance.ignore) return undefined;
   const first = base[0]!;
@@ -204,7 +268,7 @@ function compareOne(id: string, base: RunMetric[], cand: RunMetric[], rules: Dif
   const changePercent = scale > 0 ? (100 * change) / scale : change === 0 ? 0 : Math.sign(change) * Infinity;
   const worse = first.direction === 'lower-is-better' ? change > 0 : change < 0;
   const beyondTolerance = Math.abs(changePercent) > tolerance.percent && Math.abs(change) > tolerance.absolute;
-  const { beyond: beyondNoise, ...noise } = judgeNoise(base, cand, rules, intervals, alpha, seriesAlpha, series);
+  const { beyond: beyondNoise, tooFewSamples, ...noise } = judgeNoise(plans, base, cand, levels);
   const nowFails = first.threshold !== undefined && base.every((m) => m.passed) && cand.some((m) => m.passed === false);
   let verdict: Verdict = 'unchanged';
   let reason: string;
@@ -216,15 +280,11 @@ function compareOne(id: string, base: RunMetric[], cand: RunMetric[], rules: Dif
     reason = 'passed in the baseline, fails in the candidate';
   } else if (!beyondTolerance) {
     reason = `within tolerance (${formatTolerance(tolerance, first.unit)})`;
-  } else if (noise.method === 'none') {
+  } else if (noise.method === 'none' || (tooFewSamples && beyondNoise)) {
     verdict = 'not enough data';
-    reason = notEnoughData(base, cand);
+    reason = notEnoughData(base, cand, noise.method === 'series');
   } else if (!beyondNoise) {
-    reason = noise.series
-      ? `within the baseline series' noise (inside its range or its prediction interval, level ${formatAlpha(noise.alpha!)})`
-      : noise.interval
-      ? `within noise (the ${Math.round(rules.confidence * 100)}% interval of the change includes 0)`
-      : `within noise (Mann-Whitney p = ${noise.pValue!.toFixed(3)} >= ${formatAlpha(noise.alpha!)})`;
+    reason = withinNoise(noise, rules);
   } else {
     verdict = worse ? 'regression' : 'improvement';
     reason = `beyond tolerance (${formatTolerance(tolerance, first.unit)}) and noise`;
@@ -256,18 +316,20 @@ export function compareSides(baseline: RunMetric[][], candidate: RunMetric[][], 
   const intervals = new SampleIntervals(rules);
   let rankTests = 0;
   let seriesTests = 0;
-  for (const { b, c } of pairs) {
-    const plan = planNoise(b, c, series);
-    if (plan.kind === 'bootstrap-samples') intervals.request(plan.base, plan.cand, plan.q);
-    if (plan.kind === 'mann-whitney') rankTests++;
-    if (plan.kind === 'series') seriesTests++;
-  }
-  const alpha = rankTestAlpha(rules, rankTests);
+  const planned = pairs.map((pair) => {
+    const plans = planNoise(pair.b, pair.c, series);
+    for (const plan of [plans.noise, plans.samples]) {
+      if (plan?.kind === 'bootstrap-samples') intervals.request(plan.base, plan.cand, plan.q);
+      if (plan?.kind === 'mann-whitney') rankTests++;
+      if (plan?.kind === 'series') seriesTests++;
+    }
+    return { ...pair, plans };
+  });
   // As the rank tests: the diff's series tests share 1 - confidence (Bonferroni).
-  const seriesAlpha = rankTestAlpha(rules, seriesTests);
+  const levels: Levels = { rules, intervals, alpha: rankTestAlpha(rules, rankTests), seriesAlpha: rankTestAlpha(rules, seriesTests) };
   const metrics: MetricComparison[] = [];
-  for (const { id, b, c } of pairs) {
-    const compared = compareOne(id, b, c, rules, intervals, alpha, seriesAlpha, series);
+  for (const { id, b, c, plans } of planned) {
+    const compared = compareOne(id, b, c, plans, levels);
     if (compared) metrics.push(compared);
   }
   const ignored = (id: string) => toleranceFor(id, rules).ignore === true;

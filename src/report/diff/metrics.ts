@@ -19,6 +19,8 @@ export interface RunMetric {
   value: number;
   /** Per-pod samples this figure is a quantile of (q in (0, 1]): the bootstrap resamples them. */
   samples?: { values: number[]; q: number };
+  /** How many samples the figure is a quantile of, where they are not kept (SLO margins). */
+  count?: number;
   /** SLO margins: the threshold (a change is in % of it) and whether the verdict passed. */
   threshold?: number;
   passed?: boolean;
@@ -189,6 +191,7 @@ function sloMarginMetrics(folder: RunFolder): RunMetric[] {
       unit: 'ms' as const,
       direction: 'higher-is-better' as const,
       value: v.margin,
+      ...(v.samples !== undefined ? { count: v.samples } : {}),
       threshold: v.threshold,
       passed: v.passed,
     }));

@@ -28,13 +28,20 @@ function changeCell(m: MetricComparison): string {
   return `${formatValue(m.change, m.unit, true)} (${pct})`;
 }
 
-/** "CI +1.20s..+2.10s" (over samples), "runs CI ..." (over repeated runs), "MW p<0.001", "-". */
+/** "CI +1.20s..+2.10s" (over samples), "runs CI ..." (over repeated runs), "MW p<0.001", "series 1.2s..1.5s" (+ its samples' test), "-". */
 function noiseCell(m: MetricComparison): string {
-  if (m.noise.series) return `series ${formatValue(m.noise.series.low, m.unit)}..${formatValue(m.noise.series.high, m.unit)}`;
-  if (m.noise.pValue !== undefined) return `MW p${m.noise.pValue < 0.001 ? '<0.001' : `=${m.noise.pValue.toFixed(3)}`}`;
-  if (!m.noise.interval) return '-';
-  const { low, high } = m.noise.interval;
-  return `${m.noise.method === 'bootstrap-runs' ? 'runs ' : ''}CI ${formatValue(low, m.unit, true)}..${formatValue(high, m.unit, true)}`;
+  return noiseText(m.noise, m.unit);
+}
+
+function noiseText(noise: MetricComparison['noise'], unit: MetricComparison['unit']): string {
+  if (noise.series) {
+    const range = `series ${formatValue(noise.series.low, unit)}..${formatValue(noise.series.high, unit)}`;
+    return noise.samples && noise.samples.method !== 'none' ? `${range}; ${noiseText({ ...noise.samples, confidence: noise.confidence }, unit)}` : range;
+  }
+  if (noise.pValue !== undefined) return `MW p${noise.pValue < 0.001 ? '<0.001' : `=${noise.pValue.toFixed(3)}`}`;
+  if (!noise.interval) return '-';
+  const { low, high } = noise.interval;
+  return `${noise.method === 'bootstrap-runs' ? 'runs ' : ''}CI ${formatValue(low, unit, true)}..${formatValue(high, unit, true)}`;
 }
 
 function plural(n: number, word: string): string {
@@ -68,13 +75,24 @@ export function methodText(report: DiffReport): string {
     `(${resamples} resamples, seed ${seed}; runs, then samples within each run, drawn with replacement; quantiles by nearest rank). ` +
     `A quantile with fewer than ${MIN_TAIL_SAMPLES} samples beyond it (the P99 of a few hundred) is judged by a two-sided Mann-Whitney U test (MW) instead: p must be below ${(1 - confidence).toFixed(2)} divided by the number of such tests in the diff (Bonferroni${rankAlpha(report)}). ` +
     `Repeated runs without samples: the CI of the runs' medians ("runs CI"). Fewer than ${MIN_SAMPLES} samples on a side, or one run per side without samples: "not enough data", never a regression. ` +
+    seriesText(report) +
     `burn's own calls are never compared; achieved qps is burn's pace, shown, not judged. With repeated runs, values are medians over the runs.`
   );
 }
 
 function rankAlpha(report: DiffReport): string {
-  const alpha = report.comparison.metrics.find((m) => m.noise.alpha !== undefined)?.noise.alpha;
+  const metrics = report.comparison.metrics;
+  const alpha = metrics.find((m) => m.noise.method === 'mann-whitney')?.noise.alpha ?? metrics.find((m) => m.noise.samples?.method === 'mann-whitney')?.noise.samples?.alpha;
   return alpha === undefined ? '' : `: p < ${formatAlpha(alpha)} here`;
+}
+
+function seriesText(report: DiffReport): string {
+  const alpha = report.comparison.metrics.find((m) => m.noise.method === 'series')?.noise.alpha;
+  if (alpha === undefined) return '';
+  return (
+    `Against a baseline series (--baseline-history), a figure is beyond noise when it lies outside every baseline run's value and outside the series' prediction interval (Student's t, level ${formatAlpha(alpha)}: 1 - confidence shared among the series tests), ` +
+    `and, where the runs keep the samples it is a quantile of, when the test of those samples above agrees; a run's figure over fewer than ${MIN_SAMPLES} samples is "not enough data". `
+  );
 }
 
 function missingLines(report: DiffReport): string[] {
