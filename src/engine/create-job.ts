@@ -1,5 +1,5 @@
 import type { Job, JobObject } from '../config/index.js';
-import { isAlreadyExists, isUncertainCreate, type KubeObject } from '../kube/index.js';
+import { isAlreadyExists, isUncertainCreate, prepareCreate, type KubeObject } from '../kube/index.js';
 import { UserError } from '../shared/errors.js';
 import { KUBE_BURNER_LABEL } from '../shared/kube-burner-labels.js';
 import { createsInIteration, namespaceForIteration } from '../config/index.js';
@@ -65,22 +65,32 @@ export class NamespaceOwnedElsewhere extends UserError {
   }
 }
 
-/** Sends the creates of one object replica's documents. */
+/** A rendered document's create, in the iteration's namespace when it has none; the document can go once this returns. */
+async function prepareDocument(ctx: JobContext, object: JobObject, obj: KubeObject, namespace: string | undefined) {
+  const api = await ctx.client.resolve(obj.apiVersion, obj.kind);
+  if (api.namespaced && !obj.metadata.namespace && namespace) obj.metadata.namespace = namespace;
+  return { prepared: prepareCreate(obj), namespaced: api.namespaced, waits: waitsForItself(object, obj) };
+}
+
+/**
+ * Sends the creates of one object replica's documents. Each document is serialized before it is
+ * sent and then let go: while the API server holds the create, burn keeps its body and names only.
+ */
 export async function createReplica(ctx: JobContext, object: JobObject, iteration: number, replica: number): Promise<void> {
   const { job } = ctx;
-  const docs = await ctx.renderer.render({ job, object, iteration, replica });
+  const docs: Array<KubeObject | undefined> = await ctx.renderer.render({ job, object, iteration, replica });
   const namespace = namespaceForIteration(job, iteration);
-  for (const obj of docs) {
-    const api = await ctx.client.resolve(obj.apiVersion, obj.kind);
-    if (api.namespaced && !obj.metadata.namespace && namespace) obj.metadata.namespace = namespace;
+  for (let i = 0; i < docs.length; i++) {
+    const { prepared, namespaced, waits } = await prepareDocument(ctx, object, docs[i]!, namespace);
+    docs[i] = undefined;
     let created: KubeObject | null;
     try {
-      created = await ctx.progress.track(() => ctx.client.create(obj, { signal: ctx.signal, discardResponse: Boolean(obj.metadata.name) }));
+      created = await ctx.progress.track(() => ctx.client.createPrepared(prepared, { signal: ctx.signal, discardResponse: prepared.name !== undefined }));
     } catch (err) {
       if (ctx.signal.aborted) return;
       if (isAlreadyExists(err)) {
         // Someone else's object (an earlier run's, a user's): counted and shown, never this run's.
-        if (ctx.alreadyExisting.length < EXAMPLES) ctx.alreadyExisting.push({ apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name! });
+        if (ctx.alreadyExisting.length < EXAMPLES) ctx.alreadyExisting.push({ apiVersion: prepared.apiVersion, kind: prepared.kind, namespace: prepared.namespace, name: prepared.name! });
         continue;
       }
       if (isUncertainCreate(err)) {
@@ -90,14 +100,11 @@ export async function createReplica(ctx: JobContext, object: JobObject, iteratio
       }
       throw err;
     }
-    const name = created?.metadata.name ?? obj.metadata.name!;
-    const ns = api.namespaced ? (obj.metadata.namespace ?? ctx.client.defaultNamespace) : undefined;
+    const name = created?.metadata.name ?? prepared.name!;
+    const ns = namespaced ? (prepared.namespace ?? ctx.client.defaultNamespace) : undefined;
     ctx.progress.objectsCreated++;
-    ctx.ledger.addObject(
-      { apiVersion: obj.apiVersion, kind: obj.kind, namespace: ns, name, job: job.name, iteration, replica, objectIndex: object.index, churn: object.churn },
-      api.namespaced,
-    );
-    if (waitsForItself(object, obj)) ctx.tracker.expect({ apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name, namespace: ns } }, iteration, object.index);
+    ctx.ledger.addObject({ apiVersion: prepared.apiVersion, kind: prepared.kind, namespace: ns, name, job: job.name, iteration, replica, objectIndex: object.index, churn: object.churn }, namespaced);
+    if (waits) ctx.tracker.expect({ apiVersion: prepared.apiVersion, kind: prepared.kind, metadata: { name, namespace: ns } }, iteration, object.index);
   }
 }
 

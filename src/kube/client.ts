@@ -15,8 +15,10 @@ import { Transport, type HttpMethod } from './transport.js';
 import type { RequestListener, RequestOrigin } from './types.js';
 import { watchResources, type WatchHandle, type WatchOptions } from './watch.js';
 import { SharedWatch, sharedWatchKey } from './shared-watch.js';
+import { prepareCreate, type PreparedCreate } from './prepared-create.js';
 
 export type { BodySink, ClientSettings } from './sender.js';
+export { prepareCreate, type PreparedCreate } from './prepared-create.js';
 
 /** Any Kubernetes object: plain JSON. */
 export interface KubeObject {
@@ -71,6 +73,15 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Per-attempt timeout; defaults to the client's requestTimeoutMs. */
   timeoutMs?: number;
+}
+
+export interface CreateOptions extends CallOptions {
+  /** Where a namespaced object without metadata.namespace goes. */
+  namespace?: string;
+  /** A 409 AlreadyExists resolves null instead of throwing. */
+  alreadyExistsOk?: boolean;
+  /** The answer is not read into an object (resolves null): the caller needs only the name it sent. */
+  discardResponse?: boolean;
 }
 
 export interface ListOptions extends CallOptions {
@@ -287,25 +298,27 @@ export class KubeClient {
    * name the server generates is never sent twice once the server may have acted on it: it throws
    * UncertainCreateError instead (see Sender).
    */
-  async create(
-    obj: KubeObject,
-    options: CallOptions & { namespace?: string; alreadyExistsOk?: boolean; discardResponse?: boolean } = {},
-  ): Promise<KubeObject | null> {
-    const found = this.resourceTarget(obj.apiVersion, obj.kind, { namespace: obj.metadata?.namespace ?? options.namespace });
+  async create(obj: KubeObject, options: CreateOptions = {}): Promise<KubeObject | null> {
+    return this.createPrepared(prepareCreate(obj, options.namespace), options);
+  }
+
+  /** create() of a body serialized beforehand: the caller need not keep the object while the server holds the create. */
+  async createPrepared(prepared: PreparedCreate, options: CreateOptions = {}): Promise<KubeObject | null> {
+    const found = this.resourceTarget(prepared.apiVersion, prepared.kind, { namespace: prepared.namespace });
     const target = found instanceof Promise ? await found : found;
     const text = await this.sender.execute({
       method: 'POST',
       path: resourcePath(target),
-      body: JSON.stringify(obj),
+      body: prepared.body,
       contentType: 'application/json',
       target,
       verb: 'POST',
       signal: options.signal,
       timeoutMs: options.timeoutMs,
       alreadyExistsOk: options.alreadyExistsOk,
-      create: { name: obj.metadata?.name, labels: obj.metadata?.labels ?? {} },
+      create: { name: prepared.name, labels: prepared.labels },
       discard: options.discardResponse,
-      objectName: obj.metadata?.name ?? obj.metadata?.generateName,
+      objectName: prepared.name ?? prepared.generateName,
     });
     return text ? (JSON.parse(text) as KubeObject) : null;
   }

@@ -48,9 +48,10 @@ export async function connectCluster(options: ConnectOptions = {}): Promise<Kube
   return new KubeClient(target, { qps: options.qps ?? 0, burst: options.burst ?? 0 }, settings);
 }
 
-export { KubeClient, FIELD_MANAGER } from './client.js';
+export { KubeClient, FIELD_MANAGER, prepareCreate, type PreparedCreate } from './client.js';
 export type {
   CallOptions,
+  CreateOptions,
   DeleteOptions,
   KubeObject,
   Limits,
