@@ -40,6 +40,8 @@ export interface Attempt {
   contentType?: string;
   /** The Accept header when it is not plain JSON (metadata-only lists). */
   accept?: string;
+  /** Ask for a gzip-compressed body (Accept-Encoding: gzip); the caller inflates it. */
+  gzip?: boolean;
   /** Per-attempt limit on waiting for headers and on silence while reading the body; 0 = none. */
   timeoutMs: number;
   /** Silence allowed while reading the body, when it differs from timeoutMs (watches). */
@@ -147,7 +149,7 @@ export class Transport {
   }
 
   /** Headers for this credential, content type and accept; the same object every time until the credential changes. */
-  private headers(credential: Credential, contentType: string | undefined, accept = 'application/json'): Record<string, string> {
+  private headers(credential: Credential, contentType: string | undefined, accept = 'application/json', gzip = false): Record<string, string> {
     if (credential !== this.headerCredential) {
       this.headerCredential = credential;
       this.headerCache = new Map();
@@ -160,10 +162,11 @@ export class Transport {
         for (const pool of old) void pool.close().catch(() => undefined);
       }
     }
-    const key = `${contentType ?? ''} ${accept}`;
+    const key = `${contentType ?? ''} ${accept} ${gzip}`;
     let headers = this.headerCache.get(key);
     if (!headers) {
       headers = { accept, 'user-agent': USER_AGENT, ...credential.extraHeaders };
+      if (gzip) headers['accept-encoding'] = 'gzip';
       if (credential.authorization) headers.authorization = credential.authorization;
       if (contentType) headers['content-type'] = contentType;
       this.headerCache.set(key, headers);
@@ -177,7 +180,7 @@ export class Transport {
       if (this.probeSent) return this.negotiating.then(() => this.send(attempt, credential, stream));
       this.probeSent = true;
     }
-    const headers = this.headers(credential, attempt.contentType, attempt.accept);
+    const headers = this.headers(credential, attempt.contentType, attempt.accept, attempt.gzip);
     return (stream ? this.streamPool : this.pool).request({
       method: attempt.method,
       path: this.basePath + attempt.path,

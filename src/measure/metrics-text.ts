@@ -2,6 +2,7 @@
  * Reads Prometheus' text exposition format (what an apiserver's or the simulator's /metrics
  * serves): samples of the metric families asked for, labels unescaped, +Inf/-Inf/NaN values.
  */
+import { StringDecoder } from 'node:string_decoder';
 import type { MeasurementClient } from './types.js';
 
 export interface TextSample {
@@ -49,16 +50,6 @@ function parseLabels(line: string, start: number): { labels: Record<string, stri
   }
 }
 
-/** The metric name a line starts with, if it is one of `names` (followed by labels or the value). */
-function nameAt(text: string, start: number, names: readonly string[]): string | undefined {
-  for (const name of names) {
-    if (!text.startsWith(name, start)) continue;
-    const next = text[start + name.length];
-    if (next === '{' || next === ' ' || next === '\t') return name;
-  }
-  return undefined;
-}
-
 /** One line's sample (the line trimmed, not a comment); undefined when it holds none. */
 function parseLine(line: string): TextSample | undefined {
   const brace = line.indexOf('{');
@@ -79,6 +70,11 @@ function parseLine(line: string): TextSample | undefined {
  * skipped without copying them: an apiserver's /metrics is megabytes, of which a few lines are wanted.
  */
 export function parseMetricsText(text: string, names?: readonly string[]): TextSample[] {
+  if (names) {
+    const reader = new MetricsTextReader(names);
+    reader.scan(text, text.length);
+    return reader.samples;
+  }
   const out: TextSample[] = [];
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf('\n', start);
@@ -87,96 +83,70 @@ export function parseMetricsText(text: string, names?: readonly string[]): TextS
     while (first < end && (text[first] === ' ' || text[first] === '\t')) first++;
     const lineStart = first;
     start = end + 1;
-    if (first === end || text[first] === '#' || (names && nameAt(text, first, names) === undefined)) continue;
+    if (first === end || text[first] === '#') continue;
     const sample = parseLine(text.slice(lineStart, end).trim());
     if (sample) out.push(sample);
   }
   return out;
 }
 
-const NEWLINE = 0x0a;
-const BRACE = 0x7b;
-const SPACE = 0x20;
-const TAB = 0x09;
+/** Whether `at` starts a line, blanks before it allowed. */
+function startsLine(text: string, at: number): boolean {
+  for (let i = at - 1; i >= 0; i--) {
+    const c = text[i];
+    if (c === '\n') return true;
+    if (c !== ' ' && c !== '\t') return false;
+  }
+  return true;
+}
 
 /**
- * The same samples read from the text's bytes as they arrive: a line is decoded only when it starts
- * with one of the names, and a line that cannot is dropped as soon as its first bytes say so, so a
- * scrape of megabytes holds a few kilobytes at a time.
+ * The same samples read from the text's bytes as they arrive, a chunk at a time (the part of a line
+ * that runs into the next chunk is kept for it): the wanted lines are found by searching the chunk
+ * for their names, so the tens of thousands of other lines of an API server's /metrics (3.4 MB, of
+ * which 3,800 lines are wanted) cost no work of burn's own; it was a sixth of a small run's CPU.
  */
 export class MetricsTextReader {
   readonly samples: TextSample[] = [];
-  private readonly names: Buffer[];
-  /** Bytes of a line that may be wanted, before its newline arrived. */
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  /** The rest of the current line is not wanted. */
-  private skipping = false;
-  private readonly decideAfter: number;
+  private readonly decoder = new StringDecoder('utf8');
+  /** The start of a line whose newline has not arrived yet. */
+  private carry = '';
 
-  constructor(names: readonly string[]) {
-    this.names = names.map((n) => Buffer.from(n, 'utf8'));
-    this.decideAfter = Math.max(0, ...this.names.map((n) => n.length)) + 1;
-  }
+  constructor(private readonly names: readonly string[]) {}
 
   push(chunk: Buffer): void {
-    let start = 0;
-    for (let nl = chunk.indexOf(NEWLINE); nl >= 0; nl = chunk.indexOf(NEWLINE, start)) {
-      if (this.skipping) this.skipping = false;
-      else if (this.pendingBytes > 0) {
-        this.pending.push(chunk.subarray(start, nl));
-        this.take(Buffer.concat(this.pending));
-        this.pending = [];
-        this.pendingBytes = 0;
-      } else this.take(chunk.subarray(start, nl));
-      start = nl + 1;
-    }
-    if (start >= chunk.length || this.skipping) return;
-    this.pending.push(Buffer.from(chunk.subarray(start)));
-    this.pendingBytes += chunk.length - start;
-    if (this.pendingBytes <= this.decideAfter) return;
-    const head = Buffer.concat(this.pending);
-    this.pending = [head];
-    // Long enough to know: the name is there whole, or the line is not wanted.
-    const first = firstNonBlank(head);
-    if (head.length - first > this.decideAfter && !this.wantedAt(head, first)) {
-      this.pending = [];
-      this.pendingBytes = 0;
-      this.skipping = true;
-    }
+    const text = this.carry + this.decoder.write(chunk);
+    const complete = text.lastIndexOf('\n') + 1;
+    this.scan(text, complete);
+    this.carry = text.slice(complete);
   }
 
   /** The text ended: a last line without a newline still counts. */
   end(): void {
-    if (this.pendingBytes > 0 && !this.skipping) this.take(Buffer.concat(this.pending));
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.skipping = false;
+    const text = this.carry + this.decoder.end();
+    this.carry = '';
+    this.scan(text, text.length);
   }
 
-  private take(line: Buffer): void {
-    const first = firstNonBlank(line);
-    if (!this.wantedAt(line, first)) return;
-    const sample = parseLine(line.toString('utf8', first).trim());
-    if (sample) this.samples.push(sample);
-  }
-
-  /** Whether one of the names starts at `at`, followed by its labels or a blank. */
-  private wantedAt(line: Buffer, at: number): boolean {
-    for (const name of this.names) {
-      const after = at + name.length;
-      if (after >= line.length) continue;
-      const next = line[after];
-      if ((next === BRACE || next === SPACE || next === TAB) && line.compare(name, 0, name.length, at, after) === 0) return true;
+  /** Adds the samples of the wanted lines that start before `end`, in the order of the text. */
+  scan(text: string, end: number): void {
+    const next = this.names.map((name) => text.indexOf(name));
+    for (;;) {
+      let which = -1;
+      for (let i = 0; i < next.length; i++) if (next[i]! >= 0 && next[i]! < end && (which < 0 || next[i]! < next[which]!)) which = i;
+      if (which < 0) return;
+      const at = next[which]!;
+      const name = this.names[which]!;
+      const after = text[at + name.length];
+      if ((after === '{' || after === ' ' || after === '\t') && startsLine(text, at)) {
+        let lineEnd = text.indexOf('\n', at);
+        if (lineEnd < 0 || lineEnd > end) lineEnd = end;
+        const sample = parseLine(text.slice(at, lineEnd).trim());
+        if (sample) this.samples.push(sample);
+      }
+      next[which] = text.indexOf(name, at + name.length);
     }
-    return false;
   }
-}
-
-function firstNonBlank(line: Buffer): number {
-  let i = 0;
-  while (i < line.length && (line[i] === SPACE || line[i] === TAB)) i++;
-  return i;
 }
 
 /**
