@@ -15,7 +15,7 @@ import { Transport, type HttpMethod } from './transport.js';
 import type { RequestListener, RequestOrigin } from './types.js';
 import { watchResources, type WatchHandle, type WatchOptions } from './watch.js';
 import { SharedWatch, sharedWatchKey } from './shared-watch.js';
-import { prepareCreate, type PreparedCreate } from './prepared-create.js';
+import { labelsSent, prepareCreate, type PreparedCreate } from './prepared-create.js';
 
 export type { BodySink, ClientSettings } from './sender.js';
 export { prepareCreate, type PreparedCreate } from './prepared-create.js';
@@ -316,7 +316,7 @@ export class KubeClient {
       signal: options.signal,
       timeoutMs: options.timeoutMs,
       alreadyExistsOk: options.alreadyExistsOk,
-      create: { name: prepared.name, labels: prepared.labels },
+      create: { name: prepared.name, labels: () => labelsSent(prepared.body) },
       discard: options.discardResponse,
       objectName: prepared.name ?? prepared.generateName,
     });

@@ -1,6 +1,6 @@
 /**
- * A create serialized ahead of sending: its JSON body and the few fields that name and recognise
- * the object, copied out of it. Whoever sends it can let the object (and the rendered YAML its
+ * A create serialized ahead of sending: its JSON body and the few fields that name the object,
+ * copied out of it. Whoever sends it can let the object (and the rendered YAML its
  * strings were read from) go while the API server holds the create: at qps 1,000 against a slow
  * server that is hundreds of documents.
  */
@@ -15,9 +15,12 @@ export interface PreparedCreate {
   /** metadata.name; undefined when the server generates it. */
   name?: string;
   generateName?: string;
-  /** The labels sent: an existing object carrying all of them is the one an earlier attempt created. */
-  labels: Record<string, string>;
   body: string;
+}
+
+/** The labels a prepared create sends, read back from its body (only a resend that met 409 asks). */
+export function labelsSent(body: string): Record<string, string> {
+  return (JSON.parse(body) as KubeObject).metadata?.labels ?? {};
 }
 
 function own(text: string | undefined): string | undefined {
@@ -26,15 +29,12 @@ function own(text: string | undefined): string | undefined {
 
 export function prepareCreate(obj: KubeObject, namespace?: string): PreparedCreate {
   const meta = obj.metadata ?? {};
-  const labels: Record<string, string> = {};
-  for (const [key, value] of Object.entries(meta.labels ?? {})) labels[ownString(key)] = ownString(String(value));
   return {
     apiVersion: ownString(obj.apiVersion),
     kind: ownString(obj.kind),
     namespace: own(meta.namespace ?? namespace),
     name: own(meta.name),
     generateName: own(meta.generateName),
-    labels,
     body: JSON.stringify(obj),
   };
 }

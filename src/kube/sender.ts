@@ -82,8 +82,8 @@ export interface RequestCounts {
 export interface CreateIdentity {
   /** metadata.name; undefined when the server generates it (generateName). */
   name?: string;
-  /** The labels sent: an existing object carrying all of them is the one an earlier attempt created. */
-  labels: Record<string, string>;
+  /** The labels sent (read when asked: rarely): an existing object carrying all of them is the one an earlier attempt created. */
+  labels: () => Record<string, string>;
 }
 
 /** Where a streamed body goes: its chunks as they arrive, then its end. */
@@ -391,7 +391,7 @@ export class Sender {
    * uuid among them). Without labels nothing proves it is ours.
    */
   private async ownObject(call: Call, create: CreateIdentity): Promise<string | undefined> {
-    const expected = Object.entries(create.labels);
+    const expected = Object.entries(create.labels());
     if (expected.length === 0 || !call.target) return undefined;
     const target: ResourceTarget = { ...call.target, name: create.name };
     const text = await this.attempts({ method: 'GET', path: resourcePath(target), target, verb: 'GET', signal: call.signal, timeoutMs: call.timeoutMs, tolerate: [404] });

@@ -3,6 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { parseRenderedDocuments } from '../../src/engine/rendered-yaml.js';
 import { prepareCreate, type KubeObject, type PreparedCreate } from '../../src/kube/client.js';
+import { labelsSent } from '../../src/kube/prepared-create.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -24,19 +25,22 @@ function heapKeeping(keep: (obj: KubeObject) => unknown): { grown: number; kept:
 }
 
 describe('prepareCreate', () => {
-  it('keeps the body, names and labels of a create without the rendered YAML they were read from', () => {
+  it('keeps the body and names of a create without the rendered YAML they were read from; the labels sent are read back from the body', () => {
     // The names and labels as read: slices of the text, so the 40 texts stay.
     const sliced = heapKeeping((obj) => ({ name: obj.metadata.name, labels: obj.metadata.labels }));
     const prepared = heapKeeping((obj) => prepareCreate(obj));
     expect(sliced.grown).toBeGreaterThan(8 * 1024 * 1024);
     expect(prepared.grown).toBeLessThan(1024 * 1024);
     const seventh = prepared.kept[7] as PreparedCreate;
-    expect(seventh).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'cluster-density-7', name: 'cluster-density-configmap-7', labels: { 'kube-burner.io/job': 'cluster-density-job', app: 'cluster-density-application' } });
-    expect(JSON.parse(seventh.body)).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cluster-density-configmap-7', namespace: 'cluster-density-7', labels: seventh.labels }, data: { key: 'value' } });
+    expect(seventh).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'cluster-density-7', name: 'cluster-density-configmap-7' });
+    const labels = { 'kube-burner.io/job': 'cluster-density-job', app: 'cluster-density-application' };
+    expect(labelsSent(seventh.body)).toEqual(labels);
+    expect(JSON.parse(seventh.body)).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cluster-density-configmap-7', namespace: 'cluster-density-7', labels }, data: { key: 'value' } });
   });
 
   it('takes the namespace asked for when the object names none, and leaves the name to the server for generateName', () => {
     const prepared = prepareCreate({ apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'client-' } }, 'traffic');
-    expect(prepared).toMatchObject({ namespace: 'traffic', name: undefined, generateName: 'client-', labels: {} });
+    expect(prepared).toMatchObject({ namespace: 'traffic', name: undefined, generateName: 'client-' });
+    expect(labelsSent(prepared.body)).toEqual({});
   });
 });
