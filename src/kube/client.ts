@@ -18,7 +18,6 @@ import { SharedWatch, sharedWatchKey } from './shared-watch.js';
 import { labelsSent, prepareCreate, type PreparedCreate } from './prepared-create.js';
 
 export type { BodySink, ClientSettings } from './sender.js';
-export { prepareCreate, type PreparedCreate } from './prepared-create.js';
 
 /** Any Kubernetes object: plain JSON. */
 export interface KubeObject {

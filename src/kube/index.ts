@@ -48,7 +48,8 @@ export async function connectCluster(options: ConnectOptions = {}): Promise<Kube
   return new KubeClient(target, { qps: options.qps ?? 0, burst: options.burst ?? 0 }, settings);
 }
 
-export { KubeClient, FIELD_MANAGER, prepareCreate, type PreparedCreate } from './client.js';
+export { KubeClient, FIELD_MANAGER } from './client.js';
+export { prepareCreate, type PreparedCreate } from './prepared-create.js';
 export type {
   CallOptions,
   CreateOptions,

@@ -2,8 +2,8 @@ import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { parseRenderedDocuments } from '../../src/engine/rendered-yaml.js';
-import { prepareCreate, type KubeObject, type PreparedCreate } from '../../src/kube/client.js';
-import { labelsSent } from '../../src/kube/prepared-create.js';
+import type { KubeObject } from '../../src/kube/client.js';
+import { labelsSent, prepareCreate, type PreparedCreate } from '../../src/kube/prepared-create.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
