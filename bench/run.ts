@@ -244,6 +244,20 @@ const benches: Record<string, () => Promise<Figure[]>> = {
   },
 };
 
+/**
+ * How much longer than kube-burner's burn's send span may be and still be "no longer": both tools
+ * release their creates on the same token timeline, and where the first and the last create fall
+ * within their token's interval is scheduling, not send rate. So one token interval at the case's
+ * qps, plus the span's resolution when it comes from creationTimestamps (1 s).
+ */
+function spanToleranceMs(sample: CostFigures | undefined, spanFigure: string): { ms: number; text: string } {
+  const token = sample?.qps ? 1000 / sample.qps : 0;
+  const resolution = spanFigure.includes('creationTimestamp') ? 1000 : 0;
+  const ms = token + resolution;
+  const parts = [token ? `one token at qps ${sample!.qps}` : '', resolution ? '1 s of timestamp resolution' : ''].filter(Boolean);
+  return { ms, text: `${format(ms, 'ms')} (${parts.join(' + ') || 'no tolerance'})` };
+}
+
 /** Per case: each tool's medians over its runs, and burn against kube-burner where the issue sets a goal. */
 function sideBySideFigures(cost: CostFigures[]): Figure[] {
   const out: Figure[] = [];
@@ -272,7 +286,12 @@ function sideBySideFigures(cost: CostFigures[]): Figure[] {
       }
     }
     const [kb, burn] = [medians['kube-burner'], medians.burn];
-    for (const figure of [spanFigure, 'CPU per 1,000 objects', 'peak RSS']) {
+    if (kb?.[spanFigure] !== undefined && burn?.[spanFigure] !== undefined) {
+      const tolerance = spanToleranceMs(cost.find((f) => f.case === name), spanFigure);
+      const difference = (burn[spanFigure]! - kb[spanFigure]!) * 1000;
+      out.push({ bench, figure: 'burn - kube-burner send span', value: difference, runs: [difference], unit: 'ms', goal: `<= ${tolerance.text}`, met: difference <= tolerance.ms });
+    }
+    for (const figure of ['CPU per 1,000 objects', 'peak RSS']) {
       if (kb?.[figure] === undefined || burn?.[figure] === undefined || kb[figure] === 0) continue;
       const ratio = burn[figure]! / kb[figure]!;
       out.push({ bench, figure: `burn / kube-burner ${figure}`, value: ratio, runs: [ratio], unit: 'x', goal: '<= 1', met: ratio <= 1 });

@@ -115,7 +115,7 @@ export async function benchSideBySide(): Promise<SideBySideBench> {
           const order = i % 2 === 0 ? TOOLS : [...TOOLS].reverse();
           for (const tool of order) {
             process.stderr.write(`side-by-side: ${testCase.name}, run ${i + 1}/${runs}, ${tool}...\n`);
-            figures.push(costFigures(testCase.name, await runTool(found.target, tool, testCase)));
+            figures.push(costFigures(testCase.name, await runTool(found.target, tool, testCase), qps));
           }
         }
       }

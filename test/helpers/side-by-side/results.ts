@@ -6,6 +6,8 @@ import type { ToolRun } from './run-tool.js';
 
 export interface CostFigures {
   case: string;
+  /** The limiter's rate the tools ran at (qps = burst), when the case sets one. */
+  qps?: number;
   tool: ToolRun['tool'];
   exitCode: number;
   wallSeconds: number;
@@ -28,7 +30,7 @@ export interface CostFigures {
   loadEnd: number[];
 }
 
-export function costFigures(caseName: string, run: ToolRun): CostFigures {
+export function costFigures(caseName: string, run: ToolRun, qps?: number): CostFigures {
   const round = (v: number) => Math.round(v * 100) / 100;
   const api = run.apiServer;
   const apiFigures = api
@@ -42,6 +44,7 @@ export function costFigures(caseName: string, run: ToolRun): CostFigures {
     : {};
   return {
     case: caseName,
+    ...(qps === undefined ? {} : { qps }),
     tool: run.tool,
     exitCode: run.process.code,
     wallSeconds: round(run.process.wallSeconds),
