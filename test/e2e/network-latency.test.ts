@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kubectlJson } from './cluster.js';
-import { burnInit } from './fixtures/burn-run.js';
+import { burnInit, removeScratch } from './fixtures/burn-run.js';
 
 const files: Record<string, string> = {
   'deployment.yml': `kind: Deployment
@@ -94,6 +94,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await removeScratch();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -46,6 +46,8 @@ describe('burn init --sim', () => {
   it('the simulator child exits when burn is killed with SIGKILL', async () => {
     const burn = spawn(process.execPath, ['bin/burn.js', 'init', '-c', 'configs/quickstart.yaml', '--sim', '--sim-nodes', '3', '--set', 'jobs.0.jobIterations=500', '--set', 'jobs.0.qps=2', '--report-dir', join(dir, 'run')], {
       stdio: ['ignore', 'ignore', 'pipe'],
+      // burn killed with SIGKILL cannot remove the burn-sim-* folder of the simulator's kubeconfig: it goes in `dir`.
+      env: { ...process.env, TMPDIR: dir },
     });
     let stderr = '';
     burn.stderr.on('data', (c: Buffer) => (stderr += c.toString()));

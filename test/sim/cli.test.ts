@@ -1,16 +1,18 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { parse as parseYaml } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { serve } from '../../src/cli/sim.js';
 import { UserError } from '../../src/shared/errors.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const viteNode = join(root, 'node_modules', '.bin', 'vite-node');
 const entry = join(import.meta.dirname, 'fixtures', 'burn-cli.ts');
+const dir = mkdtempSync(join(tmpdir(), 'burn-sim-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function runBurn(args: string[]) {
   const child = spawn(viteNode, [entry, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -32,7 +34,7 @@ async function until(check: () => boolean, timeoutMs: number): Promise<void> {
 
 describe('burn sim serve', () => {
   it('prints the URL and kubeconfig path, serves the cluster, and exits 0 on SIGTERM', async () => {
-    const kubeconfig = join(mkdtempSync(join(tmpdir(), 'burn-sim-cli-')), 'kc.yaml');
+    const kubeconfig = join(dir, 'kc.yaml');
     const burn = runBurn(['sim', 'serve', '--port', '0', '--nodes', '2', '--seed', '5', '--kubeconfig-out', kubeconfig]);
     try {
       await until(() => burn.out().includes('press Ctrl-C'), 60_000);

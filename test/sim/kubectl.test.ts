@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,6 +16,7 @@ const hasKubectl = await run('kubectl', ['version', '--client']).then(
 if (!hasKubectl) console.warn('kubectl not found on PATH: skipping the kubectl acceptance tests');
 
 const dir = mkdtempSync(join(tmpdir(), 'burn-sim-kubectl-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let sim: RunningSim;
 
 // Asynchronous on purpose: the simulator runs in this process and must keep serving.

@@ -1,12 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { builtinProfiles, loadProfile } from '../../src/sim/profiles.js';
 import { sampleLatency, seededRandom } from '../../src/sim/random.js';
 import { UserError } from '../../src/shared/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'burn-sim-profiles-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function file(name: string, text: string): string {
   const path = join(dir, name);
   writeFileSync(path, text);

@@ -1,10 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
 
 /** Runs `burn render ...` in-process and returns what it printed. */
 async function burnRender(...args: string[]): Promise<string> {
@@ -53,6 +58,7 @@ describe('acceptance: a kube-burner-style Deployment template', () => {
     const { writeFileSync, mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const dir = mkdtempSync(join(tmpdir(), 'burn-render-'));
+    dirs.push(dir);
     const tpl = join(dir, 'obj.yaml');
     writeFileSync(tpl, 'name: {{ template "fullName" . }}\nlabels:\n  {{ template "labels" . }}\n');
     const out = await burnRender(tpl, '--job', 'db', '--iteration', '3', '--function-templates', join(fixtures, 'functions.tpl'));
@@ -63,6 +69,7 @@ describe('acceptance: a kube-burner-style Deployment template', () => {
     const { writeFileSync, mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const dir = mkdtempSync(join(tmpdir(), 'burn-render-'));
+    dirs.push(dir);
     const tpl = join(dir, 'vars.yaml');
     writeFileSync(tpl, '{{ .Iteration }} {{ .Replica }} {{ .JobName }} {{ .UUID }} {{ len .RunID }}');
     const out = await burnRender(tpl);
@@ -73,6 +80,7 @@ describe('acceptance: a kube-burner-style Deployment template', () => {
     const { writeFileSync, mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const dir = mkdtempSync(join(tmpdir(), 'burn-render-'));
+    dirs.push(dir);
     const tpl = join(dir, 'bad.yaml');
     writeFileSync(tpl, 'kind: Pod\nmetadata:\n  name: {{ .Name | upperr }}\n');
     await expect(burnRender(tpl)).rejects.toThrow(`${tpl}:3:20: function "upperr" not defined\n    name: {{ .Name | upperr }}\n                     ^`);
@@ -82,6 +90,7 @@ describe('acceptance: a kube-burner-style Deployment template', () => {
     const { writeFileSync, mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const dir = mkdtempSync(join(tmpdir(), 'burn-render-'));
+    dirs.push(dir);
     writeFileSync(join(dir, 'vars.json'), '{"name": "n1", "count": 2}');
     writeFileSync(join(dir, 'obj.tpl'), '{{name}}:{{add count 1}}');
     writeFileSync(join(dir, 'obj.yaml'), '{{ .name }} {{ .nope }}');

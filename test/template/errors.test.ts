@@ -1,10 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { TemplateError, renderTemplate } from '../../src/template/index.js';
 import { UserError } from '../../src/shared/errors.js';
 import { go, goError } from './helpers.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('template errors name the file, line and column and show the line with a caret', () => {
   it('a missing key (missingkey=error is the default)', () => {
@@ -58,6 +63,7 @@ describe('template errors name the file, line and column and show the line with 
 
   it('errors inside a shared define file name that file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'burn-tpl-'));
+    dirs.push(dir);
     const shared = join(dir, 'helpers.tpl');
     writeFileSync(shared, '{{ define "name" }}\n{{ .JobName }}-{{ .Missing }}\n{{ end }}');
     const err = goError('name: {{ template "name" . }}', { JobName: 'a' }, { file: 'main.yaml', functionTemplates: [shared] });

@@ -1,8 +1,13 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { go, goError } from './helpers.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
 
 /** Every sprig function named in issue 4, with what sprig returns. */
 const sprig: Array<[string, string, string]> = [
@@ -173,6 +178,7 @@ describe("kube-burner's functions", () => {
 
   it("runs kube-burner's documented function-template example", () => {
     const dir = mkdtempSync(join(tmpdir(), 'burn-tpl-'));
+    dirs.push(dir);
     const envs = join(dir, 'envs.tpl');
     writeFileSync(
       envs,
@@ -186,6 +192,7 @@ describe("kube-burner's functions", () => {
 
   it('ReadFile reads relative to the config folder and refuses paths outside it', () => {
     const root = mkdtempSync(join(tmpdir(), 'burn-tpl-'));
+    dirs.push(root);
     mkdirSync(join(root, 'config', 'files'), { recursive: true });
     writeFileSync(join(root, 'config', 'files', 'script.sh'), 'echo hi\n');
     writeFileSync(join(root, 'secret.txt'), 'outside');
