@@ -70,4 +70,4 @@ export { loadClusterTarget, type ClusterTarget, type KubeconfigOptions } from '.
 export { ConcurrencySlots, DEFAULT_BURST, DEFAULT_QPS, TokenBucket } from './limiter.js';
 export { apiScope, apiVerb, parseResourcePath, queryString, resourcePath, splitApiVersion } from './paths.js';
 export type { ApiScope, ApiVerb, RequestListener, RequestRecord } from './types.js';
-export type { WatchEventType, WatchHandle, WatchOptions } from './watch.js';
+export type { WatchEventType, WatchHandle, WatchOptions, WatchOutage } from './watch.js';

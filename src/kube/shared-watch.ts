@@ -4,10 +4,10 @@ import { watchResources, type WatchEventType, type WatchHandle, type WatchOption
 
 interface Subscriber {
   project: (obj: KubeObject) => unknown;
-  onEvent: (type: WatchEventType, value: unknown, observedAtMs: number) => void;
+  onEvent: (type: WatchEventType, value: unknown, observedAtMs: number, lateByMs: number) => void;
   onError?: (err: unknown) => void;
   /** Events held while a subscriber that joined a running watch gets what was there before it (a list). */
-  held?: Array<[WatchEventType, KubeObject, number]>;
+  held?: Array<[WatchEventType, KubeObject, number, number]>;
 }
 
 /** What makes two watches the same stream. */
@@ -73,6 +73,7 @@ export class SharedWatch {
         const behind = await handle.caughtUp(timeoutMs, lagging && ((obj) => lagging(project(obj))));
         return behind.map(project);
       },
+      outages: () => handle.outages(),
     };
   }
 
@@ -80,10 +81,10 @@ export class SharedWatch {
     this.listed = false;
     return watchResources<KubeObject>(this.client, {
       ...this.options,
-      onEvent: (type, obj, observedAtMs) => {
+      onEvent: (type, obj, observedAtMs, lateByMs) => {
         for (const subscriber of this.subscribers) {
-          if (subscriber.held) subscriber.held.push([type, obj, observedAtMs]);
-          else subscriber.onEvent(type, subscriber.project(obj), observedAtMs);
+          if (subscriber.held) subscriber.held.push([type, obj, observedAtMs, lateByMs]);
+          else subscriber.onEvent(type, subscriber.project(obj), observedAtMs, lateByMs);
         }
       },
       onSynced: () => void (this.listed = true),
@@ -104,11 +105,11 @@ export class SharedWatch {
         signal,
       });
       const observedAtMs = nowMs();
-      for (const item of items) subscriber.onEvent('ADDED', subscriber.project(item), observedAtMs);
+      for (const item of items) subscriber.onEvent('ADDED', subscriber.project(item), observedAtMs, 0);
     } finally {
       const held = subscriber.held ?? [];
       subscriber.held = undefined;
-      for (const [type, obj, observedAtMs] of held) subscriber.onEvent(type, subscriber.project(obj), observedAtMs);
+      for (const [type, obj, observedAtMs, lateByMs] of held) subscriber.onEvent(type, subscriber.project(obj), observedAtMs, lateByMs);
     }
   }
 }

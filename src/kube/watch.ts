@@ -18,8 +18,12 @@ export interface WatchOptions<T> {
   fieldSelector?: string;
   /** Keeps only what the caller needs of each object (timestamps, not whole objects). Default: the object. */
   project?: (obj: KubeObject) => T;
-  /** observedAtMs: nowMs() when the bytes carrying the event arrived. */
-  onEvent: (type: WatchEventType, obj: T, observedAtMs: number) => void;
+  /**
+   * observedAtMs: nowMs() when the bytes carrying the event arrived. lateByMs: 0, or the change
+   * happened while the watch was cut off from the server (see WatchOutage), at most this long
+   * before observedAtMs (from the outage's start).
+   */
+  onEvent: (type: WatchEventType, obj: T, observedAtMs: number, lateByMs: number) => void;
   /** Called once, after the first list has been delivered as ADDED events. */
   onSynced?: () => void;
   /** Non-fatal trouble (a dropped stream, a failed re-watch); the watcher carries on. */
@@ -35,6 +39,18 @@ export interface WatchOptions<T> {
   share?: boolean;
 }
 
+/**
+ * A stretch after the first sync when the watch could not follow the server: from the end of the
+ * last stream that followed it (a failure, or a 410 that made it list again) to the moment it
+ * followed again. toMs is undefined while it lasts.
+ */
+export interface WatchOutage {
+  fromMs: number;
+  toMs?: number;
+  /** The failure that began it. */
+  error: string;
+}
+
 export interface WatchHandle<T = unknown> {
   /** Resolves after the initial list; rejects if it fails (unknown kind, RBAC denied, ...). */
   synced: Promise<void>;
@@ -46,6 +62,8 @@ export interface WatchHandle<T = unknown> {
    * narrows what counts as not shown (a caller that needs one change only, not every later one).
    */
   caughtUp(timeoutMs: number, lagging?: (listed: T) => boolean): Promise<T[]>;
+  /** The watch's outages so far, oldest first. */
+  outages(): WatchOutage[];
 }
 
 /**
@@ -125,6 +143,14 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
   }
   let known = new Versions();
   let resourceVersion = '';
+  const outages: WatchOutage[] = [];
+  /** Until when the watch is known to have followed the server: the end of its last list or stream. */
+  let followedUntilMs = 0;
+  /**
+   * While resuming after an outage: the server's version when the watch came back, and the outage's
+   * start. Changes up to that version happened while the watch was cut off: delivered as late.
+   */
+  let backlog: { upTo: Version; sinceMs: number } | undefined;
   let markSynced!: () => void;
   let failSync!: (err: unknown) => void;
   let isSynced = false;
@@ -140,7 +166,29 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
     return client.listPages(options.apiVersion, options.kind, { namespace, labelSelector, fieldSelector, limit: pageSize, signal: abort.signal, ...overrides });
   }
 
-  async function relist(): Promise<void> {
+  /** The server's current resourceVersion, from a one-item list of the watched objects. */
+  async function currentVersion(): Promise<Version> {
+    for await (const page of listWatched({ limit: 1, metadataOnly: true })) return versionOf(page.resourceVersion);
+    throw new Error('the server answered the list with no page');
+  }
+
+  const openOutage = (): WatchOutage | undefined => (outages.at(-1)?.toMs === undefined ? outages.at(-1) : undefined);
+
+  function beginOutage(err: unknown): void {
+    if (!openOutage()) outages.push({ fromMs: followedUntilMs || nowMs(), error: err instanceof Error ? err.message : String(err) });
+  }
+
+  /** The outage the stream now open ended, until the stream shows it is following (a 410 says it is not). */
+  let resumed: WatchOutage | undefined;
+
+  function endOutage(): void {
+    const open = openOutage();
+    if (open) open.toMs = nowMs();
+    resumed = open;
+  }
+
+  /** A relist after the first one (a 410) delivers changes the watch missed: late. */
+  async function relist(late: boolean): Promise<void> {
     let fresh = new Versions();
     // The list's changes, delivered once the whole list is in (a restarted list would repeat them).
     let changes: Array<{ type: 'ADDED' | 'MODIFIED'; value: T }> = [];
@@ -161,30 +209,43 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
       resourceVersion = page.resourceVersion;
     }
     const observedAtMs = nowMs();
-    for (const change of changes) options.onEvent(change.type, change.value, observedAtMs);
+    const since = late ? openOutage()?.fromMs : undefined;
+    const lateByMs = since === undefined ? 0 : observedAtMs - since;
+    for (const change of changes) options.onEvent(change.type, change.value, observedAtMs, lateByMs);
     for (const [namespace, name, version] of known.entries()) {
-      if (fresh.get(namespace, name) === undefined) options.onEvent('DELETED', project(tombstone(options.apiVersion, options.kind, namespace, name, version)), observedAtMs);
+      if (fresh.get(namespace, name) === undefined) options.onEvent('DELETED', project(tombstone(options.apiVersion, options.kind, namespace, name, version)), observedAtMs, lateByMs);
     }
     known = fresh;
+    followedUntilMs = nowMs();
+  }
+
+  /** How late an event of this version is: 0 past the backlog of an outage. */
+  function latenessOf(version: Version, observedAtMs: number): number {
+    if (backlog === undefined) return 0;
+    if (versionAtLeast(backlog.upTo, version)) return observedAtMs - backlog.sinceMs;
+    backlog = undefined; // versions only grow along a stream: the backlog is over
+    return 0;
   }
 
   function handleLine(line: string, observedAtMs: number): void {
     const event = JSON.parse(line) as { type: string; object: KubeObject & { code?: number; message?: string; reason?: string } };
+    if (event.type !== 'ERROR') resumed = undefined;
     const obj = event.object;
     switch (event.type) {
       case 'ADDED':
       case 'MODIFIED': {
         const rv = obj.metadata?.resourceVersion ?? '';
         const value = project(obj);
-        known.set(obj.metadata?.namespace ?? '', obj.metadata?.name ?? '', versionOf(rv));
+        const version = versionOf(rv);
+        known.set(obj.metadata?.namespace ?? '', obj.metadata?.name ?? '', version);
         resourceVersion = rv || resourceVersion;
-        options.onEvent(event.type, value, observedAtMs);
+        options.onEvent(event.type, value, observedAtMs, latenessOf(version, observedAtMs));
         return;
       }
       case 'DELETED': {
         known.delete(obj.metadata?.namespace ?? '', obj.metadata?.name ?? '');
         resourceVersion = obj.metadata?.resourceVersion || resourceVersion;
-        options.onEvent('DELETED', project(obj), observedAtMs);
+        options.onEvent('DELETED', project(obj), observedAtMs, latenessOf(versionOf(obj.metadata?.resourceVersion), observedAtMs));
         return;
       }
       case 'BOOKMARK':
@@ -223,6 +284,7 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
       if (err instanceof KubeApiError && err.code === 410) throw new ResourceVersionGone(err.message);
       throw err;
     }
+    endOutage();
     let observedAtMs = 0;
     const splitter = new LineSplitter((line) => handleLine(line, observedAtMs));
     try {
@@ -232,6 +294,7 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
       }
       splitter.end();
     } finally {
+      followedUntilMs = nowMs();
       if (!response.body.destroyed) response.body.destroy();
     }
   }
@@ -239,23 +302,32 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
   async function run(): Promise<void> {
     let needList = true;
     let failures = 0;
+    /** When the current stream was asked for; 0 while none is. */
+    let openedAtMs = 0;
     let target: ResourceTarget | undefined;
     while (!abort.signal.aborted) {
       try {
         target ??= await client.resourceTarget(options.apiVersion, options.kind, { namespace: options.namespace, collection: true });
         if (needList) {
-          await relist();
+          await relist(isSynced);
           needList = false;
+          backlog = undefined;
+          endOutage();
           if (!isSynced) {
             isSynced = true;
             markSynced();
             options.onSynced?.();
           }
         }
-        const openedAtMs = nowMs();
+        // Resuming after an outage: what changed meanwhile is in the stream's backlog, up to the server's version now.
+        const outage = openOutage();
+        if (outage) backlog = { upTo: await currentVersion(), sinceMs: outage.fromMs };
+        openedAtMs = nowMs();
         await watchOnce(target);
         // The server closed the stream (its timeout): watch on at once, unless it keeps closing right away.
-        if (nowMs() - openedAtMs > 1000) failures = 0;
+        const lasted = nowMs() - openedAtMs;
+        openedAtMs = 0;
+        if (lasted > 1000) failures = 0;
         else await sleep(backoffMs(WATCH_BACKOFF, Math.min(failures++, 6)), abort.signal);
       } catch (err) {
         if (abort.signal.aborted) break;
@@ -264,6 +336,8 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
           return;
         }
         if (err instanceof ResourceVersionGone) {
+          if (resumed) resumed.toMs = undefined;
+          else if (isSynced) beginOutage(err);
           needList = true;
           continue;
         }
@@ -271,8 +345,12 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
           failSync(err);
           return;
         }
+        if (isSynced) beginOutage(err);
         options.onError?.(err);
         try {
+          // A stream that followed for a while before it failed starts the back-off over.
+          if (openedAtMs && nowMs() - openedAtMs > 1000) failures = 0;
+          openedAtMs = 0;
           await sleep(backoffMs(WATCH_BACKOFF, Math.min(failures++, 6)), abort.signal);
         } catch {
           break;
@@ -341,6 +419,7 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
         await sleep(Math.min(200, Math.max(1, deadline - nowMs())), abort.signal).catch(() => undefined);
       }
     },
+    outages: () => outages.map((o) => ({ ...o })),
   };
 }
 

@@ -25,12 +25,12 @@ import { OptionReader } from './options.js';
 import type { MeasurementPlugin } from './plugin.js';
 import { checkLatencyThresholds, readLatencyThresholds, type LatencyThreshold } from './thresholds.js';
 import type { Measurement, MeasurementContext, MeasurementResult, MeasurementWatch, PodStartupSli, QuantileSummary } from './types.js';
-import { watchAccess, type Access } from '../kube/index.js';
+import { watchAccess, type Access, type WatchOutage } from '../kube/index.js';
+import { formatMs } from '../shared/format-ms.js';
 
 /** kube-burner fails the measurement above this fraction of invalid pods. */
 export const MAX_INVALID_RATIO = 0.1;
 export const POD_STARTUP_SLI_NAME = 'PodStartup';
-/** Longest wait at the job's end for the pods watch to show what the server already reports. */
 /** Longest wait at the job's end for `Pulled` events of pods seen started. */
 const PULL_EVENT_GRACE_MS = 5000;
 
@@ -89,29 +89,79 @@ function podDocument(pod: PodRecord, options: PodLatencyOptions, counters: { inv
   return doc;
 }
 
-/** The SIG SLI samples: watch clock, image pull time subtracted, pre-existing pods left out, never-started pods +Infinity. */
-function podStartupSamples(tracker: PodTracker): { samples: Float64Array; excluded: number; neverReady: number } {
-  const started = tracker.latencies('ContainersStarted', 'watch');
-  const samples = new Float64Array(started.length);
-  let n = 0;
-  let neverReady = 0;
-  for (let row = 0; row < started.length; row++) {
-    if (tracker.isPreexisting(row)) continue;
-    if (Number.isNaN(started[row]!)) {
-      if (tracker.isDeleted(row) || tracker.isUnobserved(row)) continue;
-      samples[n++] = Number.POSITIVE_INFINITY;
-      neverReady++;
-      continue;
-    }
-    const sample = started[row]! - tracker.pullMs(row);
-    if (Number.isNaN(sample)) continue;
-    samples[n++] = Math.max(0, sample);
-  }
-  return { samples: samples.subarray(0, n), excluded: started.length - n, neverReady };
+interface StartupSamples {
+  /** As observed: pods seen late (after a watch outage) at their observed span. */
+  samples: Float64Array;
+  /** Each sample at the shortest and the longest its pod's span can have been (equal for pods seen on time). */
+  shortest: Float64Array;
+  longest: Float64Array;
+  excluded: number;
+  neverReady: number;
+  /** Pods seen late (in the samples), and pods not seen started because the watch was cut off at the end (not in them). */
+  late: number;
+  unknown: number;
 }
 
-/** Pure: turns what the tracker saw into podLatency's documents, quantiles, thresholds and SLI. */
-export function podLatencyResult(tracker: PodTracker, options: PodLatencyOptions): MeasurementResult {
+/**
+ * The SIG SLI samples: watch clock, image pull time subtracted, pre-existing pods left out,
+ * never-started pods +Infinity, and the range each sample can have had when the watch was cut off
+ * from the API server for a while.
+ */
+function podStartupSamples(tracker: PodTracker): StartupSamples {
+  const size = tracker.size;
+  const [samples, shortest, longest] = [new Float64Array(size), new Float64Array(size), new Float64Array(size)];
+  let n = 0;
+  let neverReady = 0;
+  let late = 0;
+  let unknown = 0;
+  for (let row = 0; row < size; row++) {
+    if (tracker.isPreexisting(row)) continue;
+    const span = tracker.watchStartup(row);
+    if (Number.isNaN(span.ms)) {
+      if (tracker.isDeleted(row)) continue;
+      if (tracker.isBlind(row)) unknown++;
+      else if (!tracker.isUnobserved(row)) {
+        samples[n] = shortest[n] = longest[n] = Number.POSITIVE_INFINITY;
+        n++;
+        neverReady++;
+      }
+      continue;
+    }
+    const sample = span.ms - tracker.pullMs(row);
+    if (Number.isNaN(sample)) continue;
+    samples[n] = Math.max(0, sample);
+    shortest[n] = Math.max(0, sample - span.shorterByMs);
+    longest[n] = Math.max(0, sample + span.longerByMs);
+    if (span.shorterByMs > 0 || span.longerByMs > 0) late++;
+    n++;
+  }
+  return { samples: samples.subarray(0, n), shortest: shortest.subarray(0, n), longest: longest.subarray(0, n), excluded: size - n, neverReady, late, unknown };
+}
+
+/** The p99 of `samples` with `extra` more samples of `value` each. */
+function p99With(samples: Float64Array, extra: number, value: number): number {
+  const all = new Float64Array(samples.length + extra);
+  all.set(samples);
+  all.fill(value, samples.length);
+  return summarize(POD_STARTUP_SLI_NAME, all, 'watch-ms', 'nearestRank')!.p99;
+}
+
+/** What the watch's outages leave unknown of the SLI: the p99 if every span was its shortest (and unknown pods started at once), or its longest (and they never did). */
+function blindFigures(startup: StartupSamples, blindMs: number): { blind?: NonNullable<PodStartupSli['blind']> } {
+  if (startup.late + startup.unknown === 0) return {};
+  return {
+    blind: {
+      pods: startup.late,
+      unknown: startup.unknown,
+      ms: Math.round(blindMs),
+      p99IfFast: p99With(startup.shortest, startup.unknown, 0),
+      p99IfSlow: p99With(startup.longest, startup.unknown, Number.POSITIVE_INFINITY),
+    },
+  };
+}
+
+/** Pure: turns what the tracker saw into podLatency's documents, quantiles, thresholds and SLI; blindMs: how long the watch was cut off. */
+export function podLatencyResult(tracker: PodTracker, options: PodLatencyOptions, blindMs = 0): MeasurementResult {
   const timestamp = collectTimestamp();
   const counters = { invalid: 0 };
   const podDocs: object[] = [];
@@ -141,12 +191,14 @@ export function podLatencyResult(tracker: PodTracker, options: PodLatencyOptions
   const startupSummary = summarize(POD_STARTUP_SLI_NAME, startup.samples, 'watch-ms', 'nearestRank');
   const slis: PodStartupSli[] = [];
   const startupDocs: object[] = [];
+  const blind = blindFigures(startup, blindMs);
   if (startupSummary) {
     quantiles.push(startupSummary);
     startupDocs.push({
       ...quantileDocument(startupSummary, { metricName: 'podStartupLatencyMeasurement', quantileName: POD_STARTUP_SLI_NAME, timestamp, ...options }),
       excluded: startup.excluded,
       neverReady: startup.neverReady,
+      ...(blind.blind ? { seenLate: startup.late, unknown: startup.unknown } : {}),
     });
     slis.push({
       sli: 'podStartup',
@@ -160,7 +212,11 @@ export function podLatencyResult(tracker: PodTracker, options: PodLatencyOptions
       max: startupSummary.max,
       excluded: startup.excluded,
       neverReady: startup.neverReady,
+      ...blind,
     });
+  } else if (startup.unknown > 0) {
+    // Every pod changed while the watch was cut off: no sample, and no pass either.
+    slis.push({ sli: 'podStartup', source: 'watch', clock: 'watch-ms', count: 0, p50: NaN, p90: NaN, p99: NaN, excluded: startup.excluded, neverReady: 0, ...blind });
   }
   const total = tracker.size;
   const errors: string[] = [];
@@ -204,12 +260,14 @@ class PodLatencyMeasurement implements Measurement {
   private readonly warnings: string[] = [];
   private options?: PodLatencyOptions;
   private podWatch?: MeasurementWatch<PodSnapshot>;
+  private blindMs = 0;
 
   constructor(private readonly config: PodLatencyConfig) {}
 
   async start(ctx: MeasurementContext): Promise<void> {
     this.options = { uuid: ctx.uuid, jobName: ctx.jobName, thresholds: this.config.thresholds };
     this.tracker = new PodTracker(nowMs());
+    this.blindMs = 0;
     const tracker = this.tracker;
     const pods = ctx.client.watchResources({
       apiVersion: 'v1',
@@ -218,8 +276,8 @@ class PodLatencyMeasurement implements Measurement {
       // the engine's readiness tracker follows the same pods: one stream for both
       share: true,
       project: projectPod,
-      onEvent: (type, pod, observedAtMs) => {
-        tracker.observe(pod, observedAtMs);
+      onEvent: (type, pod, observedAtMs, late) => {
+        tracker.observe(pod, observedAtMs, late);
         if (type === 'DELETED') tracker.markDeleted(pod.namespace, pod.name);
       },
     });
@@ -262,6 +320,7 @@ class PodLatencyMeasurement implements Measurement {
 
   async stop(): Promise<void> {
     await this.catchUp();
+    this.noteOutages(this.podWatch?.outages?.() ?? []);
     // A started pod's pull has ended (the kubelet pulls first): give its `Pulled` event a moment to arrive
     // rather than leave the pod out of the SLI.
     const deadline = nowMs() + PULL_EVENT_GRACE_MS;
@@ -269,8 +328,22 @@ class PodLatencyMeasurement implements Measurement {
     await Promise.all(this.watches.splice(0).map((w) => w.stop()));
   }
 
+  /** Says how long the pods watch was cut off from the API server; still cut off at the end, every pod not seen started may have started unseen. */
+  private noteOutages(outages: WatchOutage[]): void {
+    if (outages.length === 0) return;
+    const endMs = nowMs();
+    this.blindMs = outages.reduce((sum, o) => sum + ((o.toMs ?? endMs) - o.fromMs), 0);
+    const open = outages.at(-1)!.toMs === undefined;
+    if (open) this.tracker.markUnstartedBlind();
+    const times = outages.length === 1 ? 'once' : `${outages.length} times`;
+    this.warnings.push(
+      `podLatency: the pods watch was cut off from the API server ${times}, ${formatMs(this.blindMs)} in all${open ? ', and still was at the end' : ''} (first: ${outages[0]!.error}): ` +
+        'pods that changed meanwhile keep their server times and are left out of the watch-clock figures and the pod startup SLI',
+    );
+  }
+
   async collect(): Promise<MeasurementResult> {
-    const result = podLatencyResult(this.tracker, this.options ?? { uuid: '', jobName: '', thresholds: [] });
+    const result = podLatencyResult(this.tracker, this.options ?? { uuid: '', jobName: '', thresholds: [] }, this.blindMs);
     return { ...result, warnings: [...this.warnings] };
   }
 }

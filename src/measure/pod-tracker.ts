@@ -6,7 +6,9 @@
  * - server: the apiserver/kubelet timestamp (creationTimestamp, condition lastTransitionTime,
  *   containerStatuses startedAt), 1 s precision, as kube-burner reports;
  * - watch: when burn's watch delivered the event that first showed the phase, ms precision.
- *   Latencies on this clock run from the watch-observed creation (ADDED) to the phase.
+ *   Latencies on this clock run from the watch-observed creation (ADDED) to the phase. An event
+ *   the watch delivered after an outage (src/kube/watch.ts) carries how much earlier it may have
+ *   happened: the latencies it touches are known to within that, not exactly.
  * A pod that existed before the watch started has no watch times (its history was not observed).
  */
 
@@ -31,6 +33,8 @@ const FLAG_PREEXISTING = 1;
 const FLAG_DELETED = 2;
 /** Started on the server (a final LIST says so) but never seen so on the watch before the measurement stopped. */
 const FLAG_UNOBSERVED = 4;
+/** The watch was still cut off from the API server when the measurement stopped, and had not shown the pod started. */
+const FLAG_BLIND = 8;
 const NUM_PHASES = PHASES.length;
 /** Slack for the 1 s precision of creationTimestamp when deciding a pod predates the watch. */
 const PREEXISTING_SLACK_MS = 2000;
@@ -117,6 +121,9 @@ export class PodTracker {
   private createdObserved = new Float64Array(0);
   private server = new Float64Array(0); // count x NUM_PHASES
   private observed = new Float64Array(0);
+  /** How much earlier than observed the creation, and each phase, may have happened (events after a watch outage); 0: on time. */
+  private createdLate = new Float32Array(0);
+  private observedLate = new Float32Array(0); // count x NUM_PHASES
   private iterationReplica = new Int32Array(0); // count x 2
   private nodeIndex = new Uint32Array(0);
   private namespaceIndex = new Uint32Array(0);
@@ -168,10 +175,13 @@ export class PodTracker {
     return (this.flags[row]! & FLAG_UNOBSERVED) !== 0;
   }
 
-  /** Records one watch event of a pod. */
-  observe(snapshot: PodSnapshot, observedAtMs: number): void {
+  /** Records one watch event of a pod; lateByMs: it may have happened up to this long before it was observed (after a watch outage). */
+  observe(snapshot: PodSnapshot, observedAtMs: number, lateByMs = 0): void {
     let row = this.rows.get(snapshot.namespace)?.get(snapshot.name);
-    if (row === undefined) row = this.add(snapshot, observedAtMs);
+    if (row === undefined) {
+      row = this.add(snapshot, observedAtMs);
+      this.createdLate[row] = lateByMs;
+    }
     if (this.nodeIndex[row] === 0 && snapshot.nodeName) this.nodeIndex[row] = this.intern(snapshot.nodeName);
     const preexisting = (this.flags[row]! & FLAG_PREEXISTING) !== 0;
     const base = row * NUM_PHASES;
@@ -179,8 +189,32 @@ export class PodTracker {
       const t = snapshot.phases[i]!;
       if (Number.isNaN(t) || !Number.isNaN(this.server[base + i]!)) continue;
       this.server[base + i] = t;
-      if (!preexisting) this.observed[base + i] = observedAtMs;
+      if (preexisting) continue;
+      this.observed[base + i] = observedAtMs;
+      this.observedLate[base + i] = lateByMs;
     }
+  }
+
+  /**
+   * Creation to all containers started on the watch clock, and by how much the true span may be
+   * shorter (the start was seen late) or longer (the creation was); NaN when not seen started.
+   */
+  watchStartup(row: number): { ms: number; shorterByMs: number; longerByMs: number } {
+    const i = row * NUM_PHASES + PHASE_INDEX.ContainersStarted;
+    return { ms: this.observed[i]! - this.createdObserved[row]!, shorterByMs: this.observedLate[i]!, longerByMs: this.createdLate[row]! };
+  }
+
+  /** The watch was still cut off when the measurement stopped: pods not seen started may have started unseen. */
+  markUnstartedBlind(): void {
+    const started = PHASE_INDEX.ContainersStarted;
+    for (let row = 0; row < this.count; row++) {
+      if ((this.flags[row]! & (FLAG_PREEXISTING | FLAG_DELETED)) === 0 && Number.isNaN(this.server[row * NUM_PHASES + started]!)) this.flags[row]! |= FLAG_BLIND;
+    }
+  }
+
+  /** The watch was cut off at the end before it showed the pod started (markUnstartedBlind). */
+  isBlind(row: number): boolean {
+    return (this.flags[row]! & FLAG_BLIND) !== 0;
   }
 
   /**
@@ -245,9 +279,10 @@ export class PodTracker {
       iteration: this.iterationReplica[row * 2]!,
       replica: this.iterationReplica[row * 2 + 1]!,
       createdMs: this.createdServer[row]!,
-      createdObservedMs: this.createdObserved[row]!,
+      // what was seen late (after a watch outage) has no exact watch time
+      createdObservedMs: this.createdLate[row]! > 0 ? NaN : this.createdObserved[row]!,
       serverMs: Array.from(this.server.subarray(base, base + NUM_PHASES)),
-      observedMs: Array.from(this.observed.subarray(base, base + NUM_PHASES)),
+      observedMs: Array.from(this.observed.subarray(base, base + NUM_PHASES), (t, i) => (this.observedLate[base + i]! > 0 ? NaN : t)),
       preexisting: (this.flags[row]! & FLAG_PREEXISTING) !== 0,
       pullMs: this.pullMs(row),
     };
@@ -259,13 +294,17 @@ export class PodTracker {
 
   /**
    * Latency of a phase for every pod, ms, NaN where unknown.
-   * server: phase server time - creationTimestamp; watch: phase observed - creation observed.
+   * server: phase server time - creationTimestamp; watch: phase observed - creation observed, NaN
+   * where either was seen late (after a watch outage).
    */
   latencies(phase: Phase, clock: 'server' | 'watch'): Float64Array {
     const out = new Float64Array(this.count);
     const i = PHASE_INDEX[phase];
     const [column, start] = clock === 'server' ? [this.server, this.createdServer] : [this.observed, this.createdObserved];
-    for (let row = 0; row < this.count; row++) out[row] = column[row * NUM_PHASES + i]! - start[row]!;
+    for (let row = 0; row < this.count; row++) {
+      const late = clock === 'watch' && (this.createdLate[row]! > 0 || this.observedLate[row * NUM_PHASES + i]! > 0);
+      out[row] = late ? NaN : column[row * NUM_PHASES + i]! - start[row]!;
+    }
     return out;
   }
 
@@ -305,7 +344,7 @@ export class PodTracker {
 
   private grow(): void {
     const capacity = Math.max(1024, Math.ceil(this.capacity * 1.5));
-    const grow = <T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(old: T, perRow: number, fill?: number): T => {
+    const grow = <T extends Float64Array | Float32Array | Int32Array | Uint32Array | Uint8Array>(old: T, perRow: number, fill?: number): T => {
       const next = new (old.constructor as new (n: number) => T)(capacity * perRow);
       if (fill !== undefined) next.fill(fill);
       next.set(old);
@@ -315,6 +354,8 @@ export class PodTracker {
     this.createdObserved = grow(this.createdObserved, 1, NaN);
     this.server = grow(this.server, NUM_PHASES, NaN);
     this.observed = grow(this.observed, NUM_PHASES, NaN);
+    this.createdLate = grow(this.createdLate, 1);
+    this.observedLate = grow(this.observedLate, NUM_PHASES);
     this.iterationReplica = grow(this.iterationReplica, 2);
     this.nodeIndex = grow(this.nodeIndex, 1);
     this.namespaceIndex = grow(this.namespaceIndex, 1);

@@ -4,7 +4,7 @@
  * plain JSON so it can be written to reports as is.
  */
 import type { MetricsEndpoint } from '../config/index.js';
-import type { ApiScope, ExecRequest, ExecResult, KubeObject, RequestListener } from '../kube/index.js';
+import type { ApiScope, ExecRequest, ExecResult, KubeObject, RequestListener, WatchOutage } from '../kube/index.js';
 
 /** Type of a watch event as the request path reports it. */
 export type WatchEventKind = 'ADDED' | 'MODIFIED' | 'DELETED' | (string & {});
@@ -17,8 +17,12 @@ export interface WatchResourcesOptions<T> {
   fieldSelector?: string;
   /** Turns the raw object into what the watcher keeps; the raw object must not be retained. */
   project: (obj: any) => T;
-  /** observedAtMs: when the event was read off the wire, from the anchored monotonic clock (src/shared/clock). */
-  onEvent: (type: WatchEventKind, projected: T, observedAtMs: number) => void;
+  /**
+   * observedAtMs: when the event was read off the wire, from the anchored monotonic clock
+   * (src/shared/clock). lateByMs (absent: 0): the change happened while the watch was cut off from
+   * the API server, at most this long before observedAtMs.
+   */
+  onEvent: (type: WatchEventKind, projected: T, observedAtMs: number, lateByMs?: number) => void;
   signal?: AbortSignal;
   /** One stream with the client's other shared watches of the same objects (the engine's readiness tracker follows the job's pods too). */
   share?: boolean;
@@ -33,6 +37,8 @@ export interface MeasurementWatch<T> {
   synced: Promise<unknown>;
   stop(): unknown;
   caughtUp?(timeoutMs: number, lagging?: (listed: T) => boolean): Promise<T[]>;
+  /** When the watch could not follow the API server (src/kube/watch.ts WatchOutage). */
+  outages?(): WatchOutage[];
 }
 
 export interface MeasurementClient {
@@ -189,6 +195,13 @@ export interface PodStartupSli extends LatencyStats {
   /** Pods waited for that never started: in `count`, as samples beyond any threshold (p99 is Infinity when they reach it). */
   neverReady: number;
   clock: LatencyClock;
+  /**
+   * When burn's watch was cut off from the API server for `ms`: `pods` timed only to within the
+   * outage (in `count`, at their observed span), `unknown` pods not seen started because it was
+   * still cut off at the end (not in `count`), and the p99 if every span was its shortest and the
+   * unknown pods started at once, or its longest and they never started.
+   */
+  blind?: { pods: number; unknown: number; ms: number; p99IfFast: number; p99IfSlow: number };
 }
 
 export type Sli = ApiCallSli | PodStartupSli;

@@ -100,6 +100,7 @@ export async function startSim(options: SimOptions = {}): Promise<RunningSim> {
   const certs = await makeServingCerts();
   const token = randomBytes(24).toString('base64url');
   const metrics = new ApiServerMetrics(store);
+  const watchOutage = { on: false };
   const watches = new WatchHub(store, { maxBufferedBytes: WATCH_BUFFER_LIMIT, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 10_000, now: nowMs });
   let url = '';
   const handler = new ApiHandler({
@@ -114,15 +115,26 @@ export async function startSim(options: SimOptions = {}): Promise<RunningSim> {
     now: nowMs,
     serverAddress: () => url.replace('https://', ''),
     onRequest: options.onRequest,
+    watchesCutOff: () => watchOutage.on,
   });
   const server = await listen(handler, certs, options.port ?? 0);
   url = `https://127.0.0.1:${server.port}`;
-  const parts: { cluster?: { stop(): void }; eventSweep?: NodeJS.Timeout } = {};
+  const parts: { cluster?: { stop(): void }; eventSweep?: NodeJS.Timeout; watchOutages?: NodeJS.Timeout } = {};
+  const { watchOutageEveryMs, watchOutageMs } = profile.faults;
+  if (watchOutageEveryMs > 0) {
+    parts.watchOutages = setInterval(() => {
+      watchOutage.on = true;
+      watches.reset();
+      setTimeout(() => (watchOutage.on = false), watchOutageMs).unref();
+    }, watchOutageEveryMs);
+    parts.watchOutages.unref();
+  }
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
     clearInterval(parts.eventSweep);
+    clearInterval(parts.watchOutages);
     timers.clear();
     parts.cluster?.stop();
     watches.stop();

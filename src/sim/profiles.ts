@@ -37,7 +37,7 @@ const defaultProfile: SimProfile = {
   maxInflight: { readonly: 400, mutating: 200 },
   // APF's defaults for a priority level, and kube-apiserver's wait limit (--request-timeout 60 s / 4).
   flowControl: { queues: 64, handSize: 8, queueLengthLimit: 50, queueWaitSeconds: 15 },
-  faults: { throttleRate: 0, retryAfterSeconds: 1, errorRate: 0, stallRate: 0, stallMs: 0, watchCutMs: 0, watchWindow: 20_000, cpuMsPerRequest: 0 },
+  faults: { throttleRate: 0, retryAfterSeconds: 1, errorRate: 0, stallRate: 0, stallMs: 0, watchCutMs: 0, watchOutageEveryMs: 0, watchOutageMs: 0, watchWindow: 20_000, cpuMsPerRequest: 0 },
 };
 
 function derive(name: string, changes: Partial<SimProfile>): SimProfile {
@@ -56,7 +56,7 @@ export const builtinProfiles: Record<string, SimProfile> = {
     readiness: ms(300, 900),
   }),
   flaky: derive('flaky', {
-    faults: { throttleRate: 0.03, retryAfterSeconds: 1, errorRate: 0.01, stallRate: 0, stallMs: 0, watchCutMs: 5000, watchWindow: 500, cpuMsPerRequest: 0 },
+    faults: { throttleRate: 0.03, retryAfterSeconds: 1, errorRate: 0.01, stallRate: 0, stallMs: 0, watchCutMs: 5000, watchOutageEveryMs: 0, watchOutageMs: 0, watchWindow: 500, cpuMsPerRequest: 0 },
   }),
   // Thousands of nodes: cheaper requests, more seats, longer queues (one run's flow may hold 4,000
   // waiting requests: the wait limit, not the queue length, turns a run at qps 1,000 away), a long
@@ -65,7 +65,7 @@ export const builtinProfiles: Record<string, SimProfile> = {
     serviceTime: { get: ms(0.2, 2), list: ms(5, 100), create: ms(0.5, 4), update: ms(0.5, 4), patch: ms(0.5, 4), delete: ms(0.5, 4), deletecollection: ms(10, 200) },
     maxInflight: { readonly: 1600, mutating: 800 },
     flowControl: { queues: 64, handSize: 8, queueLengthLimit: 500, queueWaitSeconds: 15 },
-    faults: { throttleRate: 0, retryAfterSeconds: 1, errorRate: 0, stallRate: 0, stallMs: 0, watchCutMs: 0, watchWindow: 50_000, cpuMsPerRequest: 0 },
+    faults: { throttleRate: 0, retryAfterSeconds: 1, errorRate: 0, stallRate: 0, stallMs: 0, watchCutMs: 0, watchOutageEveryMs: 0, watchOutageMs: 0, watchWindow: 50_000, cpuMsPerRequest: 0 },
   }),
 };
 
@@ -95,7 +95,7 @@ const FIELDS: Record<string, FieldKind> = {
 
 const SERVICE_TIME_VERBS = ['get', 'list', 'create', 'update', 'patch', 'delete', 'deletecollection', 'watch'];
 const FLOW_CONTROL_FIELDS = ['queues', 'handSize', 'queueLengthLimit', 'queueWaitSeconds'];
-const FAULT_FIELDS = ['throttleRate', 'retryAfterSeconds', 'errorRate', 'stallRate', 'stallMs', 'watchCutMs', 'watchWindow', 'cpuMsPerRequest'];
+const FAULT_FIELDS = ['throttleRate', 'retryAfterSeconds', 'errorRate', 'stallRate', 'stallMs', 'watchCutMs', 'watchOutageEveryMs', 'watchOutageMs', 'watchWindow', 'cpuMsPerRequest'];
 /** A second of CPU per request already starves the simulator at qps 1; more would only look like a hang. */
 const MAX_CPU_MS_PER_REQUEST = 1000;
 
@@ -182,6 +182,8 @@ class ProfileReader {
             const max = isRate ? 1 : field === 'cpuMsPerRequest' ? MAX_CPU_MS_PER_REQUEST : Number.POSITIVE_INFINITY;
             faults[field] = this.number(`${key}.${field}`, v, field === 'watchWindow' ? 1 : 0, max);
           }
+          const { watchOutageEveryMs: every, watchOutageMs: length } = profile.faults;
+          if (every > 0 && length >= every) this.fail(`${key}.watchOutageMs`, `${length} is not shorter than watchOutageEveryMs ${every}: watches would never be served`);
           break;
         }
       }

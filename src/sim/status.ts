@@ -99,6 +99,9 @@ export const statusErrors = {
   tooManyRequests(retryAfterSeconds: number, message = 'Too many requests, please try again later.'): StatusError {
     return new StatusError(429, 'TooManyRequests', message, { retryAfterSeconds });
   },
+  unavailable(message: string): StatusError {
+    return new StatusError(503, 'ServiceUnavailable', message);
+  },
   internal(message: string): StatusError {
     return new StatusError(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });
   },

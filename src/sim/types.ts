@@ -186,6 +186,13 @@ export interface SimProfile {
     stallMs: number;
     /** Cut every watch stream after this many ms (0: never). */
     watchCutMs: number;
+    /**
+     * Every this many ms (0: never), watches are cut off for watchOutageMs: open streams are reset
+     * and new ones answered 503, as when something between client and API server drops long-lived
+     * connections. Other requests are served.
+     */
+    watchOutageEveryMs: number;
+    watchOutageMs: number;
     /** How many resourceVersions of history watches can resume from; older ones get 410 Gone. */
     watchWindow: number;
     /**

@@ -152,14 +152,38 @@ function apiVerdict(sli: ApiCallSli, binding: boolean, clocks: Clocks): Verdict 
   );
 }
 
+/** "12 pods timed only to within the outage, 3 not seen starting". */
+function blindWords(blind: NonNullable<PodStartupSli['blind']>): string {
+  return [blind.pods ? `${blind.pods} pod(s) timed only to within it` : '', blind.unknown ? `${blind.unknown} pod(s) not seen starting` : ''].filter(Boolean).join(', ');
+}
+
+/**
+ * While burn's watch was cut off from the API server, pods were timed only to within the outage, or
+ * not seen starting at all. If their shortest and longest possible spans put the p99 on different
+ * sides of the threshold, the verdict cannot be known: inconclusive, whatever the figure as seen says.
+ */
+function blindWatch(verdict: Verdict, sli: PodStartupSli): Verdict {
+  const blind = sli.blind;
+  if (!blind || blind.pods + blind.unknown === 0) return verdict;
+  const eitherSide = sli.count === 0 || blind.p99IfFast <= POD_STARTUP_SLO_MS !== blind.p99IfSlow <= POD_STARTUP_SLO_MS;
+  if (!eitherSide) return verdict;
+  const words = `burn's pods watch was cut off from the API server for ${formatMs(blind.ms)} (${blindWords(blind)}), and at their shortest or longest the p99 is ${formatMs(blind.p99IfFast)} or ${Number.isFinite(blind.p99IfSlow) ? formatMs(blind.p99IfSlow) : 'beyond any threshold'}, either side of ${formatMs(POD_STARTUP_SLO_MS)}`;
+  return { ...verdict, state: 'inconclusive', passed: false, message: `${verdict.message}; inconclusive: ${words}` };
+}
+
 function podStartupVerdict(sli: PodStartupSli, binding: boolean, clocks: Clocks): Verdict {
+  return blindWatch(podStartupGrade(sli, binding, clocks), sli);
+}
+
+function podStartupGrade(sli: PodStartupSli, binding: boolean, clocks: Clocks): Verdict {
   const clock = sli.source === 'watch' ? 'creation -> containers started, observed via watch, image pulls excluded' : 'kubelet_pod_start_sli_duration_seconds';
   const restsOn = restingOn(sli.source === 'watch', clocks);
   const base = { slo: POD_STARTUP_SLO, source: sli.source, key: 'pods', threshold: POD_STARTUP_SLO_MS, unit: 'ms' as const, binding, samples: sli.count, restsOn, delayKind: 'pod' as const };
   if (sli.count === 0) return settle({ ...base, value: 0, margin: POD_STARTUP_SLO_MS, noSamples: true, failed: false, message: `${POD_STARTUP_SLO}: no samples (${clock})` }, clocks);
   const neverReady = sli.neverReady ?? 0;
   const failed = !(sli.p99 <= POD_STARTUP_SLO_MS);
-  const left = `${sli.excluded ? `; ${sli.excluded} left out` : ''}${neverReady ? `; ${neverReady} never became ready, counted beyond the threshold` : ''}`;
+  const blind = sli.blind && sli.blind.pods + sli.blind.unknown > 0 ? `; the watch was cut off for ${formatMs(sli.blind.ms)}: ${blindWords(sli.blind)}` : '';
+  const left = `${sli.excluded ? `; ${sli.excluded} left out` : ''}${neverReady ? `; ${neverReady} never became ready, counted beyond the threshold` : ''}${blind}`;
   const value = Number.isFinite(sli.p99) ? figure(sli.p99, sli.p99IsMax) : `p99 beyond any threshold (${neverReady} of ${sli.count} pods never became ready)`;
   const over = !failed ? '' : Number.isFinite(sli.p99) ? `, ${formatMs(sli.p99 - POD_STARTUP_SLO_MS)} over` : '';
   return settle(
@@ -215,11 +239,27 @@ export function gradeSlis(results: MeasurementResult[], context: GradeContext = 
   const clocks = clocksOf(results, context);
   const slis = results.flatMap((r) => r.slis);
   const verdicts = apiVerdicts(slis.filter((s): s is ApiCallSli => s.sli === 'apiCall'), clocks);
-  const startup = worstByKey(slis.filter((s): s is PodStartupSli => s.sli === 'podStartup'), (s) => s.source);
-  [...startup.values()]
-    .sort((a, b) => POD_STARTUP_SOURCE_RANK.indexOf(a.source) - POD_STARTUP_SOURCE_RANK.indexOf(b.source))
-    .forEach((sli, i) => verdicts.push(podStartupVerdict(sli, i === 0, clocks)));
+  verdicts.push(...podStartupVerdicts(slis.filter((s): s is PodStartupSli => s.sli === 'podStartup'), clocks));
   return verdicts;
+}
+
+const STATE_SEVERITY: Record<VerdictState, number> = { pass: 0, inconclusive: 1, fail: 2 };
+
+/**
+ * Per source, the worst of the jobs' pod startup verdicts: a failure before an unknown (a job whose
+ * watch was cut off), an unknown before a pass, then the larger p99. The best source is binding.
+ */
+function podStartupVerdicts(slis: PodStartupSli[], clocks: Clocks): Verdict[] {
+  const sources = [...new Set(slis.map((s) => s.source))].sort((a, b) => POD_STARTUP_SOURCE_RANK.indexOf(a) - POD_STARTUP_SOURCE_RANK.indexOf(b));
+  return sources.map((source, i) =>
+    slis
+      .filter((s) => s.source === source)
+      .map((sli) => podStartupVerdict(sli, i === 0, clocks))
+      .reduce((worst, v) => {
+        const [a, b] = [STATE_SEVERITY[v.state], STATE_SEVERITY[worst.state]];
+        return a > b || (a === b && v.value > worst.value) ? v : worst;
+      }),
+  );
 }
 
 /** A threshold rests on burn's clock when every quantile of its measurement named in its key was timed on burn's side. */

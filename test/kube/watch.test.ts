@@ -3,7 +3,7 @@ import type { KubeObject, WatchEventType, WatchHandle } from '../../src/kube/ind
 import { nowMs } from '../../src/shared/clock.js';
 import { UserError } from '../../src/shared/errors.js';
 import { TestCluster } from './helpers/cluster.js';
-import { status, type Obj } from './helpers/fake-apiserver.js';
+import { status, type Interceptor, type Obj } from './helpers/fake-apiserver.js';
 
 const cluster = new TestCluster();
 const handles: WatchHandle[] = [];
@@ -19,8 +19,8 @@ function pod(name: string, namespace: string, phase = 'Pending'): Obj {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels: { app: 'w' }, uid: `uid-${++seq}` }, spec: { containers: [{ name: 'c', image: 'x' }] }, status: { phase } };
 }
 
-async function waitFor(what: string, condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500; i++) {
+async function waitFor(what: string, condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  for (let i = 0; i < timeoutMs / 10; i++) {
     if (condition()) return;
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -37,6 +37,7 @@ async function watchPods(namespace: string) {
   const client = await cluster.connect();
   const events: Array<[WatchEventType, string, string]> = [];
   const observed: number[] = [];
+  const late: number[] = [];
   const projectedArgs: KubeObject[] = [];
   let syncedCalls = 0;
   const handle = client.watchResources<PodTimes>({
@@ -48,18 +49,23 @@ async function watchPods(namespace: string) {
       projectedArgs.push(obj);
       return { name: obj.metadata.name!, phase: obj.status?.phase as string };
     },
-    onEvent: (type, obj, observedAtMs) => {
+    onEvent: (type, obj, observedAtMs, lateByMs) => {
       events.push([type, obj.name, obj.phase]);
       observed.push(observedAtMs);
+      late.push(lateByMs);
     },
     onSynced: () => syncedCalls++,
   });
   handles.push(handle);
-  return { client, handle, events, observed, syncedCalls: () => syncedCalls, projectedArgs };
+  return { client, handle, events, observed, late, syncedCalls: () => syncedCalls, projectedArgs };
 }
 
 const watchRequests = (ns: string) => cluster.server.requests.filter((r) => r.url.startsWith(`/api/v1/namespaces/${ns}/pods?`) && r.url.includes('watch=1'));
-const listRequests = (ns: string) => cluster.server.requests.filter((r) => r.url.startsWith(`/api/v1/namespaces/${ns}/pods?`) && !r.url.includes('watch=1'));
+const lists = (ns: string) => cluster.server.requests.filter((r) => r.url.startsWith(`/api/v1/namespaces/${ns}/pods?`) && !r.url.includes('watch=1'));
+const limitOf = (url: string) => new URL(url, 'https://x').searchParams.get('limit');
+/** Lists of the watched objects (not the one-item list that asks the server's version after an outage). */
+const listRequests = (ns: string) => lists(ns).filter((r) => limitOf(r.url) !== '1');
+const versionProbes = (ns: string) => lists(ns).filter((r) => limitOf(r.url) === '1');
 
 describe('watchResources', () => {
   it('lists, then watches from the list resourceVersion with bookmarks, delivering projections', async () => {
@@ -94,12 +100,14 @@ describe('watchResources', () => {
     expect(w.observed[5]).toBeGreaterThanOrEqual(w.observed[3]);
   });
 
-  it('re-watches from the last resourceVersion when the stream drops, without relisting', async () => {
+  it('re-watches from the last resourceVersion when the stream drops, without relisting, and marks what changed meanwhile late', async () => {
     const w = await watchPods('w2');
     await w.handle.synced;
     await waitFor('watch', () => cluster.server.openWatches === 1);
     cluster.server.put(pod('a', 'w2'));
     await waitFor('a', () => w.events.length === 1);
+    expect(w.handle.outages()).toEqual([]);
+    const cutAt = nowMs();
     cluster.server.dropWatches();
     // while nobody watches
     cluster.server.put(pod('b', 'w2'));
@@ -110,8 +118,49 @@ describe('watchResources', () => {
       ['ADDED', 'b', 'Pending'],
       ['MODIFIED', 'a', 'Running'],
     ]);
+    // the changes made while it was cut off come late, by at most the time since it was cut; the
+    // server's version was asked once to know which
+    const outageMs = nowMs() - cutAt;
+    expect(w.late[0]).toBe(0);
+    for (const lateBy of w.late.slice(1)) expect(lateBy).toBeGreaterThan(0), expect(lateBy).toBeLessThanOrEqual(outageMs + 50);
     expect(listRequests('w2')).toHaveLength(1);
+    expect(versionProbes('w2')).toHaveLength(1);
     expect(watchRequests('w2')).toHaveLength(2);
+    const [outage, ...more] = w.handle.outages();
+    expect(more).toEqual([]);
+    expect(outage!.fromMs).toBeGreaterThanOrEqual(cutAt - 5);
+    expect(outage!.toMs).toBeGreaterThanOrEqual(outage!.fromMs);
+    expect(outage!.error).toMatch(/./);
+    // what changes after it is back is on time
+    await waitFor('watch again', () => cluster.server.openWatches === 1);
+    cluster.server.put(pod('c', 'w2'));
+    await waitFor('c', () => w.events.length === 4);
+    expect(w.late[3]).toBe(0);
+  });
+
+  it('a watch the server cannot answer is in an outage until it follows again', async () => {
+    const w = await watchPods('w2b');
+    await w.handle.synced;
+    await waitFor('watch', () => cluster.server.openWatches === 1);
+    let failing = true;
+    const unavailable: Interceptor = (req, res) => {
+      if (!failing || !req.url.startsWith('/api/v1/namespaces/w2b/')) return false;
+      status(res, 503, 'ServiceUnavailable', 'down for the test');
+      return true;
+    };
+    cluster.server.interceptors.push(unavailable);
+    try {
+      cluster.server.dropWatches();
+      const seen = cluster.server.requests.length;
+      await waitFor('failed attempts', () => w.handle.outages().length === 1 && cluster.server.requests.slice(seen).filter((r) => r.url.includes('/w2b/')).length >= 3);
+      expect(w.handle.outages()[0]!.toMs).toBeUndefined();
+      failing = false;
+      // the watch backs off up to 5 s between attempts
+      await waitFor('the watch back', () => w.handle.outages()[0]!.toMs !== undefined, 20_000);
+      expect(w.handle.outages()).toHaveLength(1);
+    } finally {
+      cluster.server.interceptors.splice(cluster.server.interceptors.indexOf(unavailable), 1);
+    }
   });
 
   it('resumes from a bookmark resourceVersion', async () => {
@@ -152,12 +201,17 @@ describe('watchResources', () => {
     // and the unchanged pod was not projected again
     expect(w.projectedArgs.filter((o) => o.metadata.name === 'keep')).toHaveLength(1);
     expect(listRequests('w4')).toHaveLength(2);
+    // what the relist found changed, it found late; the first list was on time
+    expect(w.late.slice(0, 3)).toEqual([0, 0, 0]);
+    for (const lateBy of w.late.slice(3)) expect(lateBy).toBeGreaterThan(0);
+    expect(w.handle.outages()).toHaveLength(1);
     cluster.server.compactedRv = 0;
     // and it watches on from the new list
     await waitFor('watch again', () => cluster.server.openWatches === 1);
     cluster.server.put(pod('after', 'w4'));
     await waitFor('after', () => w.events.length === 7);
     expect(w.events[6]).toEqual(['ADDED', 'after', 'Pending']);
+    expect(w.late[6]).toBe(0);
     expect(w.syncedCalls()).toBe(1);
   });
 

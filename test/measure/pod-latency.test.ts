@@ -147,6 +147,46 @@ describe('podLatency', () => {
     expect(sli.p99).toBeLessThan(5000);
   });
 
+  it('times pods seen late (after a watch outage) only to within the outage: the SLI carries the p99 at their shortest and longest', () => {
+    const tracker = new PodTracker(T0 - 10);
+    for (let i = 0; i < 200; i++) feed(tracker, `ok-${i}`, times(T0, 100));
+    // created on time (T0 + 20), seen started 60 s later, just after an outage of up to 59.5 s:
+    // it started between 500 ms and 60 s after its creation
+    tracker.observe(projectPod(podJson('ns-1', 'seen-late', { created: T0 })), T0 + 20);
+    tracker.observe(projectPod(podJson('ns-1', 'seen-late', times(T0, 300))), T0 + 60_020, 59_500);
+    const result = podLatencyResult(tracker, options, 59_500);
+    const sli = result.slis[0]!;
+    // one pod of 201 cannot move the p99 (the 199th sample), whatever its span
+    expect(sli).toMatchObject({ count: 201, neverReady: 0, excluded: 0, blind: { pods: 1, unknown: 0, ms: 59_500, p99IfFast: 300, p99IfSlow: 300 } });
+    expect(sli.p99).toBe(300);
+    // a minute late on the watch clock is not a latency: no watch-clock phase figure holds it
+    expect(result.quantiles.filter((q) => q.clock === 'watch-ms' && q.name !== 'PodStartup').every((q) => (q.max ?? 0) <= 500)).toBe(true);
+    const perPod = result.documents.find((d) => d.fileName === 'podLatencyMeasurement-job-a.json')!.docs as any[];
+    expect(perPod.find((d) => d.podName === 'seen-late').watchLatencies.containersStartedLatency).toBeNull();
+    // two more such pods: the p99 is the 201st of 203 samples, and their range decides it
+    for (const name of ['late-2', 'late-3']) {
+      tracker.observe(projectPod(podJson('ns-1', name, { created: T0 })), T0 + 20);
+      tracker.observe(projectPod(podJson('ns-1', name, times(T0, 300))), T0 + 60_020, 59_500);
+    }
+    expect(podLatencyResult(tracker, options, 59_500).slis[0]).toMatchObject({ count: 203, p99: 60_000, blind: { pods: 3, p99IfFast: 500, p99IfSlow: 60_000 } });
+  });
+
+  it('a pod created while the watch was cut off can have taken longer than seen', () => {
+    const tracker = new PodTracker(T0 - 10);
+    tracker.observe(projectPod(podJson('ns-1', 'p', times(T0, 300))), T0 + 9_000, 8_000);
+    tracker.observe(projectPod(podJson('ns-1', 'p', times(T0, 300))), T0 + 9_000, 8_000);
+    const [sli] = podLatencyResult(tracker, options, 8_000).slis;
+    expect(sli).toMatchObject({ count: 1, p99: 0, blind: { pods: 1, p99IfFast: 0, p99IfSlow: 8_000 } });
+  });
+
+  it('counts pods not seen started while the watch was still cut off at the end as unknown, not never ready', () => {
+    const tracker = new PodTracker(T0 - 10);
+    for (let i = 0; i < 10; i++) tracker.observe(projectPod(podJson('ns-1', `p-${i}`, { created: T0 })), T0 + 20);
+    tracker.markUnstartedBlind();
+    const [sli] = podLatencyResult(tracker, options, 240_000).slis;
+    expect(sli).toMatchObject({ count: 0, neverReady: 0, excluded: 10, blind: { pods: 0, unknown: 10, ms: 240_000, p99IfFast: 0, p99IfSlow: Infinity } });
+  });
+
   it('passes a threshold with no samples and says so (kube-burner passes it)', () => {
     const { thresholds } = podLatencyPlugin.parseOptions({ thresholds: [{ conditionType: 'Ready', metric: 'P99', threshold: '10s' }] }, positionsOf('config.yaml:3:5'));
     const result = podLatencyResult(new PodTracker(T0), { ...options, thresholds });

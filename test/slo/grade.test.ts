@@ -186,6 +186,40 @@ describe('SLO grading', () => {
     expect(w!.passed).toBe(false);
   });
 
+  describe("pods burn's watch could not time (it was cut off from the API server)", () => {
+    const blind = (pods: number, p99IfFast: number, p99IfSlow: number, unknown = 0) => ({ pods, unknown, ms: 42_000, p99IfFast, p99IfSlow });
+
+    it('are inconclusive when their shortest and longest spans put the p99 on either side of 5 s, whatever the figure as seen says', () => {
+      for (const p99 of [3000, 6000]) {
+        const [pod] = grade([result('podLatency', [startup({ count: 200, p99, excluded: 3, blind: blind(12, 2900, Infinity, 3) })])]);
+        expect(pod).toMatchObject({ state: 'inconclusive', passed: false, binding: true });
+        expect(pod!.message).toContain("inconclusive: burn's pods watch was cut off from the API server for 42.00s (12 pod(s) timed only to within it, 3 pod(s) not seen starting), and at their shortest or longest the p99 is 2.90s or beyond any threshold");
+        expect(gradingExitCode([pod!], [])).toBe(5);
+      }
+    });
+
+    it('keep the verdict when it holds either way', () => {
+      const [pass] = grade([result('podLatency', [startup({ count: 1000, p99: 3000, excluded: 2, blind: blind(2, 2990, 3010) })])]);
+      expect(pass).toMatchObject({ state: 'pass' });
+      const [fail] = grade([result('podLatency', [startup({ count: 1000, p99: 9000, excluded: 2, blind: blind(2, 8900, 9100) })])]);
+      expect(fail).toMatchObject({ state: 'fail' });
+    });
+
+    it('are inconclusive when no pod was seen at all, not a pass on no samples', () => {
+      const [pod] = grade([result('podLatency', [startup({ count: 0, p50: NaN, p90: NaN, p99: NaN, excluded: 16, blind: blind(0, 0, Infinity, 16) })])]);
+      expect(pod).toMatchObject({ state: 'inconclusive', noSamples: true });
+    });
+
+    it('across jobs: a job that certainly failed decides over a job that is not known, which decides over passes', () => {
+      const unknown = result('podLatency', [startup({ count: 0, p50: NaN, p90: NaN, p99: NaN, blind: blind(0, 0, Infinity, 16) })]);
+      const failed = result('podLatency', [startup({ p99: 7000 })]);
+      const passed = result('podLatency', [startup({ p99: 4000 })]);
+      expect(grade([passed, unknown, failed]).map((v) => v.state)).toEqual(['fail']);
+      expect(grade([passed, unknown]).map((v) => v.state)).toEqual(['inconclusive']);
+      expect(grade([passed, result('podLatency', [startup({ p99: 4500 })])]).map((v) => v.value)).toEqual([4500]);
+    });
+  });
+
   it('keeps the worst p99 of a key across jobs', () => {
     const verdicts = grade([result('apiLatency', [api({ p99: 100 })]), result('apiLatency', [api({ p99: 1500 })])]);
     expect(verdicts).toHaveLength(1);

@@ -42,6 +42,8 @@ export interface HandlerDeps {
   serverAddress: () => string;
   /** Told of every request the server receives (method and path with query), before anything else: tests record them. */
   onRequest?: (method: string, url: string) => void;
+  /** True while the profile's watch outage lasts (faults.watchOutageEveryMs): watches are answered 503. */
+  watchesCutOff?: () => boolean;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -189,7 +191,10 @@ export class ApiHandler {
     }
     if (!api.info) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
     const request = api as ResourceRequest & { info: ResourceInfo };
-    if (request.verb === 'watch') return this.watch(req, res, request, url.searchParams);
+    if (request.verb === 'watch') {
+      if (this.deps.watchesCutOff?.()) throw statusErrors.unavailable('injected fault (profile faults.watchOutageMs): watches are cut off');
+      return this.watch(req, res, request, url.searchParams);
+    }
     await this.resourceRequest(req, res, request, url.searchParams);
   }
 

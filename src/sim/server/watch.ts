@@ -100,6 +100,16 @@ export class WatchHub {
     for (const set of this.watchers.values()) for (const w of [...set]) this.close(w);
   }
 
+  /** Resets every open watch stream, as a dropped connection does: its client sees an error, not an end. */
+  reset(): void {
+    for (const set of this.watchers.values()) {
+      for (const w of [...set]) {
+        w.res.destroy();
+        this.close(w);
+      }
+    }
+  }
+
   /** Starts a watch on `res` (headers not yet sent); a resourceVersion out of the window gets one ERROR event (410). */
   start(req: WatchRequest, res: ServerResponse): void {
     const watcher: Watcher = { req, res, backlog: undefined, closed: false, timers: [], corked: false };

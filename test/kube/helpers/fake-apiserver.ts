@@ -310,6 +310,8 @@ export class FakeApiServer {
   private watch(def: ResourceDef, namespace: string | undefined, url: URL, res: ServerResponse): void {
     const from = Number(url.searchParams.get('resourceVersion') || this.rv);
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    // kube-apiserver sends a watch's headers at once, before any event
+    res.flushHeaders();
     if (from < this.compactedRv) {
       res.end(JSON.stringify({ type: 'ERROR', object: { kind: 'Status', status: 'Failure', code: 410, reason: 'Expired', message: `too old resource version: ${from}` } }) + '\n');
       return;
