@@ -187,6 +187,12 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
     resumed = open;
   }
 
+  /** A 410: the watch is not following. The outage its stream had just ended (if any) goes on. */
+  function outageGoesOn(err: unknown): void {
+    if (resumed) resumed.toMs = undefined;
+    else beginOutage(err);
+  }
+
   /** A relist after the first one (a 410) delivers changes the watch missed: late. */
   async function relist(late: boolean): Promise<void> {
     let fresh = new Versions();
@@ -306,6 +312,8 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
     let openedAtMs = 0;
     let target: ResourceTarget | undefined;
     while (!abort.signal.aborted) {
+      // Only the stream of this pass can take back the end of the outage it ended.
+      resumed = undefined;
       try {
         target ??= await client.resourceTarget(options.apiVersion, options.kind, { namespace: options.namespace, collection: true });
         if (needList) {
@@ -336,8 +344,7 @@ export function watchResources<T = KubeObject>(client: KubeClient, options: Watc
           return;
         }
         if (err instanceof ResourceVersionGone) {
-          if (resumed) resumed.toMs = undefined;
-          else if (isSynced) beginOutage(err);
+          if (isSynced) outageGoesOn(err);
           needList = true;
           continue;
         }
