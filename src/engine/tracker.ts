@@ -1,4 +1,4 @@
-import type { KubeClient, KubeObject } from '../kube/index.js';
+import type { KubeClient, KubeObject, WatchOutage } from '../kube/index.js';
 import type { PodState } from './not-ready.js';
 import { readinessOf, type StatusCheck } from './readiness.js';
 import { kindAccess, watchAccess, type Access, type KindRef } from '../kube/index.js';
@@ -24,6 +24,14 @@ export type WaitEnd = 'ready' | 'timeout' | 'vanished' | 'aborted';
 interface KindWatch {
   synced: Promise<void>;
   stop(): Promise<void>;
+  outages?(): WatchOutage[];
+}
+
+/** A watch of the tracker's that is cut off from the API server now: it cannot see its objects become ready. */
+export interface CutOffWatch {
+  kind: string;
+  sinceMs: number;
+  error: string;
 }
 
 type Json = Record<string, any>;
@@ -131,6 +139,14 @@ export class ReadinessTracker {
     if (!entry) return;
     this.expected.delete(key);
     if (!entry.ready) this.adjust(entry.iteration, -1);
+  }
+
+  /** The watches cut off from the API server right now (see src/kube/watch.ts WatchOutage). */
+  cutOff(): CutOffWatch[] {
+    return [...this.watches].flatMap(([kind, watch]) => {
+      const last = watch.outages?.().at(-1);
+      return last && last.toMs === undefined ? [{ kind, sinceMs: last.fromMs, error: last.error }] : [];
+    });
   }
 
   /** Objects expected and not ready yet, in the given iterations (all when omitted). */

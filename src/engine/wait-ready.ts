@@ -3,18 +3,28 @@ import { UserError } from '../shared/errors.js';
 import type { JobContext } from './context.js';
 import { LABEL } from './labels.js';
 import { readinessOf } from './readiness.js';
-import type { VanishedObject } from './tracker.js';
+import type { CutOffWatch, VanishedObject } from './tracker.js';
+import { formatMs } from '../shared/format-ms.js';
+import { nowMs } from '../shared/clock.js';
 import { selectorString, waitSelectedReady } from './wait-selected.js';
 
-/** The job's objects did not all become ready in time; the run explains why from the pods' state. */
+/**
+ * The job's objects did not all become ready in time; the run explains why from the pods' state.
+ * A watch of burn's cut off from the API server at the deadline may be why: said first.
+ */
 export class WaitTimeout extends UserError {
   constructor(
     readonly job: string,
     readonly timeoutMs: number,
     readonly pending: number,
+    readonly cutOff: CutOffWatch[] = [],
+    atMs = nowMs(),
   ) {
-    super(`job "${job}": ${pending} object${pending === 1 ? '' : 's'} not ready after maxWaitTimeout ${Math.round(timeoutMs / 1000)}s`, {
-      hint: 'see the reasons below; raise maxWaitTimeout in the job if the cluster is just slow',
+    const blind = cutOff.map((w) => `burn's watch of ${w.kind}s has been cut off from the API server for ${formatMs(atMs - w.sinceMs)} (${w.error}), so it cannot see them become ready`);
+    super(`job "${job}": ${pending} object${pending === 1 ? '' : 's'} not ready after maxWaitTimeout ${Math.round(timeoutMs / 1000)}s${blind.length ? `; ${blind.join('; ')}` : ''}`, {
+      hint: blind.length
+        ? 'check that the API server answers burn (its address, the network, a proxy dropping long-lived connections); the reasons below are what burn last saw'
+        : 'see the reasons below; raise maxWaitTimeout in the job if the cluster is just slow',
     });
   }
 }
@@ -47,7 +57,7 @@ export function isWaitFailure(err: unknown): err is WaitFailure {
 export async function waitReadyOrThrow(ctx: JobContext, iterations?: number[]): Promise<void> {
   const { job, tracker } = ctx;
   const end = await tracker.waitReady(iterations, job.maxWaitTimeoutMs, ctx.signal);
-  if (end === 'timeout') throw new WaitTimeout(job.name, job.maxWaitTimeoutMs, tracker.pending(iterations));
+  if (end === 'timeout') throw new WaitTimeout(job.name, job.maxWaitTimeoutMs, tracker.pending(iterations), tracker.cutOff());
   if (end === 'vanished') throw new ObjectsVanished(job.name, tracker.vanishedIn(iterations));
 }
 

@@ -15,6 +15,8 @@ import { connectCluster, type KubeClient, type WatchHandle } from '../../src/kub
 import { createMeasurement } from '../../src/measure/index.js';
 import { PodTracker, projectPod, type PodSnapshot } from '../../src/measure/pod-tracker.js';
 import { nowMs } from '../../src/shared/clock.js';
+import { ReadinessTracker } from '../../src/engine/tracker.js';
+import { WaitTimeout } from '../../src/engine/wait-ready.js';
 import type { MeasurementContext, MeasurementResult, PodStartupSli } from '../../src/measure/types.js';
 
 const PODS = 160;
@@ -112,4 +114,29 @@ describe("pod startup when burn's watch is cut off from the API server", () => {
     const started = result.quantiles.find((q) => q.name === 'ContainersStarted' && q.clock === 'watch-ms');
     expect(started?.count ?? 0).toBeLessThan(PODS);
   });
+});
+
+describe("a wait that times out while burn's watch is cut off", () => {
+  it('says the watch is cut off, and since when, before the reasons burn last saw', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'burn-outage-wait-'));
+    const profile = join(dir, 'outages.yaml');
+    await writeFile(profile, 'extends: default\nfaults: {watchOutageEveryMs: 2000, watchOutageMs: 1500}\n');
+    const sim = await startSimProcess({ nodes: 2, seed: 12, kubeconfigOut: join(dir, 'kubeconfig'), profile });
+    const client = await connectCluster({ kubeconfig: join(dir, 'kubeconfig') });
+    const tracker = new ReadinessTracker(client, 'burn.dev/uuid=wait-0001');
+    try {
+      await tracker.start();
+      for (const deadline = Date.now() + 20_000; tracker.cutOff().length === 0 && Date.now() < deadline; ) await sleep(50);
+      const [cut] = tracker.cutOff();
+      expect(cut).toMatchObject({ kind: 'Pod', error: expect.stringMatching(/./) });
+      const err = new WaitTimeout('create', 60_000, 3, tracker.cutOff());
+      expect(err.message).toMatch(/^job "create": 3 objects not ready after maxWaitTimeout 60s; burn's watch of Pods has been cut off from the API server for [\d.]+m?s \(.+\), so it cannot see them become ready$/);
+      expect(err.hint).toContain('check that the API server answers burn');
+    } finally {
+      await tracker.stop();
+      await client.close();
+      await sim.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
