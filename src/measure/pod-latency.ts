@@ -129,10 +129,12 @@ function podStartupSamples(tracker: PodTracker): StartupSamples {
     }
     const sample = span.ms - tracker.pullMs(row);
     if (Number.isNaN(sample)) continue;
+    // a pull event seen late makes the pull time subtracted uncertain by as much, either way
+    const pullOff = tracker.pullUncertainMs(row);
     samples[n] = Math.max(0, sample);
-    shortest[n] = Math.max(0, sample - span.shorterByMs);
-    longest[n] = Math.max(0, sample + span.longerByMs);
-    if (span.shorterByMs > 0 || span.longerByMs > 0) late++;
+    shortest[n] = Math.max(0, sample - span.shorterByMs - pullOff);
+    longest[n] = Math.max(0, sample + span.longerByMs + pullOff);
+    if (span.shorterByMs > 0 || span.longerByMs > 0 || pullOff > 0) late++;
     n++;
   }
   return { samples: samples.subarray(0, n), shortest: shortest.subarray(0, n), longest: longest.subarray(0, n), excluded: size - n, neverReady, late, unknown };
@@ -291,8 +293,8 @@ class PodLatencyMeasurement implements Measurement {
           kind: 'Event',
           fieldSelector: `involvedObject.kind=Pod,reason=${reason}`,
           project: projectPullEvent,
-          onEvent: (type, pull, observedAtMs) => {
-            if (pull && type !== 'DELETED') tracker.observePull(pull.namespace, pull.name, pull.edge, observedAtMs);
+          onEvent: (type, pull, observedAtMs, lateByMs) => {
+            if (pull && type !== 'DELETED') tracker.observePull(pull.namespace, pull.name, pull.edge, observedAtMs, lateByMs);
           },
         });
         this.watches.push(events);

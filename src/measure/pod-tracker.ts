@@ -92,10 +92,18 @@ function allContainersStartedMs(pod: any): number {
   return latest;
 }
 
+interface Pull {
+  start: number;
+  end: number;
+  /** The most any of its events was seen late (after an outage of the events watch). */
+  lateMs: number;
+}
+
 /** First start, last end. A `Pulled` without any `Pulling` (image already present) leaves pullMs at 0. */
-function mergePull(pull: { start: number; end: number }, edge: 'start' | 'end', atMs: number): { start: number; end: number } {
-  if (edge === 'start') return { start: Number.isNaN(pull.start) ? atMs : Math.min(pull.start, atMs), end: pull.end };
-  return { start: pull.start, end: Number.isNaN(pull.end) ? atMs : Math.max(pull.end, atMs) };
+function mergePull(pull: Pull, edge: 'start' | 'end', atMs: number, lateByMs: number): Pull {
+  const lateMs = Math.max(pull.lateMs, lateByMs);
+  if (edge === 'start') return { start: Number.isNaN(pull.start) ? atMs : Math.min(pull.start, atMs), end: pull.end, lateMs };
+  return { start: pull.start, end: Number.isNaN(pull.end) ? atMs : Math.max(pull.end, atMs), lateMs };
 }
 
 /** One pod's record, materialised on demand for documents. */
@@ -131,13 +139,14 @@ export class PodTracker {
   /** Watch-observed first Pulling and last Pulled event times (image pulls, subtracted from the pod startup SLI). */
   private pullStart = new Float64Array(0);
   private pullEnd = new Float64Array(0);
+  private pullLate = new Float32Array(0);
   private readonly names: string[] = [];
   /** namespace -> pod name -> row. Nested so no "ns/name" string is built per pod. */
   private readonly rows = new Map<string, Map<string, number>>();
   private readonly interned: string[] = [];
   private readonly internIndex = new Map<string, number>();
   /** Pull events of pods not seen yet (events and pods come on different watches). */
-  private readonly pendingPulls = new Map<string, { start: number; end: number }>();
+  private readonly pendingPulls = new Map<string, Pull>();
 
   /** @param watchStartMs when the watch started: pods created well before it are marked pre-existing. */
   constructor(private readonly watchStartMs: number) {}
@@ -244,20 +253,26 @@ export class PodTracker {
     return (this.flags[row]! & FLAG_DELETED) !== 0;
   }
 
-  /** The kubelet's `Pulling` (start) or `Pulled` (end) event for one of the pod's images, as observed. */
-  observePull(namespace: string, name: string, edge: 'start' | 'end', observedAtMs: number): void {
+  /** The kubelet's `Pulling` (start) or `Pulled` (end) event for one of the pod's images, as observed (lateByMs: see observe). */
+  observePull(namespace: string, name: string, edge: 'start' | 'end', observedAtMs: number, lateByMs = 0): void {
     const row = this.rows.get(namespace)?.get(name);
     if (row === undefined) {
       const key = `${namespace}/${name}`;
-      const pending = this.pendingPulls.get(key) ?? { start: NaN, end: NaN };
+      const pending = this.pendingPulls.get(key) ?? { start: NaN, end: NaN, lateMs: 0 };
       // The events watch sees every pod's pulls, most of them not this run's: keep the newest only.
       if (this.pendingPulls.size >= MAX_PENDING_PULLS) this.pendingPulls.delete(this.pendingPulls.keys().next().value!);
-      this.pendingPulls.set(key, mergePull(pending, edge, observedAtMs));
+      this.pendingPulls.set(key, mergePull(pending, edge, observedAtMs, lateByMs));
       return;
     }
-    const merged = mergePull({ start: this.pullStart[row]!, end: this.pullEnd[row]! }, edge, observedAtMs);
+    const merged = mergePull({ start: this.pullStart[row]!, end: this.pullEnd[row]!, lateMs: this.pullLate[row]! }, edge, observedAtMs, lateByMs);
     this.pullStart[row] = merged.start;
     this.pullEnd[row] = merged.end;
+    this.pullLate[row] = merged.lateMs;
+  }
+
+  /** How far the pod's pull time may be off because one of its pull events was seen late: either way, at most this. */
+  pullUncertainMs(row: number): number {
+    return this.pullLate[row]!;
   }
 
   /**
@@ -328,6 +343,7 @@ export class PodTracker {
       this.pendingPulls.delete(key);
       this.pullStart[row] = pending.start;
       this.pullEnd[row] = pending.end;
+      this.pullLate[row] = pending.lateMs;
     }
     return row;
   }
@@ -362,6 +378,7 @@ export class PodTracker {
     this.flags = grow(this.flags, 1);
     this.pullStart = grow(this.pullStart, 1, NaN);
     this.pullEnd = grow(this.pullEnd, 1, NaN);
+    this.pullLate = grow(this.pullLate, 1);
     this.capacity = capacity;
   }
 }

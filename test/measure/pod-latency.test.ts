@@ -77,6 +77,15 @@ describe('podLatency', () => {
     expect(projectPullEvent({ reason: 'Started', involvedObject: { kind: 'Pod', name: 'x' } })).toBeNull();
   });
 
+  it('a pull event seen late (the events watch was cut off) makes the pull time subtracted uncertain by as much, either way', () => {
+    const tracker = new PodTracker(T0 - 10);
+    tracker.observePull('ns-1', 'pulled', 'start', T0 + 600);
+    feed(tracker, 'pulled', times(T0, 1000)); // containers started at +3000 (observed +3003)
+    tracker.observePull('ns-1', 'pulled', 'end', T0 + 2100, 1200); // Pulled seen after an outage of up to 1.2 s
+    const sli = podLatencyResult(tracker, options).slis[0]!;
+    expect(sli).toMatchObject({ count: 1, p99: 1500, blind: { pods: 1, unknown: 0, p99IfFast: 300, p99IfSlow: 2700 } });
+  });
+
   it('has no watch times for pods that existed before the watch started', () => {
     const tracker = new PodTracker(T0 + 60_000);
     tracker.observe(projectPod(podJson('ns-1', 'old', times(T0, 500))), T0 + 60_100);
