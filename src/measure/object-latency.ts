@@ -164,7 +164,8 @@ export class ObjectLatencyMeasurement implements Measurement {
       kind: this.spec.kind,
       ...(this.spec.selectRun ? { labelSelector: ctx.labelSelector } : {}),
       project: this.spec.project,
-      onEvent: (_type, snapshot, observedAtMs) => tracker.observe(snapshot, observedAtMs),
+      // seen after the watch was cut off (lateByMs): the server times only
+      onEvent: (_type, snapshot, observedAtMs, lateByMs) => tracker.observe(snapshot, observedAtMs, Boolean(lateByMs)),
     });
     this.watch = handle;
     await handle.synced;

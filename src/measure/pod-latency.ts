@@ -278,8 +278,8 @@ class PodLatencyMeasurement implements Measurement {
       // the engine's readiness tracker follows the same pods: one stream for both
       share: true,
       project: projectPod,
-      onEvent: (type, pod, observedAtMs, late) => {
-        tracker.observe(pod, observedAtMs, late);
+      onEvent: (type, pod, observedAtMs, lateByMs) => {
+        tracker.observe(pod, observedAtMs, lateByMs);
         if (type === 'DELETED') tracker.markDeleted(pod.namespace, pod.name);
       },
     });
