@@ -16,6 +16,7 @@
  *   BENCH_SBS_RUNS=3              runs per case and tool, alternating which tool goes first
  *   BENCH_SBS_NODES=100           kwok nodes of the control plane it starts
  *   BENCH_SBS_CONFIGS=node-density,cluster-density
+ *   BENCH_SBS_FROM=bench/results/side-by-side-....json   judge a stored run again instead of running
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -99,6 +100,11 @@ function cases(qps: number, pods: number, configs: string[]): SideBySideCase[] {
 }
 
 export async function benchSideBySide(): Promise<SideBySideBench> {
+  const from = process.env.BENCH_SBS_FROM;
+  if (from) {
+    const stored = JSON.parse(await readFile(from, 'utf8')) as { figures: CostFigures[]; cluster?: string; commit?: string };
+    return { file: from, figures: stored.figures, cluster: `${stored.cluster ?? 'a stored run'} (stored, at ${stored.commit ?? '?'})` };
+  }
   const rates = (process.env.BENCH_SBS_QPS ?? '20,200,1000').split(',').map((s) => Number(s.trim()));
   const pods = Number(process.env.BENCH_SBS_PODS ?? 1000);
   const runs = Number(process.env.BENCH_SBS_RUNS ?? 3);

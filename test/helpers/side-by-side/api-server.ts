@@ -158,17 +158,23 @@ export class ApiServerObserver {
   private cpuStart: number | undefined;
   private cpuSeconds: number | undefined;
   private auditStart = 0;
+  /** The audit log file's inode at start: another one means it was rotated. */
+  private auditInode = 0;
   private audited: AuditedCreate[] | undefined;
 
   constructor(kubeconfig: string, private readonly pid = apiServerPid(kubeconfig), private readonly auditLog = auditLogOf(kubeconfig)) {
     this.endpoint = metricsEndpoint(kubeconfig);
   }
 
-  /** The audit log's lines written since start(). */
-  private async auditSinceStart(): Promise<AuditedCreate[]> {
+  /** The audit log's lines written since start(); undefined when the log was rotated meanwhile (the creates are not all in it). */
+  private async auditSinceStart(): Promise<AuditedCreate[] | undefined> {
     const handle = await open(this.auditLog!, 'r');
     try {
-      const { size } = await handle.stat();
+      const { size, ino } = await handle.stat();
+      if (ino !== this.auditInode || size < this.auditStart) {
+        process.stderr.write(`side-by-side: the audit log ${this.auditLog} was rotated during the run: its send span comes from creationTimestamps\n`);
+        return undefined;
+      }
       const buffer = Buffer.alloc(Math.max(0, size - this.auditStart));
       await handle.read(buffer, 0, buffer.length, this.auditStart);
       return parseAuditedCreates(buffer.toString('utf8'));
@@ -190,7 +196,7 @@ export class ApiServerObserver {
     await this.sample();
     if (this.failure) throw this.failure;
     this.cpuStart = this.pid === undefined ? undefined : processCpuSeconds(this.pid);
-    if (this.auditLog) this.auditStart = statSync(this.auditLog).size;
+    if (this.auditLog) ({ size: this.auditStart, ino: this.auditInode } = statSync(this.auditLog));
     this.timer = setInterval(() => void this.sample(), SAMPLE_MS);
   }
 
