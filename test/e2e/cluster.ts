@@ -35,7 +35,8 @@ export function kubectlOn(target: Pick<E2eTarget, 'kubeconfig' | 'kubectl'>, arg
     const child = execFile(
       target.kubectl,
       ['--kubeconfig', target.kubeconfig, ...args],
-      { maxBuffer: 64 * 1024 * 1024 },
+      // 10,000 pods as JSON are more than 64 MB
+      { maxBuffer: 1024 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error) reject(new Error(`kubectl ${args.join(' ')} failed: ${stderr.trim() || error.message}`));
         else resolve(stdout);
